@@ -1,0 +1,163 @@
+"""The ``vpclint`` command line.
+
+Exit codes: 0 when no finding is at or above the failing level, 1 when some is, 2 on a usage
+error, an unreadable config, or an internal error. Tracebacks are shown only with
+``VPCLINT_DEBUG=1``: users get a message naming the problem instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from vpclint import __version__
+from vpclint.baseline import filter_baseline, write_baseline
+from vpclint.config import load_config, merge_cli
+from vpclint.errors import VpclintError
+from vpclint.exit_codes import exit_code
+from vpclint.reporters import FORMATS, render
+
+app = typer.Typer(
+    name="vpclint",
+    help="Lint AWS VPC networking in Terraform and CloudFormation: missing pairings "
+    "(endpoints, PrivateLink, VPC Lattice, resource gateways), misdirected flows and "
+    "public-internet detours.\n\nStart with: vpclint check ./infra",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vpclint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """vpclint: static analysis of AWS VPC networking."""
+
+
+@app.command()
+def check(
+    paths: List[Path] = typer.Argument(..., help="Files or directories to scan (recursively). "
+                                       "Files named alone, as pre-commit passes them, are judged "
+                                       "with their whole Terraform module; only findings in "
+                                       "them are reported."),
+    output_format: Optional[str] = typer.Option(
+        None, "--format", "-f", help=f"Output format: {', '.join(FORMATS)}. Default: text."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write the report to this file instead of stdout."),
+    select: Optional[List[str]] = typer.Option(
+        None, "--select", help="Run only these rules: IDs (VPC101), slugs or ID prefixes (VPC3). "
+        "Repeatable or comma-separated."),
+    ignore: Optional[List[str]] = typer.Option(
+        None, "--ignore", help="Skip these rules (IDs, slugs or prefixes); the longest matching "
+        "entry of --select/--ignore wins."),
+    exclude: Optional[List[str]] = typer.Option(
+        None, "--exclude", help="Glob of paths to skip (repeatable), e.g. 'examples/*'."),
+    fail_level: Optional[str] = typer.Option(
+        None, "--fail-level", help="Lowest level that makes the exit code 1: error (default), "
+        "warning, note, or none."),
+    config_file: Optional[Path] = typer.Option(
+        None, "--config", help="Config file (default: .vpclint.toml or [tool.vpclint] in "
+        "pyproject.toml, found by walking up from the first path)."),
+    baseline: Optional[Path] = typer.Option(
+        None, "--baseline", help="Hide the findings recorded in this baseline file."),
+    write_baseline_flag: bool = typer.Option(
+        False, "--write-baseline", help="Record the current findings into --baseline FILE and "
+        "exit 0: adopt vpclint on a large estate and fail only on new findings."),
+    category: Optional[str] = typer.Option(
+        None, "--category", help="SARIF automationDetails.id, one per analysis uploaded to "
+        "code scanning (e.g. 'vpclint/prod')."),
+    no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
+) -> None:
+    """Scan Terraform and CloudFormation under PATHS and report network defects.
+
+    Examples:\n
+      vpclint check ./infra\n
+      vpclint check . --format sarif --output vpclint.sarif\n
+      vpclint check . --select VPC1 --ignore VPC111\n
+      vpclint check . --baseline .vpclint-baseline.json --write-baseline
+    """
+    from vpclint.engine import scan
+
+    str_paths = [str(p) for p in paths]
+    start = paths[0] if paths[0].is_dir() else paths[0].parent
+    config = load_config(start.resolve(), config_file)
+    config = merge_cli(config, select=_split(select), ignore=_split(ignore),
+                       exclude=list(exclude) if exclude else None, fail_level=fail_level,
+                       format=output_format, baseline=baseline)
+    fmt = config.format or "text"
+    if fmt not in FORMATS:
+        raise VpclintError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if config.fail_level not in ("error", "warning", "note", "none"):
+        raise VpclintError(f"unknown fail level {config.fail_level!r}: choose error, warning, "
+                           "note or none")
+    if write_baseline_flag and config.baseline is None:
+        raise VpclintError("--write-baseline needs --baseline FILE")
+    if sys.stderr.isatty():
+        typer.echo("vpclint: scanning ...", err=True)
+    result = scan(str_paths, config)
+    if write_baseline_flag:
+        count = write_baseline(Path(config.baseline), result.active, result.root)
+        typer.echo(f"vpclint: recorded {count} findings in {config.baseline}", err=True)
+        raise typer.Exit(0)
+    if config.baseline is not None:
+        result.findings, result.baseline_hidden = filter_baseline(
+            Path(config.baseline), result.findings, result.root)
+    color = output is None and sys.stdout.isatty() and not no_color and "NO_COLOR" not in os.environ
+    report = render(result, fmt, color=color, category=category)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report, encoding="utf-8")
+    else:
+        typer.echo(report, nl=not report.endswith("\n"))
+    if result.internal_errors:
+        raise typer.Exit(2)
+    raise typer.Exit(exit_code(result.findings, config.fail_level))
+
+
+def _split(values: Optional[List[str]]) -> Optional[List[str]]:
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def main() -> None:
+    """Console-script entry point: turns every error into a message and exit code 2."""
+    try:
+        code = app(standalone_mode=False)  # click returns the Exit code in this mode
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except VpclintError as error:
+        typer.echo(f"vpclint: error: {error}", err=True)
+        sys.exit(2)
+    except (typer.BadParameter, typer.Abort) as error:
+        typer.echo(f"vpclint: error: {error}", err=True)
+        sys.exit(2)
+    except Exception as error:  # noqa: BLE001 - a message, not a traceback, for users
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(2)
+        if os.environ.get("VPCLINT_DEBUG"):
+            raise
+        typer.echo(f"vpclint: internal error: {error!r} (set VPCLINT_DEBUG=1 for the traceback; "
+                   "please report it)", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

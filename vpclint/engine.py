@@ -1,0 +1,113 @@
+"""The pipeline, end to end: discover -> load -> evaluate -> model -> rules -> filter.
+
+Each stage is its own module; this one only wires them together and keeps the promise that one
+bad file or one failing rule never stops the scan of the rest.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from vpclint.config import Config
+from vpclint.discover import discover
+from vpclint.errors import VpclintError
+from vpclint.evaluate.cloudformation import evaluate_template
+from vpclint.evaluate.terraform import evaluate_module
+from vpclint.loading import load_files
+from vpclint.model import Model
+from vpclint.model.build import build_model
+from vpclint.registry import load_rules
+from vpclint.result import ScanResult
+from vpclint.rule import Finding, RuleModule
+from vpclint.selection import Selector
+from vpclint.source import Note, ParseError, Resource, Suppression
+from vpclint.suppress import apply_suppressions
+
+
+def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResult:
+    """Run every enabled rule over the infrastructure under ``paths``."""
+    rules = load_rules()
+    selector = Selector(config.select, config.ignore, {i: r.meta for i, r in rules.items()})
+    sources = discover(paths, config.exclude)
+    if sources.missing:
+        raise VpclintError(f"no such file or directory: {', '.join(sources.missing)}")
+    notes: list[Note] = []
+    loaded = load_files([f for files in sources.terraform.values() for f in files]
+                        + sources.cloudformation)
+    resources, parse_errors, file_suppressions, eval_notes = _evaluate(sources, loaded)
+    notes.extend(eval_notes)
+    model = build_model(resources)
+    model.parse_errors = parse_errors
+    enabled = {rule_id: rule for rule_id, rule in rules.items() if selector.enabled(rule.meta)}
+    findings = _run_rules(enabled, model, notes)
+    if sources.focus is not None:
+        findings = [f for f in findings if str(Path(f.location.file).resolve()) in sources.focus]
+    notes.extend(apply_suppressions(findings, rules, file_suppressions, set(enabled), resources))
+    return ScanResult(findings=findings, rules=rules, root=root or find_root(paths), notes=notes,
+                      files_scanned=sources.file_count, internal_errors=model.internal_errors)
+
+
+def _evaluate(sources, loaded):
+    resources: list[Resource] = []
+    parse_errors: list[ParseError] = []
+    file_suppressions: dict[str, list[Suppression]] = {}
+    notes: list[Note] = []
+    for directory, files in sources.terraform.items():
+        documents = []
+        for path in files:
+            result = loaded[path]
+            if isinstance(result, ParseError):
+                parse_errors.append(result)
+            else:
+                documents.append(result)
+        module_resources, module_notes = evaluate_module(directory, documents)
+        resources.extend(module_resources)
+        notes.extend(module_notes)
+    for path in sources.cloudformation:
+        result = loaded[path]
+        if isinstance(result, ParseError):
+            parse_errors.append(result)
+            continue
+        parse_errors.extend(result.duplicates)
+        template_resources, template_ignores, template_notes = evaluate_template(result)
+        resources.extend(template_resources)
+        notes.extend(template_notes)
+        if template_ignores:
+            file_suppressions[path] = template_ignores
+    return resources, parse_errors, file_suppressions, notes
+
+
+def _run_rules(rules: dict[str, RuleModule], model: Model, notes: list[Note]) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    for rule in rules.values():
+        try:
+            produced = list(rule.run(model))
+        except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            model.internal_errors += 1
+            notes.append(Note("", f"internal error: rule {rule.meta.id} failed ({error!r} at "
+                              f"{Path(where.filename).name}:{where.lineno}); its findings are "
+                              "missing from this report"))
+            continue
+        for finding in produced:
+            finding.rule = rule.meta
+            finding.level = finding.level or rule.meta.level
+            location = finding.location
+            key = (rule.meta.id, location.file, location.line, location.column, finding.message)
+            if key not in seen:  # several instances of one block: one finding per location
+                seen.add(key)
+                findings.append(finding)
+    return findings
+
+
+def find_root(paths: list[str]) -> Path:
+    """The repository root: the nearest ancestor of the first path that holds ``.git``."""
+    start = Path(paths[0] if paths else ".").resolve()
+    if start.is_file():
+        start = start.parent
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return Path.cwd().resolve()

@@ -1,0 +1,47 @@
+"""The process exit code, computed from the findings that are left after filtering.
+
+- 0: no active finding at or above the failing level (suppressed and baselined findings do not
+  count; ``fail_level = "none"`` never fails, for report-only runs);
+- 1: at least one active finding at or above the failing level;
+- 2: usage or internal error (bad flag, invalid config, missing baseline): see
+  ``vpclint.errors.VpclintError``. A file that cannot be parsed is a VPC001 finding, not exit 2.
+
+Keeping 1 and 2 apart lets CI tell "the infrastructure has defects" from "vpclint was misused".
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from vpclint.errors import VpclintError
+from vpclint.rule import Finding, Level
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+FAIL_LEVELS = ("error", "warning", "note", "none")
+
+
+def finding_level(finding: Finding) -> Level:
+    """The finding's own level if a rule overrode it, else its rule's default level."""
+    if finding.level is not None:
+        return Level(finding.level)
+    if finding.rule is not None:
+        return finding.rule.level
+    return Level.ERROR  # an unstamped finding is a bug upstream: fail rather than hide it
+
+
+def exit_code(findings: Iterable[Finding], fail_level: str) -> int:
+    """0 when no unsuppressed finding is at or above ``fail_level``, else 1."""
+    if fail_level not in FAIL_LEVELS:
+        raise VpclintError(
+            f"invalid fail level {fail_level!r} (allowed: {', '.join(FAIL_LEVELS)})"
+        )
+    if fail_level == "none":
+        return EXIT_OK
+    threshold = Level(fail_level).rank
+    for finding in findings:
+        if finding.suppressed_by is None and finding_level(finding).rank >= threshold:
+            return EXIT_FINDINGS
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Loaders: source text (Terraform, CloudFormation) -> plain data with positions, or a ParseError."""

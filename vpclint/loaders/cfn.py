@@ -1,0 +1,310 @@
+"""CloudFormation loader: template text (YAML or JSON) -> plain data plus a path -> Span map.
+
+PyYAML composes the text into nodes that carry marks (libyaml does it in C when available,
+and keeps the marks); one pass over those nodes then builds the plain data and the spans
+together. We do not use a PyYAML constructor: it would need a second walk to find positions,
+and it would turn ``2010-09-09`` into a date and ``!Ref`` into a Python object.
+
+How values are read, following what CloudFormation and cfn-lint do:
+
+* Short tags become their long form: ``!Ref X`` -> ``{"Ref": "X"}``, ``!Condition C`` ->
+  ``{"Condition": "C"}``, any other ``!Name v`` -> ``{"Fn::Name": v}``; ``!GetAtt A.B`` is
+  split on its first dot into ``["A", "B"]``.
+* Plain scalars resolve as YAML 1.1 does (``yes``/``no``/``on``/``off`` are booleans, as for
+  CloudFormation and cfn-lint), except timestamps: CloudFormation has no date type, so
+  ``AWSTemplateFormatVersion: 2010-09-09`` and ``Version: 2012-10-17`` stay strings.
+* Mapping keys are always the strings written (``123456789012:`` is the key "123456789012").
+* A duplicate key keeps the last value, as CloudFormation does, and is reported.
+* Aliases are a parse error, as CloudFormation rejects them (this also rules out alias bombs
+  and recursive documents).
+
+JSON goes through the same YAML path (JSON is flow YAML), with JSON's number syntax. When
+libyaml rejects valid JSON (surrogate-pair escapes, raw DEL or C1 characters), the template
+is parsed again with every string literal blanked to the same length, so that the positions
+hold, and the strings are taken from ``json``; invalid JSON is reported with ``json``'s
+message and position, which are clearer than libyaml's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode
+
+from vpclint.source import ParseError, Span
+
+__all__ = ["CfnDocument", "looks_like_template", "load_cfn"]
+
+_C = hasattr(yaml, "CSafeLoader")  # libyaml: about ten times faster than the pure parser
+
+
+class _Loader(yaml.CSafeLoader if _C else yaml.SafeLoader):  # type: ignore[misc]
+    """Composes nodes only; its resolver leaves timestamps as strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_Y = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = _Y + "str", _Y + "map", _Y + "seq"
+_SC = SafeConstructor()
+_SCALARS = {  # the standard scalar tags CloudFormation accepts; anything else is an error
+    _Y + "int": _SC.construct_yaml_int,
+    _Y + "float": _SC.construct_yaml_float,
+    _Y + "bool": _SC.construct_yaml_bool,
+    _Y + "null": _SC.construct_yaml_null,
+    _Y + "timestamp": lambda node: node.value,  # explicit !!timestamp: still a string
+}
+_UNCHANGED = ("Ref", "Condition")  # short tags whose long form has no "Fn::" prefix
+_DIGITS = tuple("-0123456789")  # how a JSON number starts
+
+_RESOURCES_KEY = re.compile(r"""^['"]?Resources['"]?[ \t]*:|"Resources"\s*:""", re.M)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+
+
+@dataclass
+class CfnDocument:
+    """A template read without error: its data, where each part of it is, its duplicate keys."""
+
+    file: str
+    data: dict
+    spans: dict = field(default_factory=dict)  # path tuple -> Span
+    duplicates: list = field(default_factory=list)  # ParseError per duplicate mapping key
+
+
+def looks_like_template(text: str) -> bool:
+    """Cheap pre-check for discovery, without parsing: is this YAML/JSON a CloudFormation template?
+
+    True when it names ``AWSTemplateFormatVersion``, or has a top-level ``Resources`` key (any
+    ``"Resources":`` in JSON) and an ``AWS::`` type. CI files, package.json, parameter files and
+    Kubernetes manifests have neither; a Serverless Framework file's nested ``Resources`` is
+    indented, so it does not count.
+    """
+    if "AWSTemplateFormatVersion" in text:
+        return True
+    return "AWS::" in text and _RESOURCES_KEY.search(text) is not None
+
+
+class _Bad(Exception):
+    """A template problem found while walking the nodes, at a PyYAML mark."""
+
+    def __init__(self, message: str, mark) -> None:
+        super().__init__(message)
+        self.message, self.mark = message, mark
+
+
+def load_cfn(file: str, text: str | bytes) -> CfnDocument | ParseError:
+    """Read a template; never raises: any input gives a CfnDocument or a ParseError."""
+    try:
+        if isinstance(text, (bytes, bytearray)):
+            try:
+                text = bytes(text).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = text.count(b"\n", 0, exc.start) + 1
+                column = exc.start - (text.rfind(b"\n", 0, exc.start) + 1) + 1
+                return ParseError(file, f"not UTF-8 text: {exc.reason}", line, column)
+        text = text.removeprefix("\ufeff")
+        return _load(file, text)
+    except RecursionError:
+        return ParseError(file, "template is nested too deeply to read")
+    except Exception as exc:  # noqa: BLE001 - one odd file must never stop a scan
+        return ParseError(file, f"cannot read template: {type(exc).__name__}: {exc}")
+
+
+def _load(file: str, text: str) -> CfnDocument | ParseError:
+    is_json = text.lstrip()[:1] == "{" or file.lower().endswith(".json")
+    try:
+        return _build(file, text, _compose(text), is_json, None)
+    except yaml.YAMLError as exc:
+        if not is_json:
+            return _yaml_error(file, text, exc)
+        try:
+            json.loads(text)
+        except ValueError as jexc:
+            if isinstance(jexc, json.JSONDecodeError):
+                return ParseError(file, jexc.msg, jexc.lineno, jexc.colno)
+            return _yaml_error(file, text, exc)
+        # Valid JSON that libyaml refuses: blank the strings, keep their decoded values aside.
+        strings = {m.start(): json.loads(m.group()) for m in _JSON_STRING.finditer(text)}
+        skeleton = _JSON_STRING.sub(lambda m: '"' + "x" * (len(m.group()) - 2) + '"', text)
+        try:
+            return _build(file, text, _compose(skeleton), True, strings)
+        except yaml.YAMLError:
+            return _yaml_error(file, text, exc)
+    except _Bad as exc:
+        mark = exc.mark
+        return ParseError(file, exc.message, mark.line + 1 if mark else 1,
+                          mark.column + 1 if mark else 1)
+
+
+def _compose(text: str):
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _yaml_error(file: str, text: str, exc: yaml.YAMLError) -> ParseError:
+    """PyYAML's error as a ParseError at its 1-based position (its marks are 0-based)."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml gives a byte offset into the UTF-8 text, the pure reader a character offset
+        before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace") \
+            if _C else text[: exc.position]
+        line = before.count("\n") + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or "?")
+        return ParseError(file, f"unacceptable character #x{char:04x}: {exc.reason}",
+                          line, len(before) - before.rfind("\n"))
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    message = getattr(exc, "problem", None) or str(exc)
+    context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context:
+        message += f" ({context}" + (f" at line {cmark.line + 1})" if cmark else ")")
+    if mark is None:
+        return ParseError(file, message)
+    return ParseError(file, message, mark.line + 1, mark.column + 1)
+
+
+def _build(file: str, text: str, root, is_json: bool, strings: dict | None) -> CfnDocument:
+    """Walk the composed nodes once, building the data, the spans and the duplicate keys."""
+    if root is None:
+        raise _Bad("empty template: no YAML or JSON content", None)
+    if type(root) is not MappingNode or (root.tag[0] == "!" and root.tag != "!"):
+        raise _Bad("a template must be a mapping of sections at the top level", root.start_mark)
+    spans: dict = {}
+    duplicates: list = []
+    check_aliases = "&" in text  # without an anchor there can be no alias
+    seen: set = set()
+    lines: list = []
+
+    def scalar_end(node) -> tuple:
+        end = node.end_mark
+        if node.style not in ("|", ">"):
+            return end.line + 1, end.column + 1
+        # A block scalar's mark ends past its trailing line breaks: end at its last text instead.
+        if not lines:
+            lines.extend(text.splitlines() or [""])
+        i = min(end.line, len(lines) - 1)
+        if end.column == 0 or not lines[i][: end.column].strip():
+            i -= 1
+            while i > node.start_mark.line and not lines[i].strip():
+                i -= 1
+        return i + 1, len(lines[i].rstrip()) + 1
+
+    def alias_check(node, where) -> None:
+        if id(node) in seen:
+            raise _Bad("YAML aliases are not allowed in CloudFormation templates", where)
+        seen.add(id(node))
+
+    def walk(node, path: tuple) -> tuple:
+        """Return (value, end line, end column) of ``node`` at ``path``, recording spans."""
+        tag = node.tag
+        if tag[0] == "!" and tag != "!":  # short-form intrinsic function
+            name = tag[1:]
+            key = name if name in _UNCHANGED else "Fn::" + name
+            fpath = path + (key,)
+            if type(node) is ScalarNode:
+                value = node.value
+                end_line, end_col = scalar_end(node)
+                if key == "Fn::GetAtt":
+                    value = value.split(".", 1)
+            elif key == "Fn::GetAtt" and type(node) is MappingNode:
+                raise _Bad("!GetAtt takes 'Resource.Attribute' or a list", node.start_mark)
+            else:
+                value, end_line, end_col = collection(node, fpath)
+            start = node.start_mark
+            spans[fpath] = Span(file, start.line + 1, start.column + 1, end_line, end_col)
+            return {key: value}, end_line, end_col
+        if type(node) is ScalarNode:
+            end_line, end_col = scalar_end(node)
+            if strings is not None and node.style == '"':
+                return strings[node.start_mark.index], end_line, end_col
+            if tag == _STR or tag == "!":
+                value = node.value
+                if is_json and not node.style and value[:1] in _DIGITS:
+                    try:  # JSON numbers such as 1e5 that YAML 1.1 reads as strings
+                        value = json.loads(value)
+                    except ValueError:
+                        pass
+                return value, end_line, end_col
+            construct = _SCALARS.get(tag)
+            if construct is None:
+                raise _Bad(f"unsupported YAML tag {tag}", node.start_mark)
+            try:
+                return construct(node), end_line, end_col
+            except (ValueError, KeyError, OverflowError) as exc:
+                raise _Bad(f"bad {tag} value {node.value!r}: {exc}", node.start_mark) from None
+        if tag not in (_MAP, _SEQ, "!"):
+            raise _Bad(f"unsupported YAML tag {tag}", node.start_mark)
+        return collection(node, path)
+
+    def collection(node, path: tuple) -> tuple:
+        end = node.end_mark
+        end_line, end_col = end.line + 1, end.column + 1
+        flow = node.flow_style
+        if type(node) is not MappingNode:
+            items = []
+            where = node.start_mark
+            for i, child in enumerate(node.value):
+                if check_aliases:
+                    alias_check(child, where)
+                item_path = path + (i,)
+                value, el, ec = walk(child, item_path)
+                start = child.start_mark
+                spans[item_path] = Span(file, start.line + 1, start.column + 1, el, ec)
+                items.append(value)
+                where = child.end_mark
+            if items and not flow:
+                end_line, end_col = el, ec
+            return items, end_line, end_col
+        pairs = node.value
+        keys = []
+        for key_node, _ in pairs:
+            if type(key_node) is not ScalarNode or (key_node.tag[0] == "!" and key_node.tag != "!"):
+                raise _Bad("a mapping key must be a plain string", key_node.start_mark)
+            if strings is not None and key_node.style == '"':
+                keys.append(strings[key_node.start_mark.index])
+            else:
+                keys.append(key_node.value)
+        skip = _duplicates(file, keys, pairs, duplicates) if len(set(keys)) < len(keys) else ()
+        mapping = {}
+        for i, (key_node, value_node) in enumerate(pairs):
+            if check_aliases:
+                alias_check(value_node, key_node.start_mark)
+            if i in skip:
+                continue
+            key = keys[i]
+            entry_path = path + (key,)
+            value, el, ec = walk(value_node, entry_path)
+            start = key_node.start_mark
+            spans[entry_path] = Span(file, start.line + 1, start.column + 1, el, ec)
+            mapping[key] = value
+        if pairs and not flow:
+            end_line, end_col = el, ec
+        return mapping, end_line, end_col
+
+    data, end_line, end_col = collection(root, ())
+    start = root.start_mark
+    spans[()] = Span(file, start.line + 1, start.column + 1, end_line, end_col)
+    return CfnDocument(file, data, spans, duplicates)
+
+
+def _duplicates(file: str, keys: list, pairs: list, out: list) -> set:
+    """Report each repeated key at its position; return the indexes that a later one overrides."""
+    first: dict = {}
+    last: dict = {}
+    for i, key in enumerate(keys):
+        mark = pairs[i][0].start_mark
+        if key in first:
+            out.append(ParseError(file, f"duplicate key '{key}' (first defined at line {first[key]})",
+                                  mark.line + 1, mark.column + 1))
+        else:
+            first[key] = mark.line + 1
+        last[key] = i
+    return set(range(len(keys))) - set(last.values())

@@ -1,0 +1,85 @@
+"""Terraform loader: ``.tf`` text -> top-level blocks with positions, plus suppression comments.
+
+Parsing goes through python-hcl2 v8 (``hcl2.api.parses``), whose rule tree carries lark line and
+column positions (its ``with_meta`` dict output does not); ``hcl_ast`` turns that tree into the
+small expression tree the evaluator uses. A syntax error becomes a ``ParseError`` at the line and
+column lark reports, so one bad file never stops the scan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hcl2 import api
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from vpclint.loaders.hcl_ast import Block, convert_block
+from vpclint.source import ParseError
+
+# `# vpclint:ignore VPC101,VPC206 reason` (also `//` and `/* */` comments)
+# The rule list is the first word, several rules joined by commas; the rest is the reason.
+_IGNORE = re.compile(
+    r"(?:#|//|/\*)\s*vpclint:ignore\s+([A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+)*)"
+    r"\s*(?:--\s*)?(.*?)\s*(?:\*/)?\s*$")
+
+
+@dataclass(frozen=True)
+class IgnoreComment:
+    line: int
+    column: int
+    rules: tuple
+    reason: str
+
+
+@dataclass
+class HclFile:
+    path: str
+    blocks: list[Block] = field(default_factory=list)
+    ignores: list[IgnoreComment] = field(default_factory=list)
+
+
+def load_hcl(path: str, text: str) -> HclFile | ParseError:
+    """Parse one ``.tf`` file; never raises."""
+    try:
+        tree = api.parses(text)
+    except UnexpectedInput as error:
+        return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
+                          getattr(error, "column", 1) or 1)
+    except RecursionError:
+        return ParseError(path, "expression nested too deeply to parse")
+    except Exception as error:  # noqa: BLE001 - python-hcl2 raises assorted errors on bad input
+        return ParseError(path, f"cannot parse: {error}".splitlines()[0][:300])
+    try:
+        blocks = [convert_block(child) for child in tree.body.children
+                  if type(child).__name__ == "BlockRule"]
+    except RecursionError:
+        return ParseError(path, "expression nested too deeply to parse")
+    return HclFile(path, blocks, find_ignores(text))
+
+
+def _describe(error: UnexpectedInput) -> str:
+    if isinstance(error, UnexpectedEOF):
+        return "unexpected end of file"
+    if isinstance(error, UnexpectedCharacters):
+        char = error.char if hasattr(error, "char") else "?"
+        return f"unexpected character {char!r}"
+    if isinstance(error, UnexpectedToken):
+        token = error.token
+        shown = "end of file" if token.type == "$END" else repr(str(token))
+        return f"unexpected {shown}"
+    return "syntax error"
+
+
+def find_ignores(text: str) -> list[IgnoreComment]:
+    """All ``vpclint:ignore`` comments, with the rules they name and their reason."""
+    if "vpclint:ignore" not in text:
+        return []
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _IGNORE.search(line)
+        if not match:
+            continue
+        rules = tuple(r.strip() for r in match.group(1).split(","))
+        found.append(IgnoreComment(number, match.start() + 1, rules, match.group(2)))
+    return found

@@ -1,0 +1,360 @@
+"""A small, picklable expression tree for HCL, converted from python-hcl2's rule tree.
+
+python-hcl2 v8 gives a concrete syntax tree (with whitespace, comments and token wrappers) whose
+nodes carry lark positions. The evaluator needs the abstract shape only: literals, templates,
+traversals (``aws_vpc.main.id``, ``var.x[0]``), calls, operators, conditionals and ``for``
+expressions. Converting once keeps the evaluator independent of the parser's internals and lets
+parsed files be cached and sent between processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from hcl2.rules import base, containers, expressions, for_expressions, functions, indexing
+from hcl2.rules import literal_rules, strings
+from hcl2.rules.abstract import LarkToken
+from hcl2.utils import SerializationOptions
+
+_VALUE_OPTIONS = SerializationOptions(strip_string_quotes=True)
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Start and end of an expression (1-based line and column)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Any
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Template:
+    """A string with interpolations: parts are ``str`` or expressions."""
+
+    parts: tuple
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Traversal:
+    """``root.attr[index]...``: root is a variable name (str) or an expression."""
+
+    root: Union[str, "Expr"]
+    steps: tuple  # of ("attr", name) | ("index", Expr) | ("splat",) | ("full_splat",)
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class TupleExpr:
+    items: tuple
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class ObjectExpr:
+    items: tuple  # of (key: Expr, value: Expr); bare identifier keys are Literals
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple
+    expand_final: bool
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Conditional:
+    condition: "Expr"
+    then: "Expr"
+    otherwise: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class BinaryOp:
+    op: str
+    left: "Expr"
+    right: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class UnaryOp:
+    op: str
+    operand: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class ForExpr:
+    key_var: str | None
+    value_var: str
+    collection: "Expr"
+    key: "Expr | None"  # set for object-producing for expressions
+    value: "Expr"
+    condition: "Expr | None"
+    grouping: bool
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A construct vpclint does not evaluate (template directives); evaluates to UNKNOWN."""
+
+    text: str
+    pos: Pos
+
+
+Expr = Union[Literal, Template, Traversal, TupleExpr, ObjectExpr, Call, Conditional, BinaryOp,
+             UnaryOp, ForExpr, Opaque]
+
+
+@dataclass
+class Attribute:
+    name: str
+    expr: Expr
+    pos: Pos
+
+
+@dataclass
+class Block:
+    type: str
+    labels: tuple
+    pos: Pos
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list["Block"] = field(default_factory=list)
+
+
+def pos_of(node) -> Pos:
+    meta = getattr(node, "_meta", None)
+    line = getattr(meta, "line", None) or 1
+    column = getattr(meta, "column", None) or 1
+    end_line = getattr(meta, "end_line", None) or line
+    end_column = getattr(meta, "end_column", None) or column
+    return Pos(line, column, end_line, end_column)
+
+
+def convert_body(body) -> tuple[dict[str, Attribute], list[Block]]:
+    """Attributes and nested blocks of a python-hcl2 ``BodyRule``."""
+    attributes: dict[str, Attribute] = {}
+    blocks: list[Block] = []
+    for child in body.children:
+        if isinstance(child, base.AttributeRule):
+            name = child.identifier.serialize()
+            attributes[name] = Attribute(name, convert(child.expression), pos_of(child))
+        elif isinstance(child, base.BlockRule):
+            blocks.append(convert_block(child))
+    return attributes, blocks
+
+
+def convert_block(node) -> Block:
+    labels = tuple(_label(label) for label in node.labels)
+    attributes, blocks = convert_body(node.body)
+    return Block(labels[0], labels[1:], pos_of(node), attributes, blocks)
+
+
+def _label(label) -> str:
+    value = label.serialize()
+    if isinstance(value, str) and len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        return value[1:-1]
+    return str(value)
+
+
+def convert(node) -> Expr:
+    """Convert one python-hcl2 expression node."""
+    handler = _HANDLERS.get(type(node))
+    if handler is None:
+        return Opaque(_text(node), pos_of(node))
+    return handler(node)
+
+
+def _text(node) -> str:
+    try:
+        return str(node.serialize())
+    except Exception:  # noqa: BLE001 - only used for messages
+        return type(node).__name__
+
+
+def _expr_term(node) -> Expr:
+    return convert(node.expression)
+
+
+def _identifier(node) -> Expr:
+    name = node.serialize()
+    return Traversal(name, (), pos_of(node))
+
+
+def _literal_value(node) -> Expr:
+    text = str(node.serialize())
+    value = {"true": True, "false": False, "null": None}.get(text, text)
+    return Literal(value, pos_of(node))
+
+
+def _int(node) -> Expr:
+    return Literal(int(node.serialize()), pos_of(node))
+
+
+def _float(node) -> Expr:
+    value = node.serialize()
+    return Literal(float(value), pos_of(node))
+
+
+def _string(node) -> Expr:
+    parts: list = []
+    for part in node.children:
+        if not isinstance(part, strings.StringPartRule):
+            continue
+        content = part.content
+        if isinstance(content, strings.InterpolationRule):
+            parts.append(convert(content.expression))
+        elif isinstance(content, LarkToken):
+            parts.append(part.serialize(_VALUE_OPTIONS))
+        else:  # %{ if } / %{ for } template directives
+            parts.append(Opaque(_text(content), pos_of(part)))
+    pos = pos_of(node)
+    if all(isinstance(p, str) for p in parts):
+        return Literal("".join(parts), pos)
+    if len(parts) == 1:
+        return parts[0]  # "${expr}" is expr itself, type preserved as Terraform does
+    return Template(tuple(parts), pos)
+
+
+def _heredoc(node) -> Expr:
+    body = node.serialize(_VALUE_OPTIONS)
+    if "${" in body or "%{" in body:
+        return Opaque(body, pos_of(node))
+    return Literal(body + "\n" if not body.endswith("\n") else body, pos_of(node))
+
+
+def _tuple(node) -> Expr:
+    return TupleExpr(tuple(convert(e) for e in node.elements), pos_of(node))
+
+
+def _object(node) -> Expr:
+    items = []
+    for elem in node.elements:
+        key_node = elem.key.value if hasattr(elem.key, "value") else elem.key
+        if isinstance(key_node, literal_rules.IdentifierRule):
+            key: Expr = Literal(key_node.serialize(), pos_of(key_node))
+        elif isinstance(key_node, containers.ObjectElemKeyExpressionRule):
+            key = convert(key_node.expression)
+        else:
+            key = convert(key_node)
+        items.append((key, convert(elem.expression)))
+    return ObjectExpr(tuple(items), pos_of(node))
+
+
+def _steps(rules) -> list:
+    steps = []
+    for rule in rules:
+        if isinstance(rule, indexing.GetAttrRule):
+            steps.append(("attr", rule.identifier.serialize()))
+        elif isinstance(rule, indexing.ShortIndexRule):
+            steps.append(("index", Literal(int(str(rule.index)), pos_of(rule))))
+        elif isinstance(rule, indexing.SqbIndexRule):
+            steps.append(("index", convert(rule.index_expression)))
+    return steps
+
+
+def _extend(source: Expr, steps: list, pos: Pos) -> Expr:
+    if isinstance(source, Traversal):
+        return Traversal(source.root, source.steps + tuple(steps), pos)
+    return Traversal(source, tuple(steps), pos)
+
+
+def _get_attr(node) -> Expr:
+    return _extend(convert(node.expr_term), _steps([node.get_attr]), pos_of(node))
+
+
+def _index(node) -> Expr:
+    return _extend(convert(node.children[0]), _steps([node.children[1]]), pos_of(node))
+
+
+def _attr_splat(node) -> Expr:
+    splat = node.children[1]
+    return _extend(convert(node.expr_term), [("splat",)] + _steps(splat.get_attrs), pos_of(node))
+
+
+def _full_splat(node) -> Expr:
+    splat = node.children[1]
+    return _extend(convert(node.expr_term), [("full_splat",)] + _steps(splat.get_attrs),
+                   pos_of(node))
+
+
+def _call(node) -> Expr:
+    name = "::".join(i.serialize() for i in node.identifiers)
+    arguments = node.arguments
+    args = tuple(convert(a) for a in arguments.arguments) if arguments is not None else ()
+    expand = bool(arguments is not None and arguments.has_ellipsis)
+    return Call(name, args, expand, pos_of(node))
+
+
+def _conditional(node) -> Expr:
+    exprs = [c for c in node.children if isinstance(c, expressions.ExpressionRule)]
+    return Conditional(convert(exprs[0]), convert(exprs[1]), convert(exprs[2]), pos_of(node))
+
+
+def _binary_op(node) -> Expr:
+    term = node.binary_term
+    return BinaryOp(str(term.binary_operator.serialize()).strip(), convert(node.expr_term),
+                    convert(term.expr_term), pos_of(node))
+
+
+def _unary_op(node) -> Expr:
+    return UnaryOp(node.operator, convert(node.expr_term), pos_of(node))
+
+
+def _for(node) -> Expr:
+    intro = next(c for c in node.children if isinstance(c, for_expressions.ForIntroRule))
+    idents = [c.serialize() for c in intro.children if isinstance(c, literal_rules.IdentifierRule)]
+    collection = next(c for c in intro.children if isinstance(c, expressions.ExpressionRule))
+    key_var, value_var = (idents[0], idents[1]) if len(idents) == 2 else (None, idents[0])
+    exprs = [c for c in node.children if isinstance(c, expressions.ExpressionRule)]
+    cond_rule = next((c for c in node.children if isinstance(c, for_expressions.ForCondRule)), None)
+    condition = None
+    if cond_rule is not None:
+        cond_expr = next(c for c in cond_rule.children if isinstance(c, expressions.ExpressionRule))
+        condition = convert(cond_expr)
+    is_object = isinstance(node, for_expressions.ForObjectExprRule)
+    grouping = is_object and any(
+        isinstance(c, LarkToken) and c.lark_name() == "ELLIPSIS" for c in node.children)
+    key = convert(exprs[0]) if is_object else None
+    value = convert(exprs[1] if is_object else exprs[0])
+    return ForExpr(key_var, value_var, convert(collection), key, value, condition, grouping,
+                   pos_of(node))
+
+
+_HANDLERS = {
+    expressions.ExprTermRule: _expr_term,
+    expressions.ConditionalRule: _conditional,
+    expressions.BinaryOpRule: _binary_op,
+    expressions.UnaryOpRule: _unary_op,
+    literal_rules.IdentifierRule: _identifier,
+    literal_rules.LiteralValueRule: _literal_value,
+    literal_rules.KeywordRule: _literal_value,
+    literal_rules.IntLitRule: _int,
+    literal_rules.FloatLitRule: _float,
+    strings.StringRule: _string,
+    strings.HeredocTemplateRule: _heredoc,
+    strings.HeredocTrimTemplateRule: _heredoc,
+    containers.TupleRule: _tuple,
+    containers.ObjectRule: _object,
+    indexing.GetAttrExprTermRule: _get_attr,
+    indexing.IndexExprTermRule: _index,
+    indexing.AttrSplatExprTermRule: _attr_splat,
+    indexing.FullSplatExprTermRule: _full_splat,
+    functions.FunctionCallRule: _call,
+    for_expressions.ForTupleExprRule: _for,
+    for_expressions.ForObjectExprRule: _for,
+}

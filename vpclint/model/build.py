@@ -1,0 +1,345 @@
+"""Resources -> the common model: normalize each resource, resolve references, fold associations.
+
+Three passes, each linear in the number of resources:
+1. normalize: every modelled resource type becomes a component, its fields read through the
+   tables in ``specs`` with AWS defaults applied by the component classes;
+2. resolve: ``Ref`` values become components (by scope and address), literal identifiers
+   ``External``, anything else UNKNOWN;
+3. fold: separate association resources (endpoint route tables/subnets/SGs/policy, endpoint
+   service permissions, gateway attachments, routes, security group rules) are added to their
+   owners, so rules see one endpoint with all its route tables wherever they were declared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from vpclint.model import Model
+from vpclint.model import components as c
+from vpclint.model.specs import ASSOCIATES, CLOUDFORMATION, ROUTE_DESTINATIONS, ROUTE_TARGETS
+from vpclint.model.specs import TERRAFORM
+from vpclint.source import Resource
+from vpclint.values import Ref, Unknown, as_bool
+
+_SPECS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
+_MISSING = object()
+
+
+def build_model(resources: list[Resource]) -> Model:
+    model = Model()
+    registry: dict[tuple[str, str], c.Component] = {}
+    for resource in resources:
+        for component in _normalize(resource):
+            model.add(component)
+            registry.setdefault((resource.scope, resource.address), component)
+    resolver = _Resolver(registry)
+    for component in model.components:
+        resolver.resolve_fields(component)
+    _fold(model)
+    model.index_links()
+    return model
+
+
+# --- pass 1: normalize --------------------------------------------------------------------------
+
+
+def _normalize(resource: Resource) -> list[c.Component]:
+    spec = _SPECS[resource.flavour].get(resource.type)
+    if spec is None:
+        rule = separate_sg_rule(resource)
+        return [rule] if rule is not None else []
+    cls, fields = spec
+    component = cls(resource=resource)
+    for name, path_spec in fields.items():
+        value, origin = _read(resource.values, path_spec, _is_many(cls, name))
+        component.origin[name] = origin
+        if value is not _MISSING:
+            setattr(component, name, value)
+    extra = _SPECIAL.get(cls)
+    produced = [component]
+    if extra is not None:
+        produced.extend(extra(component, resource))
+    if isinstance(component, c.EndpointAssociation):
+        component.attaches = ASSOCIATES[resource.type]
+    elif isinstance(component, c.ServiceNetworkAssociation):
+        component.associates = ASSOCIATES[resource.type]
+    return produced
+
+
+def _is_many(cls: type, name: str) -> bool:
+    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
+    return types.get(name, "").startswith("Links")
+
+
+def _read(values: dict, path_spec: str, many: bool) -> tuple[Any, tuple]:
+    """Value and concrete property path of ``path_spec`` (see specs' module docstring)."""
+    spec, _, conversion = path_spec.partition(":")
+    first_origin: tuple = ()
+    for alternative in spec.split("|"):
+        steps = alternative.split(".")
+        matches = list(_walk(values, steps, ()))
+        if not first_origin:
+            first_origin = tuple(s.rstrip("[]") for s in steps)
+        if not matches:
+            continue
+        if many:
+            return [v for v, _ in matches], matches[0][1][:1] or first_origin
+        value, origin = matches[0]
+        return _convert(value, conversion), origin
+    return _MISSING, first_origin
+
+
+def _walk(value: Any, steps: list[str], path: tuple):
+    if isinstance(value, Unknown):
+        yield value, path
+        return
+    if not steps:
+        if value is not None:
+            yield value, path
+        return
+    step, rest = steps[0], steps[1:]
+    if isinstance(value, list):  # a Terraform block list: descend into each block
+        for index, item in enumerate(value):
+            yield from _walk(item, steps, path + (index,))
+        return
+    if not isinstance(value, dict):
+        return
+    key = step[:-2] if step.endswith("[]") else step
+    if key not in value:
+        return
+    child = value[key]
+    if step.endswith("[]") and isinstance(child, list):
+        for index, item in enumerate(child):
+            yield from _walk(item, rest, path + (key, index))
+    else:
+        yield from _walk(child, rest, path + (key,))
+
+
+def _convert(value: Any, conversion: str) -> Any:
+    if conversion == "bool":
+        return as_bool(value)
+    if conversion == "list":
+        return value if isinstance(value, (list, Unknown)) else [value]
+    return value
+
+
+def _endpoint(endpoint: c.VpcEndpoint, resource: Resource) -> list[c.Component]:
+    raw_type = endpoint.endpoint_type
+    endpoint.type_explicit = "vpc_endpoint_type" in resource.values or \
+        "VpcEndpointType" in resource.values
+    if isinstance(raw_type, str):
+        canonical = {t.lower(): t for t in c.ENDPOINT_TYPES}
+        endpoint.endpoint_type = canonical.get(raw_type.lower(), raw_type)
+    endpoint.private_dns_set = endpoint.private_dns is not None and \
+        ("private_dns_enabled" in resource.values or "PrivateDnsEnabled" in resource.values)
+    if endpoint.private_dns is None:
+        endpoint.private_dns = False
+    return []
+
+
+def _route_table(table: c.RouteTable, resource: Resource) -> list[c.Component]:
+    table.is_default = resource.type == "aws_default_route_table"
+    if table.is_default:
+        table.vpc = None  # default_route_table_id names the table, not the VPC
+    inline = resource.values.get("route")
+    routes: list[c.Component] = []
+    if isinstance(inline, Unknown):
+        table.routes_open = True
+        return routes
+    for index, body in enumerate(inline if isinstance(inline, list) else []):
+        if isinstance(body, dict):
+            route = _route_from(body, resource, ("route", index))
+            route.route_table = table
+            routes.append(route)
+    return routes
+
+
+def _route(route: c.Route, resource: Resource) -> list[c.Component]:
+    filled = _route_from(resource.values, resource, ())
+    route.destination, route.target_kind, route.target = (
+        filled.destination, filled.target_kind, filled.target)
+    route.origin.update(filled.origin)
+    return []
+
+
+def _route_from(body: dict, resource: Resource, base: tuple) -> c.Route:
+    route = c.Route(resource=resource)
+    route.origin["route"] = base
+    for key in ROUTE_DESTINATIONS[resource.flavour]:
+        if body.get(key) not in (None, ""):
+            route.destination = body[key]
+            route.origin["destination"] = base + (key,)
+            break
+    for key, kind in ROUTE_TARGETS[resource.flavour].items():
+        if body.get(key) not in (None, ""):
+            route.target_kind, route.target = kind, body[key]
+            route.origin["target"] = base + (key,)
+            break
+    return route
+
+
+def _security_group(group: c.SecurityGroup, resource: Resource) -> list[c.Component]:
+    rules: list[c.Component] = []
+    keys = ({"ingress": "ingress", "egress": "egress"} if resource.flavour == "terraform"
+            else {"ingress": "SecurityGroupIngress", "egress": "SecurityGroupEgress"})
+    for direction, key in keys.items():
+        entries = resource.values.get(key)
+        if isinstance(entries, list):
+            for index, body in enumerate(entries):
+                if isinstance(body, dict):
+                    rule = _sg_rule(body, resource, direction, (key, index))
+                    rule.group = group
+                    rules.append(rule)
+    group.default_egress = (resource.flavour == "cloudformation"
+                            and resource.values.get("SecurityGroupEgress") is None)
+    return rules
+
+
+def _sg_rule(body: dict, resource: Resource, direction: str, base: tuple) -> c.SecurityGroupRule:
+    rule = c.SecurityGroupRule(resource=resource, direction=direction)
+    rule.origin["rule"] = base
+    get = body.get
+    rule.protocol = _first(get, "protocol", "ip_protocol", "IpProtocol")
+    rule.from_port = _first(get, "from_port", "FromPort")
+    rule.to_port = _first(get, "to_port", "ToPort")
+    if isinstance(rule.protocol, (int, str)):
+        rule.protocol = str(rule.protocol).lower()
+    cidrs: list = []
+    for key in ("cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6", "CidrIp", "CidrIpv6"):
+        cidrs.extend(_as_list(get(key)))
+    prefixes: list = []
+    for key in ("prefix_list_ids", "prefix_list_id", "SourcePrefixListId",
+                "DestinationPrefixListId"):
+        prefixes.extend(_as_list(get(key)))
+    peers: list = []
+    for key in ("security_groups", "source_security_group_id", "referenced_security_group_id",
+                "SourceSecurityGroupId", "DestinationSecurityGroupId"):
+        peers.extend(_as_list(get(key)))
+    rule.cidrs = Unknown("rule CIDRs") if any(isinstance(x, Unknown) for x in cidrs) else cidrs
+    rule.prefix_lists = prefixes
+    rule.peer_groups = peers  # resolved to Links in pass 2
+    rule.self_reference = as_bool(get("self")) or False
+    return rule
+
+
+def _first(get, *keys):
+    for key in keys:
+        value = get(key)
+        if value is not None:
+            return value
+    return None
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+_SPECIAL = {
+    c.VpcEndpoint: _endpoint,
+    c.RouteTable: _route_table,
+    c.Route: _route,
+    c.SecurityGroup: _security_group,
+}
+
+_SEPARATE_SG_RULES = {
+    "aws_security_group_rule": None,  # direction from `type`
+    "aws_vpc_security_group_ingress_rule": "ingress",
+    "aws_vpc_security_group_egress_rule": "egress",
+    "AWS::EC2::SecurityGroupIngress": "ingress",
+    "AWS::EC2::SecurityGroupEgress": "egress",
+}
+
+
+def separate_sg_rule(resource: Resource) -> c.SecurityGroupRule | None:
+    """A security group rule declared as its own resource, or None for other types."""
+    if resource.type not in _SEPARATE_SG_RULES:
+        return None
+    direction = _SEPARATE_SG_RULES[resource.type] or resource.values.get("type")
+    if direction not in ("ingress", "egress"):
+        direction = "ingress"
+    rule = _sg_rule(resource.values, resource, direction, ())
+    key = "security_group_id" if resource.flavour == "terraform" else "GroupId"
+    rule.group = resource.values.get(key)
+    rule.origin["group"] = (key,)
+    return rule
+
+
+# --- pass 2: resolve -----------------------------------------------------------------------------
+
+
+class _Resolver:
+    def __init__(self, registry: dict[tuple[str, str], c.Component]):
+        self.registry = registry
+        self._kinds: dict[type, list[tuple[str, bool]]] = {}
+
+    def link_fields(self, cls: type) -> list[tuple[str, bool]]:
+        if cls not in self._kinds:
+            self._kinds[cls] = [(f.name, str(f.type).startswith("Links"))
+                                for f in dataclasses.fields(cls)
+                                if str(f.type).startswith(("Link", "Links"))]
+        return self._kinds[cls]
+
+    def resolve_fields(self, component: c.Component) -> None:
+        for name, many in self.link_fields(type(component)):
+            raw = getattr(component, name)
+            if many:
+                links = raw if isinstance(raw, c.Links) else c.Links()
+                if not isinstance(raw, c.Links):
+                    for item in (raw if isinstance(raw, list) else [raw]):
+                        if item is not None:
+                            links.add(self.one(item))
+                setattr(component, name, links)
+            elif not isinstance(raw, c.Component):
+                setattr(component, name, self.one(raw))
+        for name, value in vars(component).items():
+            if isinstance(value, Ref):  # a reference in a value field: the component, if any
+                target = self.registry.get((value.scope, value.target))
+                setattr(component, name, target if target is not None else Unknown(
+                    "reference to a resource vpclint does not model", value.target))
+
+    def one(self, raw: Any) -> Any:
+        if raw is None or isinstance(raw, (c.Component, Unknown, c.External)):
+            return raw
+        if isinstance(raw, Ref):
+            target = self.registry.get((raw.scope, raw.target))
+            return target if target is not None else c.External(raw.target)
+        if isinstance(raw, str) and raw:
+            return c.External(raw)
+        return Unknown("not a reference", repr(raw))
+
+
+# --- pass 3: fold ----------------------------------------------------------------------------
+
+
+def _fold(model: Model) -> None:
+    for route in model.of(c.Route):
+        table = route.route_table
+        if isinstance(table, c.RouteTable) and route not in table.routes:
+            table.routes.append(route)
+    for rule in model.of(c.SecurityGroupRule):
+        if isinstance(rule.group, c.SecurityGroup):
+            rule.group.rules.append(rule)
+            if rule.direction == "egress":
+                rule.group.default_egress = False
+    for association in model.of(c.EndpointAssociation):
+        endpoint = association.endpoint
+        if not isinstance(endpoint, c.VpcEndpoint):
+            continue
+        if association.attaches == "policy":
+            endpoint.policy = association.policy
+        else:
+            getattr(endpoint, association.attaches).add(association.member)
+    for permission in model.of(c.EndpointServicePermission):
+        service = permission.service
+        if isinstance(service, c.EndpointService):
+            if isinstance(permission.principals, list) and isinstance(service.allowed_principals,
+                                                                      list):
+                service.allowed_principals = service.allowed_principals + permission.principals
+            else:
+                service.allowed_principals = Unknown("allowed principals", "")
+    for attachment in model.of(c.GatewayAttachment):
+        if isinstance(attachment.gateway, c.InternetGateway):
+            attachment.gateway.vpc = attachment.vpc

@@ -1,0 +1,382 @@
+"""The common model: normalized network components, the same for Terraform and CloudFormation.
+
+Each component wraps the ``Resource`` it was built from (address, file, spans, suppressions) and
+records in ``origin`` which property path each normalized field came from, so a rule can point at
+``endpoint.field("private_dns")`` and the reporter finds ``private_dns_enabled`` in Terraform or
+``PrivateDnsEnabled`` in CloudFormation. AWS defaults are applied here, once.
+
+Field values are three-valued: a known value, ``Unknown``, or ``None`` for "not set". Links to
+other components are a ``Component``, ``Unknown`` (a reference vpclint could not resolve) or
+``None``; links to many are a ``Links`` that knows whether it may hold members it cannot see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, Iterator, TypeVar, Union
+
+from vpclint.source import Path, Resource, Span
+from vpclint.values import Unknown
+
+T = TypeVar("T", bound="Component")
+
+
+@dataclass(frozen=True)
+class External:
+    """A literal identifier of something outside the scan (``"vpc-0abc"``, an ARN): it exists,
+    but vpclint cannot see its properties."""
+
+    value: str
+
+
+@dataclass(eq=False)
+class Links(Generic[T]):
+    """Several linked components; ``open`` when some member could not be resolved (UNKNOWN).
+
+    "Has none" is only claimed by ``known_empty``: an open set may hold members vpclint cannot
+    see, and a pairing rule must then stay silent. ``external`` holds literal identifiers of
+    members outside the scan: they exist, so the set is not empty.
+    """
+
+    items: list[T] = field(default_factory=list)
+    open: bool = False
+    external: list[External] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def known_empty(self) -> bool:
+        return not self.items and not self.open and not self.external
+
+    @property
+    def count(self) -> int | None:
+        """How many members, or None when UNKNOWN."""
+        return None if self.open else len(self.items) + len(self.external)
+
+    def add(self, item: "T | External | Unknown | None") -> None:
+        if isinstance(item, Component):
+            if item not in self.items:
+                self.items.append(item)
+        elif isinstance(item, External):
+            if item not in self.external:
+                self.external.append(item)
+        elif isinstance(item, Unknown):
+            self.open = True
+
+    def extend(self, other: "Links[T]") -> None:
+        for item in other.items:
+            self.add(item)
+        for external in other.external:
+            self.add(external)
+        self.open = self.open or other.open
+
+
+Link = Union["Component", External, Unknown, None]
+
+
+@dataclass(eq=False)
+class Component:
+    """Base of every model component."""
+
+    kind: ClassVar[str] = "component"
+    resource: Resource
+    origin: dict[str, Path] = field(default_factory=dict, repr=False)
+
+    @property
+    def address(self) -> str:
+        return self.resource.address
+
+    @property
+    def display(self) -> str:
+        """How messages name this component: ``aws_vpc_endpoint.s3`` or ``S3Endpoint``."""
+        return self.resource.address
+
+    @property
+    def file(self) -> str:
+        return self.resource.file
+
+    @property
+    def flavour(self) -> str:
+        return self.resource.flavour
+
+    def path_of(self, name: str | None) -> Path:
+        """The property path a field came from (or where it belongs when it is missing)."""
+        if name is None:
+            return ()
+        return self.origin.get(name, ())
+
+    def span(self, name: str | None = None) -> Span:
+        return self.resource.locate(self.path_of(name))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+# --- network base -------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Vpc(Component):
+    kind: ClassVar[str] = "vpc"
+    cidr_blocks: list[Any] = field(default_factory=list)
+    dns_support: bool | Unknown = True  # AWS default
+    dns_hostnames: bool | Unknown = False  # AWS default for non-default VPCs
+
+
+@dataclass(eq=False)
+class Subnet(Component):
+    kind: ClassVar[str] = "subnet"
+    vpc: Link = None
+    availability_zone: str | Unknown | None = None
+    availability_zone_id: str | Unknown | None = None
+    cidr_block: str | Unknown | None = None
+
+
+@dataclass(eq=False)
+class Route(Component):
+    """One route, inline in a route table or a separate resource."""
+
+    kind: ClassVar[str] = "route"
+    route_table: Link = None
+    destination: str | Unknown | None = None  # CIDR, IPv6 CIDR or prefix-list id
+    target_kind: str | None = None  # gateway, nat_gateway, vpc_endpoint, transit_gateway, ...
+    target: Any = None  # a Component, an id string, or Unknown
+
+
+@dataclass(eq=False)
+class RouteTable(Component):
+    kind: ClassVar[str] = "route_table"
+    vpc: Link = None
+    routes: list[Route] = field(default_factory=list)
+    is_default: bool = False  # aws_default_route_table: the VPC's main table
+    routes_open: bool = False  # inline routes from a dynamic block: not all known
+
+
+@dataclass(eq=False)
+class RouteTableAssociation(Component):
+    """Subnet or gateway (edge) association, or a VPC's main-table association."""
+
+    kind: ClassVar[str] = "route_table_association"
+    route_table: Link = None
+    subnet: Link = None
+    gateway: Link = None
+    main_of: Link = None  # the VPC whose main route table this makes it
+
+
+@dataclass(eq=False)
+class InternetGateway(Component):
+    kind: ClassVar[str] = "internet_gateway"
+    vpc: Link = None
+
+
+@dataclass(eq=False)
+class GatewayAttachment(Component):
+    """CloudFormation's VPCGatewayAttachment / Terraform's aws_internet_gateway_attachment."""
+
+    kind: ClassVar[str] = "gateway_attachment"
+    gateway: Link = None
+    vpc: Link = None
+
+
+@dataclass(eq=False)
+class NatGateway(Component):
+    kind: ClassVar[str] = "nat_gateway"
+    subnet: Link = None
+    connectivity: str | Unknown = "public"
+
+
+@dataclass(eq=False)
+class SecurityGroup(Component):
+    kind: ClassVar[str] = "security_group"
+    vpc: Link = None
+    rules: list["SecurityGroupRule"] = field(default_factory=list)  # inline and separate
+    default_egress: bool = False  # CFN group without egress rules keeps AWS's allow-all
+
+
+@dataclass(eq=False)
+class SecurityGroupRule(Component):
+    """One ingress or egress rule, inline in its group or a separate resource."""
+
+    kind: ClassVar[str] = "security_group_rule"
+    group: Link = None
+    direction: str = "ingress"
+    protocol: str | Unknown | None = None
+    from_port: int | Unknown | None = None
+    to_port: int | Unknown | None = None
+    cidrs: list[Any] | Unknown = field(default_factory=list)
+    prefix_lists: list[Any] | Unknown = field(default_factory=list)
+    peer_groups: Links = field(default_factory=Links)
+    self_reference: bool | Unknown = False
+
+
+# --- endpoints and PrivateLink ----------------------------------------------------------------
+
+
+ENDPOINT_TYPES = ("Gateway", "Interface", "GatewayLoadBalancer", "Resource", "ServiceNetwork", "Tunnel")
+
+
+@dataclass(eq=False)
+class VpcEndpoint(Component):
+    kind: ClassVar[str] = "vpc_endpoint"
+    vpc: Link = None
+    service_name: Any = None  # str, Unknown, a Ref-resolved EndpointService, or None
+    endpoint_type: str | Unknown = "Gateway"  # AWS default when omitted
+    type_explicit: bool = False
+    route_tables: Links = field(default_factory=Links)
+    subnets: Links = field(default_factory=Links)
+    security_groups: Links = field(default_factory=Links)
+    private_dns: bool | Unknown = False  # AWS default
+    private_dns_set: bool = False
+    policy: Any = None
+    resource_configuration: Link = None
+    service_network: Link = None
+
+
+@dataclass(eq=False)
+class EndpointAssociation(Component):
+    """A separate resource that attaches a route table, subnet or SG to an endpoint (Terraform)."""
+
+    kind: ClassVar[str] = "endpoint_association"
+    endpoint: Link = None
+    attaches: str = "route_tables"  # the VpcEndpoint field it adds to, or "policy"
+    member: Link = None
+    policy: Any = None
+
+
+@dataclass(eq=False)
+class EndpointService(Component):
+    kind: ClassVar[str] = "endpoint_service"
+    network_load_balancers: Links = field(default_factory=Links)
+    gateway_load_balancers: Links = field(default_factory=Links)
+    acceptance_required: bool | Unknown | None = None
+    allowed_principals: list[Any] | Unknown = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class EndpointServicePermission(Component):
+    """Allowed principals granted by a separate resource (TF allowed_principal, CFN Permissions)."""
+
+    kind: ClassVar[str] = "endpoint_service_permission"
+    service: Link = None
+    principals: list[Any] | Unknown = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class LoadBalancer(Component):
+    kind: ClassVar[str] = "load_balancer"
+    lb_type: str | Unknown = "application"  # AWS default
+    subnets: Links = field(default_factory=Links)
+    security_groups: Links = field(default_factory=Links)
+
+
+@dataclass(eq=False)
+class TargetGroup(Component):
+    """An ELBv2 target group."""
+
+    kind: ClassVar[str] = "target_group"
+    vpc: Link = None
+    target_type: str | Unknown = "instance"
+    protocol: str | Unknown | None = None
+    port: int | Unknown | None = None
+
+
+# --- VPC Lattice ------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class ServiceNetwork(Component):
+    kind: ClassVar[str] = "service_network"
+    auth_type: str | Unknown = "NONE"  # AWS default
+    sharing_enabled: bool | Unknown | None = None
+
+
+@dataclass(eq=False)
+class LatticeService(Component):
+    kind: ClassVar[str] = "lattice_service"
+    auth_type: str | Unknown = "NONE"  # AWS default
+
+
+@dataclass(eq=False)
+class Listener(Component):
+    kind: ClassVar[str] = "listener"
+    service: Link = None
+    protocol: str | Unknown | None = None
+    port: int | Unknown | None = None
+    forwards_to: Links = field(default_factory=Links)  # target groups of the default action
+
+
+@dataclass(eq=False)
+class ListenerRule(Component):
+    kind: ClassVar[str] = "listener_rule"
+    listener: Link = None
+    service: Link = None
+    forwards_to: Links = field(default_factory=Links)
+
+
+@dataclass(eq=False)
+class LatticeTargetGroup(Component):
+    kind: ClassVar[str] = "lattice_target_group"
+    target_type: str | Unknown | None = None
+    vpc: Link = None
+    port: int | Unknown | None = None
+    protocol: str | Unknown | None = None
+
+
+@dataclass(eq=False)
+class ServiceNetworkAssociation(Component):
+    """An association of a VPC, a service or a resource configuration with a service network."""
+
+    kind: ClassVar[str] = "service_network_association"
+    service_network: Link = None
+    associates: str = "vpc"  # vpc | service | resource_configuration
+    member: Link = None
+    security_groups: Links = field(default_factory=Links)
+
+
+@dataclass(eq=False)
+class AuthPolicy(Component):
+    kind: ClassVar[str] = "auth_policy"
+    target: Link = None
+    policy: Any = None
+
+
+@dataclass(eq=False)
+class ResourceGateway(Component):
+    kind: ClassVar[str] = "resource_gateway"
+    vpc: Link = None
+    subnets: Links = field(default_factory=Links)
+    security_groups: Links = field(default_factory=Links)
+    ip_address_type: str | Unknown | None = None
+
+
+@dataclass(eq=False)
+class ResourceConfiguration(Component):
+    kind: ClassVar[str] = "resource_configuration"
+    config_type: str | Unknown = "SINGLE"  # AWS default
+    gateway: Link = None
+    group: Link = None
+    port_ranges: list[Any] | Unknown = field(default_factory=list)
+    definition: Any = None
+    allow_shareable: bool | Unknown | None = None
+
+
+@dataclass(eq=False)
+class RamShare(Component):
+    """A RAM resource share (association) naming resources shared with other accounts."""
+
+    kind: ClassVar[str] = "ram_share"
+    resources: Links = field(default_factory=Links)
+
+
+COMPONENT_KINDS: tuple[type[Component], ...] = (
+    Vpc, Subnet, Route, RouteTable, RouteTableAssociation, InternetGateway, GatewayAttachment,
+    NatGateway,
+    SecurityGroup, SecurityGroupRule, VpcEndpoint, EndpointAssociation, EndpointService,
+    EndpointServicePermission, LoadBalancer, TargetGroup, ServiceNetwork, LatticeService,
+    Listener, ListenerRule, LatticeTargetGroup, ServiceNetworkAssociation, AuthPolicy,
+    ResourceGateway, ResourceConfiguration, RamShare,
+)

@@ -1,0 +1,193 @@
+"""Which Terraform and CloudFormation properties make up each component field (DOMAIN.md §1).
+
+One table per flavour maps a resource type to its component class and, per field, the property
+path it is read from. Path syntax: ``a.b`` descends mappings (and every element of a Terraform
+block list); ``a[]`` takes each element of a list; alternatives are separated by ``|`` and the
+first one present wins. Fields of type ``Links`` collect every match; other fields take the first.
+Conversions (booleans, upper-case enums) are named after the path with ``:``.
+"""
+
+from __future__ import annotations
+
+from vpclint.model import components as c
+
+_ROUTE_TARGETS_TF = {
+    "gateway_id": "gateway", "nat_gateway_id": "nat_gateway", "vpc_endpoint_id": "vpc_endpoint",
+    "transit_gateway_id": "transit_gateway", "egress_only_gateway_id": "egress_only_gateway",
+    "network_interface_id": "network_interface", "vpc_peering_connection_id": "peering",
+    "core_network_arn": "core_network", "local_gateway_id": "local_gateway",
+    "carrier_gateway_id": "carrier_gateway", "instance_id": "instance",
+}
+_ROUTE_TARGETS_CFN = {
+    "GatewayId": "gateway", "NatGatewayId": "nat_gateway", "VpcEndpointId": "vpc_endpoint",
+    "TransitGatewayId": "transit_gateway", "EgressOnlyInternetGatewayId": "egress_only_gateway",
+    "NetworkInterfaceId": "network_interface", "VpcPeeringConnectionId": "peering",
+    "CoreNetworkArn": "core_network", "LocalGatewayId": "local_gateway",
+    "CarrierGatewayId": "carrier_gateway", "InstanceId": "instance",
+}
+ROUTE_TARGETS = {"terraform": _ROUTE_TARGETS_TF, "cloudformation": _ROUTE_TARGETS_CFN}
+ROUTE_DESTINATIONS = {
+    "terraform": ("cidr_block", "ipv6_cidr_block", "destination_prefix_list_id",
+                  "destination_cidr_block", "destination_ipv6_cidr_block"),
+    "cloudformation": ("DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId"),
+}
+
+TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
+    "aws_vpc": (c.Vpc, {"cidr_blocks": "cidr_block:list", "dns_support": "enable_dns_support:bool",
+                        "dns_hostnames": "enable_dns_hostnames:bool"}),
+    "aws_subnet": (c.Subnet, {"vpc": "vpc_id", "availability_zone": "availability_zone",
+                              "availability_zone_id": "availability_zone_id",
+                              "cidr_block": "cidr_block"}),
+    "aws_route_table": (c.RouteTable, {"vpc": "vpc_id"}),
+    "aws_default_route_table": (c.RouteTable, {"vpc": "default_route_table_id"}),
+    "aws_route": (c.Route, {"route_table": "route_table_id"}),
+    "aws_route_table_association": (c.RouteTableAssociation, {
+        "route_table": "route_table_id", "subnet": "subnet_id", "gateway": "gateway_id"}),
+    "aws_main_route_table_association": (c.RouteTableAssociation, {
+        "route_table": "route_table_id", "main_of": "vpc_id"}),
+    "aws_internet_gateway": (c.InternetGateway, {"vpc": "vpc_id"}),
+    "aws_internet_gateway_attachment": (c.GatewayAttachment, {
+        "gateway": "internet_gateway_id", "vpc": "vpc_id"}),
+    "aws_nat_gateway": (c.NatGateway, {"subnet": "subnet_id", "connectivity": "connectivity_type"}),
+    "aws_security_group": (c.SecurityGroup, {"vpc": "vpc_id"}),
+    "aws_vpc_endpoint": (c.VpcEndpoint, {
+        "vpc": "vpc_id", "service_name": "service_name", "endpoint_type": "vpc_endpoint_type",
+        "route_tables": "route_table_ids[]",
+        "subnets": "subnet_ids[]|subnet_configuration.subnet_id",
+        "security_groups": "security_group_ids[]", "private_dns": "private_dns_enabled:bool",
+        "policy": "policy", "resource_configuration": "resource_configuration_arn",
+        "service_network": "service_network_arn"}),
+    "aws_vpc_endpoint_route_table_association": (c.EndpointAssociation, {
+        "endpoint": "vpc_endpoint_id", "member": "route_table_id"}),
+    "aws_vpc_endpoint_subnet_association": (c.EndpointAssociation, {
+        "endpoint": "vpc_endpoint_id", "member": "subnet_id"}),
+    "aws_vpc_endpoint_security_group_association": (c.EndpointAssociation, {
+        "endpoint": "vpc_endpoint_id", "member": "security_group_id"}),
+    "aws_vpc_endpoint_policy": (c.EndpointAssociation, {
+        "endpoint": "vpc_endpoint_id", "policy": "policy"}),
+    "aws_vpc_endpoint_service": (c.EndpointService, {
+        "network_load_balancers": "network_load_balancer_arns[]",
+        "gateway_load_balancers": "gateway_load_balancer_arns[]",
+        "acceptance_required": "acceptance_required:bool",
+        "allowed_principals": "allowed_principals"}),
+    "aws_vpc_endpoint_service_allowed_principal": (c.EndpointServicePermission, {
+        "service": "vpc_endpoint_service_id", "principals": "principal_arn:list"}),
+    "aws_lb": (c.LoadBalancer, {"lb_type": "load_balancer_type",
+                                "subnets": "subnets[]|subnet_mapping.subnet_id",
+                                "security_groups": "security_groups[]"}),
+    "aws_lb_target_group": (c.TargetGroup, {"vpc": "vpc_id", "target_type": "target_type",
+                                            "protocol": "protocol", "port": "port"}),
+    "aws_vpclattice_service_network": (c.ServiceNetwork, {"auth_type": "auth_type"}),
+    "aws_vpclattice_service": (c.LatticeService, {"auth_type": "auth_type"}),
+    "aws_vpclattice_listener": (c.Listener, {
+        "service": "service_identifier|service_arn", "protocol": "protocol", "port": "port",
+        "forwards_to": "default_action.forward.target_groups.target_group_identifier"}),
+    "aws_vpclattice_listener_rule": (c.ListenerRule, {
+        "service": "service_identifier", "listener": "listener_identifier",
+        "forwards_to": "action.forward.target_groups.target_group_identifier"}),
+    "aws_vpclattice_target_group": (c.LatticeTargetGroup, {
+        "target_type": "type", "vpc": "config.vpc_identifier", "port": "config.port",
+        "protocol": "config.protocol"}),
+    "aws_vpclattice_service_network_vpc_association": (c.ServiceNetworkAssociation, {
+        "service_network": "service_network_identifier", "member": "vpc_identifier",
+        "security_groups": "security_group_ids[]"}),
+    "aws_vpclattice_service_network_service_association": (c.ServiceNetworkAssociation, {
+        "service_network": "service_network_identifier", "member": "service_identifier"}),
+    "aws_vpclattice_service_network_resource_association": (c.ServiceNetworkAssociation, {
+        "service_network": "service_network_identifier",
+        "member": "resource_configuration_identifier"}),
+    "aws_vpclattice_auth_policy": (c.AuthPolicy, {"target": "resource_identifier",
+                                                  "policy": "policy"}),
+    "aws_vpclattice_resource_gateway": (c.ResourceGateway, {
+        "vpc": "vpc_id", "subnets": "subnet_ids[]", "security_groups": "security_group_ids[]",
+        "ip_address_type": "ip_address_type"}),
+    "aws_vpclattice_resource_configuration": (c.ResourceConfiguration, {
+        "config_type": "type", "gateway": "resource_gateway_identifier",
+        "group": "resource_configuration_group_id", "port_ranges": "port_ranges",
+        "definition": "resource_configuration_definition",
+        "allow_shareable": "allow_association_to_shareable_service_network:bool"}),
+    "aws_ram_resource_association": (c.RamShare, {"resources": "resource_arn"}),
+}
+TERRAFORM["aws_alb"] = TERRAFORM["aws_lb"]
+TERRAFORM["aws_alb_target_group"] = TERRAFORM["aws_lb_target_group"]
+
+CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
+    "AWS::EC2::VPC": (c.Vpc, {"cidr_blocks": "CidrBlock:list", "dns_support": "EnableDnsSupport:bool",
+                              "dns_hostnames": "EnableDnsHostnames:bool"}),
+    "AWS::EC2::Subnet": (c.Subnet, {"vpc": "VpcId", "availability_zone": "AvailabilityZone",
+                                    "availability_zone_id": "AvailabilityZoneId",
+                                    "cidr_block": "CidrBlock"}),
+    "AWS::EC2::RouteTable": (c.RouteTable, {"vpc": "VpcId"}),
+    "AWS::EC2::Route": (c.Route, {"route_table": "RouteTableId"}),
+    "AWS::EC2::SubnetRouteTableAssociation": (c.RouteTableAssociation, {
+        "route_table": "RouteTableId", "subnet": "SubnetId"}),
+    "AWS::EC2::GatewayRouteTableAssociation": (c.RouteTableAssociation, {
+        "route_table": "RouteTableId", "gateway": "GatewayId"}),
+    "AWS::EC2::InternetGateway": (c.InternetGateway, {}),
+    "AWS::EC2::VPCGatewayAttachment": (c.GatewayAttachment, {
+        "gateway": "InternetGatewayId", "vpc": "VpcId"}),
+    "AWS::EC2::NatGateway": (c.NatGateway, {"subnet": "SubnetId",
+                                            "connectivity": "ConnectivityType"}),
+    "AWS::EC2::SecurityGroup": (c.SecurityGroup, {"vpc": "VpcId"}),
+    "AWS::EC2::VPCEndpoint": (c.VpcEndpoint, {
+        "vpc": "VpcId", "service_name": "ServiceName", "endpoint_type": "VpcEndpointType",
+        "route_tables": "RouteTableIds[]", "subnets": "SubnetIds[]",
+        "security_groups": "SecurityGroupIds[]", "private_dns": "PrivateDnsEnabled:bool",
+        "policy": "PolicyDocument", "resource_configuration": "ResourceConfigurationArn",
+        "service_network": "ServiceNetworkArn"}),
+    "AWS::EC2::VPCEndpointService": (c.EndpointService, {
+        "network_load_balancers": "NetworkLoadBalancerArns[]",
+        "gateway_load_balancers": "GatewayLoadBalancerArns[]",
+        "acceptance_required": "AcceptanceRequired:bool"}),
+    "AWS::EC2::VPCEndpointServicePermissions": (c.EndpointServicePermission, {
+        "service": "ServiceId", "principals": "AllowedPrincipals"}),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": (c.LoadBalancer, {
+        "lb_type": "Type", "subnets": "Subnets[]|SubnetMappings[].SubnetId",
+        "security_groups": "SecurityGroups[]"}),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": (c.TargetGroup, {
+        "vpc": "VpcId", "target_type": "TargetType", "protocol": "Protocol", "port": "Port"}),
+    "AWS::VpcLattice::ServiceNetwork": (c.ServiceNetwork, {
+        "auth_type": "AuthType", "sharing_enabled": "SharingConfig.Enabled:bool"}),
+    "AWS::VpcLattice::Service": (c.LatticeService, {"auth_type": "AuthType"}),
+    "AWS::VpcLattice::Listener": (c.Listener, {
+        "service": "ServiceIdentifier", "protocol": "Protocol", "port": "Port",
+        "forwards_to": "DefaultAction.Forward.TargetGroups[].TargetGroupIdentifier"}),
+    "AWS::VpcLattice::Rule": (c.ListenerRule, {
+        "service": "ServiceIdentifier", "listener": "ListenerIdentifier",
+        "forwards_to": "Action.Forward.TargetGroups[].TargetGroupIdentifier"}),
+    "AWS::VpcLattice::TargetGroup": (c.LatticeTargetGroup, {
+        "target_type": "Type", "vpc": "Config.VpcIdentifier", "port": "Config.Port",
+        "protocol": "Config.Protocol"}),
+    "AWS::VpcLattice::ServiceNetworkVpcAssociation": (c.ServiceNetworkAssociation, {
+        "service_network": "ServiceNetworkIdentifier", "member": "VpcIdentifier",
+        "security_groups": "SecurityGroupIds[]"}),
+    "AWS::VpcLattice::ServiceNetworkServiceAssociation": (c.ServiceNetworkAssociation, {
+        "service_network": "ServiceNetworkIdentifier", "member": "ServiceIdentifier"}),
+    "AWS::VpcLattice::ServiceNetworkResourceAssociation": (c.ServiceNetworkAssociation, {
+        "service_network": "ServiceNetworkId", "member": "ResourceConfigurationId"}),
+    "AWS::VpcLattice::AuthPolicy": (c.AuthPolicy, {"target": "ResourceIdentifier",
+                                                   "policy": "Policy"}),
+    "AWS::VpcLattice::ResourceGateway": (c.ResourceGateway, {
+        "vpc": "VpcIdentifier", "subnets": "SubnetIds[]", "security_groups": "SecurityGroupIds[]",
+        "ip_address_type": "IpAddressType"}),
+    "AWS::VpcLattice::ResourceConfiguration": (c.ResourceConfiguration, {
+        "config_type": "ResourceConfigurationType", "gateway": "ResourceGatewayId",
+        "group": "ResourceConfigurationGroupId", "port_ranges": "PortRanges",
+        "definition": "ResourceConfigurationDefinition",
+        "allow_shareable": "AllowAssociationToSharableServiceNetwork:bool"}),
+    "AWS::RAM::ResourceShare": (c.RamShare, {"resources": "ResourceArns[]"}),
+}
+
+# What a separate association resource attaches (fixed per type, not read from properties).
+ASSOCIATES = {
+    "aws_vpc_endpoint_route_table_association": "route_tables",
+    "aws_vpc_endpoint_subnet_association": "subnets",
+    "aws_vpc_endpoint_security_group_association": "security_groups",
+    "aws_vpc_endpoint_policy": "policy",
+    "aws_vpclattice_service_network_vpc_association": "vpc",
+    "aws_vpclattice_service_network_service_association": "service",
+    "aws_vpclattice_service_network_resource_association": "resource_configuration",
+    "AWS::VpcLattice::ServiceNetworkVpcAssociation": "vpc",
+    "AWS::VpcLattice::ServiceNetworkServiceAssociation": "service",
+    "AWS::VpcLattice::ServiceNetworkResourceAssociation": "resource_configuration",
+}

@@ -1,0 +1,122 @@
+"""Reporters: turn a ``ScanResult`` into text for a terminal, JSON for scripts or SARIF for CI.
+
+Every reporter answers the same questions the same way (which level a finding has, which path
+and position it points at, in which order findings come), so those answers live here, once.
+Paths are shown relative to the repository root (``ScanResult.root``), never to the scanned
+directory, because that is what code scanning and a reader jumping to a file both expect.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from vpclint.rule import Finding, Level
+from vpclint.source import Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vpclint.model.components import Component
+    from vpclint.result import ScanResult
+
+FORMATS = ("text", "json", "sarif")
+
+#: What ``relative_uri`` answers for a finding that has no file at all (it should not happen).
+UNKNOWN_FILE = "<unknown>"
+
+
+def render(result: "ScanResult", fmt: str, *, color: bool = False, category: str | None = None) -> str:
+    """Render ``result`` in ``fmt`` (one of ``FORMATS``); ``color`` is for text, ``category`` for SARIF."""
+    if fmt == "text":
+        from vpclint.reporters.text import render_text
+
+        return render_text(result, color=color)
+    if fmt == "json":
+        from vpclint.reporters.json_report import render_json
+
+        return render_json(result)
+    if fmt == "sarif":
+        from vpclint.reporters.sarif import render_sarif
+
+        return render_sarif(result, category=category)
+    raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _absolute(path: str | PurePath) -> Path:
+    """An absolute, normalised path; a relative one is taken relative to the working directory."""
+    return Path(os.path.abspath(os.fspath(path)))
+
+
+def relative_path(file: str | PurePath, root: str | PurePath) -> Path | None:
+    """``file`` relative to ``root`` when it lies strictly under it, else ``None``.
+
+    Tries the plain normalised paths first, then the symlink-resolved ones (``/tmp`` may be a
+    link to ``/private/tmp``, and the loaders may have recorded either spelling).
+    """
+    path, base = _absolute(file), _absolute(root)
+    for candidate, anchor in ((path, base), (path.resolve(), base.resolve())):
+        try:
+            rel = candidate.relative_to(anchor)
+        except ValueError:
+            continue
+        if rel.parts:
+            return rel
+    return None
+
+
+def relative_uri(file: str | PurePath, root: str | PurePath) -> str:
+    """How reports name ``file``: relative to ``root`` with forward slashes, else absolute.
+
+    Never empty and never starting with ``./`` or ``/`` when relative: code scanning drops
+    results whose URI is empty or carries such a prefix. Not percent-encoded; SARIF does that.
+    """
+    if not os.fspath(file):
+        return UNKNOWN_FILE
+    rel = relative_path(file, root)
+    if rel is None:
+        return _absolute(file).as_posix()
+    return rel.as_posix()
+
+
+def source_path(file: str, root: str | PurePath) -> Path:
+    """Where to read ``file`` from: as recorded, or under the root if that is where it exists."""
+    path = Path(file)
+    if not path.is_absolute() and not path.exists():
+        under_root = Path(root) / path
+        if under_root.exists():
+            return under_root
+    return path
+
+
+def rule_id(finding: Finding) -> str:
+    """The ID the engine stamped on ``finding`` (``"unknown"`` if it was never stamped)."""
+    return finding.rule.id if finding.rule is not None else "unknown"
+
+
+def level_of(finding: Finding) -> Level:
+    """The finding's own level, else its rule's default level."""
+    if finding.level is not None:
+        return Level(finding.level)
+    if finding.rule is not None:
+        return Level(finding.rule.level)
+    return Level.WARNING
+
+
+def display_address(component: "Component", root: str | PurePath) -> str:
+    """The address users see, with a CloudFormation template path made relative to ``root``."""
+    resource = component.resource
+    if resource.flavour == "cloudformation":
+        return f"{relative_uri(resource.file, root)}#{resource.address}"
+    return resource.display_address
+
+
+def sort_key(finding: Finding, root: str | PurePath) -> tuple:
+    """File, line, column, rule: the order every reporter lists findings in (deterministic)."""
+    span: Span = finding.location
+    address = finding.component.resource.address if finding.component is not None else ""
+    return (relative_uri(span.file, root), span.line, span.column, rule_id(finding), address,
+            finding.field or "", finding.message)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,110 @@
+"""The rule interface: one typed metadata record and a pure ``check(model)`` per rule module.
+
+A rule module (built in under ``rules/`` or in a third-party pack registered on the
+``vpclint.rules`` entry-point group) defines ``RULE = RuleMeta(...)`` and
+``def check(model) -> Iterable[Finding]``. Its docstring is its documentation. Rules point at
+model components and field names; the engine stamps the rule and level, the reporters turn
+components and fields into file positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from vpclint.source import Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vpclint.model.components import Component
+
+
+class Level(str, Enum):
+    """Finding levels, named as SARIF names them; ordered note < warning < error."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return {"note": 1, "warning": 2, "error": 3}[self.value]
+
+
+BANDS = {
+    "0": "input",
+    "1": "missing-pairing",
+    "2": "misdirected-flow",
+    "3": "public-internet-detour",
+    "4": "exposure",
+}
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """Everything a reporter or the config needs to know about a rule, without running it."""
+
+    id: str  # "VPC101"
+    slug: str  # "gateway-endpoint-without-route-tables"
+    level: Level
+    summary: str  # one line, for `vpclint rules` and SARIF shortDescription
+    security_severity: float | None = None  # set on exposure rules so code scanning ranks them
+    precision: str = "high"
+
+    @property
+    def band(self) -> str:
+        return BANDS.get(self.id[3:4], "custom")
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/vpclint/vpclint/blob/main/docs/rules/{self.id}.md"
+
+
+@dataclass(frozen=True)
+class Related:
+    """A partner component the user should look at alongside the finding."""
+
+    component: "Component"
+    message: str
+    field: str | None = None
+
+
+@dataclass(eq=False)
+class Finding:
+    """One defect, produced by a rule and completed by the engine.
+
+    ``field`` is the component field at fault (``"route_tables"``, ``"private_dns"``), mapped to
+    a file position through the component; ``None`` points at the component's block header.
+    """
+
+    component: "Component | None"
+    message: str
+    field: str | None = None
+    span: Span | None = None  # for findings about a file rather than a component (VPC001)
+    related: list[Related] = dc_field(default_factory=list)
+    level: Level | None = None  # None: the rule's default level
+    # stamped by the engine
+    rule: RuleMeta | None = None
+    suppressed_by: str | None = None  # the justification when an inline ignore applies
+    instances: list[str] = dc_field(default_factory=list)
+
+    @property
+    def location(self) -> Span:
+        """Where the finding points: its own span, or the component field's."""
+        if self.span is not None or self.component is None:
+            return self.span or Span("", 1)
+        return self.component.span(self.field)
+
+
+@dataclass(frozen=True)
+class RuleModule:
+    """A loaded rule: its metadata, documentation and check function."""
+
+    meta: RuleMeta
+    doc: str
+    check: Callable[[Any], Iterable[Finding]]
+    module: str
+
+    def run(self, model) -> Iterable[Finding]:
+        return self.check(model)

@@ -1,0 +1,91 @@
+"""What the loaders and the evaluator hand to the model: resources with values and positions.
+
+Positions live beside the data, never inside it: each ``Resource`` has a ``spans`` map from a
+property path (a tuple of keys and list indexes, ``()`` for the resource itself) to a ``Span``.
+The location resolver (``locate``) walks up a path until it finds a recorded span, the approach
+cfn-lint takes with its path -> location mapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Flavour = Literal["terraform", "cloudformation"]
+Path = tuple  # of str | int
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a source file; lines and columns are 1-based, end column exclusive."""
+
+    file: str
+    line: int
+    column: int = 1
+    end_line: int = 0
+    end_column: int = 0
+
+    def __post_init__(self) -> None:
+        if self.line < 1:
+            object.__setattr__(self, "line", 1)
+        if self.column < 1:
+            object.__setattr__(self, "column", 1)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ``vpclint:ignore`` written in the source, for one rule ID or slug."""
+
+    rule: str
+    reason: str
+    span: Span
+
+
+@dataclass(eq=False)
+class Resource:
+    """One resource (instance) after evaluation, in either IaC flavour."""
+
+    flavour: Flavour
+    type: str  # "aws_vpc_endpoint" | "AWS::EC2::VPCEndpoint"
+    address: str  # "module.net.aws_vpc_endpoint.s3" | "S3Endpoint"
+    scope: str  # Terraform module directory or CloudFormation template path
+    file: str
+    values: dict[str, Any]
+    spans: dict[Path, Span] = field(default_factory=dict)
+    suppressions: list[Suppression] = field(default_factory=list)
+
+    @property
+    def display_address(self) -> str:
+        """The address as users see it: Terraform addresses as is, CFN as ``file#LogicalId``."""
+        if self.flavour == "cloudformation":
+            return f"{self.file}#{self.address}"
+        return self.address
+
+    def locate(self, path: Path = ()) -> Span:
+        """The span of ``path``, or of its nearest recorded ancestor (the resource at worst)."""
+        path = tuple(path)
+        while path:
+            span = self.spans.get(path)
+            if span is not None:
+                return span
+            path = path[:-1]
+        return self.spans.get((), Span(self.file, 1))
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """A file that should be Terraform or CloudFormation but could not be read (VPC001)."""
+
+    file: str
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the user should know that is not a finding (unknown key in metadata, skipped file)."""
+
+    file: str
+    message: str
+    line: int = 1

@@ -1,0 +1,66 @@
+"""Three-valued property values: known Python values, UNKNOWN, and references.
+
+Evaluated properties are plain Python data (str, int, float, bool, None, list, dict) in which two
+extra kinds of leaf may appear:
+
+* ``Unknown``: a value that cannot be known statically (a variable with no value, a data source,
+  a function we do not evaluate). Rules never fire on it: that is what keeps vpclint precise.
+* ``Ref``: a reference to another resource of the same scope (Terraform ``aws_vpc.main.id``,
+  CloudFormation ``!Ref Vpc`` / ``!GetAtt Lb.LoadBalancerArn``), resolved to a model component
+  when the model is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value vpclint cannot determine; ``reason`` says why, ``expr`` is the source text."""
+
+    reason: str
+    expr: str = ""
+
+    def __repr__(self) -> str:  # shown in debug output and JSON reports
+        return f"UNKNOWN({self.reason}{': ' + self.expr if self.expr else ''})"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to resource ``target`` (an address in ``scope``), optionally to one attribute.
+
+    ``scope`` names the Terraform module directory or the CloudFormation template the reference
+    was written in; ``attr`` is the Terraform attribute (``id``, ``arn``) or the CloudFormation
+    ``GetAtt`` attribute, ``None`` for a CloudFormation ``Ref``.
+    """
+
+    scope: str
+    target: str
+    attr: str | None = None
+
+
+def is_unknown(value: Any) -> bool:
+    """True when ``value`` is UNKNOWN itself (not when it merely contains one)."""
+    return isinstance(value, Unknown)
+
+
+def contains_unknown(value: Any) -> bool:
+    """True when ``value`` is UNKNOWN or holds an UNKNOWN anywhere inside it."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def as_bool(value: Any) -> bool | Unknown | None:
+    """Interpret a Terraform or CloudFormation boolean ("true", True, "false" ...); None if absent."""
+    if value is None or isinstance(value, (bool, Unknown)):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return Unknown("not a boolean", repr(value))
