@@ -35,10 +35,11 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     notes: list[Note] = []
     loaded = load_files([f for files in sources.terraform.values() for f in files]
                         + sources.cloudformation)
-    resources, parse_errors, file_suppressions, eval_notes = _evaluate(sources, loaded)
+    resources, parse_errors, file_suppressions, eval_notes, opaque = _evaluate(sources, loaded)
     notes.extend(eval_notes)
     model = build_model(resources)
     model.parse_errors = parse_errors
+    model.opaque_scopes = opaque
     enabled = {rule_id: rule for rule_id, rule in rules.items() if selector.enabled(rule.meta)}
     findings = _run_rules(enabled, model, notes)
     if sources.focus is not None:
@@ -53,6 +54,7 @@ def _evaluate(sources, loaded):
     parse_errors: list[ParseError] = []
     file_suppressions: dict[str, list[Suppression]] = {}
     notes: list[Note] = []
+    opaque: set[str] = set()
     for directory, files in sources.terraform.items():
         documents = []
         for path in files:
@@ -61,21 +63,25 @@ def _evaluate(sources, loaded):
                 parse_errors.append(result)
             else:
                 documents.append(result)
-        module_resources, module_notes = evaluate_module(directory, documents)
+        module_resources, module_notes, calls_modules = evaluate_module(directory, documents)
         resources.extend(module_resources)
         notes.extend(module_notes)
+        if calls_modules:
+            opaque.add(directory)
     for path in sources.cloudformation:
         result = loaded[path]
         if isinstance(result, ParseError):
             parse_errors.append(result)
             continue
         parse_errors.extend(result.duplicates)
-        template_resources, template_ignores, template_notes = evaluate_template(result)
-        resources.extend(template_resources)
-        notes.extend(template_notes)
-        if template_ignores:
-            file_suppressions[path] = template_ignores
-    return resources, parse_errors, file_suppressions, notes
+        template = evaluate_template(result)
+        resources.extend(template.resources)
+        notes.extend(template.notes)
+        if template.suppressions:
+            file_suppressions[path] = template.suppressions
+        if template.opaque:
+            opaque.add(path)
+    return resources, parse_errors, file_suppressions, notes, opaque
 
 
 def _run_rules(rules: dict[str, RuleModule], model: Model, notes: list[Note]) -> list[Finding]:

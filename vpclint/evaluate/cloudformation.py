@@ -9,6 +9,7 @@ so rules stay silent on them. Suppressions come from resource and template ``Met
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from vpclint.loaders.cfn import CfnDocument
@@ -18,21 +19,36 @@ from vpclint.values import Ref, Unknown
 _SUB_REFERENCE = re.compile(r"^\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}$")
 
 
-def evaluate_template(doc: CfnDocument) -> tuple[list[Resource], list[Suppression], list[Note]]:
+# Resource types that create further resources vpclint does not load.
+_OPAQUE_TYPES = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
+
+
+@dataclass
+class Template:
+    """What one template contributes to the scan."""
+
+    resources: list[Resource] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)  # template-level
+    notes: list[Note] = field(default_factory=list)
+    opaque: bool = False  # holds resources vpclint cannot see (Fn::ForEach, modules, stacks)
+
+
+def evaluate_template(doc: CfnDocument) -> Template:
     """Resources of one template, its template-level suppressions, and notes about it."""
-    notes: list[Note] = []
+    template = Template()
     resources_node = doc.data.get("Resources")
     if not isinstance(resources_node, dict):
-        notes.append(Note(doc.file, "template has no Resources mapping"))
-        return [], [], notes
+        template.notes.append(Note(doc.file, "template has no Resources mapping"))
+        return template
     logical_ids = set(resources_node)
-    resources = []
+    unseen = []
     for logical_id, body in resources_node.items():
         base = ("Resources", logical_id)
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
-            notes.append(Note(doc.file, f"resource {logical_id} has no Type",
-                              _line(doc, base)))
+            unseen.append((str(logical_id), _line(doc, base)))
             continue
+        if body["Type"].startswith(_OPAQUE_TYPES):
+            template.opaque = True
         resource = Resource("cloudformation", body["Type"], str(logical_id), doc.file, doc.file, {})
         props = body.get("Properties")
         prop_base = base + ("Properties",)
@@ -41,9 +57,15 @@ def evaluate_template(doc: CfnDocument) -> tuple[list[Resource], list[Suppressio
             resource.spans[path] = span
         resource.values = _evaluate(props, doc.file, logical_ids) if isinstance(props, dict) else {}
         resource.suppressions = _suppressions(doc, body.get("Metadata"), base + ("Metadata",))
-        resources.append(resource)
-    template_ignores = _suppressions(doc, doc.data.get("Metadata"), ("Metadata",))
-    return resources, template_ignores, notes
+        template.resources.append(resource)
+    if unseen:
+        template.opaque = True
+        names = ", ".join(name for name, _ in unseen[:3]) + (" ..." if len(unseen) > 3 else "")
+        template.notes.append(Note(doc.file, f"{len(unseen)} resource entries are not evaluated "
+                                   f"({names}: Fn::ForEach or a module); pairings with them are "
+                                   "not judged", unseen[0][1]))
+    template.suppressions = _suppressions(doc, doc.data.get("Metadata"), ("Metadata",))
+    return template
 
 
 def _line(doc: CfnDocument, path: tuple) -> int:

@@ -23,8 +23,9 @@ _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle"}
 _SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection", "timeouts"}
 
 
-def evaluate_module(directory: str, files: list[HclFile]) -> tuple[list[Resource], list[Note]]:
-    """All managed resources declared in one module directory."""
+def evaluate_module(directory: str, files: list[HclFile]) -> tuple[list[Resource], list[Note], bool]:
+    """All managed resources declared in one module directory, notes, and whether the module
+    calls other modules (whose resources, not evaluated here, may link to these)."""
     declared = {f"{b.labels[0]}.{b.labels[1]}" for f in files for b in f.blocks
                 if b.type == "resource" and len(b.labels) == 2}
     evaluator = _Evaluator(directory, declared)
@@ -42,7 +43,8 @@ def evaluate_module(directory: str, files: list[HclFile]) -> tuple[list[Resource
             file_resources.append((block, resource))
         notes.extend(_attach_ignores(hcl_file, file_resources))
         resources.extend(r for _, r in file_resources)
-    return resources, notes
+    calls_modules = any(b.type == "module" for f in files for b in f.blocks)
+    return resources, notes, calls_modules
 
 
 def _span(file: str, pos: Pos, header_only: bool = False) -> Span:

@@ -19,9 +19,10 @@ How values are read, following what CloudFormation and cfn-lint do:
   and recursive documents).
 
 JSON goes through the same YAML path (JSON is flow YAML), with JSON's number syntax. When
-libyaml rejects valid JSON (surrogate-pair escapes, raw DEL or C1 characters), the template
-is parsed again with every string literal blanked to the same length, so that the positions
-hold, and the strings are taken from ``json``; invalid JSON is reported with ``json``'s
+the YAML parser rejects valid JSON (surrogate-pair escapes, raw DEL or C1 characters, tabs
+for the pure-Python parser), the template is parsed again with every string literal blanked
+to the same length and tabs made spaces, so that the positions hold, and the strings are
+taken from ``json``; invalid JSON is reported with ``json``'s
 message and position, which are clearer than libyaml's.
 """
 
@@ -111,6 +112,10 @@ def load_cfn(file: str, text: str | bytes) -> CfnDocument | ParseError:
                 return ParseError(file, f"not UTF-8 text: {exc.reason}", line, column)
         text = text.removeprefix("\ufeff")
         return _load(file, text)
+    except _Bad as exc:
+        mark = exc.mark
+        return ParseError(file, exc.message, mark.line + 1 if mark else 1,
+                          mark.column + 1 if mark else 1)
     except RecursionError:
         return ParseError(file, "template is nested too deeply to read")
     except Exception as exc:  # noqa: BLE001 - one odd file must never stop a scan
@@ -126,21 +131,16 @@ def _load(file: str, text: str) -> CfnDocument | ParseError:
             return _yaml_error(file, text, exc)
         try:
             json.loads(text)
-        except ValueError as jexc:
-            if isinstance(jexc, json.JSONDecodeError):
-                return ParseError(file, jexc.msg, jexc.lineno, jexc.colno)
-            return _yaml_error(file, text, exc)
+        except json.JSONDecodeError as jexc:
+            return ParseError(file, jexc.msg, jexc.lineno, jexc.colno)
         # Valid JSON that libyaml refuses: blank the strings, keep their decoded values aside.
         strings = {m.start(): json.loads(m.group()) for m in _JSON_STRING.finditer(text)}
         skeleton = _JSON_STRING.sub(lambda m: '"' + "x" * (len(m.group()) - 2) + '"', text)
+        skeleton = skeleton.replace("\t", " ")  # the pure-Python scanner refuses tabs
         try:
             return _build(file, text, _compose(skeleton), True, strings)
         except yaml.YAMLError:
             return _yaml_error(file, text, exc)
-    except _Bad as exc:
-        mark = exc.mark
-        return ParseError(file, exc.message, mark.line + 1 if mark else 1,
-                          mark.column + 1 if mark else 1)
 
 
 def _compose(text: str):
@@ -168,6 +168,8 @@ def _yaml_error(file: str, text: str, exc: yaml.YAMLError) -> ParseError:
         message += f" ({context}" + (f" at line {cmark.line + 1})" if cmark else ")")
     if mark is None:
         return ParseError(file, message)
+    if text[mark.index : mark.index + 1] == "\t":
+        message += "; YAML indentation must use spaces, not tabs"
     return ParseError(file, message, mark.line + 1, mark.column + 1)
 
 

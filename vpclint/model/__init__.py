@@ -26,6 +26,9 @@ class Model:
     parse_errors: list[ParseError] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     internal_errors: int = 0
+    # Terraform modules / templates that may hold resources vpclint cannot see (a module call,
+    # Fn::ForEach, a nested stack): "nothing links to X" is never claimed for X declared there.
+    opaque_scopes: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._by_kind: dict[type, list[Component]] = defaultdict(list)
@@ -68,7 +71,8 @@ class Model:
     def linked_from(self, target: Component, kind: type[T], name: str) -> Links[T]:
         """The ``kind`` components whose field ``name`` links to ``target``."""
         items = list(self._referrers.get((kind, name, id(target)), []))
-        is_open = (kind, name, target.flavour) in self._open_fields
+        is_open = ((kind, name, target.flavour) in self._open_fields
+                   or target.resource.scope in self.opaque_scopes)
         return Links(items, open=is_open)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Component]:

@@ -1,0 +1,50 @@
+"""Fixture cases and their expected findings, read from `# expect: VPC101` markers.
+
+A case is a directory (one Terraform module, or a set of templates scanned together) or a single
+CloudFormation file. A marker comment names the rule(s) expected on that very line; a case with
+no marker must produce no finding at all, so every case also checks "one defect, one finding".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from vpclint.config import Config
+from vpclint.engine import scan
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+_MARKER = re.compile(r"expect:\s*((?:VPC\d{3}[,\s]*)+)")
+_CASE_FILES = (".yaml", ".yml", ".json", ".template", ".tf")
+
+
+def cases(folder: Path) -> list[Path]:
+    """Every case under a rule's or scenario's fixture folder."""
+    found = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir() or entry.suffix in _CASE_FILES:
+            found.append(entry)
+    return found
+
+
+def expected(case: Path) -> set[tuple[str, str, int]]:
+    files = [case] if case.is_file() else sorted(p for p in case.rglob("*") if p.is_file())
+    marks = set()
+    for file in files:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            match = _MARKER.search(line)
+            if match:
+                for rule in re.findall(r"VPC\d{3}", match.group(1)):
+                    marks.add((rule, file.relative_to(ROOT).as_posix(), number))
+    return marks
+
+
+def actual(case: Path, config: Config | None = None) -> set[tuple[str, str, int]]:
+    result = scan([str(case)], config or Config(), root=ROOT)
+    found = set()
+    for finding in result.active:
+        location = finding.location
+        found.add((finding.rule.id, Path(location.file).resolve().relative_to(ROOT).as_posix(),
+                   location.line))
+    return found

@@ -1,0 +1,58 @@
+"""vpclint over the real-world corpus in ../shared/corpus: no crash, valid SARIF, honest VPC001.
+
+The corpus is read-only public code beside the repository; these tests skip when it is absent
+(a fresh clone), so they never make CI depend on it being there.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vpclint.config import Config
+from vpclint.engine import scan
+from vpclint.reporters import render
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus"
+SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+
+# Every corpus file vpclint cannot parse, reviewed by hand: each is really malformed.
+MALFORMED = {
+    # cfn-lint's deliberately broken JSON fixture: a missing ':' on line 5
+    ("aws-cloudformation__cfn-lint/test/fixtures/templates/bad/json_parse.json", 5),
+    # `Tags:` declared twice in VpcLatticeLambdaTargetGroup (cfn-lint E0000); line of the second
+    ("aws-samples__vpc-lattice-strangler-cfn-templates/cfn-lattice-basic.yaml", 72),
+}
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
+
+
+@pytest.fixture(scope="module")
+def corpus_result():
+    return scan([str(CORPUS)], Config(), root=CORPUS)
+
+
+def test_corpus_scans_without_internal_errors(corpus_result):
+    assert corpus_result.internal_errors == 0
+    assert corpus_result.files_scanned > 500
+
+
+def test_every_parse_error_is_a_really_malformed_file(corpus_result):
+    found = {(Path(f.location.file).relative_to(CORPUS).as_posix(), f.location.line)
+             for f in corpus_result.findings if f.rule.id == "VPC001"}
+    assert found == MALFORMED
+
+
+@pytest.mark.skipif(not SCHEMA.is_file(), reason="SARIF schema not in ../shared/schemas")
+def test_corpus_sarif_validates_against_the_official_schema(corpus_result):
+    jsonschema = pytest.importorskip("jsonschema")
+    sarif = json.loads(render(corpus_result, "sarif"))
+    jsonschema.validate(sarif, json.loads(SCHEMA.read_text()))
+    for result in sarif["runs"][0]["results"]:
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri and not uri.startswith(("/", "./"))

@@ -1,0 +1,1 @@
+"""The evaluate stage: loaded documents -> resources with values (UNKNOWN where not knowable)."""
