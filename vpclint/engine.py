@@ -13,7 +13,7 @@ from vpclint.config import Config
 from vpclint.discover import discover
 from vpclint.errors import VpclintError
 from vpclint.evaluate.cloudformation import evaluate_template
-from vpclint.evaluate.terraform import evaluate_module
+from vpclint.evaluate.terraform import TerraformOptions, TerraformResult, evaluate_terraform
 from vpclint.loading import load_files
 from vpclint.model import Model
 from vpclint.model.build import build_model
@@ -35,7 +35,7 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     notes: list[Note] = []
     loaded = load_files([f for files in sources.terraform.values() for f in files]
                         + sources.cloudformation)
-    resources, parse_errors, file_suppressions, eval_notes, opaque = _evaluate(sources, loaded)
+    resources, parse_errors, file_suppressions, eval_notes, opaque = _evaluate(sources, loaded, config)
     notes.extend(eval_notes)
     model = build_model(resources)
     model.parse_errors = parse_errors
@@ -45,29 +45,52 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     if sources.focus is not None:
         findings = [f for f in findings if str(Path(f.location.file).resolve()) in sources.focus]
     notes.extend(apply_suppressions(findings, rules, file_suppressions, set(enabled), resources))
+    notes = list(dict.fromkeys(notes))  # a called module's notes repeat once per instance
     return ScanResult(findings=findings, rules=rules, root=root or find_root(paths), notes=notes,
                       files_scanned=sources.file_count, internal_errors=model.internal_errors)
 
 
-def _evaluate(sources, loaded):
+def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
+    """Terraform modules of the scan; called modules outside it are loaded on demand."""
+    parse_errors: list[ParseError] = []
+    modules: dict[str, list] = {}
+    for directory, files in sources.terraform.items():
+        modules[directory] = _parsed(files, loaded, parse_errors)
+
+    def load(directory: str) -> list:
+        if directory not in modules:
+            files = sorted(str(p) for p in Path(directory).iterdir()
+                           if p.is_file() and p.name.endswith((".tf", ".tf.json")))
+            modules[directory] = _parsed(files, load_files(files), [])
+        return modules[directory]
+
+    options = TerraformOptions([str(f) for f in config.var_files], dict(config.vars))
+    result = evaluate_terraform(dict(modules), load, options)
+    result.parse_errors.extend(parse_errors)
+    return result
+
+
+def _parsed(files: list[str], loaded: dict, parse_errors: list[ParseError]) -> list:
+    documents = []
+    for path in files:
+        if isinstance(loaded[path], ParseError):
+            parse_errors.append(loaded[path])
+        else:
+            documents.append(loaded[path])
+    return documents
+
+
+def _evaluate(sources, loaded, config: Config):
     resources: list[Resource] = []
     parse_errors: list[ParseError] = []
     file_suppressions: dict[str, list[Suppression]] = {}
     notes: list[Note] = []
     opaque: set[str] = set()
-    for directory, files in sources.terraform.items():
-        documents = []
-        for path in files:
-            result = loaded[path]
-            if isinstance(result, ParseError):
-                parse_errors.append(result)
-            else:
-                documents.append(result)
-        module_resources, module_notes, calls_modules = evaluate_module(directory, documents)
-        resources.extend(module_resources)
-        notes.extend(module_notes)
-        if calls_modules:
-            opaque.add(directory)
+    terraform = _evaluate_terraform(sources, loaded, config)
+    resources.extend(terraform.resources)
+    parse_errors.extend(terraform.parse_errors)
+    notes.extend(terraform.notes)
+    opaque |= terraform.opaque
     for path in sources.cloudformation:
         result = loaded[path]
         if isinstance(result, ParseError):
@@ -86,7 +109,7 @@ def _evaluate(sources, loaded):
 
 def _run_rules(rules: dict[str, RuleModule], model: Model, notes: list[Note]) -> list[Finding]:
     findings: list[Finding] = []
-    seen: set[tuple] = set()
+    first_at: dict[tuple, Finding] = {}
     for rule in rules.values():
         try:
             produced = list(rule.run(model))
@@ -101,10 +124,18 @@ def _run_rules(rules: dict[str, RuleModule], model: Model, notes: list[Note]) ->
             finding.rule = rule.meta
             finding.level = finding.level or rule.meta.level
             location = finding.location
-            key = (rule.meta.id, location.file, location.line, location.column, finding.message)
-            if key not in seen:  # several instances of one block: one finding per location
-                seen.add(key)
+            key = (rule.meta.id, location.file, location.line, location.column)
+            instance = finding.component.address if finding.component is not None else None
+            first = first_at.get(key)
+            if first is None:  # module and count/for_each instances: one finding per location
+                first_at[key] = finding
+                finding.instances = [instance] if instance else []
                 findings.append(finding)
+            elif instance and instance not in first.instances:
+                first.instances.append(instance)
+    for finding in findings:
+        if len(finding.instances) < 2:
+            finding.instances = []
     return findings
 
 

@@ -1,50 +1,478 @@
-"""Terraform module evaluation: blocks of one module directory -> resources with values.
+"""Terraform evaluation: module directories -> resource instances with values, as Terraform would.
 
-Literals, lists, objects, plain string templates and references to resources of the same module
-(``aws_vpc.main.id``, ``aws_subnet.private[0].id``) are evaluated; a reference becomes a ``Ref``
-that the model resolves to a component. Everything else (variables, locals, data sources, module
-outputs, function calls) is UNKNOWN with the reason and expression kept, so rules stay silent on
-it. A ``dynamic`` block makes its whole block list UNKNOWN.
+Each root module (a scanned directory no other scanned directory calls) is evaluated as one
+tree of module instances: variables from defaults, ``terraform.tfvars``, ``*.auto.tfvars``,
+``--var-file`` and ``--var``; locals; ``count``/``for_each`` expanded into instances with their
+real addresses (``module.net.aws_subnet.private["a"]``); local module calls with their inputs and
+outputs, registry/git modules through ``.terraform/modules/modules.json``. A module directory
+that others call is evaluated through each call, never on its own, so a finding in it is the
+finding of an instance. What Terraform would only know at apply time is UNKNOWN.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
 
-from vpclint.loaders.hcl import HclFile, IgnoreComment
-from vpclint.loaders.hcl_ast import (Attribute, Block, Call, Conditional, ForExpr, Literal,
-                                     ObjectExpr, Pos, Template, Traversal, TupleExpr)
-from vpclint.source import Note, Resource, Span, Suppression
+from vpclint.evaluate.tf_expressions import ResourceObject, SomeInstances, evaluate
+from vpclint.loaders.hcl import HclFile, IgnoreComment, load_tfvars
+from vpclint.loaders.hcl_ast import Block, Literal, Pos, Traversal, TupleExpr
+from vpclint.source import Note, ParseError, Resource, Span, Suppression
 from vpclint.values import Ref, Unknown
 
-_NON_RESOURCE_ROOTS = {"var", "local", "module", "data", "count", "each", "path", "terraform",
-                       "self"}
 _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle"}
 _SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection", "timeouts"}
+_MAX_DEPTH = 12
+
+Loader = Callable[[str], list[HclFile]]  # module directory -> its parsed files
 
 
-def evaluate_module(directory: str, files: list[HclFile]) -> tuple[list[Resource], list[Note], bool]:
-    """All managed resources declared in one module directory, notes, and whether the module
-    calls other modules (whose resources, not evaluated here, may link to these)."""
-    declared = {f"{b.labels[0]}.{b.labels[1]}" for f in files for b in f.blocks
-                if b.type == "resource" and len(b.labels) == 2}
-    evaluator = _Evaluator(directory, declared)
-    resources: list[Resource] = []
-    notes: list[Note] = []
+@dataclass
+class TerraformOptions:
+    var_files: list[str] = field(default_factory=list)
+    variables: dict[str, Any] = field(default_factory=dict)  # --var name=value (strings)
+
+
+@dataclass
+class TerraformResult:
+    resources: list[Resource] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    parse_errors: list[ParseError] = field(default_factory=list)
+    opaque: set[str] = field(default_factory=set)  # module dirs whose calls could not be followed
+
+
+def evaluate_terraform(modules: dict[str, list[HclFile]], load: Loader,
+                       options: TerraformOptions | None = None) -> TerraformResult:
+    """Evaluate every root module found among ``modules`` (directory -> parsed files)."""
+    options = options or TerraformOptions()
+    result = TerraformResult()
+    called = {child for directory, files in modules.items()
+              for child in _local_children(directory, files)}
+    for directory, files in modules.items():
+        if directory in called:
+            continue
+        root = _Instance(directory, files, "", None, directory, result, load, options, depth=0)
+        try:
+            root.emit()
+        except RecursionError:
+            result.notes.append(Note(directory, "module too deeply nested to evaluate; its "
+                                     "resources are not checked"))
+            result.opaque.add(directory)
+    return result
+
+
+def _local_children(directory: str, files: list[HclFile]) -> set[str]:
+    children = set()
     for hcl_file in files:
-        file_resources = []
         for block in hcl_file.blocks:
-            if block.type != "resource" or len(block.labels) != 2:
+            source = block.attributes.get("source") if block.type == "module" else None
+            if source is not None and isinstance(source.expr, Literal) and \
+                    str(source.expr.value).startswith(("./", "../")):
+                children.add(os.path.normpath(os.path.join(directory, source.expr.value)))
+    return children
+
+
+class _Instance:
+    """One module instance: its variables, locals, resources, module calls and outputs."""
+
+    def __init__(self, directory: str, files: list[HclFile], prefix: str, inputs: dict | None,
+                 scope: str, result: TerraformResult, load: Loader, options: TerraformOptions,
+                 depth: int, root_dir: str | None = None, module_key: str = ""):
+        self.directory, self.files, self.prefix, self.inputs = directory, files, prefix, inputs
+        self.scope, self.result, self.load, self.options, self.depth = (scope, result, load,
+                                                                         options, depth)
+        self.root_dir = root_dir or directory
+        self.module_key = module_key
+        self.blocks: dict[str, dict[str, tuple[Block, HclFile]]] = {}
+        for hcl_file in files:
+            for block in hcl_file.blocks:
+                name = ".".join(block.labels) if block.type != "locals" else None
+                if block.type == "locals":
+                    for attr_name, attribute in block.attributes.items():
+                        self.blocks.setdefault("local", {})[attr_name] = (attribute, hcl_file)
+                elif name:
+                    self.blocks.setdefault(block.type, {})[name] = (block, hcl_file)
+        self._cache: dict[tuple, Any] = {}
+        self._busy: set[tuple] = set()
+        self._tfvars: dict[str, Any] | None = None
+
+    # --- names ----------------------------------------------------------------------------
+
+    def lookup(self, root: str, steps: tuple, expr: Traversal, names: dict | None = None):
+        if names and root in names:
+            return names[root], steps
+        name = steps[0][1] if steps and steps[0][0] == "attr" else None
+        if root == "var" and name:
+            return self._memo(("var", name), lambda: self.variable(name)), steps[1:]
+        if root == "local" and name:
+            return self._memo(("local", name), lambda: self.local(name)), steps[1:]
+        if root == "module" and name and name in self.blocks.get("module", {}):
+            return self._memo(("module", name), lambda: self.module_value(name)), steps[1:]
+        if root == "data" and name and len(steps) > 1:
+            return Unknown("data source (known only at plan time)", f"data.{name}"), steps[2:]
+        if root == "path" and name:
+            return {"module": self.directory, "root": self.root_dir, "cwd": os.getcwd()}.get(
+                name, Unknown("path attribute", name)), steps[1:]
+        if root == "terraform" and name == "workspace":
+            return "default", steps[1:]
+        if root in ("count", "each", "self"):
+            return Unknown(f"{root} outside a counted block", root), steps[1:]
+        if name and f"{root}.{name}" in self.blocks.get("resource", {}):
+            address = f"{root}.{name}"
+            return self._memo(("resource", address), lambda: self.resource_value(address)), \
+                steps[1:]
+        return Unknown("reference to something not declared in this module",
+                       _render(root, steps)), ()
+
+    def _memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if key in self._cache:
+            return self._cache[key]
+        if key in self._busy:
+            return Unknown("cyclic reference", ".".join(key))
+        self._busy.add(key)
+        try:
+            value = compute()
+        finally:
+            self._busy.discard(key)
+        self._cache[key] = value
+        return value
+
+    def scope_with(self, names: dict) -> "_Names":
+        return _Names(self, names)
+
+    # --- variables and locals -------------------------------------------------------------
+
+    def variable(self, name: str) -> Any:
+        declared = self.blocks.get("variable", {}).get(name)
+        if declared is None:
+            return Unknown("undeclared variable", f"var.{name}")
+        block = declared[0]
+        default = (evaluate(block.attributes["default"].expr, self.scope_with({}))
+                   if "default" in block.attributes else Unknown("variable without a value",
+                                                                 f"var.{name}"))
+        nullable = True
+        if "nullable" in block.attributes:
+            nullable = evaluate(block.attributes["nullable"].expr, self.scope_with({})) is not False
+        if self.inputs is not None:  # a child module: the caller's argument, else the default
+            value = self.inputs.get(name, default)
+        else:
+            value = self.root_variable(name, default)
+        if value is None and not nullable:
+            return default
+        return value
+
+    def root_variable(self, name: str, default: Any) -> Any:
+        if name in self.options.variables:
+            return _parse_cli_value(self.options.variables[name])
+        values = self.tfvars()
+        return values.get(name, default)
+
+    def tfvars(self) -> dict[str, Any]:
+        if self._tfvars is not None:
+            return self._tfvars
+        values: dict[str, Any] = {}
+        directory = Path(self.directory)
+        files = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
+        files += sorted(directory.glob("*.auto.tfvars")) + sorted(directory.glob("*.auto.tfvars.json"))
+        files += [Path(f) for f in self.options.var_files]
+        for path in files:
+            if path.is_file():
+                values.update(self._read_tfvars(path))
+        self._tfvars = values
+        return values
+
+    def _read_tfvars(self, path: Path) -> dict[str, Any]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".json":
+            try:
+                data = json.loads(text)
+                return data if isinstance(data, dict) else {}
+            except json.JSONDecodeError as error:
+                self.result.parse_errors.append(ParseError(str(path), error.msg, error.lineno,
+                                                           error.colno))
+                return {}
+        parsed = load_tfvars(str(path), text)
+        if isinstance(parsed, ParseError):
+            self.result.parse_errors.append(parsed)
+            return {}
+        empty = self.scope_with({"var": {}, "local": {}})
+        return {name: evaluate(expr, empty) for name, expr in parsed.items()}
+
+    def local(self, name: str) -> Any:
+        found = self.blocks.get("local", {}).get(name)
+        if found is None:
+            return Unknown("undeclared local value", f"local.{name}")
+        return evaluate(found[0].expr, self.scope_with({}))
+
+    # --- resources ------------------------------------------------------------------------
+
+    def expansion(self, block: Block, names: dict) -> Any:
+        """``None`` (a single instance), a list of keys, or Unknown (some number)."""
+        scope = self.scope_with(names)
+        if "count" in block.attributes:
+            count = evaluate(block.attributes["count"].expr, scope)
+            if isinstance(count, bool) or not isinstance(count, (int, float)):
+                return Unknown("count not known", "count")
+            return [(int(i), {"count": {"index": int(i)}}) for i in range(int(count))]
+        if "for_each" in block.attributes:
+            collection = evaluate(block.attributes["for_each"].expr, scope)
+            if isinstance(collection, dict):
+                if any(isinstance(v, Unknown) for v in collection) or not all(
+                        isinstance(k, str) for k in collection):
+                    return Unknown("for_each keys not known", "for_each")
+                return [(k, {"each": {"key": k, "value": v}}) for k, v in collection.items()]
+            if isinstance(collection, list):
+                if any(not isinstance(v, str) for v in collection):
+                    return Unknown("for_each set with unknown members", "for_each")
+                return [(v, {"each": {"key": v, "value": v}}) for v in dict.fromkeys(collection)]
+            return Unknown("for_each not known", "for_each")
+        return None
+
+    def resource_value(self, address: str) -> Any:
+        block, _ = self.blocks["resource"][address]
+        expansion = self.expansion(block, {})
+        full = self.prefix + address
+        if expansion is None:
+            return self._resource_object(block, full, {})
+        if isinstance(expansion, Unknown):
+            return SomeInstances(self._resource_object(block, full + "[*]", _some_names(block)))
+        objects = {key: self._resource_object(block, f"{full}[{_key(key)}]", names)
+                   for key, names in expansion}
+        return list(objects.values()) if "count" in block.attributes else objects
+
+    def _resource_object(self, block: Block, address: str, names: dict) -> ResourceObject:
+        values = _BodyEvaluator(self, names).body(block, ())
+        return ResourceObject(Ref(self.scope, address), values)
+
+    # --- module calls ---------------------------------------------------------------------
+
+    def module_value(self, name: str) -> Any:
+        block, _ = self.blocks["module"][name]
+        instances = self.module_instances(name, block)
+        if instances is None:
+            return Unknown("module outputs not known (module source not available)",
+                           f"module.{name}")
+        if isinstance(instances, Unknown):
+            return instances
+        if isinstance(instances, SomeInstances):
+            return SomeInstances(instances.instance.outputs())
+        if isinstance(instances, _Instance):
+            return instances.outputs()
+        values = {key: child.outputs() for key, child in instances.items()}
+        return list(values.values()) if "count" in block.attributes else values
+
+    def module_instances(self, name: str, block: Block) -> Any:
+        return self._memo(("module-instances", name), lambda: self._make_modules(name, block))
+
+    def _make_modules(self, name: str, block: Block) -> Any:
+        directory = self.module_directory(name, block)
+        if directory is None or self.depth >= _MAX_DEPTH:
+            self.result.opaque.add(self.scope)
+            return None
+        files = self.load(directory)
+        expansion = self.expansion(block, {})
+        base = f"{self.prefix}module.{name}"
+        key = f"{self.module_key}.{name}" if self.module_key else name
+
+        def make(address: str, names: dict) -> _Instance:
+            scope = self.scope_with(names)
+            inputs = {arg: evaluate(attribute.expr, scope)
+                      for arg, attribute in block.attributes.items()
+                      if arg not in _META_ARGUMENTS and arg not in ("source", "version")}
+            return _Instance(directory, files, address + ".", inputs, self.scope, self.result,
+                             self.load, self.options, self.depth + 1, self.root_dir, key)
+
+        if expansion is None:
+            return make(base, {})
+        if isinstance(expansion, Unknown):
+            return SomeInstances(make(base + "[*]", _some_names(block)))
+        return {k: make(f"{base}[{_key(k)}]", names) for k, names in expansion}
+
+    def module_directory(self, name: str, block: Block) -> str | None:
+        source_attr = block.attributes.get("source")
+        source = source_attr.expr.value if source_attr and isinstance(source_attr.expr,
+                                                                       Literal) else None
+        if not isinstance(source, str):
+            return None
+        if source.startswith(("./", "../")):
+            path = os.path.normpath(os.path.join(self.directory, source))
+            return path if os.path.isdir(path) else None
+        manifest = Path(self.root_dir) / ".terraform" / "modules" / "modules.json"
+        key = f"{self.module_key}.{name}" if self.module_key else name
+        if manifest.is_file():
+            try:
+                for entry in json.loads(manifest.read_text()).get("Modules", []):
+                    if entry.get("Key") == key:
+                        path = Path(self.root_dir) / entry["Dir"]
+                        return str(path) if path.is_dir() else None
+            except (json.JSONDecodeError, OSError, KeyError, AttributeError):
+                return None
+        self.result.notes.append(Note(self._file_of(block), f"module \"{name}\" comes from "
+                                      f"{source}: run `terraform init` so vpclint can read it; "
+                                      "its outputs are UNKNOWN meanwhile", block.pos.line))
+        return None
+
+    def _file_of(self, block: Block) -> str:
+        for hcl_file in self.files:
+            if block in hcl_file.blocks:
+                return hcl_file.path
+        return self.directory
+
+    def outputs(self) -> dict[str, Any]:
+        return self._memo(("outputs",), lambda: {
+            name: evaluate(block.attributes["value"].expr, self.scope_with({}))
+            for name, (block, _) in self.blocks.get("output", {}).items()
+            if "value" in block.attributes})
+
+    # --- emitting resources ---------------------------------------------------------------
+
+    def emit(self) -> None:
+        """Add every resource instance of this module instance and its children to the result."""
+        for hcl_file in self.files:
+            file_resources = []
+            for block in hcl_file.blocks:
+                if block.type != "resource" or len(block.labels) != 2:
+                    continue
+                for resource in self._instances_of(block, hcl_file):
+                    file_resources.append((block, resource))
+            self.result.resources.extend(resource for _, resource in file_resources)
+            notes = _attach_ignores(hcl_file, file_resources)
+            if self.depth == 0:  # a called module's comments are judged with its caller's
+                self.result.notes.extend(notes)
+        for name, (block, _) in self.blocks.get("module", {}).items():
+            instances = self.module_instances(name, block)
+            if isinstance(instances, _Instance):
+                instances.emit()
+            elif isinstance(instances, SomeInstances):
+                instances.instance.emit()
+            elif isinstance(instances, dict):
+                for child in instances.values():
+                    child.emit()
+
+    def _instances_of(self, block: Block, hcl_file: HclFile) -> list[Resource]:
+        value = self.lookup(block.labels[0], (("attr", block.labels[1]),), None)[0]
+        objects = value.instance if isinstance(value, SomeInstances) else value
+        if isinstance(objects, ResourceObject):
+            objects = [objects]
+        elif isinstance(objects, dict):
+            objects = list(objects.values())
+        resources = []
+        for obj in objects if isinstance(objects, list) else []:
+            resource = Resource("terraform", block.labels[0], obj.ref.target, self.scope,
+                                hcl_file.path, dict(obj))
+            resource.spans = _BodyEvaluator.spans_of(block, hcl_file.path)
+            resources.append(resource)
+        return resources  # empty for count = 0 or an empty for_each: no such resource
+
+
+def _some_names(block: Block) -> dict:
+    if "count" in block.attributes:
+        return {"count": {"index": Unknown("count.index of an unknown count", "count.index")}}
+    unknown = Unknown("each of an unknown for_each", "each")
+    return {"each": {"key": unknown, "value": unknown}}
+
+
+def _key(key: Any) -> str:
+    return str(key) if isinstance(key, int) else json.dumps(key)
+
+
+def _render(root: str, steps: tuple) -> str:
+    return root + "".join(f".{s[1]}" for s in steps if s[0] == "attr")
+
+
+def _parse_cli_value(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+class _Names:
+    """A lookup scope: the module instance plus extra names (count, each, for variables)."""
+
+    def __init__(self, instance: _Instance, names: dict):
+        self.instance, self.names = instance, names
+
+    def lookup(self, root: str, steps: tuple, expr: Traversal):
+        return self.instance.lookup(root, steps, expr, self.names)
+
+    def with_names(self, names: dict) -> "_Names":
+        return _Names(self.instance, {**self.names, **names})
+
+
+class _BodyEvaluator:
+    """Evaluates a resource block's arguments and nested blocks, ``dynamic`` blocks included."""
+
+    def __init__(self, instance: _Instance, names: dict):
+        self.instance, self.names = instance, names
+
+    def body(self, block: Block, path: tuple) -> dict[str, Any]:
+        scope = self.instance.scope_with(self.names)
+        values: dict[str, Any] = {}
+        for name, attribute in block.attributes.items():
+            if name not in _META_ARGUMENTS:
+                values[name] = evaluate(attribute.expr, scope)
+        for nested in block.blocks:
+            if nested.type in _SKIPPED_BLOCKS:
                 continue
-            resource = Resource("terraform", block.labels[0], f"{block.labels[0]}.{block.labels[1]}",
-                                directory, hcl_file.path, {})
-            resource.spans[()] = _span(hcl_file.path, block.pos, header_only=True)
-            resource.values = evaluator.body(block, (), resource)
-            file_resources.append((block, resource))
-        notes.extend(_attach_ignores(hcl_file, file_resources))
-        resources.extend(r for _, r in file_resources)
-    calls_modules = any(b.type == "module" for f in files for b in f.blocks)
-    return resources, notes, calls_modules
+            if nested.type == "dynamic" and nested.labels:
+                self._dynamic(nested, values, scope)
+                continue
+            items = values.setdefault(nested.type, [])
+            if isinstance(items, list):
+                items.append(_BodyEvaluator(self.instance, self.names).body(nested, ()))
+        return values
+
+    def _dynamic(self, block: Block, values: dict, scope) -> None:
+        label = block.labels[0]
+        iterator = block.attributes.get("iterator")
+        var = iterator.expr.root if iterator and isinstance(iterator.expr, Traversal) else label
+        collection = evaluate(block.attributes["for_each"].expr, scope) \
+            if "for_each" in block.attributes else Unknown("dynamic block without for_each")
+        content = next((b for b in block.blocks if b.type == "content"), None)
+        if isinstance(collection, dict):
+            pairs = list(collection.items())
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            values[label] = Unknown("dynamic block over an unknown collection", f'dynamic "{label}"')
+            return
+        items = values.setdefault(label, [])
+        if not isinstance(items, list) or content is None:
+            return
+        for key, item in pairs:
+            names = {**self.names, var: {"key": key, "value": item}}
+            items.append(_BodyEvaluator(self.instance, names).body(content, ()))
+
+    @staticmethod
+    def spans_of(block: Block, file: str) -> dict[tuple, Span]:
+        """Property path -> span for a block, the same for every instance of it."""
+        spans: dict[tuple, Span] = {(): _span(file, block.pos, header_only=True)}
+        _BodyEvaluator._collect(block, (), file, spans)
+        return spans
+
+    @staticmethod
+    def _collect(block: Block, path: tuple, file: str, spans: dict) -> None:
+        for name, attribute in block.attributes.items():
+            spans[path + (name,)] = _span(file, attribute.pos)
+            if isinstance(attribute.expr, TupleExpr):
+                for index, item in enumerate(attribute.expr.items):
+                    spans[path + (name, index)] = _span(file, item.pos)
+        counters: dict[str, int] = {}
+        for nested in block.blocks:
+            name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
+            index = counters.get(name, 0)
+            counters[name] = index + 1
+            spans.setdefault(path + (name,), _span(file, nested.pos, header_only=True))
+            spans[path + (name, index)] = _span(file, nested.pos, header_only=True)
+            inner = next((b for b in nested.blocks if b.type == "content"), nested) \
+                if nested.type == "dynamic" else nested
+            _BodyEvaluator._collect(inner, path + (name, index), file, spans)
 
 
 def _span(file: str, pos: Pos, header_only: bool = False) -> Span:
@@ -53,145 +481,28 @@ def _span(file: str, pos: Pos, header_only: bool = False) -> Span:
     return Span(file, pos.line, pos.column, pos.end_line, pos.end_column)
 
 
-class _Evaluator:
-    def __init__(self, scope: str, declared: set[str]):
-        self.scope = scope
-        self.declared = declared
-
-    def body(self, block: Block, path: tuple, resource: Resource) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        file = resource.file
-        for name, attribute in block.attributes.items():
-            if name in _META_ARGUMENTS:
-                continue
-            values[name] = self.attribute(attribute, path + (name,), resource)
-        dynamic_names = set()
-        for nested in block.blocks:
-            if nested.type in _SKIPPED_BLOCKS:
-                continue
-            if nested.type == "dynamic" and nested.labels:
-                label = nested.labels[0]
-                dynamic_names.add(label)
-                resource.spans.setdefault(path + (label,), _span(file, nested.pos))
-                continue
-            items = values.setdefault(nested.type, [])
-            if isinstance(items, list):
-                item_path = path + (nested.type, len(items))
-                resource.spans[item_path] = _span(file, nested.pos, header_only=True)
-                resource.spans.setdefault(path + (nested.type,), _span(file, nested.pos, True))
-                items.append(self.body(nested, item_path, resource))
-        for label in dynamic_names:
-            values[label] = Unknown("dynamic block", f'dynamic "{label}"')
-        return values
-
-    def attribute(self, attribute: Attribute, path: tuple, resource: Resource) -> Any:
-        resource.spans[path] = _span(resource.file, attribute.pos)
-        return self.value(attribute.expr, path, resource)
-
-    def value(self, expr, path: tuple, resource: Resource) -> Any:
-        if isinstance(expr, Literal):
-            return expr.value
-        if isinstance(expr, TupleExpr):
-            items = []
-            for index, item in enumerate(expr.items):
-                resource.spans[path + (index,)] = _span(resource.file, item.pos)
-                items.append(self.value(item, path + (index,), resource))
-            return items
-        if isinstance(expr, ObjectExpr):
-            return self._object(expr, path, resource)
-        if isinstance(expr, Traversal):
-            return self.reference(expr)
-        if isinstance(expr, Template):
-            parts = [p if isinstance(p, str) else self.value(p, path, resource) for p in expr.parts]
-            if all(isinstance(p, (str, int, float)) and not isinstance(p, bool) for p in parts):
-                return "".join(str(p) for p in parts)
-            return Unknown("string template with unknown parts", describe(expr))
-        return Unknown(_WHY.get(type(expr), "expression not evaluated"), describe(expr))
-
-    def _object(self, expr: ObjectExpr, path: tuple, resource: Resource) -> Any:
-        result: dict[str, Any] = {}
-        for key_expr, value_expr in expr.items:
-            key = key_expr.value if isinstance(key_expr, Literal) else None
-            if not isinstance(key, str):
-                return Unknown("object with computed keys", describe(expr))
-            resource.spans[path + (key,)] = _span(resource.file, value_expr.pos)
-            result[key] = self.value(value_expr, path + (key,), resource)
-        return result
-
-    def reference(self, expr: Traversal) -> Any:
-        root = expr.root
-        if not isinstance(root, str):
-            return Unknown("expression not evaluated", describe(expr))
-        if root in _NON_RESOURCE_ROOTS:
-            return Unknown(f"{root} reference (not evaluated)", describe(expr))
-        attrs = [s for s in expr.steps if s[0] != "index"]
-        if not attrs or attrs[0][0] != "attr":
-            return Unknown("reference not understood", describe(expr))
-        address = f"{root}.{attrs[0][1]}"
-        if address not in self.declared:
-            return Unknown("reference to a resource not declared in this module", describe(expr))
-        if any(s[0] in ("splat", "full_splat") for s in expr.steps):
-            return Unknown("splat over several instances", describe(expr))
-        attr = attrs[1][1] if len(attrs) > 1 and attrs[1][0] == "attr" else None
-        return Ref(self.scope, address, attr)
-
-
-_WHY = {
-    Call: "function call (not evaluated)",
-    Conditional: "conditional expression (not evaluated)",
-    ForExpr: "for expression (not evaluated)",
-}
-
-
-def describe(expr) -> str:
-    """A short source-like rendering of an expression, for UNKNOWN reasons and messages."""
-    if isinstance(expr, Literal):
-        return repr(expr.value) if not isinstance(expr.value, str) else f'"{expr.value}"'
-    if isinstance(expr, Traversal):
-        text = expr.root if isinstance(expr.root, str) else f"({describe(expr.root)})"
-        for step in expr.steps:
-            if step[0] == "attr":
-                text += f".{step[1]}"
-            elif step[0] == "index":
-                text += f"[{describe(step[1])}]"
-            else:
-                text += "[*]" if step[0] == "full_splat" else ".*"
-        return text
-    if isinstance(expr, Call):
-        return f"{expr.name}({', '.join(describe(a) for a in expr.args)})"
-    if isinstance(expr, Template):
-        return '"' + "".join(p if isinstance(p, str) else "${" + describe(p) + "}"
-                             for p in expr.parts) + '"'
-    if isinstance(expr, TupleExpr):
-        return "[" + ", ".join(describe(i) for i in expr.items) + "]"
-    return type(expr).__name__.lower()
-
-
 def _attach_ignores(hcl_file: HclFile, resources: list[tuple[Block, Resource]]) -> list[Note]:
     """Give each ignore comment to the block it sits in or directly above."""
     notes = []
-    lines_above: dict[int, Resource] = {}
-    for block, resource in resources:
-        lines_above[block.pos.line] = resource
     for ignore in hcl_file.ignores:
-        owner = _owner(ignore, resources, lines_above, hcl_file)
-        if owner is None:
+        owners = _owners(ignore, resources, hcl_file)
+        if not owners:
             notes.append(Note(hcl_file.path, "vpclint:ignore is not inside or directly above a "
                               "resource block, so it suppresses nothing", ignore.line))
             continue
         span = Span(hcl_file.path, ignore.line, ignore.column)
-        for rule in ignore.rules:
-            owner.suppressions.append(Suppression(rule, ignore.reason, span))
+        for owner in owners:
+            for rule in ignore.rules:
+                owner.suppressions.append(Suppression(rule, ignore.reason, span))
     return notes
 
 
-def _owner(ignore: IgnoreComment, resources, lines_above, hcl_file: HclFile):
-    for block, resource in resources:
-        if block.pos.line <= ignore.line <= block.pos.end_line:
-            return resource
-    # directly above: only further comment lines between the ignore and the block
+def _owners(ignore: IgnoreComment, resources, hcl_file: HclFile) -> list[Resource]:
+    inside = [r for b, r in resources if b.pos.line <= ignore.line <= b.pos.end_line]
+    if inside:
+        return inside
     ignore_lines = {i.line for i in hcl_file.ignores}
     line = ignore.line + 1
-    while line in ignore_lines:
+    while line in ignore_lines:  # several ignore comments stacked above one block
         line += 1
-    return lines_above.get(line)
+    return [r for b, r in resources if b.pos.line == line]

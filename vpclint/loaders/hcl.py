@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from hcl2 import api
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from vpclint.loaders.hcl_ast import Block, convert_block
+from vpclint.loaders.hcl_ast import Block, convert_block, convert_body
 from vpclint.source import ParseError
 
 # `# vpclint:ignore VPC101,VPC206 reason` (also `//` and `/* */` comments)
@@ -56,6 +56,19 @@ def load_hcl(path: str, text: str) -> HclFile | ParseError:
     except RecursionError:
         return ParseError(path, "expression nested too deeply to parse")
     return HclFile(path, blocks, find_ignores(text))
+
+
+def load_tfvars(path: str, text: str) -> dict | ParseError:
+    """A ``.tfvars`` file: variable name -> expression."""
+    try:
+        tree = api.parses(text)
+        attributes, _ = convert_body(tree.body)
+    except UnexpectedInput as error:
+        return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
+                          getattr(error, "column", 1) or 1)
+    except Exception as error:  # noqa: BLE001 - python-hcl2 raises assorted errors on bad input
+        return ParseError(path, f"cannot parse: {error}".splitlines()[0][:300])
+    return {name: attribute.expr for name, attribute in attributes.items()}
 
 
 def _describe(error: UnexpectedInput) -> str:

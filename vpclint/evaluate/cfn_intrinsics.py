@@ -1,0 +1,417 @@
+"""CloudFormation intrinsic functions, evaluated as CloudFormation would, UNKNOWN where it could not.
+
+``resolve(value, ctx)`` walks template data and replaces every intrinsic function by its value.
+Each function is a small ``(argument, ctx) -> value`` function found through ``_FUNCTIONS``;
+what a function needs from its template (parameters, conditions, mappings, resources, exports)
+it asks ``ctx`` (see ``Context``), so the same code serves a template on its own, a nested stack
+instance, and the exports pass.
+
+Three rules keep the result sound:
+
+* UNKNOWN propagates: a function of an UNKNOWN argument is that UNKNOWN (keeping its reason,
+  which names the root cause: a parameter with no value, ``AWS::AccountId`` ...), unless the
+  result does not depend on it (``Fn::If`` whose branches are equal, ``Fn::FindInMap`` whose
+  candidate entries agree, ``Fn::And`` with a false operand).
+* A resource's physical ID is never known statically: ``Ref`` / ``Fn::GetAtt`` of a resource is a
+  ``Ref`` value for the model to link, and so is a ``Fn::Sub`` that is exactly ``${Res}`` or a
+  ``Fn::Join`` of that one reference; any string built around a ``Ref`` is UNKNOWN.
+* ``AWS::NoValue`` is ``NO_VALUE``, which the enclosing mapping or list drops.
+
+A malformed argument (which CloudFormation would reject) is UNKNOWN too: a linter must never
+crash on a template, and VPC002 / cfn-lint report the malformation itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import json
+import re
+from itertools import islice
+from typing import Any, Callable, Protocol
+
+from vpclint.values import Ref, Unknown
+
+
+class _NoValue:
+    """``AWS::NoValue``: the enclosing property or list item is removed."""
+
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+
+NO_VALUE = _NoValue()
+
+Trace = dict  # evaluated path -> template path, kept for locating evaluated values
+
+
+class Context(Protocol):
+    """What intrinsic functions read from the template (and scan) being evaluated."""
+
+    mappings: dict
+
+    def ref(self, name: str) -> Any:
+        """Value of ``Ref name``: a parameter, a pseudo parameter, a resource ``Ref``."""
+
+    def getatt(self, name: str, attr: str) -> Any:
+        """Value of ``Fn::GetAtt [name, attr]``."""
+
+    def condition(self, name: str) -> bool | Unknown:
+        """Truth of the named condition."""
+
+    def import_value(self, name: str) -> Any:
+        """The value exported under ``name`` by a template of the scan."""
+
+
+def resolve(value: Any, ctx: Context, trace: Trace | None = None,
+            out: tuple = (), raw: tuple = ()) -> Any:
+    """``value`` with every intrinsic function evaluated.
+
+    With ``trace``, records for each mapping entry, list item and chosen ``Fn::If`` branch of
+    the result (path ``out``) the template path it came from (``raw``), so a finding on an
+    evaluated value points at the text that produced it.
+    """
+    if isinstance(value, list):
+        items = []
+        for index, item in enumerate(value):
+            result = resolve(item, ctx, trace, out + (len(items),), raw + (index,))
+            if result is not NO_VALUE:
+                if trace is not None:
+                    trace[out + (len(items),)] = raw + (index,)
+                items.append(result)
+        return items
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        (key, arg), = value.items()
+        if key == "Fn::If":
+            return _if(arg, ctx, trace, out, raw + (key,))
+        if key == "Ref" or key.startswith("Fn::"):
+            function = _FUNCTIONS.get(key)
+            if function is None:
+                return Unknown(f"{key} is not evaluated", key)
+            return function(arg, ctx)
+    mapping = {}
+    for key, item in value.items():
+        result = resolve(item, ctx, trace, out + (key,), raw + (key,))
+        if result is not NO_VALUE:
+            if trace is not None:
+                trace[out + (key,)] = raw + (key,)
+            mapping[key] = result
+    return mapping
+
+
+def condition_value(expr: Any, ctx: Context) -> bool | Unknown:
+    """Truth of a condition expression (``Fn::Equals``, ``Fn::And`` ... or ``Condition: Name``)."""
+    if isinstance(expr, bool):
+        return expr
+    if not isinstance(expr, dict) or len(expr) != 1:
+        return Unknown("not a condition", repr(expr)[:80])
+    (key, arg), = expr.items()
+    if key == "Condition":
+        return ctx.condition(arg) if isinstance(arg, str) else Unknown("bad Condition", repr(arg))
+    if key == "Fn::Equals":
+        return _equals(arg, ctx)
+    operands = arg if isinstance(arg, list) else None
+    if key == "Fn::Not" and operands and len(operands) == 1:
+        value = condition_value(operands[0], ctx)
+        return value if isinstance(value, Unknown) else not value
+    if key in ("Fn::And", "Fn::Or") and operands:
+        decisive = key == "Fn::Or"  # the operand value that decides the result on its own
+        values = [condition_value(o, ctx) for o in operands]
+        if decisive in values:
+            return decisive
+        unknown = next((v for v in values if isinstance(v, Unknown)), None)
+        return unknown if unknown is not None else not decisive
+    return Unknown(f"{key} is not a condition function", key)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _arg(value: Any, ctx: Context) -> Any:
+    """An evaluated function argument; ``AWS::NoValue`` is no argument at all."""
+    result = resolve(value, ctx)
+    return Unknown("AWS::NoValue used as a function argument") if result is NO_VALUE else result
+
+
+def text(value: Any) -> str | Unknown | None:
+    """``value`` as the string CloudFormation would use: None when it is not a scalar."""
+    if isinstance(value, (str, Unknown)):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, Ref):
+        return Unknown("physical ID of a resource (not known before deployment)",
+                       f"{value.target}.{value.attr}" if value.attr else value.target)
+    return None
+
+
+def _first_unknown(values: list) -> Unknown | None:
+    return next((v for v in values if isinstance(v, Unknown)), None)
+
+
+def _index(value: Any) -> int | Unknown | None:
+    value = text(value)
+    if isinstance(value, Unknown):
+        return value
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _bad(function: str, arg: Any) -> Unknown:
+    return Unknown(f"malformed {function}", repr(arg)[:80])
+
+
+# --- functions ------------------------------------------------------------------------------
+
+
+def _ref(arg: Any, ctx: Context) -> Any:
+    name = text(_arg(arg, ctx)) if isinstance(arg, dict) else arg
+    if isinstance(name, Unknown):
+        return name
+    if not isinstance(name, str):
+        return _bad("Ref", arg)
+    return NO_VALUE if name == "AWS::NoValue" else ctx.ref(name)
+
+
+def _getatt(arg: Any, ctx: Context) -> Any:
+    if isinstance(arg, str):
+        arg = arg.split(".", 1)
+    if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[0], str):
+        return _bad("Fn::GetAtt", arg)
+    attr = text(_arg(arg[1], ctx))
+    if not isinstance(attr, str):
+        return attr if isinstance(attr, Unknown) else _bad("Fn::GetAtt", arg)
+    return ctx.getatt(arg[0], attr)
+
+
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+
+
+def _sub(arg: Any, ctx: Context) -> Any:
+    variables: dict = {}
+    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
+        arg, variables = arg[0], {k: _arg(v, ctx) for k, v in arg[1].items()}
+    if not isinstance(arg, str):
+        return _bad("Fn::Sub", arg)
+
+    def lookup(name: str) -> Any:
+        if name in variables:
+            return variables[name]
+        if "." in name:
+            return ctx.getatt(*name.split(".", 1))
+        return ctx.ref(name)
+
+    whole = _PLACEHOLDER.fullmatch(arg)
+    if whole and not whole.group(1).startswith("!"):
+        value = lookup(whole.group(1))
+        if isinstance(value, Ref):  # exactly ${Res}: the reference itself
+            return value
+    parts = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(arg):
+        parts.append(arg[position:match.start()])
+        position = match.end()
+        name = match.group(1)
+        if name.startswith("!"):  # ${!Literal} is written as ${Literal}
+            parts.append("${" + name[1:] + "}")
+            continue
+        value = text(lookup(name))
+        if not isinstance(value, str):
+            return value if isinstance(value, Unknown) else _bad("Fn::Sub", name)
+        parts.append(value)
+    parts.append(arg[position:])
+    return "".join(parts)
+
+
+def _join(arg: Any, ctx: Context) -> Any:
+    if not isinstance(arg, list) or len(arg) != 2:
+        return _bad("Fn::Join", arg)
+    delimiter, items = text(_arg(arg[0], ctx)), _arg(arg[1], ctx)
+    if isinstance(delimiter, Unknown) or isinstance(items, Unknown):
+        return delimiter if isinstance(delimiter, Unknown) else items
+    if not isinstance(delimiter, str) or not isinstance(items, list):
+        return _bad("Fn::Join", arg)
+    if len(items) == 1 and isinstance(items[0], Ref):  # the one reference, unchanged
+        return items[0]
+    texts = [text(item) for item in items]
+    unknown = _first_unknown(texts)
+    if unknown is not None:
+        return unknown
+    if None in texts:
+        return _bad("Fn::Join", arg)
+    return delimiter.join(texts)
+
+
+def _select(arg: Any, ctx: Context) -> Any:
+    if not isinstance(arg, list) or len(arg) != 2:
+        return _bad("Fn::Select", arg)
+    index, items = _index(_arg(arg[0], ctx)), _arg(arg[1], ctx)
+    if isinstance(index, Unknown) or isinstance(items, Unknown):
+        return index if isinstance(index, Unknown) else items
+    if index is None or not isinstance(items, list) or not 0 <= index < len(items):
+        return _bad("Fn::Select", arg)
+    return items[index]
+
+
+def _split(arg: Any, ctx: Context) -> Any:
+    if not isinstance(arg, list) or len(arg) != 2:
+        return _bad("Fn::Split", arg)
+    delimiter, source = text(_arg(arg[0], ctx)), text(_arg(arg[1], ctx))
+    if isinstance(delimiter, Unknown) or isinstance(source, Unknown):
+        return delimiter if isinstance(delimiter, Unknown) else source
+    if not isinstance(delimiter, str) or not delimiter or not isinstance(source, str):
+        return _bad("Fn::Split", arg)
+    return source.split(delimiter)
+
+
+def _find_in_map(arg: Any, ctx: Context) -> Any:
+    """The entry, or the one value every entry the unknown keys could name agrees on."""
+    if not isinstance(arg, list) or len(arg) not in (3, 4):
+        return _bad("Fn::FindInMap", arg)
+    name, top, second = (text(_arg(a, ctx)) for a in arg[:3])
+    options = arg[3] if len(arg) == 4 else None
+    if len(arg) == 4 and not (isinstance(options, dict) and "DefaultValue" in options):
+        return _bad("Fn::FindInMap", arg)
+    default = _arg(options["DefaultValue"], ctx) if options else NO_VALUE
+    if isinstance(name, Unknown):
+        return name
+    mapping = ctx.mappings.get(name) if isinstance(name, str) else None
+    if not isinstance(mapping, dict):
+        return default if default is not NO_VALUE else _bad("Fn::FindInMap", arg)
+    candidates = []
+    unknown_key = next((k for k in (top, second) if isinstance(k, Unknown)), None)
+    for top_key, entries in mapping.items():
+        if isinstance(top, str) and top_key != top:
+            continue
+        if not isinstance(entries, dict):
+            continue
+        candidates.extend(v for k, v in entries.items() if not isinstance(second, str) or k == second)
+        if isinstance(second, str) and second not in entries and default is not NO_VALUE:
+            candidates.append(default)
+    if default is not NO_VALUE and (unknown_key is not None or not candidates):
+        candidates.append(default)  # an unknown key may name no entry at all
+    if not candidates:
+        return unknown_key or _bad("Fn::FindInMap", arg)
+    if any(c != candidates[0] for c in candidates):
+        return unknown_key or _bad("Fn::FindInMap", arg)
+    return candidates[0]
+
+
+def _get_azs(arg: Any, ctx: Context) -> Unknown:
+    return Unknown("Fn::GetAZs: the account's availability zones are not known statically",
+                   "Fn::GetAZs")
+
+
+def _cidr(arg: Any, ctx: Context) -> Any:
+    if not isinstance(arg, list) or len(arg) != 3:
+        return _bad("Fn::Cidr", arg)
+    block, count, bits = text(_arg(arg[0], ctx)), _index(_arg(arg[1], ctx)), \
+        _index(_arg(arg[2], ctx))
+    unknown = _first_unknown([block, count, bits])
+    if unknown is not None:
+        return unknown
+    try:
+        network = ipaddress.ip_network(block, strict=False)
+    except (TypeError, ValueError):
+        return _bad("Fn::Cidr", arg)
+    if count is None or bits is None or not 1 <= count <= 256 or bits < 1:
+        return _bad("Fn::Cidr", arg)
+    prefix = network.max_prefixlen - bits
+    if prefix < network.prefixlen or 2 ** (prefix - network.prefixlen) < count:
+        return _bad("Fn::Cidr", arg)
+    return [str(subnet) for subnet in islice(network.subnets(new_prefix=prefix), count)]
+
+
+def _base64(arg: Any, ctx: Context) -> Any:
+    value = text(_arg(arg, ctx))
+    if not isinstance(value, str):
+        return value if isinstance(value, Unknown) else _bad("Fn::Base64", arg)
+    return base64.b64encode(value.encode("utf-8")).decode("ascii")
+
+
+def _length(arg: Any, ctx: Context) -> Any:
+    items = _arg(arg, ctx)
+    if isinstance(items, Unknown):
+        return items
+    if not isinstance(items, list):
+        return _bad("Fn::Length", arg)
+    # an UNKNOWN item may be a removed one (Fn::If with AWS::NoValue): the count is unknown
+    return _first_unknown(items) or len(items)
+
+
+def _to_json_string(arg: Any, ctx: Context) -> Any:
+    value = _arg(arg, ctx)
+    if not isinstance(value, (dict, list)):
+        return value if isinstance(value, Unknown) else _bad("Fn::ToJsonString", arg)
+    try:
+        return json.dumps(value, separators=(",", ":"), default=_not_json)
+    except _NotJson as missing:
+        return missing.unknown
+
+
+class _NotJson(Exception):
+    def __init__(self, unknown: Unknown):
+        self.unknown = unknown
+
+
+def _not_json(value: Any) -> Any:
+    found = text(value)
+    raise _NotJson(found if isinstance(found, Unknown) else Unknown("not JSON", repr(value)))
+
+
+def _import_value(arg: Any, ctx: Context) -> Any:
+    name = text(_arg(arg, ctx))
+    if not isinstance(name, str):
+        return name if isinstance(name, Unknown) else _bad("Fn::ImportValue", arg)
+    return ctx.import_value(name)
+
+
+def _if(arg: Any, ctx: Context, trace: Trace | None, out: tuple, raw: tuple) -> Any:
+    if not isinstance(arg, list) or len(arg) != 3 or not isinstance(arg[0], str):
+        return _bad("Fn::If", arg)
+    chosen = ctx.condition(arg[0])
+    if isinstance(chosen, bool):
+        branch = 1 if chosen else 2
+        return resolve(arg[branch], ctx, trace, out, raw + (branch,))
+    when_true, when_false = resolve(arg[1], ctx), resolve(arg[2], ctx)
+    return when_true if when_true == when_false else chosen
+
+
+def _equals(arg: Any, ctx: Context) -> bool | Unknown:
+    if not isinstance(arg, list) or len(arg) != 2:
+        return _bad("Fn::Equals", arg)
+    left, right = (_comparable(_arg(a, ctx)) for a in arg)
+    unknown = _first_unknown([left, right])
+    return unknown if unknown is not None else left == right
+
+
+def _comparable(value: Any) -> Any:
+    """Values as Fn::Equals compares them: scalars as strings (CloudFormation's ``true``, ``2``)."""
+    if isinstance(value, list):
+        items = [_comparable(v) for v in value]
+        return _first_unknown(items) or items
+    found = text(value)
+    return found if found is not None else value
+
+
+_FUNCTIONS: dict[str, Callable[[Any, Context], Any]] = {
+    "Ref": _ref,
+    "Fn::GetAtt": _getatt,
+    "Fn::Sub": _sub,
+    "Fn::Join": _join,
+    "Fn::Select": _select,
+    "Fn::Split": _split,
+    "Fn::FindInMap": _find_in_map,
+    "Fn::GetAZs": _get_azs,
+    "Fn::Cidr": _cidr,
+    "Fn::Base64": _base64,
+    "Fn::Length": _length,
+    "Fn::ToJsonString": _to_json_string,
+    "Fn::ImportValue": _import_value,
+}
