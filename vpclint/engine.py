@@ -12,7 +12,9 @@ from pathlib import Path
 from vpclint.config import Config
 from vpclint.discover import discover
 from vpclint.errors import VpclintError
-from vpclint.evaluate.cloudformation import evaluate_template
+from vpclint.evaluate.cloudformation import evaluate_templates
+from vpclint.evaluate.references import Unresolved, unresolved_cloudformation
+from vpclint.evaluate.references import unresolved_terraform
 from vpclint.evaluate.terraform import TerraformOptions, TerraformResult, evaluate_terraform
 from vpclint.loading import load_files
 from vpclint.model import Model
@@ -40,6 +42,7 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     model = build_model(resources)
     model.parse_errors = parse_errors
     model.opaque_scopes = opaque
+    model.unresolved = _unresolved(sources, loaded)
     enabled = {rule_id: rule for rule_id, rule in rules.items() if selector.enabled(rule.meta)}
     findings = _run_rules(enabled, model, notes)
     if sources.focus is not None:
@@ -48,6 +51,18 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     notes = list(dict.fromkeys(notes))  # a called module's notes repeat once per instance
     return ScanResult(findings=findings, rules=rules, root=root or find_root(paths), notes=notes,
                       files_scanned=sources.file_count, internal_errors=model.internal_errors)
+
+
+def _unresolved(sources, loaded) -> list[Unresolved]:
+    found: list[Unresolved] = []
+    for files in sources.terraform.values():
+        found.extend(unresolved_terraform(
+            [loaded[f] for f in files if not isinstance(loaded[f], ParseError)]))
+    for path in sources.cloudformation:
+        doc = loaded[path]
+        if not isinstance(doc, ParseError):
+            found.extend(unresolved_cloudformation(doc.file, doc.data, doc.spans))
+    return found
 
 
 def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
@@ -91,19 +106,20 @@ def _evaluate(sources, loaded, config: Config):
     parse_errors.extend(terraform.parse_errors)
     notes.extend(terraform.notes)
     opaque |= terraform.opaque
+    templates = []
     for path in sources.cloudformation:
         result = loaded[path]
         if isinstance(result, ParseError):
             parse_errors.append(result)
             continue
         parse_errors.extend(result.duplicates)
-        template = evaluate_template(result)
-        resources.extend(template.resources)
-        notes.extend(template.notes)
-        if template.suppressions:
-            file_suppressions[path] = template.suppressions
-        if template.opaque:
-            opaque.add(path)
+        templates.append(result)
+    cloudformation = evaluate_templates(templates, config)  # all at once: imports join them
+    resources.extend(cloudformation.resources)
+    parse_errors.extend(cloudformation.parse_errors)
+    notes.extend(cloudformation.notes)
+    file_suppressions.update(cloudformation.suppressions)
+    opaque |= cloudformation.opaque
     return resources, parse_errors, file_suppressions, notes, opaque
 
 

@@ -29,6 +29,7 @@ class Model:
     # Terraform modules / templates that may hold resources vpclint cannot see (a module call,
     # Fn::ForEach, a nested stack): "nothing links to X" is never claimed for X declared there.
     opaque_scopes: set[str] = field(default_factory=set)
+    unresolved: list = field(default_factory=list)  # evaluate.references.Unresolved, for VPC002
 
     def __post_init__(self) -> None:
         self._by_kind: dict[type, list[Component]] = defaultdict(list)
