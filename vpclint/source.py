@@ -53,6 +53,7 @@ class Resource:
     values: dict[str, Any]
     spans: dict[Path, Span] = field(default_factory=dict)
     suppressions: list[Suppression] = field(default_factory=list)
+    region: Any = None  # the provider's / stack's region: a str, Unknown, or None if not given
 
     @property
     def display_address(self) -> str:

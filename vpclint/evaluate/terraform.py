@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from vpclint.evaluate.tf_data import data_source
 from vpclint.evaluate.tf_expressions import ResourceObject, SomeInstances, evaluate
 from vpclint.loaders.hcl import HclFile, IgnoreComment, load_tfvars
-from vpclint.loaders.hcl_ast import Block, Literal, Pos, Traversal, TupleExpr
+from vpclint.loaders.hcl_ast import Block, Literal, ObjectExpr, Pos, Traversal, TupleExpr
 from vpclint.source import Note, ParseError, Resource, Span, Suppression
 from vpclint.values import Ref, Unknown
 
@@ -55,6 +56,7 @@ def evaluate_terraform(modules: dict[str, list[HclFile]], load: Loader,
         if directory in called:
             continue
         root = _Instance(directory, files, "", None, directory, result, load, options, depth=0)
+        root.configure_providers(None, {})
         try:
             root.emit()
         except RecursionError:
@@ -98,6 +100,52 @@ class _Instance:
         self._cache: dict[tuple, Any] = {}
         self._busy: set[tuple] = set()
         self._tfvars: dict[str, Any] | None = None
+        self.providers: dict[str, Any] = {}  # "aws" / "aws.alias" -> region (str or Unknown)
+
+    def configure_providers(self, inherited: dict[str, Any] | None, mapping: dict[str, str]) -> None:
+        """Regions of the AWS provider configurations this instance sees.
+
+        The root module reads its ``provider "aws"`` blocks; a called module inherits its
+        caller's default provider, remapped by the module block's ``providers`` argument.
+        """
+        if inherited is None:
+            for hcl_file in self.files:
+                for block in hcl_file.blocks:
+                    if block.type == "provider" and block.labels[:1] == ("aws",):
+                        scope = self.scope_with({})
+                        alias = block.attributes.get("alias")
+                        key = "aws" if alias is None else f"aws.{evaluate(alias.expr, scope)}"
+                        region = block.attributes.get("region")
+                        self.providers[key] = (evaluate(region.expr, scope) if region else
+                                               Unknown("provider region not set", key))
+            self.providers.setdefault("aws", Unknown("no aws provider block", "provider"))
+            return
+        self.providers = dict(inherited)
+        for inner, outer in mapping.items():
+            self.providers[inner] = inherited.get(outer, Unknown("provider not known", outer))
+
+    def region_of(self, block: Block) -> Any:
+        provider = block.attributes.get("provider")
+        key = "aws"
+        if provider is not None and isinstance(provider.expr, Traversal):
+            key = _render(provider.expr.root, provider.expr.steps)
+        return self.providers.get(key, Unknown("provider configuration not known", key))
+
+    def data_value(self, address: str) -> Any:
+        block, _ = self.blocks["data"][address]
+        kind = block.labels[0]
+        expansion = self.expansion(block, {})
+        region = self.region_of(block)
+
+        def one(names: dict) -> Any:
+            return data_source(kind, _BodyEvaluator(self, names).body(block, ()), region)
+
+        if expansion is None:
+            return one({})
+        if isinstance(expansion, Unknown):
+            return SomeInstances(one(_some_names(block)))
+        values = {key: one(names) for key, names in expansion}
+        return list(values.values()) if "count" in block.attributes else values
 
     # --- names ----------------------------------------------------------------------------
 
@@ -111,8 +159,11 @@ class _Instance:
             return self._memo(("local", name), lambda: self.local(name)), steps[1:]
         if root == "module" and name and name in self.blocks.get("module", {}):
             return self._memo(("module", name), lambda: self.module_value(name)), steps[1:]
-        if root == "data" and name and len(steps) > 1:
-            return Unknown("data source (known only at plan time)", f"data.{name}"), steps[2:]
+        if root == "data" and name and len(steps) > 1 and steps[1][0] == "attr":
+            address = f"{name}.{steps[1][1]}"
+            if address in self.blocks.get("data", {}):
+                return self._memo(("data", address), lambda: self.data_value(address)), steps[2:]
+            return Unknown("undeclared data source", f"data.{address}"), ()
         if root == "path" and name:
             return {"module": self.directory, "root": self.root_dir, "cwd": os.getcwd()}.get(
                 name, Unknown("path attribute", name)), steps[1:]
@@ -282,8 +333,10 @@ class _Instance:
             inputs = {arg: evaluate(attribute.expr, scope)
                       for arg, attribute in block.attributes.items()
                       if arg not in _META_ARGUMENTS and arg not in ("source", "version")}
-            return _Instance(directory, files, address + ".", inputs, self.scope, self.result,
-                             self.load, self.options, self.depth + 1, self.root_dir, key)
+            child = _Instance(directory, files, address + ".", inputs, self.scope, self.result,
+                              self.load, self.options, self.depth + 1, self.root_dir, key)
+            child.configure_providers(self.providers, _provider_mapping(block))
+            return child
 
         if expansion is None:
             return make(base, {})
@@ -362,10 +415,23 @@ class _Instance:
         resources = []
         for obj in objects if isinstance(objects, list) else []:
             resource = Resource("terraform", block.labels[0], obj.ref.target, self.scope,
-                                hcl_file.path, dict(obj))
+                                hcl_file.path, dict(obj), region=self.region_of(block))
             resource.spans = _BodyEvaluator.spans_of(block, hcl_file.path)
             resources.append(resource)
         return resources  # empty for count = 0 or an empty for_each: no such resource
+
+
+def _provider_mapping(block: Block) -> dict[str, str]:
+    """``providers = { aws = aws.west }`` of a module block, as {"aws": "aws.west"}."""
+    providers = block.attributes.get("providers")
+    mapping = {}
+    if providers is not None and isinstance(providers.expr, ObjectExpr):
+        for key, value in providers.expr.items:
+            inner = key.value if isinstance(key, Literal) else (
+                _render(key.root, key.steps) if isinstance(key, Traversal) else None)
+            if isinstance(inner, str) and isinstance(value, Traversal):
+                mapping[inner] = _render(value.root, value.steps)
+    return mapping
 
 
 def _some_names(block: Block) -> dict:
