@@ -28,12 +28,14 @@ class Sources:
 
     terraform: dict[str, list[str]] = field(default_factory=dict)  # module dir -> .tf files
     cloudformation: list[str] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)  # terraform show -json output
     focus: set[str] | None = None  # report only these files (files named on the command line)
     missing: list[str] = field(default_factory=list)  # paths that do not exist
 
     @property
     def file_count(self) -> int:
-        return sum(len(files) for files in self.terraform.values()) + len(self.cloudformation)
+        return (sum(len(files) for files in self.terraform.values()) + len(self.cloudformation)
+                + len(self.plans))
 
 
 def discover(paths: list[str], exclude: list[str] | None = None) -> Sources:
@@ -59,6 +61,7 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> Sources:
     for files in sources.terraform.values():
         files.sort()
     sources.cloudformation = sorted(set(sources.cloudformation))
+    sources.plans = sorted(set(sources.plans))
     return sources
 
 
@@ -108,3 +111,5 @@ def _consider_cfn(path: Path, sources: Sources, patterns: list[str], named: bool
         return
     if looks_like_template(head):
         sources.cloudformation.append(str(path))
+    elif path.suffix == ".json" and '"planned_values"' in head and '"format_version"' in head:
+        sources.plans.append(str(path))

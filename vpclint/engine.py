@@ -15,6 +15,7 @@ from vpclint.errors import VpclintError
 from vpclint.evaluate.cloudformation import evaluate_templates
 from vpclint.evaluate.references import Unresolved, unresolved_cloudformation
 from vpclint.evaluate.references import unresolved_terraform
+from vpclint.evaluate.tf_plan import evaluate_plan
 from vpclint.evaluate.terraform import TerraformOptions, TerraformResult, evaluate_terraform
 from vpclint.loading import load_files
 from vpclint.model import Model
@@ -36,7 +37,7 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
         raise VpclintError(f"no such file or directory: {', '.join(sources.missing)}")
     notes: list[Note] = []
     loaded = load_files([f for files in sources.terraform.values() for f in files]
-                        + sources.cloudformation)
+                        + sources.cloudformation + sources.plans)
     resources, parse_errors, file_suppressions, eval_notes, opaque = _evaluate(sources, loaded, config)
     notes.extend(eval_notes)
     model = build_model(resources)
@@ -71,6 +72,16 @@ def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
     modules: dict[str, list] = {}
     for directory, files in sources.terraform.items():
         modules[directory] = _parsed(files, loaded, parse_errors)
+    planned: list[Resource] = []
+    replaced: set[str] = set()
+    for path in sources.plans:
+        if isinstance(loaded[path], ParseError):
+            parse_errors.append(loaded[path])
+            continue
+        plan = evaluate_plan(loaded[path], modules)
+        planned.extend(plan.resources)
+        if plan.source_dir:
+            replaced.add(plan.source_dir)  # judged from the plan, positions from its .tf
 
     def load(directory: str) -> list:
         if directory not in modules:
@@ -80,7 +91,8 @@ def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
         return modules[directory]
 
     options = TerraformOptions([str(f) for f in config.var_files], dict(config.vars))
-    result = evaluate_terraform(dict(modules), load, options)
+    result = evaluate_terraform(dict(modules), load, options, skip=replaced)
+    result.resources.extend(planned)
     result.parse_errors.extend(parse_errors)
     return result
 

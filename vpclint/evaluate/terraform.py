@@ -46,14 +46,16 @@ class TerraformResult:
 
 
 def evaluate_terraform(modules: dict[str, list[HclFile]], load: Loader,
-                       options: TerraformOptions | None = None) -> TerraformResult:
-    """Evaluate every root module found among ``modules`` (directory -> parsed files)."""
+                       options: TerraformOptions | None = None,
+                       skip: set[str] | None = None) -> TerraformResult:
+    """Evaluate every root module found among ``modules`` (directory -> parsed files),
+    except those in ``skip`` (judged from a plan instead)."""
     options = options or TerraformOptions()
     result = TerraformResult()
     called = {child for directory, files in modules.items()
               for child in _local_children(directory, files)}
     for directory, files in modules.items():
-        if directory in called:
+        if directory in called or directory in (skip or set()):
             continue
         root = _Instance(directory, files, "", None, directory, result, load, options, depth=0)
         root.configure_providers(None, {})
@@ -539,6 +541,9 @@ class _BodyEvaluator:
             inner = next((b for b in nested.blocks if b.type == "content"), nested) \
                 if nested.type == "dynamic" else nested
             _BodyEvaluator._collect(inner, path + (name, index), file, spans)
+
+
+spans_of_block = _BodyEvaluator.spans_of
 
 
 def _span(file: str, pos: Pos, header_only: bool = False) -> Span:
