@@ -20,7 +20,7 @@ from typing import Any, Callable
 from vpclint.evaluate.tf_data import data_source
 from vpclint.evaluate.tf_expressions import ResourceObject, SomeInstances, evaluate
 from vpclint.loaders.hcl import HclFile, IgnoreComment, load_tfvars
-from vpclint.loaders.hcl_ast import Block, Literal, ObjectExpr, Pos, Traversal, TupleExpr
+from vpclint.loaders.hcl_ast import Block, Call, Literal, ObjectExpr, Pos, Traversal, TupleExpr
 from vpclint.source import Note, ParseError, Resource, Span, Suppression
 from vpclint.values import Ref, Unknown
 
@@ -214,8 +214,9 @@ class _Instance:
         else:
             value = self.root_variable(name, default)
         if value is None and not nullable:
-            return default
-        return value
+            value = default
+        type_attr = block.attributes.get("type")
+        return conform(value, type_attr.expr, self.scope_with({})) if type_attr else value
 
     def root_variable(self, name: str, default: Any) -> Any:
         if name in self.options.variables:
@@ -421,6 +422,34 @@ class _Instance:
             resource.spans = _BodyEvaluator.spans_of(block, hcl_file.path)
             resources.append(resource)
         return resources  # empty for count = 0 or an empty for_each: no such resource
+
+
+def conform(value: Any, type_expr: Any, scope: Any) -> Any:
+    """Apply a variable's type constraint the way Terraform does for ``optional()`` attributes:
+    an object attribute the caller left out becomes null, or the optional's default."""
+    if not isinstance(type_expr, Call) or isinstance(value, Unknown) or value is None:
+        return value
+    name, args = type_expr.name, type_expr.args
+    if name == "optional" and args:
+        return conform(value, args[0], scope)
+    if name in ("list", "set") and args and isinstance(value, list):
+        return [conform(item, args[0], scope) for item in value]
+    if name == "map" and args and isinstance(value, dict):
+        return {key: conform(item, args[0], scope) for key, item in value.items()}
+    if name == "object" and args and isinstance(args[0], ObjectExpr) and isinstance(value, dict):
+        result = dict(value)
+        for key_expr, attr_type in args[0].items:
+            key = key_expr.value if isinstance(key_expr, Literal) else (
+                key_expr.root if isinstance(key_expr, Traversal) else None)
+            if not isinstance(key, str):
+                continue
+            if key in result:
+                result[key] = conform(result[key], attr_type, scope)
+            elif isinstance(attr_type, Call) and attr_type.name == "optional":
+                default = evaluate(attr_type.args[1], scope) if len(attr_type.args) > 1 else None
+                result[key] = conform(default, attr_type.args[0], scope)
+        return result
+    return value
 
 
 def _provider_mapping(block: Block) -> dict[str, str]:

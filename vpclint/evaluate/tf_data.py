@@ -100,7 +100,10 @@ def _policy_document(args: dict, region: Any) -> dict:
     if contains_unknown(document) or args.get("source_policy_documents") or args.get(
             "override_policy_documents"):
         return _unknown_policy()
-    text = json.dumps(document)
+    try:
+        text = json.dumps(document)
+    except TypeError:  # a resource attribute (an ARN known only after apply) inside
+        return _unknown_policy()
     return {"json": text, "minified_json": text, "id": Unknown("policy document id")}
 
 

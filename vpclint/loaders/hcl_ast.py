@@ -196,8 +196,9 @@ def _identifier(node) -> Expr:
 
 
 def _literal_value(node) -> Expr:
-    text = str(node.serialize())
-    value = {"true": True, "false": False, "null": None}.get(text, text)
+    # python-hcl2 serializes the keywords as Python's True / False / None
+    text = str(node.serialize()).lower()
+    value = {"true": True, "false": False, "null": None, "none": None}.get(text, text)
     return Literal(value, pos_of(node))
 
 
