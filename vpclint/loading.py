@@ -23,6 +23,17 @@ from vpclint.source import ParseError
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
 
 
+def _loader_fingerprint() -> bytes:
+    """Changes whenever the loaders' code does, so a cache never serves an outdated parse."""
+    digest = hashlib.sha256(__version__.encode())
+    for source in sorted((Path(__file__).parent / "loaders").glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.digest()
+
+
+_FINGERPRINT = _loader_fingerprint()
+
+
 def load_files(paths: list[str]) -> dict[str, Any]:
     """Path -> HclFile | CfnDocument | ParseError, for every path."""
     cache = _cache_dir()
@@ -34,7 +45,7 @@ def load_files(paths: list[str]) -> dict[str, Any]:
         except OSError as error:
             results[path] = ParseError(path, f"cannot read file: {error.strerror or error}")
             continue
-        key = hashlib.sha256(data + __version__.encode() + path.encode()).hexdigest()
+        key = hashlib.sha256(data + _FINGERPRINT + path.encode()).hexdigest()
         cached = _read_cache(cache, key)
         if cached is not None:
             results[path] = cached
