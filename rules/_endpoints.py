@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from vpclint.model.components import EndpointService, VpcEndpoint
+from vpclint.model.services import GATEWAY_SERVICES, aws_service
 
-GATEWAY_SERVICES = frozenset({"s3", "dynamodb", "s3express"})
-_AWS_SERVICE = re.compile(r"^(?:cn\.)?com\.amazonaws\.(?:([a-z]{2}(?:-[a-z]+)+-\d)\.)?(.+)$")
-
-
-def aws_service(service_name) -> str | None:
-    """``"s3"`` for ``com.amazonaws.us-east-1.s3``; None for other names (PrivateLink, UNKNOWN).
-
-    PrivateLink names (``com.amazonaws.vpce.<region>.vpce-svc-...``) are not AWS services.
-    """
-    if not isinstance(service_name, str):
-        return None
-    match = _AWS_SERVICE.match(service_name)
-    if not match or service_name.startswith(("com.amazonaws.vpce.", "cn.com.amazonaws.vpce.")):
-        return None
-    return match.group(2)
+__all__ = ["aws_service", "gateway_service_or_unknown"]
 
 
 def gateway_service_or_unknown(endpoint: VpcEndpoint) -> bool:

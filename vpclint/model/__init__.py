@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterator, TypeVar
+from typing import Any, Iterator, TypeVar
 
 from vpclint.model.components import Component, Links
 from vpclint.source import Note, ParseError
@@ -30,6 +30,7 @@ class Model:
     # Fn::ForEach, a nested stack): "nothing links to X" is never claimed for X declared there.
     opaque_scopes: set[str] = field(default_factory=set)
     unresolved: list = field(default_factory=list)  # evaluate.references.Unresolved, for VPC002
+    analysis: Any = None  # analyze.Analysis, computed on first use by analyze.analysis_of
 
     def __post_init__(self) -> None:
         self._by_kind: dict[type, list[Component]] = defaultdict(list)

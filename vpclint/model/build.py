@@ -13,12 +13,14 @@ Three passes, each linear in the number of resources:
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from vpclint.model import Model
 from vpclint.model import components as c
 from vpclint.model.specs import ASSOCIATES, CLOUDFORMATION, ROUTE_DESTINATIONS, ROUTE_TARGETS
-from vpclint.model.specs import TERRAFORM
+from vpclint.model import workloads as w
+from vpclint.model.specs import TERRAFORM, WORKLOAD_TYPES
 from vpclint.source import Resource
 from vpclint.values import Ref, Unknown, as_bool
 
@@ -29,11 +31,12 @@ _MISSING = object()
 def build_model(resources: list[Resource]) -> Model:
     model = Model()
     registry: dict[tuple[str, str], c.Component] = {}
+    types = {(r.scope, r.address): r.type for r in resources}
     for resource in resources:
         for component in _normalize(resource):
             model.add(component)
             registry.setdefault((resource.scope, resource.address), component)
-    resolver = _Resolver(registry)
+    resolver = _Resolver(registry, types)
     for component in model.components:
         resolver.resolve_fields(component)
     _fold(model)
@@ -52,7 +55,8 @@ def _normalize(resource: Resource) -> list[c.Component]:
     cls, fields = spec
     component = cls(resource=resource)
     for name, path_spec in fields.items():
-        value, origin = _read(resource.values, path_spec, _is_many(cls, name))
+        many = _is_many(cls, name) or "[]" in path_spec
+        value, origin = _read(resource.values, path_spec, many)
         component.origin[name] = origin
         if value is not _MISSING:
             setattr(component, name, value)
@@ -126,8 +130,9 @@ def _convert(value: Any, conversion: str) -> Any:
 
 def _endpoint(endpoint: c.VpcEndpoint, resource: Resource) -> list[c.Component]:
     raw_type = endpoint.endpoint_type
-    endpoint.type_explicit = "vpc_endpoint_type" in resource.values or \
-        "VpcEndpointType" in resource.values
+    # null (Terraform) is the same as omitted: the AWS default applies
+    endpoint.type_explicit = resource.values.get("vpc_endpoint_type") is not None or \
+        resource.values.get("VpcEndpointType") is not None
     if isinstance(raw_type, str):
         canonical = {t.lower(): t for t in c.ENDPOINT_TYPES}
         endpoint.endpoint_type = canonical.get(raw_type.lower(), raw_type)
@@ -139,9 +144,9 @@ def _endpoint(endpoint: c.VpcEndpoint, resource: Resource) -> list[c.Component]:
 
 
 def _route_table(table: c.RouteTable, resource: Resource) -> list[c.Component]:
+    # aws_default_route_table's default_route_table_id is aws_vpc.x.default_route_table_id:
+    # it resolves to the VPC whose main table this is
     table.is_default = resource.type == "aws_default_route_table"
-    if table.is_default:
-        table.vpc = None  # default_route_table_id names the table, not the VPC
     inline = resource.values.get("route")
     routes: list[c.Component] = []
     if isinstance(inline, Unknown):
@@ -237,11 +242,74 @@ def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def _workload(workload: w.Workload, resource: Resource) -> list[c.Component]:
+    workload.workload_kind = WORKLOAD_TYPES[resource.type]
+    if not isinstance(workload.environment, (dict, Unknown)):
+        workload.environment = {}
+    if resource.type == "AWS::Serverless::Function":
+        _sam_policies(workload, resource.values.get("Policies"))
+    return []
+
+
+def _sam_policies(workload: w.Workload, policies: Any) -> None:
+    """SAM ``Policies``: managed policy names/ARNs, inline documents, or policy templates."""
+    if policies is None:
+        return
+    for policy in policies if isinstance(policies, list) else [policies]:
+        if isinstance(policy, dict) and "Statement" in policy:
+            workload.managed_policy_templates.append({"document": policy})
+        elif isinstance(policy, dict):
+            workload.managed_policy_templates.extend(policy)  # template names
+        else:
+            workload.managed_policy_templates.append({"managed": policy})
+
+
+def _task_definition(task: w.TaskDefinition, resource: Resource) -> list[c.Component]:
+    if isinstance(task.containers, str):
+        try:
+            task.containers = json.loads(task.containers)
+        except ValueError:
+            task.containers = Unknown("container definitions are not valid JSON")
+    if not isinstance(task.containers, (list, Unknown)):
+        task.containers = []
+    return []
+
+
+def _network_acl(acl: w.NetworkAcl, resource: Resource) -> list[c.Component]:
+    acl.is_default = resource.type == "aws_default_network_acl"
+    entries: list[c.Component] = []
+    for key in ("ingress", "egress"):
+        blocks = resource.values.get(key)
+        if isinstance(blocks, Unknown):
+            acl.entries_open = True
+            continue
+        for index, body in enumerate(blocks if isinstance(blocks, list) else []):
+            if isinstance(body, dict):
+                entry = w.NetworkAclEntry(resource=resource, acl=acl, egress=key == "egress")
+                entry.origin["entry"] = (key, index)
+                entry.rule_number = body.get("rule_no")
+                entry.protocol = body.get("protocol")
+                entry.action = body.get("action")
+                entry.cidr = body.get("cidr_block") or body.get("ipv6_cidr_block")
+                entry.from_port, entry.to_port = body.get("from_port"), body.get("to_port")
+                entries.append(entry)
+    return entries
+
+
+def _zone(zone: w.Route53Zone, resource: Resource) -> list[c.Component]:
+    zone.private = bool(zone.vpcs) if isinstance(zone.vpcs, list) else Unknown("zone VPCs")
+    return []
+
+
 _SPECIAL = {
     c.VpcEndpoint: _endpoint,
     c.RouteTable: _route_table,
     c.Route: _route,
     c.SecurityGroup: _security_group,
+    w.Workload: _workload,
+    w.TaskDefinition: _task_definition,
+    w.NetworkAcl: _network_acl,
+    w.Route53Zone: _zone,
 }
 
 _SEPARATE_SG_RULES = {
@@ -271,8 +339,10 @@ def separate_sg_rule(resource: Resource) -> c.SecurityGroupRule | None:
 
 
 class _Resolver:
-    def __init__(self, registry: dict[tuple[str, str], c.Component]):
+    def __init__(self, registry: dict[tuple[str, str], c.Component],
+                 types: dict[tuple[str, str], str]):
         self.registry = registry
+        self.types = types
         self._kinds: dict[type, list[tuple[str, bool]]] = {}
 
     def link_fields(self, cls: type) -> list[tuple[str, bool]]:
@@ -296,16 +366,30 @@ class _Resolver:
                 setattr(component, name, self.one(raw))
         for name, value in vars(component).items():
             if isinstance(value, Ref):  # a reference in a value field: the component, if any
-                target = self.registry.get((value.scope, value.target))
-                setattr(component, name, target if target is not None else Unknown(
-                    "reference to a resource vpclint does not model", value.target))
+                setattr(component, name, self.value(value))
+            elif isinstance(value, list) and any(isinstance(v, Ref) for v in value):
+                setattr(component, name, [self.value(v) if isinstance(v, Ref) else v
+                                          for v in value])
+            elif isinstance(value, dict) and any(isinstance(v, Ref) for v in value.values()):
+                setattr(component, name, {k: self.value(v) if isinstance(v, Ref) else v
+                                          for k, v in value.items()})
+
+    def value(self, ref: Ref) -> Any:
+        """The component a reference names; an in-scan resource vpclint does not model is
+        External with its type; a reference to nothing in scope is UNKNOWN."""
+        target = self.registry.get((ref.scope, ref.target))
+        if target is not None:
+            return target
+        kind = self.types.get((ref.scope, ref.target))
+        if kind is not None:
+            return c.External(ref.target, kind)
+        return Unknown("reference to a resource outside the scan", ref.target)
 
     def one(self, raw: Any) -> Any:
         if raw is None or isinstance(raw, (c.Component, Unknown, c.External)):
             return raw
         if isinstance(raw, Ref):
-            target = self.registry.get((raw.scope, raw.target))
-            return target if target is not None else c.External(raw.target)
+            return self.value(raw)
         if isinstance(raw, str) and raw:
             return c.External(raw)
         return Unknown("not a reference", repr(raw))
@@ -343,3 +427,21 @@ def _fold(model: Model) -> None:
     for attachment in model.of(c.GatewayAttachment):
         if isinstance(attachment.gateway, c.InternetGateway):
             attachment.gateway.vpc = attachment.vpc
+    _fold_workloads(model)
+
+
+def _fold_workloads(model: Model) -> None:
+    """IAM policies onto their roles, ACL entries and associations onto their ACLs."""
+    for policy in model.of(w.IamPolicy):
+        for role in policy.roles:
+            if isinstance(role, w.IamRole):
+                role.inline_policies.append(policy.document)
+    for attachment in model.of(w.PolicyAttachment):
+        if isinstance(attachment.role, w.IamRole):
+            attachment.role.managed_policies.append(attachment.policy)
+    for entry in model.of(w.NetworkAclEntry):
+        if isinstance(entry.acl, w.NetworkAcl) and entry not in entry.acl.entries:
+            entry.acl.entries.append(entry)
+    for association in model.of(w.NetworkAclAssociation):
+        if isinstance(association.acl, w.NetworkAcl):
+            association.acl.subnets.add(association.subnet)

@@ -23,10 +23,12 @@ T = TypeVar("T", bound="Component")
 
 @dataclass(frozen=True)
 class External:
-    """A literal identifier of something outside the scan (``"vpc-0abc"``, an ARN): it exists,
-    but vpclint cannot see its properties."""
+    """Something that exists but that vpclint does not model: a literal identifier of something
+    outside the scan (``"vpc-0abc"``, an ARN), or an in-scan resource of a type the model has no
+    component for (then ``type`` names it, e.g. ``aws_sqs_queue``)."""
 
     value: str
+    type: str | None = None
 
 
 @dataclass(eq=False)
@@ -370,13 +372,3 @@ class RamShare(Component):
 
     kind: ClassVar[str] = "ram_share"
     resources: Links = field(default_factory=Links)
-
-
-COMPONENT_KINDS: tuple[type[Component], ...] = (
-    Vpc, Subnet, Route, RouteTable, RouteTableAssociation, InternetGateway, GatewayAttachment,
-    NatGateway,
-    SecurityGroup, SecurityGroupRule, VpcEndpoint, EndpointAssociation, EndpointService,
-    EndpointServicePermission, LoadBalancer, TargetGroup, ServiceNetwork, LatticeService,
-    Listener, ListenerRule, LatticeTargetGroup, ServiceNetworkAssociation, AuthPolicy,
-    ResourceGateway, ResourceConfiguration, RamShare,
-)

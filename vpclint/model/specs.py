@@ -191,3 +191,120 @@ ASSOCIATES = {
     "AWS::VpcLattice::ServiceNetworkServiceAssociation": "service",
     "AWS::VpcLattice::ServiceNetworkResourceAssociation": "resource_configuration",
 }
+
+# --- workloads, IAM, network ACLs, DNS (flow analysis) ----------------------------------------
+
+from vpclint.model import workloads as w  # noqa: E402 - kept beside the tables that use it
+
+WORKLOAD_TYPES = {
+    "aws_lambda_function": "lambda", "aws_ecs_service": "ecs_service", "aws_instance": "instance",
+    "aws_autoscaling_group": "autoscaling_group", "aws_eks_cluster": "eks_cluster",
+    "aws_eks_node_group": "eks_node_group", "AWS::Lambda::Function": "lambda",
+    "AWS::Serverless::Function": "lambda", "AWS::ECS::Service": "ecs_service",
+    "AWS::EC2::Instance": "instance", "AWS::AutoScaling::AutoScalingGroup": "autoscaling_group",
+    "AWS::EKS::Cluster": "eks_cluster", "AWS::EKS::Nodegroup": "eks_node_group",
+}
+
+TERRAFORM.update({
+    "aws_iam_role": (w.IamRole, {"inline_policies": "inline_policy[].policy",
+                                 "managed_policies": "managed_policy_arns[]"}),
+    "aws_iam_role_policy": (w.IamPolicy, {"document": "policy", "roles": "role"}),
+    "aws_iam_policy": (w.IamPolicy, {"document": "policy"}),
+    "aws_iam_role_policy_attachment": (w.PolicyAttachment, {"role": "role",
+                                                            "policy": "policy_arn"}),
+    "aws_iam_instance_profile": (w.InstanceProfile, {"roles": "role"}),
+    "aws_ecs_task_definition": (w.TaskDefinition, {
+        "containers": "container_definitions", "task_role": "task_role_arn",
+        "execution_role": "execution_role_arn", "launch_types": "requires_compatibilities"}),
+    "aws_launch_template": (w.LaunchTemplate, {
+        "instance_profile": "iam_instance_profile.name|iam_instance_profile.arn",
+        "security_groups": "vpc_security_group_ids[]|network_interfaces.security_groups[]",
+        "user_data": "user_data"}),
+    "aws_lambda_function": (w.Workload, {
+        "subnets": "vpc_config.subnet_ids[]", "security_groups": "vpc_config.security_group_ids[]",
+        "role": "role", "environment": "environment.variables", "package_type": "package_type"}),
+    "aws_ecs_service": (w.Workload, {
+        "subnets": "network_configuration.subnets[]",
+        "security_groups": "network_configuration.security_groups[]",
+        "assign_public_ip": "network_configuration.assign_public_ip:bool",
+        "task_definition": "task_definition", "launch_type": "launch_type"}),
+    "aws_instance": (w.Workload, {
+        "subnets": "subnet_id", "security_groups": "vpc_security_group_ids[]",
+        "instance_profile": "iam_instance_profile", "user_data": "user_data",
+        "assign_public_ip": "associate_public_ip_address:bool",
+        "launch_template": "launch_template.id|launch_template.name"}),
+    "aws_autoscaling_group": (w.Workload, {
+        "subnets": "vpc_zone_identifier[]",
+        "launch_template": "launch_template.id|launch_template.name|"
+                           "mixed_instances_policy.launch_template.launch_template_specification."
+                           "launch_template_id"}),
+    "aws_eks_cluster": (w.Workload, {
+        "subnets": "vpc_config.subnet_ids[]", "security_groups": "vpc_config.security_group_ids[]",
+        "role": "role_arn"}),
+    "aws_eks_node_group": (w.Workload, {
+        "subnets": "subnet_ids[]", "role": "node_role_arn",
+        "launch_template": "launch_template.id|launch_template.name"}),
+    "aws_network_acl": (w.NetworkAcl, {"vpc": "vpc_id", "subnets": "subnet_ids[]"}),
+    "aws_default_network_acl": (w.NetworkAcl, {"subnets": "subnet_ids[]"}),
+    "aws_network_acl_association": (w.NetworkAclAssociation, {"acl": "network_acl_id",
+                                                              "subnet": "subnet_id"}),
+    "aws_network_acl_rule": (w.NetworkAclEntry, {
+        "acl": "network_acl_id", "egress": "egress:bool", "rule_number": "rule_number",
+        "protocol": "protocol", "action": "rule_action", "cidr": "cidr_block|ipv6_cidr_block",
+        "from_port": "from_port", "to_port": "to_port"}),
+    "aws_route53_zone": (w.Route53Zone, {"name": "name", "vpcs": "vpc.vpc_id"}),
+    "aws_route53_record": (w.DnsRecord, {"zone": "zone_id", "name": "name",
+                                         "targets": "alias.name|records"}),
+})
+
+CLOUDFORMATION.update({
+    "AWS::IAM::Role": (w.IamRole, {"inline_policies": "Policies[].PolicyDocument",
+                                   "managed_policies": "ManagedPolicyArns[]"}),
+    "AWS::IAM::Policy": (w.IamPolicy, {"document": "PolicyDocument", "roles": "Roles[]"}),
+    "AWS::IAM::ManagedPolicy": (w.IamPolicy, {"document": "PolicyDocument", "roles": "Roles[]"}),
+    "AWS::IAM::InstanceProfile": (w.InstanceProfile, {"roles": "Roles[]"}),
+    "AWS::ECS::TaskDefinition": (w.TaskDefinition, {
+        "containers": "ContainerDefinitions", "task_role": "TaskRoleArn",
+        "execution_role": "ExecutionRoleArn", "launch_types": "RequiresCompatibilities"}),
+    "AWS::EC2::LaunchTemplate": (w.LaunchTemplate, {
+        "instance_profile": "LaunchTemplateData.IamInstanceProfile.Arn|"
+                            "LaunchTemplateData.IamInstanceProfile.Name",
+        "security_groups": "LaunchTemplateData.SecurityGroupIds[]|"
+                           "LaunchTemplateData.NetworkInterfaces[].Groups[]",
+        "user_data": "LaunchTemplateData.UserData"}),
+    "AWS::Lambda::Function": (w.Workload, {
+        "subnets": "VpcConfig.SubnetIds[]", "security_groups": "VpcConfig.SecurityGroupIds[]",
+        "role": "Role", "environment": "Environment.Variables", "package_type": "PackageType"}),
+    "AWS::Serverless::Function": (w.Workload, {
+        "subnets": "VpcConfig.SubnetIds[]", "security_groups": "VpcConfig.SecurityGroupIds[]",
+        "role": "Role", "environment": "Environment.Variables", "package_type": "PackageType"}),
+    "AWS::ECS::Service": (w.Workload, {
+        "subnets": "NetworkConfiguration.AwsvpcConfiguration.Subnets[]",
+        "security_groups": "NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[]",
+        "task_definition": "TaskDefinition", "launch_type": "LaunchType"}),
+    "AWS::EC2::Instance": (w.Workload, {
+        "subnets": "SubnetId|NetworkInterfaces[].SubnetId",
+        "security_groups": "SecurityGroupIds[]|NetworkInterfaces[].GroupSet[]",
+        "instance_profile": "IamInstanceProfile", "user_data": "UserData",
+        "launch_template": "LaunchTemplate.LaunchTemplateId"}),
+    "AWS::AutoScaling::AutoScalingGroup": (w.Workload, {
+        "subnets": "VPCZoneIdentifier[]",
+        "launch_template": "LaunchTemplate.LaunchTemplateId|"
+                           "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification."
+                           "LaunchTemplateId"}),
+    "AWS::EKS::Cluster": (w.Workload, {
+        "subnets": "ResourcesVpcConfig.SubnetIds[]",
+        "security_groups": "ResourcesVpcConfig.SecurityGroupIds[]", "role": "RoleArn"}),
+    "AWS::EKS::Nodegroup": (w.Workload, {"subnets": "Subnets[]", "role": "NodeRole",
+                                         "launch_template": "LaunchTemplate.Id"}),
+    "AWS::EC2::NetworkAcl": (w.NetworkAcl, {"vpc": "VpcId"}),
+    "AWS::EC2::SubnetNetworkAclAssociation": (w.NetworkAclAssociation, {
+        "acl": "NetworkAclId", "subnet": "SubnetId"}),
+    "AWS::EC2::NetworkAclEntry": (w.NetworkAclEntry, {
+        "acl": "NetworkAclId", "egress": "Egress:bool", "rule_number": "RuleNumber",
+        "protocol": "Protocol", "action": "RuleAction", "cidr": "CidrBlock|Ipv6CidrBlock",
+        "from_port": "PortRange.From", "to_port": "PortRange.To"}),
+    "AWS::Route53::HostedZone": (w.Route53Zone, {"name": "Name", "vpcs": "VPCs[].VPCId"}),
+    "AWS::Route53::RecordSet": (w.DnsRecord, {"zone": "HostedZoneId", "name": "Name",
+                                              "targets": "AliasTarget.DNSName|ResourceRecords"}),
+})

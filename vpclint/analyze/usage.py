@@ -1,0 +1,294 @@
+"""Which AWS services a workload calls from inside the VPC, with the evidence (DOMAIN.md §4).
+
+Evidence, strongest first: IAM actions of the workload's roles (inline and attached, AWS managed
+policies known by name, SAM policy templates), references in its environment (in-scan queues,
+topics, buckets, tables, secrets; literal ARNs; service hostnames), its containers' images, log
+driver and secrets, and EC2 user data. ``Action: "*"`` is not "every service": it says nothing.
+Calls the Lambda service makes on a function's behalf (its logs, image pulls, event-source
+polling) do not leave the VPC and are not counted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from vpclint.model.components import Component, External
+from vpclint.model.workloads import IamPolicy, IamRole, InstanceProfile, LaunchTemplate
+from vpclint.model.workloads import TaskDefinition, Workload
+from vpclint.values import Unknown
+
+# IAM action prefix -> endpoint service names (DOMAIN.md §4 table)
+ACTION_SERVICES = {
+    "s3": ("s3",), "dynamodb": ("dynamodb",), "sqs": ("sqs",), "sns": ("sns",),
+    "secretsmanager": ("secretsmanager",), "ssm": ("ssm",), "kms": ("kms",), "sts": ("sts",),
+    "logs": ("logs",), "cloudwatch": ("monitoring",), "events": ("events",),
+    "states": ("states",), "kinesis": ("kinesis-streams",), "firehose": ("kinesis-firehose",),
+    "ecr": ("ecr.api", "ecr.dkr", "s3"), "execute-api": ("execute-api",), "lambda": ("lambda",),
+    "xray": ("xray",), "ssmmessages": ("ssmmessages",), "ec2messages": ("ec2messages",),
+    "ecs": ("ecs",), "elasticloadbalancing": ("elasticloadbalancing",),
+    "autoscaling": ("autoscaling",), "ec2": ("ec2",), "athena": ("athena",), "glue": ("glue",),
+    "sagemaker": ("sagemaker.api",), "bedrock": ("bedrock",), "rds-data": ("rds-data",),
+}
+MANAGED_POLICIES = {
+    "AmazonECSTaskExecutionRolePolicy": ("ecr.api", "ecr.dkr", "s3", "logs"),
+    "AmazonSSMManagedInstanceCore": ("ssm", "ssmmessages", "ec2messages"),
+    "CloudWatchAgentServerPolicy": ("monitoring", "logs", "ssm"),
+    "AmazonEC2ContainerRegistryReadOnly": ("ecr.api", "ecr.dkr", "s3"),
+    "AmazonEC2ContainerRegistryPullOnly": ("ecr.api", "ecr.dkr", "s3"),
+    "AmazonS3ReadOnlyAccess": ("s3",), "AmazonS3FullAccess": ("s3",),
+    "AmazonDynamoDBFullAccess": ("dynamodb",), "AmazonDynamoDBReadOnlyAccess": ("dynamodb",),
+    "AmazonSQSFullAccess": ("sqs",), "AmazonSNSFullAccess": ("sns",),
+    "SecretsManagerReadWrite": ("secretsmanager",), "AmazonKinesisFullAccess": ("kinesis-streams",),
+    "AmazonEC2ContainerServiceforEC2Role": ("ecs", "ecs-agent", "ecs-telemetry", "ecr.api",
+                                            "ecr.dkr", "s3", "logs"),
+}
+# SAM policy template name prefixes -> services
+SAM_TEMPLATES = (
+    ("SQS", "sqs"), ("SNS", "sns"), ("DynamoDB", "dynamodb"), ("S3", "s3"), ("KMS", "kms"),
+    ("AWSSecretsManager", "secretsmanager"), ("SSMParameter", "ssm"), ("Kinesis", "kinesis-streams"),
+    ("Firehose", "kinesis-firehose"), ("StepFunctions", "states"), ("EventBridge", "events"),
+    ("CloudWatchPutMetric", "monitoring"), ("LambdaInvoke", "lambda"), ("SES", "email"),
+    ("Athena", "athena"), ("ECRPull", "ecr.api"), ("EKSDescribe", "eks"),
+)
+RESOURCE_SERVICES = {
+    "aws_sqs_queue": "sqs", "aws_sns_topic": "sns", "aws_s3_bucket": "s3",
+    "aws_dynamodb_table": "dynamodb", "aws_secretsmanager_secret": "secretsmanager",
+    "aws_ssm_parameter": "ssm", "aws_kms_key": "kms", "aws_kinesis_stream": "kinesis-streams",
+    "aws_sfn_state_machine": "states", "AWS::SQS::Queue": "sqs", "AWS::SNS::Topic": "sns",
+    "AWS::S3::Bucket": "s3", "AWS::DynamoDB::Table": "dynamodb",
+    "AWS::SecretsManager::Secret": "secretsmanager", "AWS::SSM::Parameter": "ssm",
+    "AWS::KMS::Key": "kms", "AWS::Kinesis::Stream": "kinesis-streams",
+    "AWS::StepFunctions::StateMachine": "states",
+}
+ARN_SERVICES = {"kinesis": "kinesis-streams", "firehose": "kinesis-firehose",
+                "states": "states", "cloudwatch": "monitoring"}
+_ARN = re.compile(r"^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):")
+_HOST = re.compile(r"(?:^|[/.])(sqs|sns|s3|dynamodb|secretsmanager|ssm|kms|sts|logs|monitoring|"
+                   r"events|states|lambda)\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com")
+_ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/")
+_LAMBDA_SIDE = {"logs"}  # Lambda's own logging does not use the function's ENIs
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why vpclint thinks a workload calls a service; ``component`` is where it is written."""
+
+    service: str
+    reason: str
+    component: Component
+    region: str | None = None  # when the evidence names one (an ARN, an image URI)
+
+
+@dataclass
+class Usage:
+    """The services a workload uses, and whether the list may be incomplete."""
+
+    evidence: list[Evidence]
+    incomplete: bool  # some policy or reference could not be read (UNKNOWN, Action "*")
+
+    @property
+    def services(self) -> dict[str, list[Evidence]]:
+        found: dict[str, list[Evidence]] = {}
+        for item in self.evidence:
+            found.setdefault(item.service, []).append(item)
+        return found
+
+
+def usage_of(workload: Workload) -> Usage:
+    evidence: list[Evidence] = []
+    incomplete = False
+    for role in roles_of(workload):
+        if isinstance(role, IamRole):
+            found, unsure = _role_evidence(role)
+            evidence.extend(found)
+            incomplete |= unsure
+        else:
+            incomplete = True
+    found, unsure = _template_evidence(workload)
+    evidence.extend(found)
+    incomplete |= unsure
+    evidence.extend(_reference_evidence(workload, workload.environment, "environment variable"))
+    task = workload.task_definition
+    if isinstance(task, TaskDefinition):
+        evidence.extend(_container_evidence(task))
+        incomplete |= isinstance(task.containers, Unknown)
+    for text in (workload.user_data, _launch_template(workload, "user_data")):
+        evidence.extend(_user_data_evidence(workload, text))
+    if workload.workload_kind == "lambda":
+        evidence = [e for e in evidence if e.service not in _LAMBDA_SIDE]
+    return Usage(evidence, incomplete)
+
+
+def roles_of(workload: Workload) -> list[Any]:
+    """The roles whose permissions the workload's code (or its platform, for ECS) uses."""
+    roles: list[Any] = []
+    if workload.role is not None:
+        roles.append(workload.role)
+    task = workload.task_definition
+    if isinstance(task, TaskDefinition):
+        roles.extend(r for r in (task.task_role, task.execution_role) if r is not None)
+    profile = workload.instance_profile or _launch_template(workload, "instance_profile")
+    if isinstance(profile, InstanceProfile):
+        roles.extend(profile.roles)
+        if profile.roles.open:
+            roles.append(Unknown("instance profile role"))
+    elif profile is not None:
+        roles.append(profile)
+    return roles
+
+
+def _launch_template(workload: Workload, name: str) -> Any:
+    template = workload.launch_template
+    return getattr(template, name) if isinstance(template, LaunchTemplate) else None
+
+
+def _role_evidence(role: IamRole) -> tuple[list[Evidence], bool]:
+    evidence: list[Evidence] = []
+    unsure = False
+    for document in role.inline_policies:
+        found, bad = _document_evidence(document, role, "inline policy")
+        evidence.extend(found)
+        unsure |= bad
+    for policy in role.managed_policies:
+        if isinstance(policy, IamPolicy):
+            found, bad = _document_evidence(policy.document, policy, "policy")
+            evidence.extend(found)
+            unsure |= bad
+        elif isinstance(policy, str):
+            name = policy.rsplit("/", 1)[-1]
+            services = MANAGED_POLICIES.get(name)
+            if services is None:
+                unsure = True
+            for service in services or ():
+                evidence.append(Evidence(service, f"managed policy {name} on role {role.display}",
+                                         role))
+        else:
+            unsure = True
+    return evidence, unsure
+
+
+def _document_evidence(document: Any, owner: Component, what: str) -> tuple[list[Evidence], bool]:
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return [], True
+    if not isinstance(document, dict):
+        return [], True
+    statements = document.get("Statement")
+    statements = statements if isinstance(statements, list) else [statements]
+    evidence, unsure = [], False
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect", "Allow") != "Allow":
+            continue
+        actions = statement.get("Action")
+        for action in actions if isinstance(actions, list) else [actions]:
+            if not isinstance(action, str) or action == "*" or ":" not in action:
+                unsure = True
+                continue
+            prefix = action.split(":", 1)[0].lower()
+            for service in _action_services(action, prefix):
+                evidence.append(Evidence(service, f"IAM action {action} in the {what} of "
+                                         f"{owner.display}", owner))
+    return evidence, unsure
+
+
+def _action_services(action: str, prefix: str) -> tuple[str, ...]:
+    if prefix == "bedrock" and action.lower().startswith("bedrock:invokemodel"):
+        return ("bedrock-runtime",)
+    return ACTION_SERVICES.get(prefix, ())
+
+
+def _template_evidence(workload: Workload) -> tuple[list[Evidence], bool]:
+    evidence, unsure = [], False
+    for item in workload.managed_policy_templates:
+        if isinstance(item, dict) and "document" in item:
+            found, bad = _document_evidence(item["document"], workload, "SAM policies")
+            evidence.extend(found)
+            unsure |= bad
+        elif isinstance(item, dict):
+            name = str(item.get("managed", "")).rsplit("/", 1)[-1]
+            services = MANAGED_POLICIES.get(name)
+            unsure |= services is None
+            evidence.extend(Evidence(s, f"managed policy {name}", workload) for s in services or ())
+        elif isinstance(item, str):
+            service = next((s for prefix, s in SAM_TEMPLATES if item.startswith(prefix)), None)
+            if service is None:
+                unsure = True
+            else:
+                evidence.append(Evidence(service, f"SAM policy template {item}", workload))
+    return evidence, unsure
+
+
+def _reference_evidence(owner: Component, values: Any, what: str) -> Iterator[Evidence]:
+    items = values.items() if isinstance(values, dict) else []
+    for name, value in items:
+        if isinstance(value, External) and value.type in RESOURCE_SERVICES:
+            yield Evidence(RESOURCE_SERVICES[value.type], f"{what} {name} references "
+                           f"{value.value}", owner)
+        elif isinstance(value, str):
+            yield from _string_evidence(owner, value, f"{what} {name}")
+
+
+def _string_evidence(owner: Component, text: str, what: str) -> Iterator[Evidence]:
+    arn = _ARN.match(text)
+    if arn:
+        service = ARN_SERVICES.get(arn.group(1), arn.group(1))
+        if service in _KNOWN_SERVICES:
+            yield Evidence(service, f"{what} is an ARN of {arn.group(1)}", owner,
+                           arn.group(2) or None)
+        return
+    for match in _HOST.finditer(text):
+        yield Evidence(match.group(1), f"{what} names {match.group(0).lstrip('/.')}", owner,
+                       match.group(2))
+
+
+_KNOWN_SERVICES = {s for services in ACTION_SERVICES.values() for s in services} | {
+    "kinesis-streams", "kinesis-firehose"}
+
+
+def _container_evidence(task: TaskDefinition) -> Iterator[Evidence]:
+    if not isinstance(task.containers, list):
+        return
+    for container in task.containers:
+        if not isinstance(container, dict):
+            continue
+        name = container.get("name") or container.get("Name") or "container"
+        image = container.get("image") or container.get("Image")
+        if isinstance(image, str):
+            match = _ECR_IMAGE.match(image)
+            if match:
+                for service in ("ecr.api", "ecr.dkr", "s3"):
+                    yield Evidence(service, f"container {name} pulls {image} from ECR", task,
+                                   match.group(1))
+        logs = container.get("logConfiguration") or container.get("LogConfiguration") or {}
+        if isinstance(logs, dict) and (logs.get("logDriver") or logs.get("LogDriver")) == "awslogs":
+            yield Evidence("logs", f"container {name} logs with the awslogs driver", task)
+        for secret in container.get("secrets") or container.get("Secrets") or []:
+            source = secret.get("valueFrom") or secret.get("ValueFrom") if isinstance(
+                secret, dict) else None
+            if isinstance(source, str):
+                service = "ssm" if ":ssm:" in source or not source.startswith("arn:") else \
+                    "secretsmanager"
+                yield Evidence(service, f"container {name} reads secret {source}", task)
+        environment = container.get("environment") or container.get("Environment") or []
+        for entry in environment if isinstance(environment, list) else []:
+            if isinstance(entry, dict):
+                value = entry.get("value") or entry.get("Value")
+                if isinstance(value, str):
+                    yield from _string_evidence(task, value, f"container {name} environment")
+
+
+def _user_data_evidence(workload: Workload, text: Any) -> Iterator[Evidence]:
+    if not isinstance(text, str):
+        return
+    if "s3://" in text or "aws s3 " in text:
+        yield Evidence("s3", "user data copies from S3", workload)
+    if "aws ssm" in text:
+        yield Evidence("ssm", "user data calls SSM", workload)
+    if "amazon-cloudwatch-agent" in text:
+        yield Evidence("monitoring", "user data runs the CloudWatch agent", workload)
+        yield Evidence("logs", "user data runs the CloudWatch agent", workload)

@@ -1,0 +1,144 @@
+"""Workloads and what they are allowed to call: the model side of flow analysis (DOMAIN.md §4).
+
+A workload is anything that puts network interfaces in subnets and calls AWS services: a VPC
+Lambda, an ECS service, an EC2 instance or auto-scaling group, an EKS cluster or node group.
+Its IAM roles, task definition and environment are the evidence of which services it calls;
+network ACLs decide, with security groups, whether the packets pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from vpclint.model.components import Component, Link, Links
+from vpclint.values import Unknown
+
+
+@dataclass(eq=False)
+class IamPolicy(Component):
+    """A customer-managed policy (``aws_iam_policy``, ``AWS::IAM::ManagedPolicy``) or an inline
+    policy resource (``aws_iam_role_policy``, ``AWS::IAM::Policy``) with the roles it is on."""
+
+    kind: ClassVar[str] = "iam_policy"
+    document: Any = None  # a dict, a JSON string, or Unknown
+    roles: Links = field(default_factory=Links)
+
+
+@dataclass(eq=False)
+class PolicyAttachment(Component):
+    """``aws_iam_role_policy_attachment``: a managed policy (by ARN or in-scan) on a role."""
+
+    kind: ClassVar[str] = "policy_attachment"
+    role: Link = None
+    policy: Any = None  # an IamPolicy, or the ARN of an AWS managed policy
+
+
+@dataclass(eq=False)
+class IamRole(Component):
+    kind: ClassVar[str] = "iam_role"
+    inline_policies: list[Any] = field(default_factory=list)  # documents (dict / JSON / Unknown)
+    managed_policies: list[Any] = field(default_factory=list)  # ARNs, IamPolicy components
+
+
+@dataclass(eq=False)
+class InstanceProfile(Component):
+    kind: ClassVar[str] = "instance_profile"
+    roles: Links = field(default_factory=Links)
+
+
+@dataclass(eq=False)
+class TaskDefinition(Component):
+    kind: ClassVar[str] = "task_definition"
+    containers: list[Any] | Unknown = field(default_factory=list)
+    task_role: Link = None
+    execution_role: Link = None
+    launch_types: list[Any] | Unknown = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class LaunchTemplate(Component):
+    kind: ClassVar[str] = "launch_template"
+    instance_profile: Link = None
+    security_groups: Links = field(default_factory=Links)
+    user_data: Any = None
+
+
+WORKLOAD_KINDS = ("lambda", "ecs_service", "instance", "autoscaling_group", "eks_cluster",
+                  "eks_node_group")
+
+
+@dataclass(eq=False)
+class Workload(Component):
+    """A VPC-attached compute resource; ``workload_kind`` is one of ``WORKLOAD_KINDS``."""
+
+    kind: ClassVar[str] = "workload"
+    workload_kind: str = "lambda"
+    subnets: Links = field(default_factory=Links)
+    security_groups: Links = field(default_factory=Links)
+    role: Link = None  # Lambda role, EKS cluster / node role
+    instance_profile: Link = None
+    launch_template: Link = None
+    task_definition: Link = None
+    environment: dict[str, Any] | Unknown = field(default_factory=dict)
+    user_data: Any = None
+    assign_public_ip: bool | Unknown | None = None
+    package_type: str | Unknown | None = None  # Lambda: Zip or Image
+    launch_type: str | Unknown | None = None  # ECS: FARGATE, EC2 (None: capacity providers)
+    managed_policy_templates: list[Any] = field(default_factory=list)  # SAM policy templates
+
+    @property
+    def label(self) -> str:
+        names = {"lambda": "Lambda", "ecs_service": "ECS service", "instance": "instance",
+                 "autoscaling_group": "auto-scaling group", "eks_cluster": "EKS cluster",
+                 "eks_node_group": "EKS node group"}
+        return f"{names.get(self.workload_kind, self.workload_kind)} {self.display}"
+
+
+@dataclass(eq=False)
+class NetworkAcl(Component):
+    kind: ClassVar[str] = "network_acl"
+    vpc: Link = None
+    subnets: Links = field(default_factory=Links)
+    is_default: bool = False
+    entries: list["NetworkAclEntry"] = field(default_factory=list)
+    entries_open: bool = False  # entries from a dynamic block: not all known
+
+
+@dataclass(eq=False)
+class NetworkAclEntry(Component):
+    kind: ClassVar[str] = "network_acl_entry"
+    acl: Link = None
+    egress: bool | Unknown = False
+    rule_number: int | Unknown | None = None
+    protocol: str | Unknown | None = None
+    action: str | Unknown | None = None  # allow | deny
+    cidr: str | Unknown | None = None
+    from_port: int | Unknown | None = None
+    to_port: int | Unknown | None = None
+
+
+@dataclass(eq=False)
+class NetworkAclAssociation(Component):
+    kind: ClassVar[str] = "network_acl_association"
+    acl: Link = None
+    subnet: Link = None
+
+
+@dataclass(eq=False)
+class Route53Zone(Component):
+    """A private hosted zone (or a record in one), which may front an endpoint with private DNS
+    off: then SDK names resolve to the endpoint and no detour happens."""
+
+    kind: ClassVar[str] = "dns_zone"
+    name: str | Unknown | None = None
+    vpcs: Links = field(default_factory=Links)
+    private: bool | Unknown = False
+
+
+@dataclass(eq=False)
+class DnsRecord(Component):
+    kind: ClassVar[str] = "dns_record"
+    zone: Link = None
+    name: str | Unknown | None = None
+    targets: list[Any] | Unknown = field(default_factory=list)
