@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from vpclint.evaluate.tf_functions import call
 from vpclint.loaders.hcl_ast import (BinaryOp, Call, Conditional, ForExpr, Literal, ObjectExpr,
                                      Opaque, Template, Traversal, TupleExpr, UnaryOp)
 from vpclint.values import Ref, Unknown, contains_unknown
@@ -157,10 +158,6 @@ def _call(expr: Call, scope) -> Any:
         if not isinstance(last, list):
             return Unknown("expanding an unknown list", expr.name)
         args.extend(last)
-    try:  # TEMPORARY until tf_functions lands
-        from vpclint.evaluate.tf_functions import call
-    except ImportError:
-        return Unknown("function not evaluated", expr.name)
     return call(expr.name, args)
 
 
