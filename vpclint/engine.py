@@ -6,7 +6,9 @@ bad file or one failing rule never stops the scan of the rest.
 
 from __future__ import annotations
 
+import re
 import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vpclint.config import Config
@@ -38,20 +40,54 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     notes: list[Note] = []
     loaded = load_files([f for files in sources.terraform.values() for f in files]
                         + sources.cloudformation + sources.plans)
-    resources, parse_errors, file_suppressions, eval_notes, opaque = _evaluate(sources, loaded, config)
-    notes.extend(eval_notes)
+    evaluated = _evaluate(sources, loaded, config)
+    notes.extend(evaluated.notes)
+    resources = evaluated.resources
     model = build_model(resources)
-    model.parse_errors = parse_errors
-    model.opaque_scopes = opaque
+    model.parse_errors = evaluated.parse_errors
+    model.opaque_scopes = evaluated.opaque
     model.unresolved = _unresolved(sources, loaded)
+    model.exported = evaluated.exported | _cfn_outputs(sources, loaded)
     enabled = {rule_id: rule for rule_id, rule in rules.items() if selector.enabled(rule.meta)}
     findings = _run_rules(enabled, model, notes)
     if sources.focus is not None:
         findings = [f for f in findings if str(Path(f.location.file).resolve()) in sources.focus]
-    notes.extend(apply_suppressions(findings, rules, file_suppressions, set(enabled), resources))
+    notes.extend(apply_suppressions(findings, rules, evaluated.suppressions, set(enabled),
+                                    resources))
     notes = list(dict.fromkeys(notes))  # a called module's notes repeat once per instance
     return ScanResult(findings=findings, rules=rules, root=root or find_root(paths), notes=notes,
                       files_scanned=sources.file_count, internal_errors=model.internal_errors)
+
+
+def _cfn_outputs(sources, loaded) -> set[tuple[str, str]]:
+    """(template, logical ID) of resources a template's Outputs hand to other stacks."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for key, arg in value.items():
+                if key == "Ref" and isinstance(arg, str):
+                    found.add((path, arg))
+                elif key == "Fn::GetAtt":
+                    name = arg.split(".", 1)[0] if isinstance(arg, str) else (
+                        arg[0] if isinstance(arg, list) and arg else None)
+                    if isinstance(name, str):
+                        found.add((path, name))
+                elif key == "Fn::Sub":
+                    text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list)
+                                                             and arg else "")
+                    for name in re.findall(r"\$\{([A-Za-z0-9]+)", str(text)):
+                        found.add((path, name))
+                walk(arg)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sources.cloudformation:
+        doc = loaded[path]
+        if not isinstance(doc, ParseError):
+            walk(doc.data.get("Outputs"))
+    return found
 
 
 def _unresolved(sources, loaded) -> list[Unresolved]:
@@ -107,32 +143,37 @@ def _parsed(files: list[str], loaded: dict, parse_errors: list[ParseError]) -> l
     return documents
 
 
-def _evaluate(sources, loaded, config: Config):
-    resources: list[Resource] = []
-    parse_errors: list[ParseError] = []
-    file_suppressions: dict[str, list[Suppression]] = {}
-    notes: list[Note] = []
-    opaque: set[str] = set()
+@dataclass
+class _Evaluated:
+    """Everything the evaluate stage hands on: resources, and what to know about them."""
+
+    resources: list[Resource] = field(default_factory=list)
+    parse_errors: list[ParseError] = field(default_factory=list)
+    suppressions: dict[str, list[Suppression]] = field(default_factory=dict)  # per file
+    notes: list[Note] = field(default_factory=list)
+    opaque: set[str] = field(default_factory=set)
+    exported: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _evaluate(sources, loaded, config: Config) -> _Evaluated:
     terraform = _evaluate_terraform(sources, loaded, config)
-    resources.extend(terraform.resources)
-    parse_errors.extend(terraform.parse_errors)
-    notes.extend(terraform.notes)
-    opaque |= terraform.opaque
+    result = _Evaluated(list(terraform.resources), list(terraform.parse_errors),
+                        {}, list(terraform.notes), set(terraform.opaque), set(terraform.exported))
     templates = []
     for path in sources.cloudformation:
-        result = loaded[path]
-        if isinstance(result, ParseError):
-            parse_errors.append(result)
+        doc = loaded[path]
+        if isinstance(doc, ParseError):
+            result.parse_errors.append(doc)
             continue
-        parse_errors.extend(result.duplicates)
-        templates.append(result)
+        result.parse_errors.extend(doc.duplicates)
+        templates.append(doc)
     cloudformation = evaluate_templates(templates, config)  # all at once: imports join them
-    resources.extend(cloudformation.resources)
-    parse_errors.extend(cloudformation.parse_errors)
-    notes.extend(cloudformation.notes)
-    file_suppressions.update(cloudformation.suppressions)
-    opaque |= cloudformation.opaque
-    return resources, parse_errors, file_suppressions, notes, opaque
+    result.resources.extend(cloudformation.resources)
+    result.parse_errors.extend(cloudformation.parse_errors)
+    result.notes.extend(cloudformation.notes)
+    result.suppressions.update(cloudformation.suppressions)
+    result.opaque |= cloudformation.opaque
+    return result
 
 
 def _run_rules(rules: dict[str, RuleModule], model: Model, notes: list[Note]) -> list[Finding]:

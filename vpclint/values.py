@@ -41,6 +41,14 @@ class Ref:
     attr: str | None = None
 
 
+# The region of the deployment itself, when no region was given: ``${AWS::Region}`` in a stack
+# and ``data.aws_region.current.name`` under a provider with no region set. Its value is not
+# known, but it is the same region as the resources around it, which is what service names
+# (``com.amazonaws.<region>.s3``) and same-region checks need; rules comparing regions treat it
+# as unknown.
+DEPLOYMENT_REGION = "<region>"
+
+
 def is_unknown(value: Any) -> bool:
     """True when ``value`` is UNKNOWN itself (not when it merely contains one)."""
     return isinstance(value, Unknown)

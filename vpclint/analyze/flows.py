@@ -22,6 +22,8 @@ from vpclint.model.workloads import DnsRecord, Route53Zone, Workload
 from vpclint.values import Unknown
 
 _MAX_HOPS = 6
+# endpoint types that never carry calls to AWS service APIs
+_NOT_FOR_AWS_SERVICES = ("GatewayLoadBalancer", "Resource", "ServiceNetwork", "Tunnel")
 
 
 class Verdict(str, Enum):
@@ -115,6 +117,8 @@ class _EndpointIndex:
         """Endpoints of ``vpc`` for ``service``; True when another may be (UNKNOWN name)."""
         found, maybe = [], vpc.resource.scope in self.unplaced
         for endpoint in self.by_vpc.get(id(vpc), []):
+            if endpoint.endpoint_type in _NOT_FOR_AWS_SERVICES:
+                continue
             name = endpoint.service_name
             if isinstance(name, str):
                 if aws_service(name) == service:

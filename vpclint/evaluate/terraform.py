@@ -43,6 +43,7 @@ class TerraformResult:
     notes: list[Note] = field(default_factory=list)
     parse_errors: list[ParseError] = field(default_factory=list)
     opaque: set[str] = field(default_factory=set)  # module dirs whose calls could not be followed
+    exported: set[tuple[str, str]] = field(default_factory=set)  # root outputs' resources
 
 
 def evaluate_terraform(modules: dict[str, list[HclFile]], load: Loader,
@@ -61,6 +62,7 @@ def evaluate_terraform(modules: dict[str, list[HclFile]], load: Loader,
         root.configure_providers(None, {})
         try:
             root.emit()
+            result.exported.update(_refs_in(root.outputs()))
         except RecursionError:
             result.notes.append(Note(directory, "module too deeply nested to evaluate; its "
                                      "resources are not checked"))
@@ -450,6 +452,19 @@ def conform(value: Any, type_expr: Any, scope: Any) -> Any:
                 result[key] = conform(default, attr_type.args[0], scope)
         return result
     return value
+
+
+def _refs_in(value: Any) -> set[tuple[str, str]]:
+    """(scope, address) of every resource a value holds a reference to."""
+    if isinstance(value, ResourceObject):
+        return {(value.ref.scope, value.ref.target)} | _refs_in(dict(value))
+    if isinstance(value, Ref):
+        return {(value.scope, value.target)}
+    if isinstance(value, dict):
+        return set().union(*(_refs_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_refs_in(v) for v in value)) if value else set()
+    return set()
 
 
 def _provider_mapping(block: Block) -> dict[str, str]:

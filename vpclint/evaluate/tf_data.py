@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vpclint.values import Unknown, contains_unknown
+from vpclint.values import DEPLOYMENT_REGION, Unknown, contains_unknown
 
 
 def partition_of(region: Any) -> Any:
-    if not isinstance(region, str):
+    if not isinstance(region, str) or region == DEPLOYMENT_REGION:
         return Unknown("partition of an unknown region", "aws_partition")
     if region.startswith("cn-"):
         return "aws-cn"
@@ -36,9 +36,7 @@ def data_source(kind: str, args: dict, region: Any) -> dict | Unknown:
 def _region(args: dict, region: Any) -> dict:
     name = args.get("name") or args.get("region") or region
     if not isinstance(name, str):
-        return {"name": Unknown("provider region not known", "data.aws_region"),
-                "id": Unknown("provider region not known", "data.aws_region"),
-                "region": Unknown("provider region not known", "data.aws_region")}
+        name = DEPLOYMENT_REGION  # the provider's own region, whatever it is
     return {"name": name, "id": name, "region": name,
             "endpoint": f"ec2.{name}.amazonaws.com", "description": Unknown("region description")}
 
@@ -57,7 +55,8 @@ def _endpoint_service(args: dict, region: Any) -> dict:
         "endpoint service type (read from the account)", "service_type")}
     if isinstance(name, str):
         result["service_name"] = name
-    elif isinstance(service, str) and isinstance(region, str):
+    elif isinstance(service, str):
+        region = region if isinstance(region, str) else DEPLOYMENT_REGION
         prefix = "cn.com.amazonaws" if region.startswith("cn-") else "com.amazonaws"
         result["service_name"] = f"{prefix}.{region}.{service}"
         if service in ("s3", "dynamodb") and "service_type" not in args:

@@ -20,6 +20,10 @@ class Model:
     ``linked_from(target, Kind, "field")`` answers "which Kind components point at target through
     field", the question every pairing rule asks, in constant time; the answer is an open
     ``Links`` when some Kind component's field is UNKNOWN, because it might point at target.
+
+    Which UNKNOWN links might point at a target: those in the target's own scope (template,
+    Terraform root module), and those anywhere when the target leaves its scope through an
+    output or export (``exported``); another stack can only name a resource it was given.
     """
 
     components: list[Component] = field(default_factory=list)
@@ -31,11 +35,13 @@ class Model:
     opaque_scopes: set[str] = field(default_factory=set)
     unresolved: list = field(default_factory=list)  # evaluate.references.Unresolved, for VPC002
     analysis: Any = None  # analyze.Analysis, computed on first use by analyze.analysis_of
+    exported: set[tuple[str, str]] = field(default_factory=set)  # (scope, address) in outputs
 
     def __post_init__(self) -> None:
         self._by_kind: dict[type, list[Component]] = defaultdict(list)
         self._referrers: dict[tuple[type, str, int], list[Component]] = defaultdict(list)
-        self._open_fields: set[tuple[type, str, str]] = set()
+        self._open_fields: set[tuple[type, str, str]] = set()  # (kind, field, flavour)
+        self._open_in_scope: set[tuple[type, str, str]] = set()  # (kind, field, scope)
         for component in self.components:
             self._index(component)
 
@@ -50,6 +56,7 @@ class Model:
         """Build the reverse-link index; call once after every link is resolved."""
         self._referrers.clear()
         self._open_fields.clear()
+        self._open_in_scope.clear()
         for component in self.components:
             for name, value in vars(component).items():
                 if name in ("resource", "origin"):
@@ -60,11 +67,15 @@ class Model:
                 elif isinstance(value, Links):
                     targets = value.items
                     if value.open:
-                        self._open_fields.add((type(component), name, component.flavour))
+                        self._mark_open(component, name)
                 elif isinstance(value, Unknown):
-                    self._open_fields.add((type(component), name, component.flavour))
+                    self._mark_open(component, name)
                 for target in targets:
                     self._referrers[(type(component), name, id(target))].append(component)
+
+    def _mark_open(self, component: Component, name: str) -> None:
+        self._open_fields.add((type(component), name, component.flavour))
+        self._open_in_scope.add((type(component), name, component.resource.scope))
 
     def of(self, kind: type[T]) -> list[T]:
         """All components of one kind, in scan order."""
@@ -73,8 +84,11 @@ class Model:
     def linked_from(self, target: Component, kind: type[T], name: str) -> Links[T]:
         """The ``kind`` components whose field ``name`` links to ``target``."""
         items = list(self._referrers.get((kind, name, id(target)), []))
-        is_open = ((kind, name, target.flavour) in self._open_fields
-                   or target.resource.scope in self.opaque_scopes)
+        resource = target.resource
+        is_open = ((kind, name, resource.scope) in self._open_in_scope
+                   or resource.scope in self.opaque_scopes
+                   or ((kind, name, target.flavour) in self._open_fields
+                       and (resource.scope, resource.address) in self.exported))
         return Links(items, open=is_open)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Component]:

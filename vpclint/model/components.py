@@ -85,7 +85,7 @@ class Component:
     """Base of every model component."""
 
     kind: ClassVar[str] = "component"
-    resource: Resource
+    resource: Resource = field(repr=False)
     origin: dict[str, Path] = field(default_factory=dict, repr=False)
 
     @property

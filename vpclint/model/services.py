@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from vpclint.values import DEPLOYMENT_REGION
+
 GATEWAY_SERVICES = frozenset({"s3", "dynamodb", "s3express"})
-_AWS_SERVICE = re.compile(r"^(?:cn\.)?com\.amazonaws\.(?:([a-z]{2}(?:-[a-z]+)+-\d)\.)?(.+)$")
+_AWS_SERVICE = re.compile(
+    r"^(?:cn\.)?com\.amazonaws\.(?:([a-z]{2}(?:-[a-z]+)+-\d|<region>)\.)?(.+)$")
 
 
 def aws_service(service_name) -> str | None:
@@ -22,8 +25,9 @@ def aws_service(service_name) -> str | None:
 
 
 def service_region(service_name) -> str | None:
-    """``"us-east-1"`` for ``com.amazonaws.us-east-1.s3``; None when the name has no region."""
+    """``"us-east-1"`` for ``com.amazonaws.us-east-1.s3``; None when the name has no region or
+    names the deployment's own (``DEPLOYMENT_REGION``)."""
     if not isinstance(service_name, str):
         return None
     match = _AWS_SERVICE.match(service_name)
-    return match.group(1) if match else None
+    return match.group(1) if match and match.group(1) != DEPLOYMENT_REGION else None
