@@ -84,6 +84,7 @@ class Finding:
     span: Span | None = None  # for findings about a file rather than a component (VPC001)
     related: list[Related] = dc_field(default_factory=list)
     level: Level | None = None  # None: the rule's default level
+    flow: Any = None  # an analyze.Flow for detours and misdirected flows: its hops are the path
     # stamped by the engine
     rule: RuleMeta | None = None
     suppressed_by: str | None = None  # the justification when an inline ignore applies
