@@ -1,0 +1,54 @@
+"""Rule documentation: complete docstrings, fresh generated pages, and examples that hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vpclint.config import Config
+from vpclint.docs import DOCS_DIR, HEADINGS, code_blocks, expected_files, sections
+from vpclint.engine import scan
+from vpclint.registry import load_rules
+
+RULES = {i: r for i, r in load_rules().items() if r.module.startswith("rules.")}
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_docstring_has_every_heading(rule_id):
+    assert list(sections(RULES[rule_id].doc)) == list(HEADINGS)
+
+
+def test_generated_pages_are_up_to_date():
+    stale = [name for name, content in expected_files().items()
+             if not (DOCS_DIR / name).is_file()
+             or (DOCS_DIR / name).read_text(encoding="utf-8") != content]
+    assert not stale, f"run `python -m vpclint.docs` to regenerate: {stale}"
+
+
+def _findings(tmp_path: Path, flavour: str, code: str) -> set[str]:
+    if flavour == "terraform":
+        (tmp_path / "main.tf").write_text(code)
+    else:
+        text = code if code.lstrip().startswith(("AWSTemplateFormatVersion", "Resources:")) else (
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+            + "".join(f"  {line}\n" for line in code.splitlines()))
+        (tmp_path / "template.yaml").write_text(text)
+    return {f.rule.id for f in scan([str(tmp_path)], Config()).active}
+
+
+CASES = [(rule_id, section, index, flavour, code)
+         for rule_id, rule in sorted(RULES.items())
+         for section in ("Example", "Use instead")
+         for index, (flavour, code) in enumerate(code_blocks(sections(rule.doc).get(section, "")))]
+
+
+@pytest.mark.parametrize("rule_id,section,index,flavour,code", CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[3]}-{c[2]}" for c in CASES])
+def test_example_triggers_the_rule_and_use_instead_does_not(tmp_path, rule_id, section, index,
+                                                            flavour, code):
+    found = _findings(tmp_path, flavour, code)
+    if section == "Example":
+        assert rule_id in found
+    else:
+        assert rule_id not in found
