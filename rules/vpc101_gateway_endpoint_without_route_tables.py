@@ -54,7 +54,7 @@ S3Endpoint:
 from __future__ import annotations
 
 from rules._endpoints import gateway_service_or_unknown
-from vpclint.model.components import VpcEndpoint
+from vpclint.model.components import EndpointAssociation, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC101", "gateway-endpoint-without-route-tables", Level.ERROR,
@@ -67,6 +67,10 @@ def check(model):
             continue
         if not gateway_service_or_unknown(endpoint):
             continue  # VPC103 reports the omitted type: one defect, one finding
+        if model.linked_from(endpoint, EndpointAssociation, "endpoint").open:
+            continue  # an association vpclint cannot resolve may attach route tables
+        if not endpoint.type_explicit and (endpoint.subnets or endpoint.security_groups):
+            continue  # meant as Interface: VPC206 reports the subnets with the "set the type" hint
         kind = "Gateway" if endpoint.type_explicit else "Gateway (the default type)"
         yield Finding(endpoint, f"{kind} endpoint {endpoint.display} is on no route table: it "
                       "carries no traffic until route tables are attached", field="route_tables")
