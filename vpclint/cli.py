@@ -8,6 +8,7 @@ error, an unreadable config, or an internal error. Tracebacks are shown only wit
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -16,7 +17,8 @@ import typer
 
 from vpclint import __version__
 from vpclint.baseline import filter_baseline, write_baseline
-from vpclint.config import load_config, merge_cli
+from vpclint.cli_rules import register as register_rule_commands
+from vpclint.config import SCHEMA, load_config, merge_cli
 from vpclint.errors import VpclintError
 from vpclint.exit_codes import exit_code
 from vpclint.reporters import FORMATS, render
@@ -79,6 +81,23 @@ def check(
     category: Optional[str] = typer.Option(
         None, "--category", help="SARIF automationDetails.id, one per analysis uploaded to "
         "code scanning (e.g. 'vpclint/prod')."),
+    var: Optional[List[str]] = typer.Option(
+        None, "--var", metavar="NAME=VALUE", help="Terraform root variable value (repeatable), "
+        "as `terraform plan -var`; JSON values (lists, maps) are accepted."),
+    var_file: Optional[List[Path]] = typer.Option(
+        None, "--var-file", help="Terraform .tfvars file for the root modules (repeatable), "
+        "after terraform.tfvars and *.auto.tfvars, as `terraform plan -var-file`."),
+    region: Optional[str] = typer.Option(
+        None, "--region", help="AWS region the templates deploy to (CloudFormation "
+        "AWS::Region, AWS::Partition). Default: unknown, and what depends on it is not judged."),
+    cfn_param: Optional[List[str]] = typer.Option(
+        None, "--cfn-param", metavar="KEY=VALUE", help="CloudFormation parameter value "
+        "(repeatable); wins over --parameter-file and the template's Default."),
+    parameter_file: Optional[List[Path]] = typer.Option(
+        None, "--parameter-file", help="CloudFormation parameter file (repeatable, later files "
+        "win): JSON as for 'aws cloudformation create-stack --parameters' "
+        "([{ParameterKey, ParameterValue}]), a {Key: Value} object, or CodePipeline's "
+        "{Parameters: {...}}."),
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
 ) -> None:
     """Scan Terraform and CloudFormation under PATHS and report network defects.
@@ -87,6 +106,7 @@ def check(
       vpclint check ./infra\n
       vpclint check . --format sarif --output vpclint.sarif\n
       vpclint check . --select VPC1 --ignore VPC111\n
+      vpclint check stacks/ --region eu-west-1 --parameter-file params/prod.json\n
       vpclint check . --baseline .vpclint-baseline.json --write-baseline
     """
     from vpclint.engine import scan
@@ -96,7 +116,10 @@ def check(
     config = load_config(start.resolve(), config_file)
     config = merge_cli(config, select=_split(select), ignore=_split(ignore),
                        exclude=list(exclude) if exclude else None, fail_level=fail_level,
-                       format=output_format, baseline=baseline)
+                       format=output_format, baseline=baseline, region=_region(region),
+                       cfn_params=_pairs(cfn_param, "--cfn-param"),
+                       parameter_files=parameter_file, vars=_pairs(var, "--var"),
+                       var_files=var_file)
     fmt = config.format or "text"
     if fmt not in FORMATS:
         raise VpclintError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -131,6 +154,26 @@ def _split(values: Optional[List[str]]) -> Optional[List[str]]:
     if not values:
         return None
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
+    """``--cfn-param K=V`` / ``--var K=V`` options as a mapping (the value may hold ``=``)."""
+    pairs = {}
+    for item in values or []:
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise VpclintError(f"{option} {item!r}: expected KEY=VALUE")
+        pairs[key.strip()] = value
+    return pairs
+
+
+def _region(region: Optional[str]) -> Optional[str]:
+    if region is not None and not re.fullmatch(SCHEMA["properties"]["region"]["pattern"], region):
+        raise VpclintError(f"--region {region!r}: not an AWS region name (like us-east-1)")
+    return region
+
+
+register_rule_commands(app)
 
 
 def main() -> None:
