@@ -6,7 +6,6 @@ bad file or one failing rule never stops the scan of the rest.
 
 from __future__ import annotations
 
-import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,64 +29,55 @@ from vpclint.source import Note, ParseError, Resource, Suppression
 from vpclint.suppress import apply_suppressions
 
 
-def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResult:
-    """Run every enabled rule over the infrastructure under ``paths``."""
-    rules = load_rules()
-    selector = Selector(config.select, config.ignore, {i: r.meta for i, r in rules.items()})
+@dataclass
+class Built:
+    """The model of the infrastructure under some paths, before any rule runs.
+
+    ``notes`` are what evaluation had to say; ``files_scanned`` counts the files read. The rest
+    is what ``scan`` needs to filter findings afterwards.
+    """
+
+    model: Model
+    notes: list[Note]
+    files_scanned: int
+    focus: set[str] | None = None  # files named alone: only findings in them are reported
+    suppressions: dict[str, list[Suppression]] = field(default_factory=dict)
+    resources: list[Resource] = field(default_factory=list)
+
+
+def build(paths: list[str], config: Config) -> Built:
+    """discover -> load -> evaluate -> model: what ``scan`` runs rules on, and ``flows`` shows."""
     sources = discover(paths, config.exclude)
     if sources.missing:
         raise VpclintError(f"no such file or directory: {', '.join(sources.missing)}")
-    notes: list[Note] = []
     loaded = load_files([f for files in sources.terraform.values() for f in files]
                         + sources.cloudformation + sources.plans)
     evaluated = _evaluate(sources, loaded, config)
-    notes.extend(evaluated.notes)
     resources = evaluated.resources
     model = build_model(resources)
     model.parse_errors = evaluated.parse_errors
     model.opaque_scopes = evaluated.opaque
     model.unresolved = _unresolved(sources, loaded)
-    model.exported = evaluated.exported | _cfn_outputs(sources, loaded)
+    model.exported = evaluated.exported
+    return Built(model, list(evaluated.notes), sources.file_count, sources.focus,
+                 evaluated.suppressions, resources)
+
+
+def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResult:
+    """Run every enabled rule over the infrastructure under ``paths``."""
+    rules = load_rules()
+    selector = Selector(config.select, config.ignore, {i: r.meta for i, r in rules.items()})
+    built = build(paths, config)
+    model, notes = built.model, built.notes
     enabled = {rule_id: rule for rule_id, rule in rules.items() if selector.enabled(rule.meta)}
     findings = _run_rules(enabled, model, notes)
-    if sources.focus is not None:
-        findings = [f for f in findings if str(Path(f.location.file).resolve()) in sources.focus]
-    notes.extend(apply_suppressions(findings, rules, evaluated.suppressions, set(enabled),
-                                    resources))
+    if built.focus is not None:
+        findings = [f for f in findings if str(Path(f.location.file).resolve()) in built.focus]
+    notes.extend(apply_suppressions(findings, rules, built.suppressions, set(enabled),
+                                    built.resources))
     notes = list(dict.fromkeys(notes))  # a called module's notes repeat once per instance
     return ScanResult(findings=findings, rules=rules, root=root or find_root(paths), notes=notes,
-                      files_scanned=sources.file_count, internal_errors=model.internal_errors)
-
-
-def _cfn_outputs(sources, loaded) -> set[tuple[str, str]]:
-    """(template, logical ID) of resources a template's Outputs hand to other stacks."""
-    found: set[tuple[str, str]] = set()
-
-    def walk(value) -> None:
-        if isinstance(value, dict):
-            for key, arg in value.items():
-                if key == "Ref" and isinstance(arg, str):
-                    found.add((path, arg))
-                elif key == "Fn::GetAtt":
-                    name = arg.split(".", 1)[0] if isinstance(arg, str) else (
-                        arg[0] if isinstance(arg, list) and arg else None)
-                    if isinstance(name, str):
-                        found.add((path, name))
-                elif key == "Fn::Sub":
-                    text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list)
-                                                             and arg else "")
-                    for name in re.findall(r"\$\{([A-Za-z0-9]+)", str(text)):
-                        found.add((path, name))
-                walk(arg)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for path in sources.cloudformation:
-        doc = loaded[path]
-        if not isinstance(doc, ParseError):
-            walk(doc.data.get("Outputs"))
-    return found
+                      files_scanned=built.files_scanned, internal_errors=model.internal_errors)
 
 
 def _unresolved(sources, loaded) -> list[Unresolved]:
@@ -173,6 +163,7 @@ def _evaluate(sources, loaded, config: Config) -> _Evaluated:
     result.notes.extend(cloudformation.notes)
     result.suppressions.update(cloudformation.suppressions)
     result.opaque |= cloudformation.opaque
+    result.exported |= cloudformation.exported
     return result
 
 

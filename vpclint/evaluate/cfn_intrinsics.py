@@ -6,7 +6,7 @@ what a function needs from its template (parameters, conditions, mappings, resou
 it asks ``ctx`` (see ``Context``), so the same code serves a template on its own, a nested stack
 instance, and the exports pass.
 
-Three rules keep the result sound:
+These rules keep the result sound:
 
 * UNKNOWN propagates: a function of an UNKNOWN argument is that UNKNOWN (keeping its reason,
   which names the root cause: a parameter with no value, ``AWS::AccountId`` ...), unless the
@@ -14,8 +14,16 @@ Three rules keep the result sound:
   candidate entries agree, ``Fn::And`` with a false operand).
 * A resource's physical ID is never known statically: ``Ref`` / ``Fn::GetAtt`` of a resource is a
   ``Ref`` value for the model to link, and so is a ``Fn::Sub`` that is exactly ``${Res}`` or a
-  ``Fn::Join`` of that one reference; any string built around a ``Ref`` is UNKNOWN.
-* ``AWS::NoValue`` is ``NO_VALUE``, which the enclosing mapping or list drops.
+  ``Fn::Join`` of that one reference; any string built around a ``Ref`` is UNKNOWN. All that is
+  known of a physical ID is that it is not empty, so ``Fn::Equals [!Ref Res, ""]`` is false
+  (the usual test of whether a parent stack passed an ID).
+* ``AWS::NoValue`` is ``NO_VALUE``, which the enclosing mapping or list drops. An ``Fn::If`` on
+  an UNKNOWN condition with an ``AWS::NoValue`` branch is ``MaybeAbsent``: in a list, it makes
+  the positions after it and the length UNKNOWN.
+* Without ``--region``, ``AWS::Region`` is ``DEPLOYMENT_REGION``, a placeholder that strings
+  carry (a service name stays ``com.amazonaws.<region>.s3``) but that is UNKNOWN where its value
+  decides something: ``Fn::Equals``, the keys of ``Fn::FindInMap``, ``Fn::Base64``.
+* Strings are built up to ``MAX_TEXT`` characters, beyond which they are UNKNOWN.
 
 A malformed argument (which CloudFormation would reject) is UNKNOWN too: a linter must never
 crash on a template, and VPC002 / cfn-lint report the malformation itself.
@@ -30,7 +38,7 @@ import re
 from itertools import islice
 from typing import Any, Callable, Protocol
 
-from vpclint.values import Ref, Unknown
+from vpclint.values import DEPLOYMENT_REGION, Ref, Unknown
 
 
 class _NoValue:
@@ -42,7 +50,17 @@ class _NoValue:
 
 NO_VALUE = _NoValue()
 
+
+class MaybeAbsent(Unknown):
+    """An UNKNOWN that may also be ``AWS::NoValue`` (``Fn::If`` on an UNKNOWN condition with a
+    ``AWS::NoValue`` branch): a list holding one has an unknown length and unknown positions."""
+
+
 Trace = dict  # evaluated path -> template path, kept for locating evaluated values
+
+# Longest string a function may build: nested Fn::Base64 or Fn::ToJsonString grow a value
+# geometrically, and a template (at most 1 MB) must not make the linter exhaust memory.
+MAX_TEXT = 1_000_000
 
 
 class Context(Protocol):
@@ -149,8 +167,21 @@ def text(value: Any) -> str | Unknown | None:
     return None
 
 
+def _exact(value: Any) -> str | Unknown | None:
+    """``text(value)`` where its exact content matters (a comparison, a map key): a string
+    holding ``DEPLOYMENT_REGION`` stands for a region vpclint does not know, so it is UNKNOWN."""
+    found = text(value)
+    if isinstance(found, str) and DEPLOYMENT_REGION in found:
+        return Unknown("the deployment region is not known (--region)", found)
+    return found
+
+
 def _first_unknown(values: list) -> Unknown | None:
     return next((v for v in values if isinstance(v, Unknown)), None)
+
+
+def _maybe_absent(values: list) -> MaybeAbsent | None:
+    return next((v for v in values if isinstance(v, MaybeAbsent)), None)
 
 
 def _index(value: Any) -> int | Unknown | None:
@@ -161,6 +192,12 @@ def _index(value: Any) -> int | Unknown | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _bounded(value: str) -> str | Unknown:
+    if len(value) > MAX_TEXT:
+        return Unknown(f"a string longer than {MAX_TEXT} characters is not evaluated")
+    return value
 
 
 def _bad(function: str, arg: Any) -> Unknown:
@@ -226,7 +263,7 @@ def _sub(arg: Any, ctx: Context) -> Any:
             return value if isinstance(value, Unknown) else _bad("Fn::Sub", name)
         parts.append(value)
     parts.append(arg[position:])
-    return "".join(parts)
+    return _bounded("".join(parts))
 
 
 def _join(arg: Any, ctx: Context) -> Any:
@@ -245,7 +282,7 @@ def _join(arg: Any, ctx: Context) -> Any:
         return unknown
     if None in texts:
         return _bad("Fn::Join", arg)
-    return delimiter.join(texts)
+    return _bounded(delimiter.join(texts))
 
 
 def _select(arg: Any, ctx: Context) -> Any:
@@ -256,7 +293,8 @@ def _select(arg: Any, ctx: Context) -> Any:
         return index if isinstance(index, Unknown) else items
     if index is None or not isinstance(items, list) or not 0 <= index < len(items):
         return _bad("Fn::Select", arg)
-    return items[index]
+    shifting = _maybe_absent(items[: index + 1])  # an item before may not be there at all
+    return shifting if shifting is not None else items[index]
 
 
 def _split(arg: Any, ctx: Context) -> Any:
@@ -271,36 +309,31 @@ def _split(arg: Any, ctx: Context) -> Any:
 
 
 def _find_in_map(arg: Any, ctx: Context) -> Any:
-    """The entry, or the one value every entry the unknown keys could name agrees on."""
+    """The entry; with an UNKNOWN key, the one value all entries it could name agree on."""
     if not isinstance(arg, list) or len(arg) not in (3, 4):
         return _bad("Fn::FindInMap", arg)
-    name, top, second = (text(_arg(a, ctx)) for a in arg[:3])
-    options = arg[3] if len(arg) == 4 else None
-    if len(arg) == 4 and not (isinstance(options, dict) and "DefaultValue" in options):
+    name, top, second = (_exact(_arg(a, ctx)) for a in arg[:3])
+    options = arg[3] if len(arg) == 4 else {}
+    if not isinstance(options, dict) or (options and "DefaultValue" not in options):
         return _bad("Fn::FindInMap", arg)
-    default = _arg(options["DefaultValue"], ctx) if options else NO_VALUE
-    if isinstance(name, Unknown):
-        return name
+    default = [_arg(options["DefaultValue"], ctx)] if options else []
     mapping = ctx.mappings.get(name) if isinstance(name, str) else None
-    if not isinstance(mapping, dict):
-        return default if default is not NO_VALUE else _bad("Fn::FindInMap", arg)
-    candidates = []
-    unknown_key = next((k for k in (top, second) if isinstance(k, Unknown)), None)
-    for top_key, entries in mapping.items():
-        if isinstance(top, str) and top_key != top:
-            continue
-        if not isinstance(entries, dict):
-            continue
-        candidates.extend(v for k, v in entries.items() if not isinstance(second, str) or k == second)
-        if isinstance(second, str) and second not in entries and default is not NO_VALUE:
-            candidates.append(default)
-    if default is not NO_VALUE and (unknown_key is not None or not candidates):
-        candidates.append(default)  # an unknown key may name no entry at all
-    if not candidates:
-        return unknown_key or _bad("Fn::FindInMap", arg)
-    if any(c != candidates[0] for c in candidates):
-        return unknown_key or _bad("Fn::FindInMap", arg)
-    return candidates[0]
+    if isinstance(name, Unknown) or None in (top, second) or not isinstance(mapping, dict):
+        return name if isinstance(name, Unknown) else (default or [_bad("Fn::FindInMap", arg)])[0]
+    unknown = _first_unknown([top, second])
+    if unknown is None:
+        entries = mapping.get(top)
+        if isinstance(entries, dict) and second in entries:
+            return entries[second]
+        return (default or [_bad("Fn::FindInMap", arg)])[0]
+    candidates = [value for top_key, entries in mapping.items() if isinstance(entries, dict)
+                  and (isinstance(top, Unknown) or top_key == top)
+                  for key, value in entries.items()
+                  if isinstance(second, Unknown) or key == second]
+    candidates += default  # the unknown key may name no entry at all
+    if candidates and all(c == candidates[0] for c in candidates):
+        return candidates[0]
+    return unknown
 
 
 def _get_azs(arg: Any, ctx: Context) -> Unknown:
@@ -329,10 +362,10 @@ def _cidr(arg: Any, ctx: Context) -> Any:
 
 
 def _base64(arg: Any, ctx: Context) -> Any:
-    value = text(_arg(arg, ctx))
+    value = _exact(_arg(arg, ctx))  # an encoded placeholder would pass for a known value
     if not isinstance(value, str):
         return value if isinstance(value, Unknown) else _bad("Fn::Base64", arg)
-    return base64.b64encode(value.encode("utf-8")).decode("ascii")
+    return _bounded(base64.b64encode(value.encode("utf-8")).decode("ascii"))
 
 
 def _length(arg: Any, ctx: Context) -> Any:
@@ -341,8 +374,8 @@ def _length(arg: Any, ctx: Context) -> Any:
         return items
     if not isinstance(items, list):
         return _bad("Fn::Length", arg)
-    # an UNKNOWN item may be a removed one (Fn::If with AWS::NoValue): the count is unknown
-    return _first_unknown(items) or len(items)
+    absent = _maybe_absent(items)
+    return absent if absent is not None else len(items)
 
 
 def _to_json_string(arg: Any, ctx: Context) -> Any:
@@ -350,7 +383,7 @@ def _to_json_string(arg: Any, ctx: Context) -> Any:
     if not isinstance(value, (dict, list)):
         return value if isinstance(value, Unknown) else _bad("Fn::ToJsonString", arg)
     try:
-        return json.dumps(value, separators=(",", ":"), default=_not_json)
+        return _bounded(json.dumps(value, separators=(",", ":"), default=_not_json))
     except _NotJson as missing:
         return missing.unknown
 
@@ -380,13 +413,19 @@ def _if(arg: Any, ctx: Context, trace: Trace | None, out: tuple, raw: tuple) -> 
         branch = 1 if chosen else 2
         return resolve(arg[branch], ctx, trace, out, raw + (branch,))
     when_true, when_false = resolve(arg[1], ctx), resolve(arg[2], ctx)
-    return when_true if when_true == when_false else chosen
+    if when_true == when_false:
+        return when_true
+    return MaybeAbsent(chosen.reason, chosen.expr) if NO_VALUE in (when_true, when_false) \
+        else chosen
 
 
 def _equals(arg: Any, ctx: Context) -> bool | Unknown:
     if not isinstance(arg, list) or len(arg) != 2:
         return _bad("Fn::Equals", arg)
-    left, right = (_comparable(_arg(a, ctx)) for a in arg)
+    left, right = (_arg(a, ctx) for a in arg)
+    if (isinstance(left, Ref) and right == "") or (isinstance(right, Ref) and left == ""):
+        return False  # a physical ID is never empty: the usual "was an ID passed?" test
+    left, right = _comparable(left), _comparable(right)
     unknown = _first_unknown([left, right])
     return unknown if unknown is not None else left == right
 
@@ -396,7 +435,7 @@ def _comparable(value: Any) -> Any:
     if isinstance(value, list):
         items = [_comparable(v) for v in value]
         return _first_unknown(items) or items
-    found = text(value)
+    found = _exact(value)
     return found if found is not None else value
 
 

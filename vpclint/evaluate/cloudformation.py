@@ -1,118 +1,279 @@
-"""CloudFormation template evaluation: a loaded template -> resources with values.
+"""CloudFormation evaluation: the templates of a scan -> resources with the values CloudFormation
+would compute, UNKNOWN where it could not know them either.
 
-``Ref`` and ``Fn::GetAtt`` of a resource in the same template, and an ``Fn::Sub`` that is exactly
-``${LogicalId}`` or ``${LogicalId.Attr}``, become ``Ref`` values for the model to resolve. Other
-intrinsic functions, parameters and pseudo parameters are UNKNOWN (with the function named),
-so rules stay silent on them. Suppressions come from resource and template ``Metadata``.
+Two passes over every stack of the scan, because ``Fn::ImportValue`` joins templates:
+
+1. stacks: each template of the scan is evaluated with the given parameters (``Stack``); a local
+   nested stack (``AWS::CloudFormation::Stack`` whose ``TemplateURL`` is a path that exists
+   beside its parent) becomes a child ``Stack`` with the parameters the parent passes. Then the
+   export names of every stack are evaluated (``Exports``). Values computed on the way (before
+   the exports were known) are forgotten after each step, so an import passed down to a nested
+   stack is not frozen as UNKNOWN; only an import that decides which nested stacks exist or an
+   export's name stays UNKNOWN;
+2. resources: every stack's resources are evaluated; an ``Fn::ImportValue`` takes the exporting
+   stack's output value, so a ``Ref`` exported by a network stack links the importing stack's
+   endpoint to that VPC in the model.
+
+A template that some template of the scan nests is evaluated only as that parent's child, once
+per parent stack resource, with the parameters passed down (not its defaults): a finding there
+is a finding of the deployed nested stack, and the template is not reported a second time with
+its defaults. A template that no existing stack of the scan nests (its parents are outside the
+scan, or their stack resources' conditions are false, or they nest each other in a cycle) is
+evaluated on its own. A nested stack whose template is remote or unreadable stays opaque: its
+parent's scope may hold resources vpclint cannot see.
+
+Suppressions come from resource and template ``Metadata``.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from vpclint.config import Config
+from vpclint.evaluate.cfn_parameters import given_parameters, pseudo_parameters
+from vpclint.evaluate.cfn_stack import NESTED_STACK, Stack, section
 from vpclint.loaders.cfn import CfnDocument
-from vpclint.source import Note, Resource, Span, Suppression
-from vpclint.values import Ref, Unknown
+from vpclint.loading import load_files
+from vpclint.source import Note, ParseError, Resource, Span, Suppression
+from vpclint.values import Unknown
 
-_SUB_REFERENCE = re.compile(r"^\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}$")
-
-
-# Resource types that create further resources vpclint does not load.
-_OPAQUE_TYPES = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
+# Resource types that create resources vpclint does not load (unless a local nested stack).
+_OPAQUE_TYPES = (NESTED_STACK, "AWS::Serverless::Application")
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # https://, s3://, file: ...
+_MAX_STACKS = 1000  # nested instances of one scan: stacks nesting stacks twice grow fast
 
 
 @dataclass
-class Template:
-    """What one template contributes to the scan."""
+class Evaluation:
+    """What the CloudFormation templates of a scan contribute to it."""
 
     resources: list[Resource] = field(default_factory=list)
-    suppressions: list[Suppression] = field(default_factory=list)  # template-level
     notes: list[Note] = field(default_factory=list)
-    opaque: bool = False  # holds resources vpclint cannot see (Fn::ForEach, modules, stacks)
+    parse_errors: list[ParseError] = field(default_factory=list)  # nested templates read here
+    suppressions: dict[str, list[Suppression]] = field(default_factory=dict)  # template-level
+    opaque: set[str] = field(default_factory=set)  # scopes that may hold unseen resources
+    exported: set[tuple[str, str]] = field(default_factory=set)  # (scope, address) in outputs
 
 
-def evaluate_template(doc: CfnDocument) -> Template:
-    """Resources of one template, its template-level suppressions, and notes about it."""
-    template = Template()
-    resources_node = doc.data.get("Resources")
-    if not isinstance(resources_node, dict):
-        template.notes.append(Note(doc.file, "template has no Resources mapping"))
-        return template
-    logical_ids = set(resources_node)
+def evaluate_templates(documents: list[CfnDocument], config: Config) -> Evaluation:
+    """Evaluate every template of the scan, in two passes (see the module docstring)."""
+    evaluation = Evaluation()
+    exports = Exports()
+    given = given_parameters(config.parameter_files, config.cfn_params)
+    builder = _StackBuilder(documents, given, pseudo_parameters(config.region), exports,
+                            evaluation)
+    stacks = builder.build()
+    for stack in stacks:  # what was computed to find the stacks did not know the exports yet
+        stack.forget()
+    exports.collect(stacks)
+    for stack in stacks:  # nor did what the export names needed
+        stack.forget()
+    for stack in stacks:
+        _evaluate_resources(stack, evaluation)
+        evaluation.exported |= _shallow(stack.handed_out, {  # too deep: say all are
+            (stack.scope, stack.prefix + name) for name in stack.resources})
+        if stack.doc.file not in evaluation.suppressions:
+            found = _suppressions(stack.doc, stack.doc.data.get("Metadata"), ("Metadata",))
+            if found:
+                evaluation.suppressions[stack.doc.file] = found
+    evaluation.opaque |= builder.opaque
+    evaluation.notes = list(dict.fromkeys(evaluation.notes))  # one note per nested instance
+    return evaluation
+
+
+class Exports:
+    """Export name -> the stacks exporting it, across every template of the scan.
+
+    An import resolves only to an export whose name evaluates to the same known string, and
+    only when exactly one stack of the scan exports it: a name built on ``AWS::StackName`` is
+    UNKNOWN (the stack name is chosen at deploy time), and two candidates (JSON and YAML twins
+    of one template) leave the import UNKNOWN rather than guessed.
+    """
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, list[tuple[Stack, str]]] | None = None
+
+    def collect(self, stacks: list[Stack]) -> None:
+        by_name: dict[str, list[tuple[Stack, str]]] = defaultdict(list)
+        for stack in stacks:
+            for name, key in _shallow(stack.exports, []):
+                if isinstance(name, str):
+                    by_name[name].append((stack, key))
+        self._by_name = by_name
+
+    def lookup(self, name: str) -> Any:
+        if self._by_name is None:
+            return Unknown("Fn::ImportValue is not evaluated where it decides which nested "
+                           "stacks exist or what an export is named", name)
+        found = self._by_name.get(name, [])
+        if len(found) == 1:
+            stack, key = found[0]
+            return stack.output(key)
+        if not found:
+            return Unknown(f"no template of the scan exports {name!r}", name)
+        return Unknown(f"{len(found)} templates of the scan export {name!r}", name)
+
+
+class _StackBuilder:
+    """The stacks of a scan: its templates and, under them, their local nested stacks."""
+
+    def __init__(self, documents: list[CfnDocument], given: dict, pseudo: dict,
+                 exports: Exports, evaluation: Evaluation):
+        self.documents = {doc.file: doc for doc in documents}
+        self.given, self.pseudo, self.exports = given, pseudo, exports
+        self.evaluation = evaluation
+        self.stacks: list[Stack] = []
+        self.opaque: set[str] = set()  # scopes
+        self._read: dict[str, CfnDocument | None] = {}  # nested templates outside the scan
+
+    def build(self) -> list[Stack]:
+        """Stacks for the templates that no other template of the scan nests, and their
+        nested stacks; then, among the templates left (their parents' stack resources do not
+        exist, or they nest each other in a cycle), the same again, until each is evaluated."""
+        alone = {path: self._stack(doc, doc.file, "", lambda: self.given)
+                 for path, doc in self.documents.items()}
+        nests = {path: {child for _, child in self._local_children(stack, any_condition=True)
+                        if child not in (None, path)} for path, stack in alone.items()}
+        evaluated: set[str] = set()
+        while len(evaluated) < len(alone):
+            left = [path for path in alone if path not in evaluated]
+            nested = set().union(*(nests[path] for path in left))
+            for path in [p for p in left if p not in nested] or left[:1]:
+                if path not in evaluated:
+                    self._expand(alone[path], (path,), evaluated)
+        return self.stacks
+
+    def _stack(self, doc: CfnDocument, scope: str, prefix: str, given) -> Stack:
+        return Stack(doc, scope, prefix, given, self.pseudo, self.exports.lookup)
+
+    def _expand(self, stack: Stack, chain: tuple[str, ...], evaluated: set[str]) -> None:
+        self.stacks.append(stack)
+        evaluated.add(stack.doc.file)
+        for logical_id, path in self._local_children(stack, any_condition=False):
+            if path is None:
+                self.opaque.add(stack.scope)
+                continue
+            document = self._document(stack, logical_id, path, chain)
+            if document is None:
+                self.opaque.add(stack.scope)
+                continue
+            child = self._stack(document, stack.scope, f"{stack.prefix}{logical_id}/",
+                                lambda parent=stack, at=logical_id: parent.nested_parameters(at))
+            stack.children[logical_id] = child
+            self._expand(child, chain + (path,), evaluated)
+
+    def _local_children(self, stack: Stack, any_condition: bool):
+        """(logical ID, template path or None when not local) of each nested stack that exists
+        (with ``any_condition``, also of those whose condition is false)."""
+        for logical_id, body in stack.resources.items():
+            if body.get("Type") != NESTED_STACK:
+                continue
+            if not any_condition and stack.resource_condition(logical_id) is False:
+                continue
+            properties = body.get("Properties")
+            url = _shallow(lambda: stack.resolve(properties.get("TemplateURL")), None) \
+                if isinstance(properties, dict) else None
+            yield logical_id, _local_path(stack.doc.file, url)
+
+    def _document(self, stack: Stack, logical_id: str, path: str,
+                  chain: tuple[str, ...]) -> CfnDocument | None:
+        """The nested template at ``path``, or None (with a note) when it cannot be used."""
+        line = _line(stack.doc, ("Resources", logical_id))
+        problem = None
+        if path in chain:
+            problem = "nests its own template (a cycle)"
+        elif len(self.stacks) >= _MAX_STACKS:
+            problem = f"is past the limit of {_MAX_STACKS} stacks per scan"
+        elif path not in self.documents and path not in self._read:
+            self._read[path] = self._load(path)
+        document = self.documents.get(path) or self._read.get(path)
+        if problem is None and document is None:
+            problem = f"has a TemplateURL that vpclint cannot read ({path})"
+        if problem is not None:
+            self.evaluation.notes.append(Note(stack.doc.file, f"nested stack {logical_id} "
+                                              f"{problem}: its resources are not evaluated", line))
+            return None
+        return document
+
+    def _load(self, path: str) -> CfnDocument | None:
+        if not Path(path).is_file():
+            return None
+        result = load_files([path])[path]
+        if isinstance(result, ParseError):
+            self.evaluation.parse_errors.append(result)
+            return None
+        self.evaluation.parse_errors.extend(result.duplicates)
+        return result
+
+
+def _local_path(parent: str, url: Any) -> str | None:
+    """The file a ``TemplateURL`` names on disk, None when it is remote or not known."""
+    if not isinstance(url, str) or _REMOTE.match(url):
+        return None
+    try:
+        return str((Path(parent).parent / url).resolve())
+    except (OSError, ValueError):  # an impossible path (NUL byte, too long): unreadable
+        return None
+
+
+def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
+    """The resources of one stack that exist (their condition is not false), with values."""
+    doc = stack.doc
+    if not isinstance(doc.data.get("Resources"), dict):
+        evaluation.notes.append(Note(doc.file, "template has no Resources mapping"))
     unseen = []
-    for logical_id, body in resources_node.items():
+    for logical_id, body in section(doc.data, "Resources").items():
         base = ("Resources", logical_id)
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
-            unseen.append((str(logical_id), _line(doc, base)))
+            unseen.append(str(logical_id))
             continue
-        if body["Type"].startswith(_OPAQUE_TYPES):
-            template.opaque = True
-        resource = Resource("cloudformation", body["Type"], str(logical_id), doc.file, doc.file, {})
-        props = body.get("Properties")
-        prop_base = base + ("Properties",)
+        if stack.resource_condition(logical_id) is False:
+            continue
+        kind = body["Type"]
+        if kind.startswith(_OPAQUE_TYPES) and logical_id not in stack.children:
+            evaluation.opaque.add(stack.scope)
+        trace: dict = {}
+        values = _shallow(lambda: stack.resolve(body.get("Properties", {}), trace),
+                          Unknown("nested too deeply to evaluate"))
+        if isinstance(values, Unknown):
+            unseen.append(str(logical_id))  # which properties it has is not known
+            continue
+        resource = Resource("cloudformation", kind, stack.prefix + logical_id, stack.scope,
+                            doc.file, values if isinstance(values, dict) else {},
+                            region=stack._pseudo.get("AWS::Region"))
         resource.spans[()] = doc.spans.get(base, Span(doc.file, 1))
-        for path, span in _spans_under(doc, prop_base):
-            resource.spans[path] = span
-        resource.values = _evaluate(props, doc.file, logical_ids) if isinstance(props, dict) else {}
+        properties = base + ("Properties",)
+        for path, origin in trace.items():
+            span = doc.spans.get(properties + origin)
+            if span is not None:
+                resource.spans[path] = span
         resource.suppressions = _suppressions(doc, body.get("Metadata"), base + ("Metadata",))
-        template.resources.append(resource)
+        evaluation.resources.append(resource)
     if unseen:
-        template.opaque = True
-        names = ", ".join(name for name, _ in unseen[:3]) + (" ..." if len(unseen) > 3 else "")
-        template.notes.append(Note(doc.file, f"{len(unseen)} resource entries are not evaluated "
-                                   f"({names}: Fn::ForEach or a module); pairings with them are "
-                                   "not judged", unseen[0][1]))
-    template.suppressions = _suppressions(doc, doc.data.get("Metadata"), ("Metadata",))
-    return template
+        evaluation.opaque.add(stack.scope)
+        names = ", ".join(unseen[:3]) + (" ..." if len(unseen) > 3 else "")
+        evaluation.notes.append(Note(doc.file, f"{len(unseen)} resource entries are not "
+                                     f"evaluated ({names}: written with Fn::ForEach or a module, "
+                                     "or properties vpclint cannot evaluate); pairings with "
+                                     "them are not judged", _line(doc, ("Resources", unseen[0]))))
+
+
+def _shallow(compute, fallback):
+    """``compute()``, or ``fallback`` for a template nested too deeply to evaluate (past
+    Python's recursion limit): the loader reads somewhat deeper than functions evaluate."""
+    try:
+        return compute()
+    except RecursionError:
+        return fallback
 
 
 def _line(doc: CfnDocument, path: tuple) -> int:
     span = doc.spans.get(path)
     return span.line if span else 1
-
-
-def _spans_under(doc: CfnDocument, prefix: tuple):
-    size = len(prefix)
-    for path, span in doc.spans.items():
-        if len(path) > size and path[:size] == prefix:
-            yield path[size:], span
-
-
-def _evaluate(value: Any, scope: str, logical_ids: set) -> Any:
-    if isinstance(value, list):
-        return [_evaluate(v, scope, logical_ids) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1:
-        (key, arg), = value.items()
-        if key == "Ref":
-            if isinstance(arg, str) and arg in logical_ids:
-                return Ref(scope, arg, None)
-            return Unknown("parameter or pseudo parameter (not evaluated)", f"!Ref {arg}")
-        if key == "Fn::GetAtt":
-            target = _getatt(arg)
-            if target and target[0] in logical_ids:
-                return Ref(scope, target[0], target[1])
-            return Unknown("GetAtt of an unknown resource", f"!GetAtt {arg}")
-        if key == "Fn::Sub" and isinstance(arg, str):
-            match = _SUB_REFERENCE.match(arg)
-            if match and match.group(1) in logical_ids:
-                return Ref(scope, match.group(1), match.group(2))
-            return Unknown("Fn::Sub (not evaluated)", f"!Sub {arg}")
-        if key.startswith("Fn::") or key == "Condition":
-            return Unknown(f"{key} (not evaluated)", key)
-    return {k: _evaluate(v, scope, logical_ids) for k, v in value.items()}
-
-
-def _getatt(arg: Any) -> tuple[str, str] | None:
-    if isinstance(arg, str) and "." in arg:
-        name, attr = arg.split(".", 1)
-        return name, attr
-    if isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg):
-        return arg[0], arg[1]
-    return None
 
 
 def _suppressions(doc: CfnDocument, metadata: Any, path: tuple) -> list[Suppression]:
