@@ -29,8 +29,17 @@ def cases(folder: Path) -> list[Path]:
 
 
 def expected(case: Path) -> set[tuple[str, str, int]]:
+    """Markers in comments, plus an ``EXPECT`` file in the case directory for files that cannot
+    hold comments (JSON): one ``VPC101 path/in/case.json:8`` per line."""
     files = [case] if case.is_file() else sorted(p for p in case.rglob("*") if p.is_file())
     marks = set()
+    sidecar = case / "EXPECT" if case.is_dir() else None
+    if sidecar is not None and sidecar.is_file():
+        for line in sidecar.read_text(encoding="utf-8").split("\n"):
+            if line.strip():
+                rule, where = line.split()
+                path, _, number = where.rpartition(":")
+                marks.add((rule, (case / path).relative_to(ROOT).as_posix(), int(number)))
     for file in files:
         for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
             match = _MARKER.search(line)

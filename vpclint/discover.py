@@ -2,7 +2,9 @@
 
 Terraform is judged per module (a directory's ``.tf`` and ``.tf.json`` files together), so a file
 named on the command line, as pre-commit does with changed files, brings its whole directory in;
-findings are then reported only for the named files (``Sources.focus``). CloudFormation files are
+findings are then reported only for the named files (``Sources.focus``). A synthesized CDK app
+(``cdk.out``) is scanned when named on the command line, never by walking past it: it is build
+output, often stale, and a note says how to check it. CloudFormation files are
 recognized by content, not by extension: other YAML and JSON (CI workflows, package.json,
 parameter files) is skipped silently.
 """
@@ -31,6 +33,7 @@ class Sources:
     plans: list[str] = field(default_factory=list)  # terraform show -json output
     focus: set[str] | None = None  # report only these files (files named on the command line)
     missing: list[str] = field(default_factory=list)  # paths that do not exist
+    skipped_cdk: list[str] = field(default_factory=list)  # cdk.out directories passed over
 
     @property
     def file_count(self) -> int:
@@ -79,6 +82,8 @@ def _is_terraform(name: str) -> bool:
 def _walk(root: Path, sources: Sources, patterns: list[str]) -> None:
     for directory, dirnames, filenames in os.walk(root.resolve()):
         base = Path(directory)
+        if "cdk.out" in dirnames and (base / "cdk.out" / "manifest.json").is_file():
+            sources.skipped_cdk.append(str(base / "cdk.out"))
         dirnames[:] = sorted(d for d in dirnames
                              if d not in SKIP_DIRS and not _excluded(base / d, patterns))
         for name in sorted(filenames):

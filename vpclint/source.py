@@ -54,6 +54,7 @@ class Resource:
     spans: dict[Path, Span] = field(default_factory=dict)
     suppressions: list[Suppression] = field(default_factory=list)
     region: Any = None  # the provider's / stack's region: a str, Unknown, or None if not given
+    label: str | None = None  # how its author knows it, when not by address (a CDK construct path)
 
     @property
     def display_address(self) -> str:
@@ -61,6 +62,11 @@ class Resource:
         if self.flavour == "cloudformation":
             return f"{self.file}#{self.address}"
         return self.address
+
+    @property
+    def name(self) -> str:
+        """How messages name the resource: its construct path for CDK, else its address."""
+        return f"{self.label} ({self.address})" if self.label else self.address
 
     def locate(self, path: Path = ()) -> Span:
         """The span of ``path``, or of its nearest recorded ancestor (the resource at worst)."""

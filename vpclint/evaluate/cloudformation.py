@@ -252,6 +252,7 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
             if span is not None:
                 resource.spans[path] = span
         resource.suppressions = _suppressions(doc, body.get("Metadata"), base + ("Metadata",))
+        resource.label = _construct_path(body.get("Metadata"))
         evaluation.resources.append(resource)
     if unseen:
         evaluation.opaque.add(stack.scope)
@@ -260,6 +261,13 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
                                      f"evaluated ({names}: written with Fn::ForEach or a module, "
                                      "or properties vpclint cannot evaluate); pairings with "
                                      "them are not judged", _line(doc, ("Resources", unseen[0]))))
+
+
+def _construct_path(metadata) -> str | None:
+    """The CDK construct path (``MyStack/Vpc/S3Endpoint/Resource``) of a synthesized resource:
+    what a CDK user knows it by, rather than its generated logical ID."""
+    path = metadata.get("aws:cdk:path") if isinstance(metadata, dict) else None
+    return path if isinstance(path, str) else None
 
 
 def _shallow(compute, fallback):

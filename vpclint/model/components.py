@@ -94,8 +94,9 @@ class Component:
 
     @property
     def display(self) -> str:
-        """How messages name this component: ``aws_vpc_endpoint.s3`` or ``S3Endpoint``."""
-        return self.resource.address
+        """How messages name this component: ``aws_vpc_endpoint.s3``, ``S3Endpoint``, or for
+        CDK output its construct path ``App/Network/S3Endpoint/Resource (S3Endpoint1A2B)``."""
+        return self.resource.name
 
     @property
     def file(self) -> str:
@@ -197,6 +198,9 @@ class SecurityGroup(Component):
     vpc: Link = None
     rules: list["SecurityGroupRule"] = field(default_factory=list)  # inline and separate
     default_egress: bool = False  # CFN group without egress rules keeps AWS's allow-all
+    is_default: bool = False  # aws_default_security_group: the VPC's default group, adopted
+    ingress_open: bool = False  # some ingress rules not known (dynamic block, unknown list)
+    egress_open: bool = False  # some egress rules not known
 
 
 @dataclass(eq=False)
@@ -236,6 +240,7 @@ class VpcEndpoint(Component):
     policy: Any = None
     resource_configuration: Link = None
     service_network: Link = None
+    auto_accept: bool | Unknown | None = None  # Terraform: accept a same-account connection
 
 
 @dataclass(eq=False)
@@ -244,9 +249,10 @@ class EndpointAssociation(Component):
 
     kind: ClassVar[str] = "endpoint_association"
     endpoint: Link = None
-    attaches: str = "route_tables"  # the VpcEndpoint field it adds to, or "policy"
+    attaches: str = "route_tables"  # the VpcEndpoint field it adds to, "policy" or "private_dns"
     member: Link = None
     policy: Any = None
+    enabled: bool | Unknown | None = None  # aws_vpc_endpoint_private_dns.private_dns_enabled
 
 
 @dataclass(eq=False)
@@ -268,6 +274,15 @@ class EndpointServicePermission(Component):
 
 
 @dataclass(eq=False)
+class EndpointConnectionAccepter(Component):
+    """``aws_vpc_endpoint_connection_accepter``: the provider accepts one endpoint's connection."""
+
+    kind: ClassVar[str] = "endpoint_connection_accepter"
+    service: Link = None
+    endpoint: Link = None
+
+
+@dataclass(eq=False)
 class LoadBalancer(Component):
     kind: ClassVar[str] = "load_balancer"
     lb_type: str | Unknown = "application"  # AWS default
@@ -284,6 +299,50 @@ class TargetGroup(Component):
     target_type: str | Unknown = "instance"
     protocol: str | Unknown | None = None
     port: int | Unknown | None = None
+    name: str | Unknown | None = None  # CodeDeploy deployment groups name target groups
+    targets: list["LbTarget"] = field(default_factory=list)  # inline (CFN) and attachments
+    targets_open: bool = False  # inline targets not all known
+
+
+@dataclass(eq=False)
+class LbTarget(Component):
+    """One target of an ELBv2 target group: inline (CFN ``Targets``) or an attachment resource
+    (``aws_lb_target_group_attachment``)."""
+
+    kind: ClassVar[str] = "lb_target"
+    target_group: Link = None
+    target: Link = None  # an instance, a load balancer, or an IP / ARN literal (External)
+    port: int | Unknown | None = None
+
+
+@dataclass(eq=False)
+class TargetRegistrar(Component):
+    """A resource that registers targets in target groups while it runs: an auto-scaling
+    attachment or traffic source attachment, an ECS task set, a CodeDeploy deployment group
+    (blue/green swaps; it names its target groups by name, so ``target_groups`` may hold
+    literal names as ``External``)."""
+
+    kind: ClassVar[str] = "target_registrar"
+    target_groups: Links = field(default_factory=Links)
+    source: Link = None  # the auto-scaling group or ECS service, where there is one
+
+
+@dataclass(eq=False)
+class LbListener(Component):
+    """An ELBv2 listener (ALB, NLB or GWLB)."""
+
+    kind: ClassVar[str] = "lb_listener"
+    load_balancer: Link = None
+    protocol: str | Unknown | None = None
+    port: int | Unknown | None = None
+    forwards_to: Links = field(default_factory=Links)  # target groups of the default actions
+
+
+@dataclass(eq=False)
+class LbListenerRule(Component):
+    kind: ClassVar[str] = "lb_listener_rule"
+    listener: Link = None
+    forwards_to: Links = field(default_factory=Links)
 
 
 # --- VPC Lattice ------------------------------------------------------------------------------
@@ -326,6 +385,19 @@ class LatticeTargetGroup(Component):
     vpc: Link = None
     port: int | Unknown | None = None
     protocol: str | Unknown | None = None
+    health_check_port: int | Unknown | None = None
+    targets: list["LatticeTarget"] = field(default_factory=list)  # inline and attachments
+    targets_open: bool = False  # inline targets not all known
+
+
+@dataclass(eq=False)
+class LatticeTarget(Component):
+    """One target of a Lattice target group: inline (CFN ``Targets``) or an attachment resource."""
+
+    kind: ClassVar[str] = "lattice_target"
+    target_group: Link = None
+    target: Link = None  # an instance, a load balancer, or an IP / ARN literal (External)
+    port: int | Unknown | None = None
 
 
 @dataclass(eq=False)
