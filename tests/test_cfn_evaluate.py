@@ -26,7 +26,7 @@ from vpclint.evaluate.cloudformation import Evaluation, evaluate_templates
 from vpclint.loaders.cfn import CfnDocument, load_cfn
 from vpclint.model.build import build_model
 from vpclint.model.components import External, Vpc, VpcEndpoint
-from vpclint.values import DEPLOYMENT_REGION, Ref, Unknown
+from vpclint.values import DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Ref, Unknown
 
 
 def write(path: Path, text: str) -> Path:
@@ -101,7 +101,8 @@ def test_parameter_types(tmp_path):
 
 def test_pseudo_parameters_follow_the_region(tmp_path):
     assert prop(tmp_path, "!Ref AWS::Region") == DEPLOYMENT_REGION
-    assert unknown(prop(tmp_path, "!Ref AWS::Partition"), "--region")
+    assert prop(tmp_path, "!Ref AWS::Partition") == DEPLOYMENT_PARTITION
+    assert unknown(prop(tmp_path, "!Ref AWS::URLSuffix"), "--region")
     assert prop(tmp_path, "!Ref AWS::Region", region="eu-west-1") == "eu-west-1"
     assert prop(tmp_path, "!Ref AWS::Partition", region="eu-west-1") == "aws"
     assert prop(tmp_path, "!Ref AWS::URLSuffix", region="eu-west-1") == "amazonaws.com"
@@ -297,7 +298,7 @@ def test_intrinsic_functions(tmp_path, expression, expected):
 
 @pytest.mark.parametrize("expression, reason", [
     ('!Sub "${Env}-${NoDefault}"', "no default"),
-    ('!Sub "arn:${AWS::Partition}:ec2:x"', "--region"),
+    ('!Sub "https://${AWS::URLSuffix}/x"', "--region"),
     ("!Join ['', [a, !Ref NoDefault]]", "no default"),
     ("!Select [0, !GetAZs '']", "availability zones"),
     ("!Split [',', !Ref NoDefault]", "no default"),

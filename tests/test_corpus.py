@@ -15,7 +15,7 @@ from vpclint.config import Config
 from vpclint.engine import scan
 from vpclint.reporters import render
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = (Path(__file__).resolve().parents[1].parent / "shared").resolve()
 CORPUS = SHARED / "corpus"
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vpclint.evaluate.tf_functions import FUNCTIONS, call
-from vpclint.values import Ref, Unknown
+from vpclint.values import PartialJson, Ref, Unknown
 
 UNK = Unknown("variable without a value", "var.x")
 ERR = Unknown("error: no key 'x'", "x")
@@ -274,7 +274,9 @@ def test_an_unknown_argument_is_passed_on_as_it_is():
     assert call("join", [",", ["a", UNK]]) is UNK
     assert call("cidrsubnet", ["10.0.0.0/16", 8, UNK]) is UNK
     assert call("format", ["%s-%s", "a", UNK]) is UNK
-    assert call("jsonencode", [{"a": [UNK]}]) is UNK
+    encoded = call("jsonencode", [{"a": [UNK]}])  # UNKNOWN text; the data stays readable
+    assert isinstance(encoded, PartialJson) and encoded == PartialJson(UNK.reason, UNK.expr)
+    assert encoded.data == {"a": [UNK]}
     assert call("distinct", [["a", UNK]]) is UNK
     assert call("toset", [["a", UNK]]) is UNK
 
@@ -417,7 +419,7 @@ def _is_value(value) -> bool:
         return all(_is_value(item) for item in value)
     if isinstance(value, dict):
         return all(isinstance(key, str) and _is_value(item) for key, item in value.items())
-    return value is None or type(value) in (str, int, float, bool, Unknown, Ref)
+    return value is None or type(value) in (str, int, float, bool, Unknown, PartialJson, Ref)
 
 
 def _holds_error(value) -> bool:

@@ -12,7 +12,7 @@ extra kinds of leaf may appear:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -25,6 +25,15 @@ class Unknown:
 
     def __repr__(self) -> str:  # shown in debug output and JSON reports
         return f"UNKNOWN({self.reason}{': ' + self.expr if self.expr else ''})"
+
+
+@dataclass(frozen=True, repr=False)
+class PartialJson(Unknown):
+    """JSON text that cannot be written out because resource attributes known only after apply
+    (an ARN) sit inside it, with the data it encodes: what is known there, such as the actions of
+    a policy built with ``jsonencode``, can still be read. As text it is UNKNOWN like any other."""
+
+    data: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,10 @@ class Ref:
 # (``com.amazonaws.<region>.s3``) and same-region checks need; rules comparing regions treat it
 # as unknown.
 DEPLOYMENT_REGION = "<region>"
+# Likewise the deployment's partition (``aws``, ``aws-cn`` ...), so that
+# ``arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`` still names the policy.
+DEPLOYMENT_PARTITION = "<partition>"
+PLACEHOLDERS = (DEPLOYMENT_REGION, DEPLOYMENT_PARTITION)
 
 
 def is_unknown(value: Any) -> bool:

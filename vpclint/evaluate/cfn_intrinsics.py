@@ -38,7 +38,7 @@ import re
 from itertools import islice
 from typing import Any, Callable, Protocol
 
-from vpclint.values import DEPLOYMENT_REGION, Ref, Unknown
+from vpclint.values import PLACEHOLDERS, Ref, Unknown
 
 
 class _NoValue:
@@ -169,9 +169,10 @@ def text(value: Any) -> str | Unknown | None:
 
 def _exact(value: Any) -> str | Unknown | None:
     """``text(value)`` where its exact content matters (a comparison, a map key): a string
-    holding ``DEPLOYMENT_REGION`` stands for a region vpclint does not know, so it is UNKNOWN."""
+    holding a deployment placeholder (region, partition) stands for a value vpclint does not
+    know, so it is UNKNOWN."""
     found = text(value)
-    if isinstance(found, str) and DEPLOYMENT_REGION in found:
+    if isinstance(found, str) and any(p in found for p in PLACEHOLDERS):
         return Unknown("the deployment region is not known (--region)", found)
     return found
 

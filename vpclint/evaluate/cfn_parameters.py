@@ -19,7 +19,7 @@ from typing import Any
 
 from vpclint.errors import ConfigError
 from vpclint.evaluate.cfn_intrinsics import text
-from vpclint.values import DEPLOYMENT_REGION, Ref, Unknown
+from vpclint.values import DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Ref, Unknown
 
 # Regions outside the "aws" partition, by prefix: (partition, URL suffix).
 _PARTITIONS = (
@@ -42,8 +42,9 @@ def pseudo_parameters(region: str | None) -> dict[str, Any]:
                               for name in _UNKNOWN_PSEUDO}
     if region is None:
         values["AWS::Region"] = DEPLOYMENT_REGION
-        for name in ("AWS::Partition", "AWS::URLSuffix"):
-            values[name] = Unknown(f"{name}: no region given (--region)", name)
+        values["AWS::Partition"] = DEPLOYMENT_PARTITION
+        values["AWS::URLSuffix"] = Unknown("AWS::URLSuffix: no region given (--region)",
+                                           "AWS::URLSuffix")
         return values
     partition, suffix = "aws", "amazonaws.com"
     for prefix, known_partition, known_suffix in _PARTITIONS:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vpclint.values import DEPLOYMENT_REGION, Unknown, contains_unknown
+from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, PartialJson, Unknown,
+                            contains_unknown)
 
 
 def partition_of(region: Any) -> Any:
     if not isinstance(region, str) or region == DEPLOYMENT_REGION:
-        return Unknown("partition of an unknown region", "aws_partition")
+        return DEPLOYMENT_PARTITION  # the provider's own partition, whatever it is
     if region.startswith("cn-"):
         return "aws-cn"
     if region.startswith("us-gov-"):
@@ -43,8 +44,8 @@ def _region(args: dict, region: Any) -> dict:
 
 def _partition(args: dict, region: Any) -> dict:
     partition = partition_of(region)
-    suffix = ("amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com") if isinstance(
-        partition, str) else Unknown("partition not known")
+    suffix = ("amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com") if (
+        partition != DEPLOYMENT_PARTITION) else Unknown("partition not known")
     return {"partition": partition, "id": partition, "dns_suffix": suffix,
             "reverse_dns_prefix": Unknown("reverse DNS prefix")}
 
@@ -96,13 +97,16 @@ def _policy_document(args: dict, region: Any) -> dict:
                     condition.get("test"), {})[condition.get("variable")] = condition.get("values")
         statements.append(statement)
     document = {"Version": args.get("version") or "2012-10-17", "Statement": statements}
-    if contains_unknown(document) or args.get("source_policy_documents") or args.get(
-            "override_policy_documents"):
+    if args.get("source_policy_documents") or args.get("override_policy_documents"):
         return _unknown_policy()
     try:
+        if contains_unknown(document):
+            raise TypeError
         text = json.dumps(document)
-    except TypeError:  # a resource attribute (an ARN known only after apply) inside
-        return _unknown_policy()
+    except TypeError:  # UNKNOWN values or ARNs known only after apply inside: keep what is known
+        partial = PartialJson("policy document with unknown parts", "aws_iam_policy_document",
+                              data=document)
+        return {"json": partial, "minified_json": partial, "id": Unknown("policy document id")}
     return {"json": text, "minified_json": text, "id": Unknown("policy document id")}
 
 

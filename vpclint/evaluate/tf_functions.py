@@ -34,7 +34,7 @@ import warnings
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Callable, Iterator
 
-from vpclint.values import Ref, Unknown
+from vpclint.values import PartialJson, Ref, Unknown
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 _POLICIES: dict[str, str] = {}
@@ -878,8 +878,14 @@ def _json(value: Any) -> str:
     raise _Unknowable(_as_unknown(value))
 
 
-@_function("jsonencode")
-def _jsonencode(value: Any) -> str:
+@_function("jsonencode", unknowns="own")
+def _jsonencode(value: Any) -> Any:
+    blocker = next(_opaque_leaves(value), None)
+    if blocker is value:
+        return _as_unknown(blocker)
+    if blocker is not None:  # the text is UNKNOWN; what is known inside stays readable
+        unknown = _as_unknown(blocker)
+        return PartialJson(unknown.reason, unknown.expr, data=value)
     return _json(value)
 
 
