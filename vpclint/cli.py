@@ -17,6 +17,7 @@ import typer
 
 from vpclint import __version__
 from vpclint.baseline import filter_baseline, write_baseline
+from vpclint.cli_flows import register as register_flow_commands
 from vpclint.cli_rules import register as register_rule_commands
 from vpclint.config import SCHEMA, load_config, merge_cli
 from vpclint.errors import VpclintError
@@ -51,7 +52,7 @@ def _root(
 
 @app.command()
 def check(
-    paths: List[Path] = typer.Argument(..., help="Files or directories to scan (recursively). "
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Files or directories to scan (recursively). "
                                        "Files named alone, as pre-commit passes them, are judged "
                                        "with their whole Terraform module; only findings in "
                                        "them are reported."),
@@ -174,6 +175,12 @@ def _region(region: Optional[str]) -> Optional[str]:
 
 
 register_rule_commands(app)
+register_flow_commands(app)
+
+
+# typer bundles its own click (typer._click) in recent releases, plain click in older ones;
+# the usage-error base class is whichever its BadParameter derives from.
+_CLICK_ERRORS = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 def main() -> None:
@@ -186,15 +193,13 @@ def main() -> None:
     except VpclintError as error:
         typer.echo(f"vpclint: error: {error}", err=True)
         sys.exit(2)
-    except (typer.BadParameter, typer.Abort) as error:
-        typer.echo(f"vpclint: error: {error}", err=True)
+    except _CLICK_ERRORS as error:  # usage errors: unknown option, missing argument ...
+        error.show()
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("vpclint: aborted", err=True)
         sys.exit(2)
     except Exception as error:  # noqa: BLE001 - a message, not a traceback, for users
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(2)
         if os.environ.get("VPCLINT_DEBUG"):
             raise
         typer.echo(f"vpclint: internal error: {error!r} (set VPCLINT_DEBUG=1 for the traceback; "

@@ -16,10 +16,11 @@ from typing import Any
 from vpclint.analyze.routing import DEFAULT_IPV4, Routing, Target
 from vpclint.analyze.usage import Evidence, Usage, usage_of
 from vpclint.model import Model
-from vpclint.model.components import Component, NatGateway, RouteTable, Subnet, Vpc, VpcEndpoint
-from vpclint.model.services import GATEWAY_SERVICES, aws_service
+from vpclint.model.components import (Component, External, InternetGateway, NatGateway, Route,
+                                      RouteTable, Subnet, Vpc, VpcEndpoint)
+from vpclint.model.services import GATEWAY_SERVICES, aws_service, domain_serves
 from vpclint.model.workloads import DnsRecord, Route53Zone, Workload
-from vpclint.values import Unknown
+from vpclint.values import DEPLOYMENT_REGION, Unknown
 
 _MAX_HOPS = 6
 # endpoint types that never carry calls to AWS service APIs
@@ -42,9 +43,18 @@ class Verdict(str, Enum):
 
 @dataclass(frozen=True)
 class Hop:
+    """One step of a flow's path: a model component (None for the public service endpoint, which
+    is in no file) and the field of it that makes the step (``"target"`` of a route).
+
+    A route step also names the component the route sends the traffic to (``target``: the NAT
+    gateway, internet gateway or GWLB endpoint), so the path reads ``0.0.0.0/0 nat a`` once
+    while code flows can still show both places.
+    """
+
     component: Component | None
     label: str
     field: str | None = None
+    target: Component | None = None
 
 
 @dataclass
@@ -63,7 +73,10 @@ class Flow:
 
     @property
     def path(self) -> str:
-        return " -> ".join(hop.label for hop in self.hops)
+        """The path on one line: ``lambda orders (subnet private_a 10.0.1.0/24) -> rtb private
+        -> 0.0.0.0/0 nat a -> rtb public -> 0.0.0.0/0 igw main -> sqs.us-east-1.amazonaws.com
+        (public)``."""
+        return path_text(self.hops)
 
 
 @dataclass
@@ -128,24 +141,21 @@ class _EndpointIndex:
         return found, maybe
 
     def zone_fronts(self, vpc: Vpc, service: str) -> bool:
-        """A private hosted zone in the VPC answering ``<service>.<region>.amazonaws.com``."""
-        names = self.zones.get(id(vpc), [])
-        return any(name.startswith(f"{service}.") and name.endswith("amazonaws.com")
-                   for name in names)
+        """A private hosted zone in the VPC answering the service's public hostname
+        (``sqs.<region>.amazonaws.com``, ``api.ecr.<region>.amazonaws.com``)."""
+        return any(domain_serves(name, service) for name in self.zones.get(id(vpc), []))
 
 
 def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evidence],
           routing: Routing, endpoints: _EndpointIndex) -> Flow:
-    hops = [Hop(workload, workload.label),
-            Hop(subnet, f"subnet {subnet.display}" + (
-                f" {subnet.cidr_block}" if isinstance(subnet.cidr_block, str) else ""))]
+    hops = [Hop(workload, describe(workload), "subnets"), Hop(subnet, describe(subnet))]
     flow = Flow(workload, subnet, service, Verdict.UNKNOWN, hops, evidence)
     table = routing.route_table_of(subnet)
     if isinstance(table, Unknown):
         flow.reason = table.reason
         return flow
     flow.route_table = table
-    hops.append(Hop(table, f"rtb {table.display}"))
+    hops.append(Hop(table, describe(table)))
     vpc = subnet.vpc
     if not isinstance(vpc, Vpc):
         flow.reason = "subnet's VPC not known"
@@ -156,15 +166,18 @@ def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evide
             if table in endpoint.route_tables.items:
                 flow.endpoint = endpoint
                 return _done(flow, Verdict.GATEWAY_ENDPOINT, Hop(
-                    endpoint, f"{service} prefix list -> gateway endpoint {endpoint.display}"))
+                    endpoint, f"{describe(endpoint)} ({service} prefix list)", "route_tables"))
             if endpoint.route_tables.open:
                 maybe = True
     for endpoint in candidates:
         if endpoint.endpoint_type == "Interface":
             flow.endpoint = endpoint
-            if endpoint.private_dns is True or endpoints.zone_fronts(vpc, service):
+            if endpoint.private_dns is True:
                 return _done(flow, Verdict.INTERFACE_ENDPOINT, Hop(
-                    endpoint, f"interface endpoint {endpoint.display}"))
+                    endpoint, f"{describe(endpoint)} (private DNS)", "private_dns"))
+            if endpoints.zone_fronts(vpc, service):
+                return _done(flow, Verdict.INTERFACE_ENDPOINT, Hop(
+                    endpoint, f"{describe(endpoint)} (private hosted zone)"))
             if isinstance(endpoint.private_dns, Unknown):
                 maybe = True
         elif isinstance(endpoint.endpoint_type, Unknown):
@@ -172,7 +185,38 @@ def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evide
     if maybe:
         flow.reason = "an endpoint in this VPC may serve the service (UNKNOWN name or type)"
         return flow
-    return _follow(flow, table, routing, public=f"{service}.amazonaws.com (public)")
+    if flow.endpoint is None and endpoints.zone_fronts(vpc, service):
+        # hub-and-spoke: the zone points at an endpoint in another VPC, reached by TGW/peering
+        flow.reason = "a private hosted zone in this VPC answers the service's name"
+        return flow
+    return _follow(flow, table, routing, public_host(service, workload.resource.region))
+
+
+def egress_flow(workload: Workload, subnet: Subnet, routing: Routing) -> Flow:
+    """Where ``workload``'s internet-bound traffic from ``subnet`` goes, for no service in
+    particular (``service`` is ``"internet"``): the path a rule about the subnet's own egress
+    shows, e.g. a Lambda in a subnet whose default route is an internet gateway."""
+    hops = [Hop(workload, describe(workload), "subnets"), Hop(subnet, describe(subnet))]
+    flow = Flow(workload, subnet, "internet", Verdict.UNKNOWN, hops, [])
+    table = routing.route_table_of(subnet)
+    if isinstance(table, Unknown):
+        flow.reason = table.reason
+        return flow
+    flow.route_table = table
+    hops.append(Hop(table, describe(table)))
+    return _follow(flow, table, routing, "the internet")
+
+
+def _route_out_of_vpc(table: RouteTable, routing: Routing) -> Route | None:
+    """A route of ``table`` to a transit gateway, peering connection, virtual private gateway
+    or Cloud WAN core network, if any."""
+    for route in table.routes:
+        if route.target_kind == "core_network":
+            return route
+        target = routing.target(route)
+        if isinstance(target, Target) and target.kind in ("tgw", "peering", "vgw"):
+            return route
+    return None
 
 
 def _done(flow: Flow, verdict: Verdict, *hops: Hop) -> Flow:
@@ -181,7 +225,7 @@ def _done(flow: Flow, verdict: Verdict, *hops: Hop) -> Flow:
     return flow
 
 
-def _follow(flow: Flow, table: RouteTable, routing: Routing, public: str) -> Flow:
+def _follow(flow: Flow, table: RouteTable, routing: Routing, host: str) -> Flow:
     """Follow default routes from ``table`` until the traffic leaves or dies."""
     for _ in range(_MAX_HOPS):
         route = routing.default_route(table)
@@ -189,20 +233,28 @@ def _follow(flow: Flow, table: RouteTable, routing: Routing, public: str) -> Flo
             flow.reason = route.reason
             return flow
         if route is None:
+            private = _route_out_of_vpc(table, routing)
+            if private is not None:
+                # hub and spoke: a central endpoint VPC behind the transit gateway (or peering),
+                # with private hosted zones associated from elsewhere, may answer the service
+                flow.reason = (f"route table {table.display} has no default route but routes "
+                               f"{private.destination} out of the VPC")
+                return flow
             flow.reason = f"route table {table.display} has no default route"
-            return _done(flow, Verdict.NO_PATH)
+            return _done(flow, Verdict.NO_PATH, Hop(None, f"no route to {host}"))
         if flow.default_route is None:
             flow.default_route = route
         target = routing.target(route)
         if isinstance(target, Unknown):
             flow.reason = target.reason
+            flow.hops.append(Hop(route, f"{DEFAULT_IPV4} ?", "target"))
             return flow
-        label = f"{DEFAULT_IPV4} {_name(target.component)}"
-        flow.hops.append(Hop(route, label, "target"))
+        component = _component(target)
+        flow.hops.append(Hop(route, f"{DEFAULT_IPV4} {_target_label(target)}", "target",
+                             component))
         if target.kind == "igw":
             verdict = Verdict.NAT_DETOUR if flow.nat is not None else Verdict.INTERNET_GATEWAY
-            return _done(flow, verdict, Hop(_component(target), f"igw {_name(target.component)}"),
-                         Hop(None, public))
+            return _done(flow, verdict, Hop(None, f"{host} (public)"))
         if target.kind == "nat":
             nat = target.component
             if not isinstance(nat, NatGateway):
@@ -212,7 +264,6 @@ def _follow(flow: Flow, table: RouteTable, routing: Routing, public: str) -> Flo
                 flow.reason = "NAT behind NAT"
                 return flow
             flow.nat = nat
-            flow.hops.append(Hop(nat, f"nat {nat.display}"))
             if nat.connectivity != "public":
                 flow.reason = "private NAT gateway"
                 return _done(flow, Verdict.LEAVES_VPC) if nat.connectivity == "private" else flow
@@ -220,13 +271,12 @@ def _follow(flow: Flow, table: RouteTable, routing: Routing, public: str) -> Flo
             if isinstance(next_table, Unknown):
                 flow.reason = next_table.reason
                 return flow
-            flow.hops.append(Hop(next_table, f"rtb {next_table.display}"))
+            flow.hops.append(Hop(next_table, describe(next_table)))
             table = next_table
             continue
         if target.kind == "nat_instance":
-            flow.hops.append(Hop(_component(target), "NAT instance"))
             flow.reason = "NAT instance"
-            return _done(flow, Verdict.NAT_DETOUR, Hop(None, public))
+            return _done(flow, Verdict.NAT_DETOUR, Hop(None, f"{host} (public)"))
         if target.kind in ("tgw", "peering", "vgw"):
             return _done(flow, Verdict.LEAVES_VPC)
         if target.kind == "gwlb_endpoint":
@@ -239,8 +289,7 @@ def _follow(flow: Flow, table: RouteTable, routing: Routing, public: str) -> Flo
             if isinstance(next_table, Unknown):
                 flow.reason = next_table.reason
                 return flow
-            flow.hops.append(Hop(endpoint, f"inspection via {endpoint.display}"))
-            flow.hops.append(Hop(next_table, f"rtb {next_table.display}"))
+            flow.hops.append(Hop(next_table, describe(next_table)))
             table = next_table
             continue
         flow.reason = f"default route to {target.kind}"
@@ -249,12 +298,90 @@ def _follow(flow: Flow, table: RouteTable, routing: Routing, public: str) -> Flo
     return flow
 
 
+# --- labels -----------------------------------------------------------------------------------
+
+_WORKLOAD_WORDS = {"lambda": "lambda", "ecs_service": "ecs service", "instance": "instance",
+                   "autoscaling_group": "asg", "eks_cluster": "eks cluster",
+                   "eks_node_group": "eks node group"}
+_TARGET_WORDS = {"nat": "nat", "igw": "igw", "nat_instance": "NAT instance", "tgw": "tgw",
+                 "peering": "peering", "vgw": "vgw", "egress_only": "egress-only igw",
+                 "gwlb_endpoint": "gwlb endpoint", "endpoint": "endpoint"}
+# public hostnames that are not <service>.<region>.amazonaws.com
+_PUBLIC_HOSTS = {
+    "ecr.api": "api.ecr.{region}", "ecr.dkr": "*.dkr.ecr.{region}",
+    "kinesis-streams": "kinesis.{region}", "kinesis-firehose": "firehose.{region}",
+    "sagemaker.api": "api.sagemaker.{region}", "execute-api": "*.execute-api.{region}",
+    "ecs-agent": "ecs-a-*.{region}", "ecs-telemetry": "ecs-t-*.{region}",
+}
+
+
+def short_name(component: Component) -> str:
+    """The name a path shows: the Terraform address without its resource type
+    (``module.net.private["a"]`` for ``module.net.aws_subnet.private["a"]``, since the hop
+    already says "subnet"), or the CloudFormation logical ID."""
+    resource = component.resource
+    address = resource.address
+    if resource.flavour == "terraform" and resource.type:
+        head, sep, tail = address.partition(f"{resource.type}.")
+        if sep and (not head or head.endswith(".")):
+            return head + tail
+    return address
+
+
+def describe(component: Component) -> str:
+    """A component as one step of a path: ``lambda orders``, ``subnet private_a 10.0.1.0/24``,
+    ``rtb private``, ``nat a``, ``igw main``, ``interface endpoint sqs``."""
+    name = short_name(component)
+    if isinstance(component, Workload):
+        return f"{_WORKLOAD_WORDS.get(component.workload_kind, component.workload_kind)} {name}"
+    if isinstance(component, Subnet):
+        cidr = component.cidr_block
+        return f"subnet {name}" + (f" {cidr}" if isinstance(cidr, str) else "")
+    if isinstance(component, RouteTable):
+        return f"rtb {name}"
+    if isinstance(component, NatGateway):
+        return f"nat {name}"
+    if isinstance(component, InternetGateway):
+        return f"igw {name}"
+    if isinstance(component, VpcEndpoint):
+        kind = component.endpoint_type
+        words = {"Gateway": "gateway endpoint", "Interface": "interface endpoint",
+                 "GatewayLoadBalancer": "gwlb endpoint"}.get(kind if isinstance(kind, str) else "",
+                                                             "endpoint")
+        return f"{words} {name}"
+    if isinstance(component, Route):
+        destination = component.destination
+        return f"route {destination if isinstance(destination, str) else '?'}"
+    return f"{component.kind.replace('_', ' ')} {name}"
+
+
+def public_host(service: str, region: Any) -> str:
+    """The public name an SDK calls for ``service``: ``sqs.us-east-1.amazonaws.com``;
+    ``sqs.<region>.amazonaws.com`` when the region is not known."""
+    region = region if isinstance(region, str) and region else DEPLOYMENT_REGION
+    return _PUBLIC_HOSTS.get(service, f"{service}.{{region}}").format(region=region) + \
+        ".amazonaws.com"
+
+
+def path_text(hops: list[Hop]) -> str:
+    """Hops joined by arrows; the workload's subnet goes in parentheses after the workload."""
+    labels = [hop.label for hop in hops]
+    if (len(hops) > 1 and isinstance(hops[0].component, Workload)
+            and isinstance(hops[1].component, Subnet)):
+        labels = [f"{labels[0]} ({labels[1]})", *labels[2:]]
+    return " -> ".join(labels)
+
+
+def _target_label(target: Target) -> str:
+    word = _TARGET_WORDS.get(target.kind, target.kind)
+    value = target.component
+    if isinstance(value, Component):
+        inspection = " (inspection)" if target.kind == "gwlb_endpoint" else ""
+        return f"{word} {short_name(value)}{inspection}"
+    if isinstance(value, External):
+        return f"{word} {value.value}"
+    return word if value is None else f"{word} {value}"
+
+
 def _component(target: Target) -> Component | None:
     return target.component if isinstance(target.component, Component) else None
-
-
-def _name(value: Any) -> str:
-    if isinstance(value, Component):
-        return value.display
-    return str(getattr(value, "value", value))
-

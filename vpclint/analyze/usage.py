@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from vpclint.model.components import Component, External
 from vpclint.model.workloads import IamPolicy, IamRole, InstanceProfile, LaunchTemplate
 from vpclint.model.workloads import TaskDefinition, Workload
-from vpclint.values import Unknown
+from vpclint.values import PartialJson, Unknown
 
 # IAM action prefix -> endpoint service names (DOMAIN.md §4 table)
 ACTION_SERVICES = {
@@ -42,6 +42,8 @@ MANAGED_POLICIES = {
     "AmazonDynamoDBFullAccess": ("dynamodb",), "AmazonDynamoDBReadOnlyAccess": ("dynamodb",),
     "AmazonSQSFullAccess": ("sqs",), "AmazonSNSFullAccess": ("sns",),
     "SecretsManagerReadWrite": ("secretsmanager",), "AmazonKinesisFullAccess": ("kinesis-streams",),
+    # Lambda's own: its logs and ENIs are handled by the Lambda service, outside the VPC
+    "AWSLambdaBasicExecutionRole": ("logs",), "AWSLambdaVPCAccessExecutionRole": ("logs",),
     "AmazonEC2ContainerServiceforEC2Role": ("ecs", "ecs-agent", "ecs-telemetry", "ecr.api",
                                             "ecr.dkr", "s3", "logs"),
 }
@@ -70,6 +72,15 @@ _HOST = re.compile(r"(?:^|[/.])(sqs|sns|s3|dynamodb|secretsmanager|ssm|kms|sts|l
                    r"events|states|lambda)\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com")
 _ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/")
 _LAMBDA_SIDE = {"logs"}  # Lambda's own logging does not use the function's ENIs
+_POLLER_TEMPLATES = {"SQSPollerPolicy", "DynamoDBStreamReadPolicy", "KinesisStreamReadPolicy"}
+# What an event source mapping's poller needs on the function's role: the Lambda service polls
+# (outside the VPC) with these, so alone they say nothing about what the function's code calls.
+_EVENT_SOURCE_POLLING = {a.lower() for a in (
+    "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+    "sqs:ChangeMessageVisibility", "kinesis:GetRecords", "kinesis:GetShardIterator",
+    "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards",
+    "kinesis:ListStreams", "kinesis:SubscribeToShard", "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams")}
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ class Evidence:
     reason: str
     component: Component
     region: str | None = None  # when the evidence names one (an ARN, an image URI)
+    action: str | None = None  # the IAM action, for evidence from a policy statement
 
 
 @dataclass
@@ -118,7 +130,8 @@ def usage_of(workload: Workload) -> Usage:
     for text in (workload.user_data, _launch_template(workload, "user_data")):
         evidence.extend(_user_data_evidence(workload, text))
     if workload.workload_kind == "lambda":
-        evidence = [e for e in evidence if e.service not in _LAMBDA_SIDE]
+        evidence = [e for e in evidence if e.service not in _LAMBDA_SIDE
+                    and (e.action or "").lower() not in _EVENT_SOURCE_POLLING]
     return Usage(evidence, incomplete)
 
 
@@ -171,6 +184,8 @@ def _role_evidence(role: IamRole) -> tuple[list[Evidence], bool]:
 
 
 def _document_evidence(document: Any, owner: Component, what: str) -> tuple[list[Evidence], bool]:
+    if isinstance(document, PartialJson):  # jsonencode() around ARNs known only after apply
+        document = document.data
     if isinstance(document, str):
         try:
             document = json.loads(document)
@@ -192,13 +207,20 @@ def _document_evidence(document: Any, owner: Component, what: str) -> tuple[list
             prefix = action.split(":", 1)[0].lower()
             for service in _action_services(action, prefix):
                 evidence.append(Evidence(service, f"IAM action {action} in the {what} of "
-                                         f"{owner.display}", owner))
+                                         f"{owner.display}", owner, action=action))
     return evidence, unsure
+
+
+# ECS container-agent actions, served by their own endpoints (ecs-agent, ecs-telemetry)
+_ECS_AGENT_ACTIONS = {"ecs:poll": ("ecs", "ecs-agent"),
+                      "ecs:starttelemetrysession": ("ecs", "ecs-telemetry")}
 
 
 def _action_services(action: str, prefix: str) -> tuple[str, ...]:
     if prefix == "bedrock" and action.lower().startswith("bedrock:invokemodel"):
         return ("bedrock-runtime",)
+    if action.lower() in _ECS_AGENT_ACTIONS:
+        return _ECS_AGENT_ACTIONS[action.lower()]
     return ACTION_SERVICES.get(prefix, ())
 
 
@@ -215,6 +237,8 @@ def _template_evidence(workload: Workload) -> tuple[list[Evidence], bool]:
             unsure |= services is None
             evidence.extend(Evidence(s, f"managed policy {name}", workload) for s in services or ())
         elif isinstance(item, str):
+            if item in _POLLER_TEMPLATES:
+                continue  # the event source mapping's permissions (see _EVENT_SOURCE_POLLING)
             service = next((s for prefix, s in SAM_TEMPLATES if item.startswith(prefix)), None)
             if service is None:
                 unsure = True

@@ -22,7 +22,7 @@ from vpclint.model.specs import ASSOCIATES, CLOUDFORMATION, ROUTE_DESTINATIONS, 
 from vpclint.model import workloads as w
 from vpclint.model.specs import TERRAFORM, WORKLOAD_TYPES
 from vpclint.source import Resource
-from vpclint.values import Ref, Unknown, as_bool
+from vpclint.values import PartialJson, Ref, Unknown, as_bool
 
 _SPECS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
 _MISSING = object()
@@ -125,6 +125,10 @@ def _convert(value: Any, conversion: str) -> Any:
         return as_bool(value)
     if conversion == "list":
         return value if isinstance(value, (list, Unknown)) else [value]
+    if conversion == "enable":  # "enable" / "disable" switches (TGW attachment options)
+        if isinstance(value, str) and value.lower() in ("enable", "disable"):
+            return value.lower() == "enable"
+        return value if isinstance(value, Unknown) else Unknown("not enable/disable", repr(value))
     return value
 
 
@@ -196,9 +200,58 @@ def _security_group(group: c.SecurityGroup, resource: Resource) -> list[c.Compon
                     rule = _sg_rule(body, resource, direction, (key, index))
                     rule.group = group
                     rules.append(rule)
+                else:  # an UNKNOWN element (a conditional, a splat of unknowns)
+                    setattr(group, f"{direction}_open", True)
+        elif entries is not None:  # a dynamic block or list that could not be evaluated
+            setattr(group, f"{direction}_open", True)
+    group.is_default = resource.type == "aws_default_security_group"
     group.default_egress = (resource.flavour == "cloudformation"
                             and resource.values.get("SecurityGroupEgress") is None)
     return rules
+
+
+def _lattice_target_group(group: c.LatticeTargetGroup, resource: Resource) -> list[c.Component]:
+    """CloudFormation's inline ``Targets``; Terraform's attachments are folded in pass 3."""
+    inline = resource.values.get("Targets")
+    targets: list[c.Component] = []
+    if inline is None:
+        return targets
+    if not isinstance(inline, list):
+        group.targets_open = True
+        return targets
+    for index, body in enumerate(inline):
+        if not isinstance(body, dict):
+            group.targets_open = True
+            continue
+        target = c.LatticeTarget(resource=resource, target_group=group,
+                                 target=body.get("Id"), port=body.get("Port"))
+        target.origin.update({"target": ("Targets", index, "Id"),
+                              "port": ("Targets", index, "Port"), "entry": ("Targets", index)})
+        group.targets.append(target)
+        targets.append(target)
+    return targets
+
+
+def _lb_target_group(group: c.TargetGroup, resource: Resource) -> list[c.Component]:
+    """CloudFormation's inline ``Targets``; Terraform's attachments are folded in pass 3."""
+    inline = resource.values.get("Targets") if resource.flavour == "cloudformation" else None
+    targets: list[c.Component] = []
+    if inline is None:
+        return targets
+    if not isinstance(inline, list):
+        group.targets_open = True
+        return targets
+    for index, body in enumerate(inline):
+        if not isinstance(body, dict):
+            group.targets_open = True
+            continue
+        target = c.LbTarget(resource=resource, target_group=group, target=body.get("Id"),
+                            port=body.get("Port"))
+        target.origin.update({"target": ("Targets", index, "Id"),
+                              "port": ("Targets", index, "Port"), "entry": ("Targets", index)})
+        group.targets.append(target)
+        targets.append(target)
+    return targets
 
 
 def _sg_rule(body: dict, resource: Resource, direction: str, base: tuple) -> c.SecurityGroupRule:
@@ -265,6 +318,8 @@ def _sam_policies(workload: w.Workload, policies: Any) -> None:
 
 
 def _task_definition(task: w.TaskDefinition, resource: Resource) -> list[c.Component]:
+    if isinstance(task.containers, PartialJson) and isinstance(task.containers.data, list):
+        task.containers = task.containers.data  # jsonencode() around a log group's name ...
     if isinstance(task.containers, str):
         try:
             task.containers = json.loads(task.containers)
@@ -306,6 +361,8 @@ _SPECIAL = {
     c.RouteTable: _route_table,
     c.Route: _route,
     c.SecurityGroup: _security_group,
+    c.LatticeTargetGroup: _lattice_target_group,
+    c.TargetGroup: _lb_target_group,
     w.Workload: _workload,
     w.TaskDefinition: _task_definition,
     w.NetworkAcl: _network_acl,
@@ -414,6 +471,10 @@ def _fold(model: Model) -> None:
             continue
         if association.attaches == "policy":
             endpoint.policy = association.policy
+        elif association.attaches == "private_dns":  # aws_vpc_endpoint_private_dns
+            if association.enabled is not None:
+                endpoint.private_dns = association.enabled
+                endpoint.private_dns_set = True
         else:
             getattr(endpoint, association.attaches).add(association.member)
     for permission in model.of(c.EndpointServicePermission):
@@ -427,11 +488,20 @@ def _fold(model: Model) -> None:
     for attachment in model.of(c.GatewayAttachment):
         if isinstance(attachment.gateway, c.InternetGateway):
             attachment.gateway.vpc = attachment.vpc
+    for target in model.of(c.LatticeTarget):
+        group = target.target_group
+        if isinstance(group, c.LatticeTargetGroup) and target not in group.targets:
+            group.targets.append(target)
+    for lb_target in model.of(c.LbTarget):
+        group = lb_target.target_group
+        if isinstance(group, c.TargetGroup) and lb_target not in group.targets:
+            group.targets.append(lb_target)
     _fold_workloads(model)
 
 
 def _fold_workloads(model: Model) -> None:
     """IAM policies onto their roles, ACL entries and associations onto their ACLs."""
+    _link_iam_by_name(model)
     for policy in model.of(w.IamPolicy):
         for role in policy.roles:
             if isinstance(role, w.IamRole):
@@ -445,3 +515,49 @@ def _fold_workloads(model: Model) -> None:
     for association in model.of(w.NetworkAclAssociation):
         if isinstance(association.acl, w.NetworkAcl):
             association.acl.subnets.add(association.subnet)
+
+
+# IAM roles and instance profiles are linked by name in Terraform (`role =
+# aws_iam_role.app.name`, `iam_instance_profile = aws_iam_instance_profile.app.name`): a
+# configured name evaluates to the literal, so the link arrives as External("app-role").
+_IAM_NAMES = {w.IamRole: ("name", "RoleName"), w.InstanceProfile: ("name", "InstanceProfileName")}
+_IAM_NAME_LINKS = ((w.InstanceProfile, "roles", w.IamRole), (w.IamPolicy, "roles", w.IamRole),
+                   (w.PolicyAttachment, "role", w.IamRole),
+                   (w.Workload, "instance_profile", w.InstanceProfile),
+                   (w.LaunchTemplate, "instance_profile", w.InstanceProfile))
+
+
+def _link_iam_by_name(model: Model) -> None:
+    """Turn a literal IAM role / instance profile name into the in-scan component of that name:
+    the one in the same scope, else the only one in the scan (IAM names are account-wide)."""
+    scoped: dict[tuple[type, str, str], c.Component | None] = {}
+    anywhere: dict[tuple[type, str], c.Component | None] = {}
+    for cls, keys in _IAM_NAMES.items():
+        for component in model.of(cls):
+            name = next((component.resource.values.get(k) for k in keys
+                         if isinstance(component.resource.values.get(k), str)), None)
+            if name:
+                key = (cls, component.resource.scope, name)
+                scoped[key] = None if key in scoped else component  # None: ambiguous
+                anywhere[(cls, name)] = None if (cls, name) in anywhere else component
+
+    def named(cls: type, scope: str, value: Any) -> Any:
+        if not isinstance(value, c.External) or value.type is not None:
+            return value
+        found = scoped.get((cls, scope, value.value)) or anywhere.get((cls, value.value))
+        return found or value
+
+    if not scoped:
+        return
+    for owner_cls, name, cls in _IAM_NAME_LINKS:
+        for owner in model.of(owner_cls):
+            value = getattr(owner, name)
+            scope = owner.resource.scope
+            if isinstance(value, c.Links):
+                for external in list(value.external):
+                    found = named(cls, scope, external)
+                    if found is not external:
+                        value.external.remove(external)
+                        value.add(found)
+            else:
+                setattr(owner, name, named(cls, scope, value))

@@ -193,6 +193,18 @@ class NatGateway(Component):
 
 
 @dataclass(eq=False)
+class TransitGatewayAttachment(Component):
+    """A transit gateway VPC attachment (``aws_ec2_transit_gateway_vpc_attachment``,
+    ``AWS::EC2::TransitGatewayVpcAttachment`` / ``AWS::EC2::TransitGatewayAttachment``)."""
+
+    kind: ClassVar[str] = "transit_gateway_attachment"
+    vpc: Link = None
+    subnets: Links = field(default_factory=Links)
+    transit_gateway: Link = None
+    appliance_mode: bool | Unknown | None = None  # None: not set (AWS default: disabled)
+
+
+@dataclass(eq=False)
 class SecurityGroup(Component):
     kind: ClassVar[str] = "security_group"
     vpc: Link = None

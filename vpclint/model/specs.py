@@ -49,14 +49,18 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
     "aws_internet_gateway_attachment": (c.GatewayAttachment, {
         "gateway": "internet_gateway_id", "vpc": "vpc_id"}),
     "aws_nat_gateway": (c.NatGateway, {"subnet": "subnet_id", "connectivity": "connectivity_type"}),
+    "aws_ec2_transit_gateway_vpc_attachment": (c.TransitGatewayAttachment, {
+        "vpc": "vpc_id", "subnets": "subnet_ids[]", "transit_gateway": "transit_gateway_id",
+        "appliance_mode": "appliance_mode_support:enable"}),
     "aws_security_group": (c.SecurityGroup, {"vpc": "vpc_id"}),
+    "aws_default_security_group": (c.SecurityGroup, {"vpc": "vpc_id"}),
     "aws_vpc_endpoint": (c.VpcEndpoint, {
         "vpc": "vpc_id", "service_name": "service_name", "endpoint_type": "vpc_endpoint_type",
         "route_tables": "route_table_ids[]",
         "subnets": "subnet_ids[]|subnet_configuration.subnet_id",
         "security_groups": "security_group_ids[]", "private_dns": "private_dns_enabled:bool",
         "policy": "policy", "resource_configuration": "resource_configuration_arn",
-        "service_network": "service_network_arn"}),
+        "service_network": "service_network_arn", "auto_accept": "auto_accept:bool"}),
     "aws_vpc_endpoint_route_table_association": (c.EndpointAssociation, {
         "endpoint": "vpc_endpoint_id", "member": "route_table_id"}),
     "aws_vpc_endpoint_subnet_association": (c.EndpointAssociation, {
@@ -65,6 +69,8 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "endpoint": "vpc_endpoint_id", "member": "security_group_id"}),
     "aws_vpc_endpoint_policy": (c.EndpointAssociation, {
         "endpoint": "vpc_endpoint_id", "policy": "policy"}),
+    "aws_vpc_endpoint_private_dns": (c.EndpointAssociation, {
+        "endpoint": "vpc_endpoint_id", "enabled": "private_dns_enabled:bool"}),
     "aws_vpc_endpoint_service": (c.EndpointService, {
         "network_load_balancers": "network_load_balancer_arns[]",
         "gateway_load_balancers": "gateway_load_balancer_arns[]",
@@ -76,7 +82,27 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
                                 "subnets": "subnets[]|subnet_mapping.subnet_id",
                                 "security_groups": "security_groups[]"}),
     "aws_lb_target_group": (c.TargetGroup, {"vpc": "vpc_id", "target_type": "target_type",
-                                            "protocol": "protocol", "port": "port"}),
+                                            "protocol": "protocol", "port": "port",
+                                            "name": "name"}),
+    "aws_lb_target_group_attachment": (c.LbTarget, {
+        "target_group": "target_group_arn", "target": "target_id", "port": "port"}),
+    "aws_lb_listener": (c.LbListener, {
+        "load_balancer": "load_balancer_arn", "protocol": "protocol", "port": "port",
+        "forwards_to": "default_action.target_group_arn|default_action.forward.target_group.arn"}),
+    "aws_lb_listener_rule": (c.LbListenerRule, {
+        "listener": "listener_arn",
+        "forwards_to": "action.target_group_arn|action.forward.target_group.arn"}),
+    "aws_autoscaling_attachment": (c.TargetRegistrar, {
+        "target_groups": "lb_target_group_arn", "source": "autoscaling_group_name"}),
+    "aws_autoscaling_traffic_source_attachment": (c.TargetRegistrar, {
+        "target_groups": "traffic_source.identifier", "source": "autoscaling_group_name"}),
+    "aws_ecs_task_set": (c.TargetRegistrar, {
+        "target_groups": "load_balancer.target_group_arn", "source": "service"}),
+    "aws_codedeploy_deployment_group": (c.TargetRegistrar, {
+        "target_groups": "load_balancer_info.target_group_pair_info.target_group.name|"
+                         "load_balancer_info.target_group_info.name"}),
+    "aws_vpc_endpoint_connection_accepter": (c.EndpointConnectionAccepter, {
+        "service": "vpc_endpoint_service_id", "endpoint": "vpc_endpoint_id"}),
     "aws_vpclattice_service_network": (c.ServiceNetwork, {"auth_type": "auth_type"}),
     "aws_vpclattice_service": (c.LatticeService, {"auth_type": "auth_type"}),
     "aws_vpclattice_listener": (c.Listener, {
@@ -87,7 +113,9 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "forwards_to": "action.forward.target_groups.target_group_identifier"}),
     "aws_vpclattice_target_group": (c.LatticeTargetGroup, {
         "target_type": "type", "vpc": "config.vpc_identifier", "port": "config.port",
-        "protocol": "config.protocol"}),
+        "protocol": "config.protocol", "health_check_port": "config.health_check.port"}),
+    "aws_vpclattice_target_group_attachment": (c.LatticeTarget, {
+        "target_group": "target_group_identifier", "target": "target.id", "port": "target.port"}),
     "aws_vpclattice_service_network_vpc_association": (c.ServiceNetworkAssociation, {
         "service_network": "service_network_identifier", "member": "vpc_identifier",
         "security_groups": "security_group_ids[]"}),
@@ -106,10 +134,21 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "group": "resource_configuration_group_id", "port_ranges": "port_ranges",
         "definition": "resource_configuration_definition",
         "allow_shareable": "allow_association_to_shareable_service_network:bool"}),
+    # the Cloud Control (awscc) provider's spelling, used by AWS's own Lattice blueprints
+    "awscc_vpclattice_resource_configuration": (c.ResourceConfiguration, {
+        "config_type": "resource_configuration_type", "gateway": "resource_gateway_id",
+        "group": "resource_configuration_group_id", "port_ranges": "port_ranges",
+        "definition": "resource_configuration_definition",
+        "allow_shareable": "allow_association_to_sharable_service_network:bool"}),
+    "awscc_vpclattice_service_network_resource_association": (c.ServiceNetworkAssociation, {
+        "service_network": "service_network_id", "member": "resource_configuration_id"}),
     "aws_ram_resource_association": (c.RamShare, {"resources": "resource_arn"}),
 }
 TERRAFORM["aws_alb"] = TERRAFORM["aws_lb"]
 TERRAFORM["aws_alb_target_group"] = TERRAFORM["aws_lb_target_group"]
+TERRAFORM["aws_alb_target_group_attachment"] = TERRAFORM["aws_lb_target_group_attachment"]
+TERRAFORM["aws_alb_listener"] = TERRAFORM["aws_lb_listener"]
+TERRAFORM["aws_alb_listener_rule"] = TERRAFORM["aws_lb_listener_rule"]
 
 CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
     "AWS::EC2::VPC": (c.Vpc, {"cidr_blocks": "CidrBlock:list", "dns_support": "EnableDnsSupport:bool",
@@ -128,6 +167,9 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "gateway": "InternetGatewayId", "vpc": "VpcId"}),
     "AWS::EC2::NatGateway": (c.NatGateway, {"subnet": "SubnetId",
                                             "connectivity": "ConnectivityType"}),
+    "AWS::EC2::TransitGatewayVpcAttachment": (c.TransitGatewayAttachment, {
+        "vpc": "VpcId", "subnets": "SubnetIds[]", "transit_gateway": "TransitGatewayId",
+        "appliance_mode": "Options.ApplianceModeSupport:enable"}),
     "AWS::EC2::SecurityGroup": (c.SecurityGroup, {"vpc": "VpcId"}),
     "AWS::EC2::VPCEndpoint": (c.VpcEndpoint, {
         "vpc": "VpcId", "service_name": "ServiceName", "endpoint_type": "VpcEndpointType",
@@ -145,7 +187,21 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "lb_type": "Type", "subnets": "Subnets[]|SubnetMappings[].SubnetId",
         "security_groups": "SecurityGroups[]"}),
     "AWS::ElasticLoadBalancingV2::TargetGroup": (c.TargetGroup, {
-        "vpc": "VpcId", "target_type": "TargetType", "protocol": "Protocol", "port": "Port"}),
+        "vpc": "VpcId", "target_type": "TargetType", "protocol": "Protocol", "port": "Port",
+        "name": "Name"}),
+    "AWS::ElasticLoadBalancingV2::Listener": (c.LbListener, {
+        "load_balancer": "LoadBalancerArn", "protocol": "Protocol", "port": "Port",
+        "forwards_to": "DefaultActions[].TargetGroupArn|"
+                       "DefaultActions[].ForwardConfig.TargetGroups[].TargetGroupArn"}),
+    "AWS::ElasticLoadBalancingV2::ListenerRule": (c.LbListenerRule, {
+        "listener": "ListenerArn",
+        "forwards_to": "Actions[].TargetGroupArn|"
+                       "Actions[].ForwardConfig.TargetGroups[].TargetGroupArn"}),
+    "AWS::ECS::TaskSet": (c.TargetRegistrar, {
+        "target_groups": "LoadBalancers[].TargetGroupArn", "source": "Service"}),
+    "AWS::CodeDeploy::DeploymentGroup": (c.TargetRegistrar, {
+        "target_groups": "LoadBalancerInfo.TargetGroupPairInfoList[].TargetGroups[].Name|"
+                         "LoadBalancerInfo.TargetGroupInfoList[].Name"}),
     "AWS::VpcLattice::ServiceNetwork": (c.ServiceNetwork, {
         "auth_type": "AuthType", "sharing_enabled": "SharingConfig.Enabled:bool"}),
     "AWS::VpcLattice::Service": (c.LatticeService, {"auth_type": "AuthType"}),
@@ -157,7 +213,7 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "forwards_to": "Action.Forward.TargetGroups[].TargetGroupIdentifier"}),
     "AWS::VpcLattice::TargetGroup": (c.LatticeTargetGroup, {
         "target_type": "Type", "vpc": "Config.VpcIdentifier", "port": "Config.Port",
-        "protocol": "Config.Protocol"}),
+        "protocol": "Config.Protocol", "health_check_port": "Config.HealthCheck.Port"}),
     "AWS::VpcLattice::ServiceNetworkVpcAssociation": (c.ServiceNetworkAssociation, {
         "service_network": "ServiceNetworkIdentifier", "member": "VpcIdentifier",
         "security_groups": "SecurityGroupIds[]"}),
@@ -178,15 +234,20 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
     "AWS::RAM::ResourceShare": (c.RamShare, {"resources": "ResourceArns[]"}),
 }
 
+CLOUDFORMATION["AWS::EC2::TransitGatewayAttachment"] = \
+    CLOUDFORMATION["AWS::EC2::TransitGatewayVpcAttachment"]
+
 # What a separate association resource attaches (fixed per type, not read from properties).
 ASSOCIATES = {
     "aws_vpc_endpoint_route_table_association": "route_tables",
     "aws_vpc_endpoint_subnet_association": "subnets",
     "aws_vpc_endpoint_security_group_association": "security_groups",
     "aws_vpc_endpoint_policy": "policy",
+    "aws_vpc_endpoint_private_dns": "private_dns",
     "aws_vpclattice_service_network_vpc_association": "vpc",
     "aws_vpclattice_service_network_service_association": "service",
     "aws_vpclattice_service_network_resource_association": "resource_configuration",
+    "awscc_vpclattice_service_network_resource_association": "resource_configuration",
     "AWS::VpcLattice::ServiceNetworkVpcAssociation": "vpc",
     "AWS::VpcLattice::ServiceNetworkServiceAssociation": "service",
     "AWS::VpcLattice::ServiceNetworkResourceAssociation": "resource_configuration",
@@ -227,14 +288,18 @@ TERRAFORM.update({
         "subnets": "network_configuration.subnets[]",
         "security_groups": "network_configuration.security_groups[]",
         "assign_public_ip": "network_configuration.assign_public_ip:bool",
-        "task_definition": "task_definition", "launch_type": "launch_type"}),
+        "task_definition": "task_definition", "launch_type": "launch_type",
+        "lattice_target_groups": "vpc_lattice_configurations.target_group_arn",
+        "lattice_port_names": "vpc_lattice_configurations[].port_name",
+        "target_groups": "load_balancer.target_group_arn"}),
     "aws_instance": (w.Workload, {
-        "subnets": "subnet_id", "security_groups": "vpc_security_group_ids[]",
+        "subnets": "subnet_id", "security_groups": "vpc_security_group_ids[]|security_groups[]",
         "instance_profile": "iam_instance_profile", "user_data": "user_data",
         "assign_public_ip": "associate_public_ip_address:bool",
         "launch_template": "launch_template.id|launch_template.name"}),
     "aws_autoscaling_group": (w.Workload, {
-        "subnets": "vpc_zone_identifier[]",
+        "subnets": "vpc_zone_identifier[]", "lattice_target_groups": "traffic_source.identifier",
+        "target_groups": "target_group_arns[]",
         "launch_template": "launch_template.id|launch_template.name|"
                            "mixed_instances_policy.launch_template.launch_template_specification."
                            "launch_template_id"}),
@@ -245,7 +310,8 @@ TERRAFORM.update({
         "subnets": "subnet_ids[]", "role": "node_role_arn",
         "launch_template": "launch_template.id|launch_template.name"}),
     "aws_network_acl": (w.NetworkAcl, {"vpc": "vpc_id", "subnets": "subnet_ids[]"}),
-    "aws_default_network_acl": (w.NetworkAcl, {"subnets": "subnet_ids[]"}),
+    "aws_default_network_acl": (w.NetworkAcl, {"vpc": "default_network_acl_id",
+                                               "subnets": "subnet_ids[]"}),
     "aws_network_acl_association": (w.NetworkAclAssociation, {"acl": "network_acl_id",
                                                               "subnet": "subnet_id"}),
     "aws_network_acl_rule": (w.NetworkAclEntry, {
@@ -281,14 +347,18 @@ CLOUDFORMATION.update({
     "AWS::ECS::Service": (w.Workload, {
         "subnets": "NetworkConfiguration.AwsvpcConfiguration.Subnets[]",
         "security_groups": "NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[]",
-        "task_definition": "TaskDefinition", "launch_type": "LaunchType"}),
+        "task_definition": "TaskDefinition", "launch_type": "LaunchType",
+        "lattice_target_groups": "VpcLatticeConfigurations[].TargetGroupArn",
+        "lattice_port_names": "VpcLatticeConfigurations[].PortName",
+        "target_groups": "LoadBalancers[].TargetGroupArn"}),
     "AWS::EC2::Instance": (w.Workload, {
         "subnets": "SubnetId|NetworkInterfaces[].SubnetId",
-        "security_groups": "SecurityGroupIds[]|NetworkInterfaces[].GroupSet[]",
+        "security_groups": "SecurityGroupIds[]|SecurityGroups[]|NetworkInterfaces[].GroupSet[]",
         "instance_profile": "IamInstanceProfile", "user_data": "UserData",
         "launch_template": "LaunchTemplate.LaunchTemplateId"}),
     "AWS::AutoScaling::AutoScalingGroup": (w.Workload, {
-        "subnets": "VPCZoneIdentifier[]",
+        "subnets": "VPCZoneIdentifier[]", "lattice_target_groups": "TrafficSources[].Identifier",
+        "target_groups": "TargetGroupARNs[]",
         "launch_template": "LaunchTemplate.LaunchTemplateId|"
                            "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification."
                            "LaunchTemplateId"}),

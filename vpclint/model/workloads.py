@@ -86,6 +86,13 @@ class Workload(Component):
     package_type: str | Unknown | None = None  # Lambda: Zip or Image
     launch_type: str | Unknown | None = None  # ECS: FARGATE, EC2 (None: capacity providers)
     managed_policy_templates: list[Any] = field(default_factory=list)  # SAM policy templates
+    # Lattice target groups the workload registers in (ECS vpc_lattice_configurations, ASG
+    # traffic sources), and for ECS the container port names they use
+    lattice_target_groups: Links = field(default_factory=Links)
+    lattice_port_names: list[Any] = field(default_factory=list)
+    # ELBv2 target groups the workload registers in (ECS load_balancer blocks, ASG
+    # target_group_arns / TargetGroupARNs)
+    target_groups: Links = field(default_factory=Links)
 
     @property
     def label(self) -> str:

@@ -61,7 +61,23 @@ def _finding(finding: Finding, root: Path) -> dict[str, Any]:
             for at in [related.component.span(related.field)]
         ],
         "instances": list(finding.instances),
+        "path": _path(finding.flow, root) if finding.flow is not None else None,
     }
+
+
+def _path(flow: Any, root: Path) -> list[dict[str, Any]]:
+    """A flow finding's path, hop by hop; hops in no file (the public endpoint) have nulls."""
+    hops = []
+    for hop in getattr(flow, "hops", None) or []:
+        component = hop.component
+        at = component.span(hop.field) if component is not None else None
+        hops.append({
+            "label": hop.label,
+            "file": relative_uri(at.file, root) if at is not None else None,
+            "line": at.line if at is not None else None,
+            "address": component.resource.address if component is not None else None,
+        })
+    return hops
 
 
 def build_json(result: "ScanResult") -> dict[str, Any]:

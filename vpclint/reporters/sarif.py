@@ -7,6 +7,7 @@ What code scanning needs beyond schema validity, and why each piece is here:
   and ``startLine >= 1``: results breaking either are dropped;
 - a line-independent ``partialFingerprints`` entry, so alerts are not duplicated when lines move;
 - ``relatedLocations`` linked from the message as ``[text](id)``, so the partner is a link;
+- ``codeFlows`` on flow findings: the path the traffic takes, one step per block it crosses;
 - suppressed findings kept, with an ``inSource`` suppression and its justification;
 - ``security-severity`` on exposure rules, so they rank as security alerts;
 - the upload limits (25,000 results per run, 10 related locations per result).
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import vpclint
+from vpclint.analyze.flows import describe
 from vpclint.fingerprint import fingerprint
 from vpclint.reporters import display_address, level_of, relative_path, relative_uri, rule_id, sort_key
 from vpclint.rule import Finding, Level, RuleMeta
@@ -176,6 +178,10 @@ def _result(finding: Finding, root: Path, rule_index: dict[str, int]) -> dict[st
     out["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(finding, root)}
     if related:
         out["relatedLocations"] = related
+    if finding.flow is not None:
+        flows = _code_flows(finding.flow, root)
+        if flows:  # not capped: the 10-location limit is for relatedLocations
+            out["codeFlows"] = flows
     if finding.instances:
         out["properties"] = {"instances": list(finding.instances)}
     if finding.suppressed_by is not None:
@@ -184,6 +190,43 @@ def _result(finding: Finding, root: Path, rule_index: dict[str, int]) -> dict[st
             suppression["justification"] = finding.suppressed_by
         out["suppressions"] = [suppression]
     return out
+
+
+def _code_flows(flow: Any, root: Path) -> list[dict[str, Any]]:
+    """The flow's path as one code flow: each hop that is in a file is one step, in order.
+
+    A route step that sends the traffic somewhere in the scan (a NAT gateway, an internet
+    gateway, a GWLB endpoint) is followed by a step at that component, so code scanning walks
+    through every block on the path. Hops that are in no file (the public service endpoint,
+    "no route") have no location: code scanning drops thread-flow locations without a physical
+    location, so their label is appended to the previous step's message instead; the code
+    flow's own message carries the whole path on one line.
+    """
+    steps: list[tuple["Component", str | None, str]] = []
+    for hop in getattr(flow, "hops", None) or []:
+        if hop.component is None:
+            if steps:
+                component, field, text = steps[-1]
+                steps[-1] = (component, field, f"{text} -> {hop.label}")
+            continue
+        steps.append((hop.component, hop.field, hop.label))
+        target = getattr(hop, "target", None)
+        if target is not None and target is not hop.component:
+            steps.append((target, None, describe(target)))
+    if not steps:
+        return []
+    locations = []
+    for order, (component, field, text) in enumerate(steps, start=1):
+        locations.append({
+            "location": {
+                "physicalLocation": _physical(component.span(field), root),
+                "logicalLocations": _logical(component, root),
+                "message": {"text": text},
+            },
+            "executionOrder": order,
+        })
+    message = {"text": getattr(flow, "path", "") or " -> ".join(text for *_, text in steps)}
+    return [{"message": message, "threadFlows": [{"locations": locations}]}]
 
 
 def _capped(findings: list[Finding]) -> list[Finding]:

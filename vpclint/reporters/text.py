@@ -3,7 +3,9 @@
 The first line is the format editors and CI logs turn into links. The frame shows the offending
 line between its neighbours with a caret under the column, so a reader sees the problem without
 opening the file; partner components follow as ``partner:`` lines because a pairing problem is
-fixed on one side or the other. Suppressed findings are only counted: the user already decided.
+fixed on one side or the other, and a flow finding (a detour, a misdirected flow) ends with a
+``path:`` line, the way the traffic goes from the workload to the service, on one line.
+Suppressed findings are only counted: the user already decided.
 Colour is added only when asked for (the CLI asks on a TTY without ``NO_COLOR``).
 """
 
@@ -115,6 +117,9 @@ def _finding_lines(finding: Finding, root: Path, sources: _Sources, paint: _Pain
         out.append(f"  partner: {_clean(related.message)} at {relative_uri(at.file, root)}:{at.line}")
     if finding.instances:
         out.append(f"  instances: {_clean(', '.join(finding.instances))}")
+    path = getattr(finding.flow, "path", None) if finding.flow is not None else None
+    if path:
+        out.append(f"  path: {_clean(path)}")
     return out
 
 

@@ -1,0 +1,153 @@
+"""Shared helpers for the PrivateLink, GWLB, target-group and resource-configuration pairing rules
+(VPC105, VPC107, VPC109, VPC113, VPC114, VPC115).
+
+``referrers_in_scope`` is ``Model.linked_from`` for part of a kind, or for a value field whose
+referrers are not all links: it answers "which components point at X", and says the answer is
+open exactly when ``linked_from`` would (an UNKNOWN in X's scope, X's scope opaque, or X handed
+out through an output and an UNKNOWN anywhere in its IaC flavour). A ``maybe`` predicate adds
+referrers that might point at X without being UNKNOWN: an in-scan resource vpclint does not model
+(a CloudFormation custom resource returning a service name, say) whose value cannot be known.
+
+The AWS endpoint service names come from ``vpclint/model/data/aws_endpoint_services.txt``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Callable, Iterable
+
+from vpclint.model.components import Component, External, Links
+from vpclint.values import Unknown
+
+Index = Callable[[Component], Links]
+
+
+def referrers_in_scope(model, kind: type, field: str,
+                       where: Callable[[Component], bool] | None = None,
+                       maybe: Callable[[Any], bool] | None = None) -> Index:
+    """For a target, the ``kind`` components (passing ``where``) whose ``field`` names it.
+
+    ``field`` may be a link, a ``Links`` or a value field (a Route's ``target``, an endpoint's
+    ``service_name``): a ``Component`` in it is a link. The answer is open when a referrer's
+    field is UNKNOWN (or an open ``Links``, or passes ``maybe``) in the target's scope, when the
+    target's scope is opaque, or when the target leaves its scope through an output and such a
+    referrer exists anywhere in its flavour.
+    """
+    index: dict[int, list[Component]] = defaultdict(list)
+    open_scopes: set[str] = set()
+    open_flavours: set[str] = set()
+    for component in model.of(kind):
+        if where is not None and not where(component):
+            continue
+        value = getattr(component, field, None)
+        values: Iterable[Any]
+        if isinstance(value, Links):
+            values = [*value.items, *value.external]
+            undetermined = value.open
+        else:
+            values = [value]
+            undetermined = isinstance(value, Unknown)
+        for item in values:
+            if isinstance(item, Component):
+                if component not in index[id(item)]:
+                    index[id(item)].append(component)
+            elif maybe is not None and maybe(item):
+                undetermined = True
+        if undetermined:
+            open_scopes.add(component.resource.scope)
+            open_flavours.add(component.flavour)
+
+    exported = getattr(model, "exported", set())
+    opaque = getattr(model, "opaque_scopes", set())
+
+    def lookup(target: Component) -> Links:
+        resource = target.resource
+        is_open = (resource.scope in open_scopes or resource.scope in opaque
+                   or (target.flavour in open_flavours
+                       and (resource.scope, resource.address) in exported))
+        return Links(list(index.get(id(target), [])), open=is_open)
+
+    return lookup
+
+
+def unmodelled_resource(value: Any) -> bool:
+    """True for a reference to an in-scan resource vpclint has no component for (a custom
+    resource, a Lambda-backed lookup): its attributes are not known, so it may name anything."""
+    return isinstance(value, External) and value.type is not None
+
+
+def flag(value: Any) -> bool | None:
+    """A known boolean, or None when unset or UNKNOWN."""
+    return value if isinstance(value, bool) else None
+
+
+# --- AWS endpoint service names --------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def known_services() -> frozenset[str]:
+    """Every ``<svc>`` of ``com.amazonaws.<region>.<svc>`` vpclint knows of."""
+    text = (resources.files("vpclint.model") / "data" / "aws_endpoint_services.txt").read_text(
+        encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.lstrip().startswith("#"))
+
+
+# Names people write for a service whose endpoint has another name (the IAM prefix, the product
+# name). None of them is an endpoint service.
+MISNAMED = {
+    "cloudwatch": "monitoring", "cloudwatch-logs": "logs", "cloudwatchlogs": "logs",
+    "kinesis": "kinesis-streams", "firehose": "kinesis-firehose", "ecr": "ecr.api and ecr.dkr",
+    "ecr-api": "ecr.api", "ecr-dkr": "ecr.dkr", "ses": "email-smtp", "stepfunctions": "states",
+    "step-functions": "states", "eventbridge": "events", "elb": "elasticloadbalancing",
+    "elbv2": "elasticloadbalancing", "efs": "elasticfilesystem", "emr": "elasticmapreduce",
+    "sagemaker": "sagemaker.api and sagemaker.runtime", "dynamo": "dynamodb",
+    "secrets-manager": "secretsmanager", "ssm-messages": "ssmmessages",
+    "ec2-messages": "ec2messages", "api-gateway": "execute-api", "x-ray": "xray",
+}
+
+
+def misspelling(service: str) -> str | None:
+    """The known service ``service`` is most likely a misspelling of, or None when ``service``
+    is a known service, a FIPS variant of one, or too far from every known name to be a typo
+    (then it may be a service newer than vpclint's list, and VPC105 stays silent)."""
+    known = known_services()
+    name = service[:-3] if service.endswith(".cn") else service  # China: <svc>.cn
+    if name in known:
+        return None
+    base = name[:-5] if name.endswith("-fips") else name
+    if base in known:
+        return None  # a FIPS variant of a known service
+    if name in MISNAMED:
+        return MISNAMED[name]
+    if len(name) <= 3:
+        return None  # one letter off a two- or three-letter name is no evidence of a typo
+    limit = 1 if len(name) <= 5 else 2
+    best, best_distance = None, limit + 1
+    for candidate in sorted(known):
+        if abs(len(candidate) - len(name)) > limit:
+            continue
+        distance = _distance(name, candidate, limit)
+        if distance < best_distance:
+            best, best_distance = candidate, distance
+    return best
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance with adjacent transpositions, cut off above ``limit``."""
+    previous2: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if (previous2 is not None and i > 1 and j > 1 and ca == b[j - 2]
+                    and a[i - 2] == cb):
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]

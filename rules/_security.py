@@ -1,0 +1,73 @@
+"""Shared wording and small joins for the security-group and network-ACL rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vpclint.analyze.security import peer_of
+from vpclint.model.components import Component, Links, SecurityGroup, Subnet, Vpc, VpcEndpoint
+from vpclint.model.services import aws_service
+from vpclint.rule import Related
+
+
+def ports_text(ports: Any) -> str:
+    """``TCP 443``, ``TCP 1024-65535``, ``TCP 443 or 22``."""
+    if ports is None:
+        return "any TCP port"
+    if isinstance(ports, tuple) and len(ports) == 2 and all(isinstance(p, int) for p in ports) \
+            and ports[0] != ports[1] and ports[0] > 0 and ports[1] > 1000:
+        return f"TCP {ports[0]}-{ports[1]}"
+    if isinstance(ports, (list, tuple)):
+        return "TCP " + " or ".join(str(p) for p in ports)
+    return f"TCP {ports}"
+
+
+def group_names(groups: Links) -> str:
+    names = [g.display for g in groups.items] + [e.value for e in groups.external]
+    return ", ".join(names) or "none"
+
+
+def group_related(groups: Links, role: str) -> list[Related]:
+    return [Related(g, role) for g in groups.items if isinstance(g, SecurityGroup)]
+
+
+def endpoint_label(endpoint: VpcEndpoint) -> str:
+    service = aws_service(endpoint.service_name) or "custom service"
+    kind = endpoint.endpoint_type if isinstance(endpoint.endpoint_type, str) else "?"
+    return f"{kind.lower()} endpoint {endpoint.display} ({service})"
+
+
+def single_cidr(vpc: Any) -> Any:
+    """The VPC's one IPv4 CIDR, or None when it has several or none known."""
+    if not isinstance(vpc, Vpc):
+        return None
+    cidrs = [c for c in vpc.cidr_blocks if isinstance(c, str)]
+    return cidrs[0] if len(cidrs) == 1 and len(vpc.cidr_blocks) == 1 else None
+
+
+def subnet_cidr(subnet: Subnet) -> Any:
+    """A subnet's CIDR, or its VPC's (the address is somewhere in it), or None."""
+    if isinstance(subnet.cidr_block, str):
+        return subnet.cidr_block
+    return single_cidr(subnet.vpc)
+
+
+def endpoint_interfaces(endpoint: VpcEndpoint, groups: Links) -> tuple:
+    """The endpoint's ENIs as peers: one per subnet, in that subnet's CIDR with the endpoint's
+    groups; the VPC's CIDR stands in for subnets vpclint cannot see."""
+    peers = []
+    for subnet in endpoint.subnets.items:
+        if isinstance(subnet, Subnet):
+            peers.append(peer_of(subnet_cidr(subnet), groups))
+    if endpoint.subnets.open or endpoint.subnets.external or not peers:
+        peers.append(peer_of(single_cidr(endpoint.vpc), groups))
+    return tuple(peers)
+
+
+def client_label(workload: Component, subnet: Subnet) -> str:
+    cidr = f" {subnet.cidr_block}" if isinstance(subnet.cidr_block, str) else ""
+    return f"{workload.label} (subnet {subnet.display}{cidr})"  # type: ignore[attr-defined]
+
+
+__all__ = ["client_label", "endpoint_interfaces", "endpoint_label", "group_names",
+           "group_related", "ports_text", "single_cidr", "subnet_cidr"]

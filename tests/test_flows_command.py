@@ -1,0 +1,170 @@
+"""``vpclint flows``, run as a user runs it: how each workload reaches each service it uses.
+
+Each test copies scenario fixtures into its own directory under ``tmp_path`` holding an empty
+``.git`` (the repository root for relative paths) and runs the command in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fixture_cases import FIXTURES
+
+SCENARIOS = FIXTURES / "scenarios"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("VPCLINT_DEBUG", "FORCE_COLOR")}
+    env["NO_COLOR"] = "1"
+    return subprocess.run([sys.executable, "-m", "vpclint.cli", "flows", *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    for case in ("lambda-sqs-secrets-nat/terraform", "lambda-sqs-secrets-nat/cloudformation",
+                 "gwlb-inspection/terraform"):
+        shutil.copytree(SCENARIOS / case, tmp_path / case)
+    return tmp_path
+
+
+def _blocks(text: str) -> list[list[str]]:
+    return [block.splitlines() for block in text.strip().split("\n\n")]
+
+
+def test_text_table_per_workload(repo):
+    result = run("lambda-sqs-secrets-nat/terraform", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    blocks = _blocks(result.stdout)
+    assert len(blocks) == 2  # one workload, then the summary
+    heading, header, *rows = blocks[0]
+    line = _line_of(repo / "lambda-sqs-secrets-nat/terraform/function.tf",
+                    'resource "aws_lambda_function" "orders"')
+    assert heading == ("lambda orders (aws_lambda_function.orders)  "
+                       f"lambda-sqs-secrets-nat/terraform/function.tf:{line}")
+    assert header.split() == ["SERVICE", "VERDICT", "PATH"]
+    # columns are aligned: every row's verdict and path start where the header's do
+    verdict_at, path_at = header.index("VERDICT"), header.index("PATH")
+    cells = [(row[2:verdict_at].strip(), row[verdict_at:path_at].strip(), row[path_at:])
+             for row in rows]
+    assert [(service, verdict) for service, verdict, _ in cells] == [
+        ("secretsmanager", "private via interface endpoint"),
+        ("secretsmanager", "private via interface endpoint"),
+        ("sqs", "detour via NAT and internet gateway"),
+        ("sqs", "detour via NAT and internet gateway"),
+    ]
+    assert cells[2][2] == ("subnet private_a 10.0.1.0/24 -> rtb private_a -> 0.0.0.0/0 nat a -> "
+                           "rtb public -> 0.0.0.0/0 igw main -> sqs.us-east-1.amazonaws.com "
+                           "(public)")
+    assert blocks[-1] == ["1 workload, 4 flows: 2 private via interface endpoint, "
+                          "2 detour via NAT and internet gateway"]
+
+
+def test_json_lists_workloads_flows_hops_and_evidence(repo):
+    result = run(".", "--format", "json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1
+    workloads = {w["address"]: w for w in document["workloads"]}
+    assert set(workloads) == {"OrdersFunction", "aws_lambda_function.orders",
+                              "aws_autoscaling_group.app"}
+    asg = workloads["aws_autoscaling_group.app"]
+    assert (asg["kind"], asg["file"]) == ("autoscaling_group", "gwlb-inspection/terraform/app.tf")
+    [flow] = asg["flows"]
+    assert (flow["service"], flow["subnet"], flow["verdict"], flow["private"]) == (
+        "sqs", "aws_subnet.app_a", "NAT_DETOUR", False)
+    assert [hop["address"] for hop in flow["path"]] == [
+        "aws_autoscaling_group.app", "aws_subnet.app_a", "aws_route_table.app_a",
+        "aws_route_table.app_a", "aws_route_table.inspection_a",
+        "aws_route_table.inspection_a", "aws_route_table.public_a",
+        "aws_route_table.public_a", None]
+    assert "gwlb endpoint inspection_a" in flow["path"][3]["label"]
+    assert all(hop["line"] >= 1 for hop in flow["path"][:-1])
+    assert len(flow["evidence"]) == 2  # sqs:ReceiveMessage and sqs:DeleteMessage on the role
+    assert {(e["service"], e["address"], e["file"]) for e in flow["evidence"]} == {
+        ("sqs", "aws_iam_role.app", "gwlb-inspection/terraform/app.tf")}
+    cfn = workloads["OrdersFunction"]
+    assert {(f["service"], f["verdict"]) for f in cfn["flows"]} == {
+        ("sqs", "NAT_DETOUR"), ("secretsmanager", "INTERFACE_ENDPOINT")}
+
+
+def test_filter_by_workload_and_service(repo):
+    result = run(".", "--workload", "ORDERS", "--service", "sqs", "-f", "json", cwd=repo)
+    document = json.loads(result.stdout)
+    assert [w["address"] for w in document["workloads"]] == ["OrdersFunction",
+                                                            "aws_lambda_function.orders"]
+    assert {f["service"] for w in document["workloads"] for f in w["flows"]} == {"sqs"}
+    nothing = run(".", "--service", "kinesis-streams", cwd=repo)
+    assert nothing.returncode == 0 and nothing.stdout == "No VPC workloads match.\n"
+
+
+def test_region_names_the_public_endpoint(repo):
+    def last_labels(*args):
+        document = json.loads(run("lambda-sqs-secrets-nat/cloudformation", "-s", "sqs", "-f",
+                                  "json", *args, cwd=repo).stdout)
+        return {f["path"][-1]["label"] for w in document["workloads"] for f in w["flows"]}
+
+    assert last_labels() == {"sqs.<region>.amazonaws.com (public)"}
+    assert last_labels("--region", "eu-west-1") == {"sqs.eu-west-1.amazonaws.com (public)"}
+
+
+def test_evidence_lines(repo):
+    result = run("gwlb-inspection", "--evidence", cwd=repo)
+    because = [line.strip() for line in result.stdout.splitlines() if "because:" in line]
+    assert len(because) == 2 and all("app.tf:" in line for line in because)
+
+
+def test_exclude_and_a_file_named_alone(repo):
+    excluded = json.loads(run(".", "--exclude", "gwlb-inspection/*", "-f", "json",
+                              cwd=repo).stdout)
+    assert "aws_autoscaling_group.app" not in {w["address"] for w in excluded["workloads"]}
+    # a file named alone is judged with its module, and only its workloads are shown
+    alone = json.loads(run("lambda-sqs-secrets-nat/terraform/function.tf", "-f", "json",
+                           cwd=repo).stdout)
+    assert [w["address"] for w in alone["workloads"]] == ["aws_lambda_function.orders"]
+    assert {f["verdict"] for f in alone["workloads"][0]["flows"]} == {"NAT_DETOUR",
+                                                                      "INTERFACE_ENDPOINT"}
+    network_only = run("lambda-sqs-secrets-nat/terraform/network.tf", cwd=repo)
+    assert network_only.stdout.startswith("No VPC workloads found")
+
+
+def test_config_file_is_read(repo):
+    (repo / ".vpclint.toml").write_text('exclude = ["lambda-sqs-secrets-nat/*"]\n')
+    document = json.loads(run(".", "-f", "json", cwd=repo).stdout)
+    assert [w["address"] for w in document["workloads"]] == ["aws_autoscaling_group.app"]
+
+
+def test_parse_errors_are_mentioned_on_stderr(repo):
+    (repo / "broken.tf").write_text('resource "aws_vpc" "x" {\n')
+    result = run(".", cwd=repo)
+    assert result.returncode == 0
+    assert "1 file could not be parsed" in result.stderr
+
+
+def test_usage_errors_exit_2(repo):
+    assert run(".", "--format", "sarif", cwd=repo).returncode == 2
+    missing = run("no-such-dir", cwd=repo)
+    assert missing.returncode == 2 and "no such file or directory" in missing.stderr
+
+
+def test_help_teaches_the_question_it_answers(repo):
+    result = run("--help", cwd=repo)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "How does this Lambda reach SQS?" in text
+    assert "vpclint flows ./infra --workload orders --service sqs" in text
+    for option in ("--workload", "--service", "--evidence", "--format", "--exclude",
+                   "--config", "--region", "--cfn-param", "--parameter-file", "--var"):
+        assert option in text
+
+
+def _line_of(file: Path, text: str) -> int:
+    return next(n for n, line in enumerate(file.read_text().splitlines(), 1) if text in line)

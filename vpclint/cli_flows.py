@@ -1,0 +1,235 @@
+"""``vpclint flows``: how each workload's traffic reaches each AWS service it uses.
+
+The view an engineer wants when asking "how does this Lambda reach SQS?": for every workload
+(VPC Lambda, ECS service, instance, auto-scaling group, EKS cluster or node group), a table of
+the services it calls, the verdict (private through a gateway or interface endpoint, a detour
+through NAT and the internet gateway, no path, ...) and the path itself, hop by hop. No rule
+runs: this is the flow analysis the VPC3xx rules judge, shown as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+
+import vpclint
+from vpclint.analyze import Flow, Verdict, analysis_of
+from vpclint.analyze.flows import describe, path_text, short_name
+from vpclint.errors import VpclintError
+from vpclint.model.workloads import Workload
+from vpclint.reporters import relative_uri
+from vpclint.reporters.json_report import _path
+
+SCHEMA_VERSION = 1
+FORMATS = ("text", "json")
+_NO_USE = "(no AWS service use found: no IAM actions, environment references or containers)"
+_INCOMPLETE = "(some of its policies could not be read: the list may be incomplete)"
+
+
+def flows_command(
+    paths: List[Path] = typer.Argument(..., help="Files or directories to scan (recursively), "
+                                       "as for 'vpclint check'."),
+    output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                                      help="text or json."),
+    workload: Optional[List[str]] = typer.Option(
+        None, "--workload", "-w", metavar="TEXT", help="Only workloads whose address contains "
+        "this text (case-insensitive, repeatable), e.g. 'orders' for "
+        "aws_lambda_function.orders."),
+    service: Optional[List[str]] = typer.Option(
+        None, "--service", "-s", metavar="SERVICE", help="Only flows to this AWS service, by "
+        "its endpoint name (repeatable): sqs, s3, dynamodb, secretsmanager, ecr.api, ecr.dkr, "
+        "logs, ssm ..."),
+    evidence: bool = typer.Option(False, "--evidence", help="Also show why vpclint thinks the "
+                                  "workload calls each service (IAM actions, environment "
+                                  "references, container images, log drivers)."),
+    exclude: Optional[List[str]] = typer.Option(
+        None, "--exclude", help="Glob of paths to skip (repeatable), e.g. 'examples/*'."),
+    config_file: Optional[Path] = typer.Option(
+        None, "--config", help="Config file (default: .vpclint.toml or [tool.vpclint] in "
+        "pyproject.toml, found by walking up from the first path)."),
+    var: Optional[List[str]] = typer.Option(
+        None, "--var", metavar="NAME=VALUE", help="Terraform root variable value (repeatable), "
+        "as `terraform plan -var`."),
+    var_file: Optional[List[Path]] = typer.Option(
+        None, "--var-file", help="Terraform .tfvars file for the root modules (repeatable)."),
+    region: Optional[str] = typer.Option(
+        None, "--region", help="AWS region the templates deploy to (CloudFormation "
+        "AWS::Region); without it public service names show <region>."),
+    cfn_param: Optional[List[str]] = typer.Option(
+        None, "--cfn-param", metavar="KEY=VALUE", help="CloudFormation parameter value "
+        "(repeatable); wins over --parameter-file and the template's Default."),
+    parameter_file: Optional[List[Path]] = typer.Option(
+        None, "--parameter-file", help="CloudFormation parameter file (repeatable, later files "
+        "win), as for 'vpclint check'."),
+) -> None:
+    """Show how each workload reaches the AWS services it uses: service, verdict and path.
+
+    How does this Lambda reach SQS? Through an interface endpoint, or out through the NAT
+    gateway and the internet gateway? For every VPC workload (Lambda, ECS service, EC2
+    instance, auto-scaling group, EKS) and every AWS service its IAM policies, environment and
+    containers show it calls, one row per subnet: the verdict and the path the traffic takes,
+    route table by route table. Nothing is judged here; 'vpclint check' reports the wrong ones.
+
+    Verdicts: private via gateway endpoint | private via interface endpoint | detour via NAT
+    and internet gateway | internet gateway | leaves the VPC (transit gateway, peering, VPN) |
+    no path | unknown (a value vpclint cannot know; the reason is shown).
+
+    Examples:\n
+      vpclint flows ./infra\n
+      vpclint flows ./infra --workload orders --service sqs\n
+      vpclint flows ./infra --evidence\n
+      vpclint flows stacks/ --region eu-west-1 --format json
+    """
+    from vpclint.cli import _pairs, _region
+    from vpclint.config import load_config, merge_cli
+    from vpclint.engine import build, find_root
+
+    if output_format not in FORMATS:
+        raise VpclintError(f"unknown format {output_format!r}: choose text or json")
+    start = paths[0] if paths[0].is_dir() else paths[0].parent
+    config = load_config(start.resolve(), config_file)
+    config = merge_cli(config, exclude=list(exclude) if exclude else None,
+                       region=_region(region), cfn_params=_pairs(cfn_param, "--cfn-param"),
+                       parameter_files=parameter_file, vars=_pairs(var, "--var"),
+                       var_files=var_file)
+    str_paths = [str(p) for p in paths]
+    built = build(str_paths, config)
+    root = find_root(str_paths)
+    analysis = analysis_of(built.model)
+    chosen = _workloads(built, workload, root)
+    services = {s.lower() for s in service or []}
+    by_workload: dict[int, list[Flow]] = {}
+    for flow in analysis.flows:
+        if not services or flow.service.lower() in services:
+            by_workload.setdefault(id(flow.workload), []).append(flow)
+    rows = [(w, sorted(by_workload.get(id(w), []), key=_flow_key)) for w in chosen]
+    if services:  # asked about services: workloads that do not use them are noise
+        rows = [(w, flows) for w, flows in rows if flows]
+    if output_format == "json":
+        typer.echo(json.dumps(_json(rows, analysis, root), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(_text(rows, analysis, root, evidence, bool(services)), nl=False)
+    if built.model.parse_errors:
+        count = len(built.model.parse_errors)
+        typer.echo(f"vpclint: {count} file{'s' if count != 1 else ''} could not be parsed; "
+                   "their workloads are missing ('vpclint check' shows where)", err=True)
+
+
+def _workloads(built, wanted: Optional[List[str]], root: Path) -> list[Workload]:
+    """VPC workloads (with subnets, or subnets vpclint cannot know), in file order."""
+    found = []
+    needles = [w.lower() for w in wanted or []]
+    for item in built.model.of(Workload):
+        if item.subnets.known_empty:
+            continue  # a Lambda outside any VPC: its traffic is not the VPC's business
+        if built.focus is not None and str(Path(item.file).resolve()) not in built.focus:
+            continue
+        if needles and not any(n in item.address.lower() for n in needles):
+            continue
+        found.append(item)
+    return sorted(found, key=lambda w: (relative_uri(w.file, root), w.span().line, w.address))
+
+
+def _flow_key(flow: Flow) -> tuple:
+    return (flow.service, flow.subnet.address)
+
+
+def _where(component, root: Path, field: str | None = None) -> str:
+    span = component.span(field)
+    return f"{relative_uri(span.file, root)}:{span.line}"
+
+
+def _row_path(flow: Flow) -> str:
+    """The path without the workload (the heading names it)."""
+    text = path_text(flow.hops[1:])
+    if flow.verdict is Verdict.UNKNOWN:
+        text += f" -> ? ({flow.reason})" if flow.reason else " -> ?"
+    return text
+
+
+def _text(rows, analysis, root: Path, evidence: bool, filtered: bool) -> str:
+    if not rows:
+        return ("No VPC workloads match.\n" if filtered else
+                "No VPC workloads found (Lambda with vpc_config, ECS services, instances, "
+                "auto-scaling groups, EKS).\n")
+    blocks = []
+    verdicts: Counter = Counter()
+    for workload, flows in rows:
+        named = describe(workload)
+        if short_name(workload) != workload.address:
+            named += f" ({workload.address})"
+        lines = [f"{named}  {_where(workload, root)}"]
+        usage = analysis.usage.get(id(workload))
+        if not flows:
+            lines.append(f"  {_NO_USE}" if not workload.subnets.open else
+                         "  (its subnets are not known)")
+        else:
+            width_s = max(len("SERVICE"), *(len(f.service) for f in flows))
+            width_v = max(len("VERDICT"), *(len(f.verdict.value) for f in flows))
+            lines.append(f"  {'SERVICE':<{width_s}}  {'VERDICT':<{width_v}}  PATH")
+            explained = set()
+            for flow in flows:
+                verdicts[flow.verdict] += 1
+                lines.append(f"  {flow.service:<{width_s}}  {flow.verdict.value:<{width_v}}  "
+                             f"{_row_path(flow)}")
+                if evidence and flow.service not in explained:  # once per service
+                    explained.add(flow.service)
+                    for item in flow.evidence:
+                        lines.append(f"  {'':<{width_s}}  {'':<{width_v}}  because: "
+                                     f"{item.reason} ({_where(item.component, root)})")
+        if usage is not None and usage.incomplete:
+            lines.append(f"  {_INCOMPLETE}")
+        blocks.append("\n".join(lines))
+    total = sum(verdicts.values())
+    summary = f"{len(rows)} workload{'s' if len(rows) != 1 else ''}, {total} " \
+              f"flow{'s' if total != 1 else ''}"
+    if verdicts:
+        summary += ": " + ", ".join(f"{count} {verdict.value}" for verdict, count in
+                                    sorted(verdicts.items(), key=lambda kv: list(Verdict).index(
+                                        kv[0])))
+    blocks.append(summary)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _json(rows, analysis, root: Path) -> dict[str, Any]:
+    workloads = []
+    for workload, flows in rows:
+        span = workload.span()
+        usage = analysis.usage.get(id(workload))
+        workloads.append({
+            "address": workload.address,
+            "kind": workload.workload_kind,
+            "resource_type": workload.resource.type,
+            "file": relative_uri(span.file, root),
+            "line": span.line,
+            "usage_incomplete": bool(usage is not None and usage.incomplete),
+            "flows": [{
+                "service": flow.service,
+                "subnet": flow.subnet.address,
+                "verdict": flow.verdict.name,
+                "verdict_text": flow.verdict.value,
+                "private": flow.verdict.private,
+                "reason": flow.reason or None,
+                "path_text": flow.path,
+                "path": _path(flow, root),
+                "evidence": [{
+                    "service": item.service,
+                    "reason": item.reason,
+                    "file": relative_uri(item.component.span().file, root),
+                    "line": item.component.span().line,
+                    "address": item.component.address,
+                } for item in flow.evidence],
+            } for flow in flows],
+        })
+    return {"schema_version": SCHEMA_VERSION,
+            "tool": {"name": "vpclint", "version": vpclint.__version__},
+            "root": Path(root).absolute().as_posix(),
+            "workloads": workloads}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("flows")(flows_command)
