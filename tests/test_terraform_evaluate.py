@@ -164,3 +164,19 @@ def test_boolean_conditionals_decide_count(tmp_path):
                         'resource "aws_vpc" "always" { count = true ? 1 : 0 }\n'}
     resources, _ = _evaluate(tmp_path, files)
     assert list(resources) == ["aws_vpc.always[0]"]
+
+
+def test_cycles_are_noted_at_their_declaration(tmp_path):
+    files = {"main.tf": 'locals {\n  a = local.b\n  b = local.a\n}\n'
+                        'resource "aws_vpc" "v" { cidr_block = local.a }\n'}
+    _, result = _evaluate(tmp_path, files)
+    assert any("cyclic reference" in n.message and n.line in (2, 3) for n in result.notes)
+
+
+def test_heredoc_templates_are_evaluated(tmp_path):
+    files = {"main.tf": 'variable "bucket" { default = "logs" }\n'
+                        'resource "aws_vpc_endpoint" "s3" {\n  policy = <<EOF\n'
+                        '{"Statement": [{"Resource": "arn:aws:s3:::${var.bucket}/*"}]}\nEOF\n}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    assert resources["aws_vpc_endpoint.s3"].values["policy"] == (
+        '{"Statement": [{"Resource": "arn:aws:s3:::logs/*"}]}\n')

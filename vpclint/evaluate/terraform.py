@@ -186,6 +186,9 @@ class _Instance:
         if key in self._cache:
             return self._cache[key]
         if key in self._busy:
+            file, line = self._where(key)
+            self.result.notes.append(Note(file, f"cyclic reference: {'.'.join(key)} depends on "
+                                          "itself; its value is UNKNOWN", line))
             return Unknown("cyclic reference", ".".join(key))
         self._busy.add(key)
         try:
@@ -194,6 +197,15 @@ class _Instance:
             self._busy.discard(key)
         self._cache[key] = value
         return value
+
+    def _where(self, key: tuple) -> tuple[str, int]:
+        """File and line of the declaration a memo key stands for, for notes."""
+        kind = {"var": "variable"}.get(key[0], key[0])
+        found = self.blocks.get(kind, {}).get(key[1]) if len(key) > 1 else None
+        if found is None:
+            return self.directory, 1
+        node, hcl_file = found
+        return hcl_file.path, node.pos.line
 
     def scope_with(self, names: dict) -> "_Names":
         return _Names(self, names)

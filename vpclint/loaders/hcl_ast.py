@@ -9,13 +9,14 @@ parsed files be cached and sent between processes.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 from hcl2.rules import base, containers, expressions, for_expressions, functions, indexing
 from hcl2.rules import literal_rules, strings
 from hcl2.rules.abstract import LarkToken
-from hcl2.utils import SerializationOptions
+from hcl2.utils import SerializationOptions, process_escape_sequences
 
 _VALUE_OPTIONS = SerializationOptions(strip_string_quotes=True)
 
@@ -219,8 +220,8 @@ def _string(node) -> Expr:
         content = part.content
         if isinstance(content, strings.InterpolationRule):
             parts.append(convert(content.expression))
-        elif isinstance(content, LarkToken):
-            parts.append(part.serialize(_VALUE_OPTIONS))
+        elif isinstance(content, LarkToken):  # literal text: resolve \" \n \\ escapes
+            parts.append(process_escape_sequences(part.serialize(_VALUE_OPTIONS)))
         else:  # %{ if } / %{ for } template directives
             parts.append(Opaque(_text(content), pos_of(part)))
     pos = pos_of(node)
@@ -231,11 +232,36 @@ def _string(node) -> Expr:
     return Template(tuple(parts), pos)
 
 
+def heredoc_body(token: str) -> str:
+    """The text of a ``<<MARKER`` / ``<<-MARKER`` heredoc token, as Terraform reads it: the lines
+    between the markers, with ``<<-`` removing the smallest indentation of non-blank lines.
+    (python-hcl2's own serialization re-escapes quotes in ``<<-`` heredocs.)"""
+    lines = token.split("\n")
+    indented = lines[0].startswith("<<-")
+    body = lines[1:-1] if len(lines) > 2 else []
+    if indented:
+        widths = [len(line) - len(line.lstrip(" ")) for line in body if line.strip()]
+        cut = min(widths, default=0)
+        body = [line[cut:] for line in body]
+    return "".join(line + "\n" for line in body)
+
+
 def _heredoc(node) -> Expr:
-    body = node.serialize(_VALUE_OPTIONS)
-    if "${" in body or "%{" in body:
-        return Opaque(body, pos_of(node))
-    return Literal(body + "\n" if not body.endswith("\n") else body, pos_of(node))
+    body = heredoc_body(str(node.heredoc.value).rstrip("\n").rstrip())
+    pos = pos_of(node)
+    if "${" not in body and "%{" not in body:
+        return Literal(body, pos)
+    # A heredoc with interpolations is a template: parse its body as one quoted string, whose
+    # escapes json.dumps writes in the syntax HCL reads.
+    from hcl2 import api  # local: only heredoc templates need a second parse
+
+    try:
+        expr = convert(api.parses(f"x = {json.dumps(body)}\n").body.children[0].expression)
+    except Exception:  # noqa: BLE001 - an unparsable template is UNKNOWN, not a crash
+        return Opaque(body, pos)
+    if isinstance(expr, Template):
+        return Template(expr.parts, pos)
+    return Literal(expr.value, pos) if isinstance(expr, Literal) else expr
 
 
 def _tuple(node) -> Expr:
