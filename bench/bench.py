@@ -10,7 +10,7 @@ subprocess, as the median of several runs:
 
 each as wall-clock seconds and as CPU seconds of the process and its children (steadier on a
 shared machine, and larger than the wall clock when parsing uses several cores);
-and, in a separate subprocess with a warm cache, the time of each stage (median of the runs):
+and, in a separate subprocess with a warm cache, the CPU time of each stage (median of the runs):
 build (discover, load, evaluate, model), the flow analysis, and the rules. Seconds per file
 should stay flat as the estate grows: that is what "linear" means here.
 
@@ -42,7 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_estate import CORPUS, DEFAULT_BASE_FILES, corpus_files, generate  # noqa: E402
 
-# a full collection before each stage, so a stage is not charged for the garbage of the last
+# Each stage's wall-clock and CPU time (this process only: with a warm cache nothing is parsed,
+# so no worker processes run); a full collection before each stage, so a stage is not charged
+# for the garbage of the last.
 _STAGES = """
 import gc, json, sys, time
 from vpclint.analyze import analysis_of
@@ -50,20 +52,19 @@ from vpclint.config import Config
 from vpclint.engine import _run_rules, build
 from vpclint.registry import load_rules
 rules = load_rules()
-gc.collect()
-t0 = time.perf_counter()
-built = build([sys.argv[1]], Config())
-gc.collect()
-t1 = time.perf_counter()
-analysis = analysis_of(built.model)
-t2 = time.perf_counter()
-gc.collect()
-t3 = time.perf_counter()
-findings = _run_rules(rules, built.model, [])
-t4 = time.perf_counter()
-print(json.dumps({"build": t1 - t0, "analyze": t2 - t1, "rules": t4 - t3,
-                  "components": len(built.model.components), "flows": len(analysis.flows),
-                  "findings": len(findings)}))
+times = {}
+def stage(name, work):
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    times[name] = time.perf_counter() - wall
+    times[name + "_cpu"] = time.process_time() - cpu
+    return result
+built = stage("build", lambda: build([sys.argv[1]], Config()))
+analysis = stage("analyze", lambda: analysis_of(built.model))
+findings = stage("rules", lambda: _run_rules(rules, built.model, []))
+print(json.dumps({**times, "components": len(built.model.components),
+                  "flows": len(analysis.flows), "findings": len(findings)}))
 """
 
 
@@ -109,9 +110,9 @@ def _vpclint(*args: str) -> list[str]:
     return [sys.executable, "-m", "vpclint.cli", "check", *args, "--format", "json"]
 
 
-def time_vpclint(estate: Path, runs: int, scratch: Path) -> dict:
+def time_vpclint(estate: Path, runs: int, scratch: Path, cold_runs: bool = True) -> dict:
     cold = []
-    for run in range(runs):
+    for run in range(runs if cold_runs else 0):
         cache = scratch / f"cold-{run}"
         cold.append(_timed(_vpclint(str(estate)), _env(cache)))
         shutil.rmtree(cache, ignore_errors=True)
@@ -123,9 +124,11 @@ def time_vpclint(estate: Path, runs: int, scratch: Path) -> dict:
         done = subprocess.run([sys.executable, "-c", _STAGES, str(estate)],
                               env=_env(warm_cache), capture_output=True, text=True, check=True)
         stages.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    result = {"cold": _median(cold), "warm": _median(warm), **stages[0]}
+    result = {"cold": _median(cold) if cold else Timing(float("nan"), float("nan")),
+              "warm": _median(warm), **stages[0]}
     for stage in ("build", "analyze", "rules"):
-        result[stage] = statistics.median(s[stage] for s in stages)
+        for key in (stage, f"{stage}_cpu"):
+            result[key] = statistics.median(s[key] for s in stages)
     shutil.rmtree(warm_cache, ignore_errors=True)
     return result
 
@@ -167,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-runs", type=int, default=1, help="runs per peer measurement")
     parser.add_argument("--base-files", type=int, default=None,
                         help="corpus size in files (default: counted in the corpus)")
+    parser.add_argument("--no-cold", action="store_true",
+                        help="skip the cold-cache runs (to re-measure warm runs and stages)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="write the estates here and keep them (default: a temp dir)")
     args = parser.parse_args(argv)
@@ -181,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     header = (f"{'scale':>5} {'files':>6} {'components':>10} {'flows':>6} | "
               f"{'cold wall s':>11} {'cpu s':>7} {'cpu ms/file':>11} | "
               f"{'warm wall s':>11} {'cpu s':>7} {'cpu ms/file':>11} | "
-              f"{'build s':>7} {'analyze s':>9} {'rules s':>7}")
+              f"{'build cpu s':>11} {'analyze cpu s':>13} {'rules cpu s':>11}")
     rows, peer_rows = [], []
     root = args.keep or Path(tempfile.mkdtemp(prefix="vpclint-bench-"))
     try:
@@ -192,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             counts = generate(estate, scale, base)
             scratch = Path(tempfile.mkdtemp(prefix="vpclint-cache-"))
             try:
-                t = time_vpclint(estate, args.runs, scratch)
+                t = time_vpclint(estate, args.runs, scratch, not args.no_cold)
                 rows.append((scale, counts["files"], t))
                 if not rows[1:]:
                     print(header)
@@ -216,9 +221,9 @@ def main(argv: list[str] | None = None) -> int:
             size = files / first_files
             print(f"  {scale:g}x: cold cpu {t['cold'].cpu / first['cold'].cpu / size:.2f}, "
                   f"warm cpu {t['warm'].cpu / first['warm'].cpu / size:.2f}, "
-                  f"build {t['build'] / first['build'] / size:.2f}, "
-                  f"analyze {t['analyze'] / first['analyze'] / size:.2f}, "
-                  f"rules {t['rules'] / first['rules'] / size:.2f}")
+                  f"build cpu {t['build_cpu'] / first['build_cpu'] / size:.2f}, "
+                  f"analyze cpu {t['analyze_cpu'] / first['analyze_cpu'] / size:.2f}, "
+                  f"rules cpu {t['rules_cpu'] / first['rules_cpu'] / size:.2f}")
     if peer_rows:
         print("\nsame files, other tools:")
         for scale, name, timing, files in peer_rows:
@@ -233,7 +238,7 @@ def _row(scale: float, files: int, t: dict) -> str:
     return (f"{scale:>5g} {files:>6} {t['components']:>10} {t['flows']:>6} | "
             f"{cold.wall:>11.2f} {cold.cpu:>7.2f} {1000 * cold.cpu / files:>11.1f} | "
             f"{warm.wall:>11.2f} {warm.cpu:>7.2f} {1000 * warm.cpu / files:>11.1f} | "
-            f"{t['build']:>7.2f} {t['analyze']:>9.3f} {t['rules']:>7.2f}")
+            f"{t['build_cpu']:>11.2f} {t['analyze_cpu']:>13.3f} {t['rules_cpu']:>11.2f}")
 
 
 if __name__ == "__main__":

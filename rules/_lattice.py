@@ -108,6 +108,7 @@ def written(component: Component, field: str) -> bool:
 
 
 def may_not_exist(component: Component) -> bool:
-    """True for an instance of a resource (or module) whose ``count`` / ``for_each`` is UNKNOWN:
-    the evaluator names it ``...[*]``, and there may be no such instance at all."""
-    return "[*]" in component.address
+    """True for a resource that may not be deployed at all: an instance of a Terraform resource
+    or module whose ``count`` / ``for_each`` is UNKNOWN, a CloudFormation resource whose
+    ``Condition`` is UNKNOWN."""
+    return component.resource.may_be_absent

@@ -55,6 +55,8 @@ class Resource:
     suppressions: list[Suppression] = field(default_factory=list)
     region: Any = None  # the provider's / stack's region: a str, Unknown, or None if not given
     label: str | None = None  # how its author knows it, when not by address (a CDK construct path)
+    # an UNKNOWN count / for_each (Terraform) or Condition (CloudFormation): it may not exist
+    may_be_absent: bool = False
 
     @property
     def display_address(self) -> str:

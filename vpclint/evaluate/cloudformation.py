@@ -231,7 +231,8 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             unseen.append(str(logical_id))
             continue
-        if stack.resource_condition(logical_id) is False:
+        condition = stack.resource_condition(logical_id)
+        if condition is False:
             continue
         kind = body["Type"]
         if kind.startswith(_OPAQUE_TYPES) and logical_id not in stack.children:
@@ -253,6 +254,7 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
                 resource.spans[path] = span
         resource.suppressions = _suppressions(doc, body.get("Metadata"), base + ("Metadata",))
         resource.label = _construct_path(body.get("Metadata"))
+        resource.may_be_absent = condition is not True
         evaluation.resources.append(resource)
     if unseen:
         evaluation.opaque.add(stack.scope)

@@ -433,6 +433,7 @@ class _Instance:
         for obj in objects if isinstance(objects, list) else []:
             resource = Resource("terraform", block.labels[0], obj.ref.target, self.scope,
                                 hcl_file.path, dict(obj), region=self.region_of(block))
+            resource.may_be_absent = "[*]" in obj.ref.target  # unknown count / for_each
             resource.spans = _BodyEvaluator.spans_of(block, hcl_file.path)
             resources.append(resource)
         return resources  # empty for count = 0 or an empty for_each: no such resource

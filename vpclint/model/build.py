@@ -246,9 +246,11 @@ def _lb_target_group(group: c.TargetGroup, resource: Resource) -> list[c.Compone
             group.targets_open = True
             continue
         target = c.LbTarget(resource=resource, target_group=group, target=body.get("Id"),
-                            port=body.get("Port"))
+                            port=body.get("Port"),
+                            availability_zone=body.get("AvailabilityZone"))
         target.origin.update({"target": ("Targets", index, "Id"),
-                              "port": ("Targets", index, "Port"), "entry": ("Targets", index)})
+                              "port": ("Targets", index, "Port"), "entry": ("Targets", index),
+                              "availability_zone": ("Targets", index, "AvailabilityZone")})
         group.targets.append(target)
         targets.append(target)
     return targets

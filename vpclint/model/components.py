@@ -253,6 +253,7 @@ class VpcEndpoint(Component):
     resource_configuration: Link = None
     service_network: Link = None
     auto_accept: bool | Unknown | None = None  # Terraform: accept a same-account connection
+    service_region: str | Unknown | None = None  # cross-Region: where the service is hosted
 
 
 @dataclass(eq=False)
@@ -325,6 +326,7 @@ class LbTarget(Component):
     target_group: Link = None
     target: Link = None  # an instance, a load balancer, or an IP / ARN literal (External)
     port: int | Unknown | None = None
+    availability_zone: str | Unknown | None = None  # an AZ or "all"; required for outside IPs
 
 
 @dataclass(eq=False)
@@ -398,6 +400,7 @@ class LatticeTargetGroup(Component):
     port: int | Unknown | None = None
     protocol: str | Unknown | None = None
     health_check_port: int | Unknown | None = None
+    config: Any = None  # the whole config block (LAMBDA groups take only the event version)
     targets: list["LatticeTarget"] = field(default_factory=list)  # inline and attachments
     targets_open: bool = False  # inline targets not all known
 
@@ -437,6 +440,8 @@ class ResourceGateway(Component):
     subnets: Links = field(default_factory=Links)
     security_groups: Links = field(default_factory=Links)
     ip_address_type: str | Unknown | None = None
+    # how domain names of its configurations resolve: IN_VPC or PUBLIC (AWS default)
+    dns_resolution: str | Unknown = "PUBLIC"
 
 
 @dataclass(eq=False)

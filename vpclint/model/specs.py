@@ -60,7 +60,8 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "subnets": "subnet_ids[]|subnet_configuration.subnet_id",
         "security_groups": "security_group_ids[]", "private_dns": "private_dns_enabled:bool",
         "policy": "policy", "resource_configuration": "resource_configuration_arn",
-        "service_network": "service_network_arn", "auto_accept": "auto_accept:bool"}),
+        "service_network": "service_network_arn", "auto_accept": "auto_accept:bool",
+        "service_region": "service_region"}),
     "aws_vpc_endpoint_route_table_association": (c.EndpointAssociation, {
         "endpoint": "vpc_endpoint_id", "member": "route_table_id"}),
     "aws_vpc_endpoint_subnet_association": (c.EndpointAssociation, {
@@ -85,7 +86,8 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
                                             "protocol": "protocol", "port": "port",
                                             "name": "name"}),
     "aws_lb_target_group_attachment": (c.LbTarget, {
-        "target_group": "target_group_arn", "target": "target_id", "port": "port"}),
+        "target_group": "target_group_arn", "target": "target_id", "port": "port",
+        "availability_zone": "availability_zone"}),
     "aws_lb_listener": (c.LbListener, {
         "load_balancer": "load_balancer_arn", "protocol": "protocol", "port": "port",
         "forwards_to": "default_action.target_group_arn|default_action.forward.target_group.arn"}),
@@ -113,7 +115,8 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "forwards_to": "action.forward.target_groups.target_group_identifier"}),
     "aws_vpclattice_target_group": (c.LatticeTargetGroup, {
         "target_type": "type", "vpc": "config.vpc_identifier", "port": "config.port",
-        "protocol": "config.protocol", "health_check_port": "config.health_check.port"}),
+        "protocol": "config.protocol", "health_check_port": "config.health_check.port",
+        "config": "config"}),
     "aws_vpclattice_target_group_attachment": (c.LatticeTarget, {
         "target_group": "target_group_identifier", "target": "target.id", "port": "target.port"}),
     "aws_vpclattice_service_network_vpc_association": (c.ServiceNetworkAssociation, {
@@ -128,7 +131,8 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
                                                   "policy": "policy"}),
     "aws_vpclattice_resource_gateway": (c.ResourceGateway, {
         "vpc": "vpc_id", "subnets": "subnet_ids[]", "security_groups": "security_group_ids[]",
-        "ip_address_type": "ip_address_type"}),
+        "ip_address_type": "ip_address_type",
+        "dns_resolution": "resource_config_dns_resolution"}),
     "aws_vpclattice_resource_configuration": (c.ResourceConfiguration, {
         "config_type": "type", "gateway": "resource_gateway_identifier",
         "group": "resource_configuration_group_id", "port_ranges": "port_ranges",
@@ -176,7 +180,7 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "route_tables": "RouteTableIds[]", "subnets": "SubnetIds[]",
         "security_groups": "SecurityGroupIds[]", "private_dns": "PrivateDnsEnabled:bool",
         "policy": "PolicyDocument", "resource_configuration": "ResourceConfigurationArn",
-        "service_network": "ServiceNetworkArn"}),
+        "service_network": "ServiceNetworkArn", "service_region": "ServiceRegion"}),
     "AWS::EC2::VPCEndpointService": (c.EndpointService, {
         "network_load_balancers": "NetworkLoadBalancerArns[]",
         "gateway_load_balancers": "GatewayLoadBalancerArns[]",
@@ -213,7 +217,8 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "forwards_to": "Action.Forward.TargetGroups[].TargetGroupIdentifier"}),
     "AWS::VpcLattice::TargetGroup": (c.LatticeTargetGroup, {
         "target_type": "Type", "vpc": "Config.VpcIdentifier", "port": "Config.Port",
-        "protocol": "Config.Protocol", "health_check_port": "Config.HealthCheck.Port"}),
+        "protocol": "Config.Protocol", "health_check_port": "Config.HealthCheck.Port",
+        "config": "Config"}),
     "AWS::VpcLattice::ServiceNetworkVpcAssociation": (c.ServiceNetworkAssociation, {
         "service_network": "ServiceNetworkIdentifier", "member": "VpcIdentifier",
         "security_groups": "SecurityGroupIds[]"}),
@@ -225,7 +230,7 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
                                                    "policy": "Policy"}),
     "AWS::VpcLattice::ResourceGateway": (c.ResourceGateway, {
         "vpc": "VpcIdentifier", "subnets": "SubnetIds[]", "security_groups": "SecurityGroupIds[]",
-        "ip_address_type": "IpAddressType"}),
+        "ip_address_type": "IpAddressType", "dns_resolution": "ResourceConfigDnsResolution"}),
     "AWS::VpcLattice::ResourceConfiguration": (c.ResourceConfiguration, {
         "config_type": "ResourceConfigurationType", "gateway": "ResourceGatewayId",
         "group": "ResourceConfigurationGroupId", "port_ranges": "PortRanges",
