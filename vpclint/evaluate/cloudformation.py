@@ -27,6 +27,8 @@ Suppressions come from resource and template ``Metadata``.
 
 from __future__ import annotations
 
+import os
+
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -80,9 +82,27 @@ def evaluate_templates(documents: list[CfnDocument], config: Config) -> Evaluati
             found = _suppressions(stack.doc, stack.doc.data.get("Metadata"), ("Metadata",))
             if found:
                 evaluation.suppressions[stack.doc.file] = found
-    evaluation.opaque |= builder.opaque
+    evaluation.opaque |= builder.opaque | _module_fragments(documents)
     evaluation.notes = list(dict.fromkeys(evaluation.notes))  # one note per nested instance
     return evaluation
+
+
+def _module_fragments(documents: list[CfnDocument]) -> set[str]:
+    """Templates that other templates of the scan include as modules (``Type: !Rain::Module
+    path``), and their siblings in that modules directory: fragments whose includer adds
+    resources to them, so pairings in them are not judged from the fragment alone (as a
+    Terraform module is judged through its callers)."""
+    fragments = set()
+    for doc in documents:
+        for body in section(doc.data, "Resources").values():
+            kind = body.get("Type") if isinstance(body, dict) else None
+            if isinstance(kind, dict) and len(kind) == 1:
+                (function, path), = kind.items()
+                if function.endswith("::Module") and isinstance(path, str):
+                    fragments.add(os.path.normpath(os.path.join(os.path.dirname(doc.file),
+                                                                path)))
+    module_dirs = {os.path.dirname(path) for path in fragments}
+    return fragments | {doc.file for doc in documents if os.path.dirname(doc.file) in module_dirs}
 
 
 class Exports:
