@@ -174,6 +174,13 @@ _GATEWAY_FAMILIES = {"IPV4": {4}, "IPV6": {6}, "DUALSTACK": {4, 6}}
 _FAMILY = {4: "IPv4", 6: "IPv6"}
 
 
+def invalid_ip_resource(config: ResourceConfiguration) -> bool:
+    """True when VPC215 reports the configuration's IP resource as one AWS refuses."""
+    from rules.vpc215_resource_definition_outside_gateway_vpc import ip_resource_problem
+
+    return ip_resource_problem(config) is not None
+
+
 def check(model):
     security = security_of(model)
     children = defaultdict(list)
@@ -195,6 +202,8 @@ def check(model):
         groups = security.with_default(gateway.security_groups, gateway.vpc)
         mismatched, blocked = [], []
         for config, owner in served:
+            if invalid_ip_resource(config):
+                continue  # VPC215: AWS rejects the definition, reachability is moot
             problem = _check(gateway, groups, families, config, owner)
             if problem is not None:
                 (mismatched if problem[0] == "family" else blocked).append((config, problem[1]))

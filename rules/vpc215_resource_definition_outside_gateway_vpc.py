@@ -141,12 +141,18 @@ _PRIVATE_V4 = tuple(ipaddress.ip_network(n) for n in (
     "10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"))
 
 
+def ip_resource_problem(config: ResourceConfiguration) -> str | None:
+    """Why AWS refuses the configuration's IP resource, or None (also for other kinds)."""
+    kind, value = _definition(config.definition)
+    return _ip_problem(value, _gateway(config)) if kind == "ip" else None
+
+
 def check(model):
     for config in model.of(ResourceConfiguration):
         kind, value = _definition(config.definition)
         gateway = _gateway(config)
         if kind == "ip":
-            problem = _ip_problem(value, gateway)
+            problem = ip_resource_problem(config)
             if problem:
                 yield Finding(config, f"resource configuration {config.display} defines IP "
                               f"resource {value}, {problem}", field="definition",

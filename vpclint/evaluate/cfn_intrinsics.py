@@ -229,6 +229,9 @@ def _getatt(arg: Any, ctx: Context) -> Any:
 
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+# How a consumer names an endpoint service of the same template (it has no ServiceName
+# attribute): com.amazonaws.vpce.<region>.<service id>
+_PRIVATELINK_NAME = re.compile(r"(?:cn\.)?com\.amazonaws\.vpce\.[^.]+\.\$\{([A-Za-z0-9]+)\}")
 
 
 def _sub(arg: Any, ctx: Context) -> Any:
@@ -250,6 +253,11 @@ def _sub(arg: Any, ctx: Context) -> Any:
         value = lookup(whole.group(1))
         if isinstance(value, Ref):  # exactly ${Res}: the reference itself
             return value
+    privatelink = _PRIVATELINK_NAME.fullmatch(arg)
+    if privatelink:
+        value = lookup(privatelink.group(1))
+        if isinstance(value, Ref):  # the service's name: a link to the endpoint service
+            return Ref(value.scope, value.target, "ServiceName")
     parts = []
     position = 0
     for match in _PLACEHOLDER.finditer(arg):

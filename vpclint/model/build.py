@@ -438,6 +438,11 @@ class _Resolver:
         External with its type; a reference to nothing in scope is UNKNOWN."""
         target = self.registry.get((ref.scope, ref.target))
         if target is not None:
+            attribute = target.resource.values.get(ref.attr) if ref.attr else None
+            if attribute is not None and ref.attr not in ("id", "arn"):
+                # GetAtt of an attribute that is also a written property (Vpc.CidrBlock,
+                # Subnet.VpcId): its value, followed when it is itself a reference
+                return self.value(attribute) if isinstance(attribute, Ref) else attribute
             return target
         kind = self.types.get((ref.scope, ref.target))
         if kind is not None:
