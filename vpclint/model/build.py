@@ -212,6 +212,20 @@ def _security_group(group: c.SecurityGroup, resource: Resource) -> list[c.Compon
 
 def _lattice_target_group(group: c.LatticeTargetGroup, resource: Resource) -> list[c.Component]:
     """CloudFormation's inline ``Targets``; Terraform's attachments are folded in pass 3."""
+    return _inline_targets(group, resource, c.LatticeTarget, {"port": "Port"})
+
+
+def _lb_target_group(group: c.TargetGroup, resource: Resource) -> list[c.Component]:
+    """CloudFormation's inline ``Targets``; Terraform's attachments are folded in pass 3."""
+    if resource.flavour != "cloudformation":
+        return []
+    return _inline_targets(group, resource, c.LbTarget,
+                           {"port": "Port", "availability_zone": "AvailabilityZone"})
+
+
+def _inline_targets(group, resource: Resource, cls: type, fields: dict[str, str]) -> list:
+    """Target components for a target group's inline ``Targets`` list (``Id`` plus ``fields``);
+    a list vpclint cannot read leaves the group's targets open."""
     inline = resource.values.get("Targets")
     targets: list[c.Component] = []
     if inline is None:
@@ -223,34 +237,10 @@ def _lattice_target_group(group: c.LatticeTargetGroup, resource: Resource) -> li
         if not isinstance(body, dict):
             group.targets_open = True
             continue
-        target = c.LatticeTarget(resource=resource, target_group=group,
-                                 target=body.get("Id"), port=body.get("Port"))
-        target.origin.update({"target": ("Targets", index, "Id"),
-                              "port": ("Targets", index, "Port"), "entry": ("Targets", index)})
-        group.targets.append(target)
-        targets.append(target)
-    return targets
-
-
-def _lb_target_group(group: c.TargetGroup, resource: Resource) -> list[c.Component]:
-    """CloudFormation's inline ``Targets``; Terraform's attachments are folded in pass 3."""
-    inline = resource.values.get("Targets") if resource.flavour == "cloudformation" else None
-    targets: list[c.Component] = []
-    if inline is None:
-        return targets
-    if not isinstance(inline, list):
-        group.targets_open = True
-        return targets
-    for index, body in enumerate(inline):
-        if not isinstance(body, dict):
-            group.targets_open = True
-            continue
-        target = c.LbTarget(resource=resource, target_group=group, target=body.get("Id"),
-                            port=body.get("Port"),
-                            availability_zone=body.get("AvailabilityZone"))
-        target.origin.update({"target": ("Targets", index, "Id"),
-                              "port": ("Targets", index, "Port"), "entry": ("Targets", index),
-                              "availability_zone": ("Targets", index, "AvailabilityZone")})
+        target = cls(resource=resource, target_group=group, target=body.get("Id"),
+                     **{name: body.get(key) for name, key in fields.items()})
+        target.origin.update({"target": ("Targets", index, "Id"), "entry": ("Targets", index)})
+        target.origin.update({name: ("Targets", index, key) for name, key in fields.items()})
         group.targets.append(target)
         targets.append(target)
     return targets
