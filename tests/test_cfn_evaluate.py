@@ -750,3 +750,18 @@ def test_any_template_evaluates_without_raising(condition, value, url, passed, e
     documents = [CfnDocument("/nonexistent/t.yaml", data), CfnDocument("/nonexistent/u.yaml", data)]
     evaluation = evaluate_templates(documents, Config(region="us-east-1"))
     assert all(isinstance(r.values, dict) for r in evaluation.resources)
+
+
+def test_sam_globals_apply_to_functions_with_their_own_values_winning(tmp_path):
+    from vpclint.engine import build
+    from vpclint.model.workloads import Workload
+
+    (tmp_path / "template.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+        "Globals:\n  Function:\n    VpcConfig:\n      SubnetIds: [subnet-0123456789abcdef0]\n"
+        "    Environment:\n      Variables: {STAGE: prod, QUEUE: global}\n"
+        "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: app.handler\n      Environment:\n        Variables: {QUEUE: own}\n")
+    workload = build([str(tmp_path)], Config()).model.of(Workload)[0]
+    assert [e.value for e in workload.subnets.external] == ["subnet-0123456789abcdef0"]
+    assert workload.environment == {"STAGE": "prod", "QUEUE": "own"}

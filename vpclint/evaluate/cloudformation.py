@@ -87,6 +87,29 @@ def evaluate_templates(documents: list[CfnDocument], config: Config) -> Evaluati
     return evaluation
 
 
+_SAM_GLOBALS = {"AWS::Serverless::Function": "Function", "AWS::Serverless::Api": "Api",
+                "AWS::Serverless::HttpApi": "HttpApi", "AWS::Serverless::SimpleTable": "SimpleTable"}
+
+
+def _with_sam_globals(data: dict, kind: str, properties: Any) -> Any:
+    """A SAM resource's properties with the template's ``Globals`` section applied, as the SAM
+    transform does: the resource's own values win, and maps (``Environment.Variables``) merge."""
+    section_name = _SAM_GLOBALS.get(kind)
+    globals_ = (data.get("Globals") or {}).get(section_name) if section_name and isinstance(
+        data.get("Globals"), dict) else None
+    if not isinstance(globals_, dict) or not isinstance(properties, dict):
+        return properties
+    return _merge(globals_, properties)
+
+
+def _merge(base: dict, own: dict) -> dict:
+    merged = dict(base)
+    for key, value in own.items():
+        merged[key] = _merge(base[key], value) if isinstance(base.get(key), dict) and isinstance(
+            value, dict) else value
+    return merged
+
+
 def _module_fragments(documents: list[CfnDocument]) -> set[str]:
     """Templates that other templates of the scan include as modules (``Type: !Rain::Module
     path``), and their siblings in that modules directory: fragments whose includer adds
@@ -258,7 +281,8 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
         if kind.startswith(_OPAQUE_TYPES) and logical_id not in stack.children:
             evaluation.opaque.add(stack.scope)
         trace: dict = {}
-        values = _shallow(lambda: stack.resolve(body.get("Properties", {}), trace),
+        properties = _with_sam_globals(doc.data, kind, body.get("Properties", {}))
+        values = _shallow(lambda: stack.resolve(properties, trace),
                           Unknown("nested too deeply to evaluate"))
         if isinstance(values, Unknown):
             unseen.append(str(logical_id))  # which properties it has is not known
