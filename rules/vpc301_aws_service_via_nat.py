@@ -308,8 +308,7 @@ def _finding(flows: list[Flow]) -> Finding:
     missing = " or ".join(f"{label(s)}" for s in services)
     message = (f"{what} traffic of {names(w.label for w in workloads)} leaves through {via} and "
                f"the internet: route table {table.display} has no {missing} gateway endpoint "
-               f"(add one on this route table: gateway endpoints are free). "
-               f"Path: {first.path}")
+               f"(add one on this route table: gateway endpoints are free)")
     related = []
     if nat is not None:
         related.append(Related(nat, f"NAT gateway {nat.display} processes (and bills) the "

@@ -284,7 +284,7 @@ def _finding(endpoint, flows: list[Flow]) -> Finding:
                      f"{service} traffic {_CONSEQUENCE[mine[0].verdict]}")
     message = (f"{service} gateway endpoint {endpoint.display} is not on "
                f"{'; nor on '.join(parts)}: add {'it' if len(tables) == 1 else 'them'} to the "
-               f"endpoint's route tables. Path: {first.path}")
+               f"endpoint's route tables")
     related = [Related(table, f"route table {table.display}, not on {endpoint.display}")
                for table in tables]
     for workload in unique(f.workload for f in flows):

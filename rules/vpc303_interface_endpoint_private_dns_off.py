@@ -151,8 +151,6 @@ def _finding(endpoint: VpcEndpoint, service: str, flows: list) -> Finding:
             related.append(Related(workload, f"{workload.label} uses {label(service)} "
                                              f"({evidence})", field="subnets"))
     message += " (enable private DNS, or front it with a private hosted zone)"
-    if first is not None:
-        message += f". Path: {first.path}"
     return Finding(endpoint, message, field="private_dns", related=related, flow=first,
                    level=Level.ERROR if broken else None)
 

@@ -249,7 +249,7 @@ def _broken(workload: Workload, flows: list[Flow]) -> Finding:
                f"{subnet_phrase(subnets)} {'has' if len(subnets) == 1 else 'have'} no endpoint for "
                f"{'it' if len(services) == 1 else 'them'} and no default route: the calls "
                "cannot leave the VPC and the function times out (add Interface endpoints with "
-               f"private DNS, or a NAT gateway). Path: {first.path}")
+               "private DNS, or a NAT gateway)")
     related = [Related(table, f"route table {table.display}: no default route, no endpoint")
                for table in unique(f.route_table for f in flows if f.route_table is not None)]
     related.extend(_evidence(flows))
@@ -270,8 +270,7 @@ def _detour(workload: Workload, found: list[tuple[Flow, list]]) -> Finding:
                f"{via} and the internet, while the design has "
                f"{'an endpoint' if len(others) == 1 else 'endpoints'} for "
                f"{'it' if len(services) == 1 else 'them'} in {vpcs} but none in VPC "
-               f"{first.subnet.vpc.display} (add Interface endpoints with private DNS there). "
-               f"Path: {first.path}")
+               f"{first.subnet.vpc.display} (add Interface endpoints with private DNS there)")
     related = [Related(e, f"{e.display}: the {label(_service_of(e, services))} endpoint of VPC "
                           f"{e.vpc.display}") for e in others[:3]]
     if nat is not None:

@@ -227,7 +227,7 @@ def _finding(workload: Workload, flows) -> Finding:
     message = (f"{workload.label} is in public {subnet_phrase(subnets)} "
                f"({share}), whose default route goes to {igw}: a Lambda ENI never gets a public "
                "IP, so its calls to the internet and to AWS APIs time out (use private subnets "
-               f"with a NAT gateway or VPC endpoints). Path: {first.path}")
+               "with a NAT gateway or VPC endpoints)")
     related = []
     for route in unique(f.default_route for f in flows if f.default_route is not None):
         related.append(Related(route, f"the default route to {igw}", field="target"))
