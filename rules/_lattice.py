@@ -4,79 +4,21 @@
 Some pairing questions need only part of a kind (the *service* associations among all service
 network associations, the rules that belong to a service whatever field names it): an UNKNOWN
 ``vpc_identifier`` in a VPC association must not silence a rule about service associations.
-``referrers`` builds that filtered reverse index once per check, so rules stay linear.
+``rules._pairing.referrers_in_scope`` builds such a filtered reverse index once per check, so
+rules stay linear; ``rules_by_service`` is the one for listener rules.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Callable
-
-from vpclint.model.components import (Component, External, LatticeService, Links, Listener,
-                                      ListenerRule)
+from rules._pairing import Index, referrers_in_scope
+from vpclint.model.components import Component, External, LatticeService, Listener, ListenerRule
 from vpclint.values import Unknown
-
-Index = Callable[[Component], Links]
-
-
-def referrers(model, kind: type, field: str,
-              where: Callable[[Component], bool] | None = None) -> Index:
-    """For a target, the ``kind`` components (passing ``where``) whose ``field`` links to it.
-
-    Like ``Model.linked_from``, the answer is open when some such component's field is UNKNOWN
-    (or an open ``Links``) in the target's IaC flavour, since it might point at the target, and
-    when the target is declared in an opaque scope (a module or template vpclint cannot see all
-    of).
-    """
-    index: dict[int, list[Component]] = defaultdict(list)
-    open_flavours: set[str] = set()
-    for component in model.of(kind):
-        if where is not None and not where(component):
-            continue
-        value = getattr(component, field)
-        if isinstance(value, Links):
-            targets = value.items
-            if value.open:
-                open_flavours.add(component.flavour)
-        else:
-            targets = [value] if isinstance(value, Component) else []
-            if isinstance(value, Unknown):
-                open_flavours.add(component.flavour)
-        for target in targets:
-            if component not in index[id(target)]:
-                index[id(target)].append(component)
-
-    def lookup(target: Component) -> Links:
-        return Links(list(index.get(id(target), [])),
-                     open=target.flavour in open_flavours or _opaque(model, target))
-
-    return lookup
-
-
-def _opaque(model, target: Component) -> bool:
-    return target.resource.scope in getattr(model, "opaque_scopes", ())
 
 
 def rules_by_service(model) -> Index:
-    """Listener rules per Lattice service, named directly or through their listener.
-
-    A rule whose service cannot be told (UNKNOWN identifiers) opens every service of its flavour;
-    a rule naming a service or listener outside the scan (a literal ARN) belongs to none.
-    """
-    index: dict[int, list[Component]] = defaultdict(list)
-    open_flavours: set[str] = set()
-    for rule in model.of(ListenerRule):
-        owner = _rule_owner(rule)
-        if isinstance(owner, LatticeService):
-            index[id(owner)].append(rule)
-        elif isinstance(owner, Unknown):
-            open_flavours.add(rule.flavour)
-
-    def lookup(service: Component) -> Links:
-        return Links(list(index.get(id(service), [])),
-                     open=service.flavour in open_flavours or _opaque(model, service))
-
-    return lookup
+    """For a Lattice service, the listener rules that belong to it, named directly or through
+    their listener; open when a rule's service cannot be known."""
+    return referrers_in_scope(model, ListenerRule, _rule_owner)
 
 
 def _rule_owner(rule: ListenerRule):

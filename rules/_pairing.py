@@ -24,13 +24,13 @@ from vpclint.values import Unknown
 Index = Callable[[Component], Links]
 
 
-def referrers_in_scope(model, kind: type, field: str,
+def referrers_in_scope(model, kind: type, field: str | Callable[[Component], Any],
                        where: Callable[[Component], bool] | None = None,
                        maybe: Callable[[Any], bool] | None = None) -> Index:
     """For a target, the ``kind`` components (passing ``where``) whose ``field`` names it.
 
     ``field`` may be a link, a ``Links`` or a value field (a Route's ``target``, an endpoint's
-    ``service_name``): a ``Component`` in it is a link. The answer is open when a referrer's
+    ``service_name``), or a function computing the value: a ``Component`` in it is a link. The answer is open when a referrer's
     field is UNKNOWN (or an open ``Links``, or passes ``maybe``) in the target's scope, when the
     target's scope is opaque, or when the target leaves its scope through an output and such a
     referrer exists anywhere in its flavour.
@@ -41,7 +41,7 @@ def referrers_in_scope(model, kind: type, field: str,
     for component in model.of(kind):
         if where is not None and not where(component):
             continue
-        value = getattr(component, field, None)
+        value = field(component) if callable(field) else getattr(component, field, None)
         values: Iterable[Any]
         if isinstance(value, Links):
             values = [*value.items, *value.external]

@@ -89,7 +89,8 @@ OrdersListener:
 
 from __future__ import annotations
 
-from rules._lattice import referrers, rules_by_service
+from rules._lattice import rules_by_service
+from rules._pairing import referrers_in_scope
 from vpclint.model.components import LatticeService, Links, Listener
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -98,7 +99,7 @@ RULE = RuleMeta("VPC108", "lattice-service-without-targets", Level.WARNING,
 
 
 def check(model):
-    listeners_of = referrers(model, Listener, "service")
+    listeners_of = referrers_in_scope(model, Listener, "service")
     rules_of = rules_by_service(model)
     for service in model.of(LatticeService):
         listeners = listeners_of(service)

@@ -63,7 +63,7 @@ OrdersInApps:
 
 from __future__ import annotations
 
-from rules._lattice import referrers
+from rules._pairing import referrers_in_scope
 from vpclint.model.components import LatticeService, RamShare, ServiceNetworkAssociation
 from vpclint.rule import Finding, Level, RuleMeta
 
@@ -72,7 +72,7 @@ RULE = RuleMeta("VPC110", "lattice-service-outside-service-network", Level.WARNI
 
 
 def check(model):
-    associations_of = referrers(model, ServiceNetworkAssociation, "member",
+    associations_of = referrers_in_scope(model, ServiceNetworkAssociation, "member",
                                 where=lambda a: a.associates == "service")
     for service in model.of(LatticeService):
         if not associations_of(service).known_empty:

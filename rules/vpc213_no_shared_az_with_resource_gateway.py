@@ -208,7 +208,8 @@ DatabaseEndpoint:
 
 from __future__ import annotations
 
-from rules._lattice import referrers, upper
+from rules._lattice import upper
+from rules._pairing import referrers_in_scope
 from vpclint.model.components import (EndpointAssociation, Links, ResourceConfiguration,
                                       ResourceGateway, ServiceNetwork, ServiceNetworkAssociation,
                                       Subnet, VpcEndpoint)
@@ -222,7 +223,7 @@ _CONFIG_ENDPOINTS = ("Resource", "Tunnel")
 
 
 def check(model):
-    in_network = referrers(model, ServiceNetworkAssociation, "service_network",
+    in_network = referrers_in_scope(model, ServiceNetworkAssociation, "service_network",
                            where=lambda a: a.associates == "resource_configuration")
     for endpoint in model.of(VpcEndpoint):
         kind = endpoint.endpoint_type

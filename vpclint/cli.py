@@ -8,7 +8,6 @@ error, an unreadable config, or an internal error. Tracebacks are shown only wit
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -19,7 +18,7 @@ from vpclint import __version__
 from vpclint.baseline import filter_baseline, write_baseline
 from vpclint.cli_flows import register as register_flow_commands
 from vpclint.cli_rules import register as register_rule_commands
-from vpclint.config import SCHEMA, load_config, merge_cli
+from vpclint import cli_options as options
 from vpclint.errors import VpclintError
 from vpclint.exit_codes import exit_code
 from vpclint.reporters import FORMATS, render
@@ -66,14 +65,11 @@ def check(
     ignore: Optional[List[str]] = typer.Option(
         None, "--ignore", help="Skip these rules (IDs, slugs or prefixes); the longest matching "
         "entry of --select/--ignore wins."),
-    exclude: Optional[List[str]] = typer.Option(
-        None, "--exclude", help="Glob of paths to skip (repeatable), e.g. 'examples/*'."),
+    exclude: Optional[List[str]] = options.EXCLUDE,
     fail_level: Optional[str] = typer.Option(
         None, "--fail-level", help="Lowest level that makes the exit code 1: error (default), "
         "warning, note, or none."),
-    config_file: Optional[Path] = typer.Option(
-        None, "--config", help="Config file (default: .vpclint.toml or [tool.vpclint] in "
-        "pyproject.toml, found by walking up from the first path)."),
+    config_file: Optional[Path] = options.CONFIG,
     baseline: Optional[Path] = typer.Option(
         None, "--baseline", help="Hide the findings recorded in this baseline file."),
     write_baseline_flag: bool = typer.Option(
@@ -82,23 +78,11 @@ def check(
     category: Optional[str] = typer.Option(
         None, "--category", help="SARIF automationDetails.id, one per analysis uploaded to "
         "code scanning (e.g. 'vpclint/prod')."),
-    var: Optional[List[str]] = typer.Option(
-        None, "--var", metavar="NAME=VALUE", help="Terraform root variable value (repeatable), "
-        "as `terraform plan -var`; JSON values (lists, maps) are accepted."),
-    var_file: Optional[List[Path]] = typer.Option(
-        None, "--var-file", help="Terraform .tfvars file for the root modules (repeatable), "
-        "after terraform.tfvars and *.auto.tfvars, as `terraform plan -var-file`."),
-    region: Optional[str] = typer.Option(
-        None, "--region", help="AWS region the templates deploy to (CloudFormation "
-        "AWS::Region, AWS::Partition). Default: unknown, and what depends on it is not judged."),
-    cfn_param: Optional[List[str]] = typer.Option(
-        None, "--cfn-param", metavar="KEY=VALUE", help="CloudFormation parameter value "
-        "(repeatable); wins over --parameter-file and the template's Default."),
-    parameter_file: Optional[List[Path]] = typer.Option(
-        None, "--parameter-file", help="CloudFormation parameter file (repeatable, later files "
-        "win): JSON as for 'aws cloudformation create-stack --parameters' "
-        "([{ParameterKey, ParameterValue}]), a {Key: Value} object, or CodePipeline's "
-        "{Parameters: {...}}."),
+    var: Optional[List[str]] = options.VAR,
+    var_file: Optional[List[Path]] = options.VAR_FILE,
+    region: Optional[str] = options.REGION,
+    cfn_param: Optional[List[str]] = options.CFN_PARAM,
+    parameter_file: Optional[List[Path]] = options.PARAMETER_FILE,
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
 ) -> None:
     """Scan Terraform and CloudFormation under PATHS and report network defects.
@@ -113,14 +97,9 @@ def check(
     from vpclint.engine import scan
 
     str_paths = [str(p) for p in paths]
-    start = paths[0] if paths[0].is_dir() else paths[0].parent
-    config = load_config(start.resolve(), config_file)
-    config = merge_cli(config, select=_split(select), ignore=_split(ignore),
-                       exclude=list(exclude) if exclude else None, fail_level=fail_level,
-                       format=output_format, baseline=baseline, region=_region(region),
-                       cfn_params=_pairs(cfn_param, "--cfn-param"),
-                       parameter_files=parameter_file, vars=_pairs(var, "--var"),
-                       var_files=var_file)
+    config = options.settings(paths, config_file, exclude, var, var_file, region, cfn_param,
+                              parameter_file, select=_split(select), ignore=_split(ignore),
+                              fail_level=fail_level, format=output_format, baseline=baseline)
     fmt = config.format or "text"
     if fmt not in FORMATS:
         raise VpclintError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -155,23 +134,6 @@ def _split(values: Optional[List[str]]) -> Optional[List[str]]:
     if not values:
         return None
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
-    """``--cfn-param K=V`` / ``--var K=V`` options as a mapping (the value may hold ``=``)."""
-    pairs = {}
-    for item in values or []:
-        key, equals, value = item.partition("=")
-        if not equals or not key.strip():
-            raise VpclintError(f"{option} {item!r}: expected KEY=VALUE")
-        pairs[key.strip()] = value
-    return pairs
-
-
-def _region(region: Optional[str]) -> Optional[str]:
-    if region is not None and not re.fullmatch(SCHEMA["properties"]["region"]["pattern"], region):
-        raise VpclintError(f"--region {region!r}: not an AWS region name (like us-east-1)")
-    return region
 
 
 register_rule_commands(app)

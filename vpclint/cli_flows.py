@@ -17,6 +17,7 @@ from typing import Any, List, Optional
 import typer
 
 import vpclint
+from vpclint import cli_options as options
 from vpclint.analyze import Flow, Verdict, analysis_of
 from vpclint.analyze.flows import describe, path_text, short_name
 from vpclint.errors import VpclintError
@@ -46,25 +47,13 @@ def flows_command(
     evidence: bool = typer.Option(False, "--evidence", help="Also show why vpclint thinks the "
                                   "workload calls each service (IAM actions, environment "
                                   "references, container images, log drivers)."),
-    exclude: Optional[List[str]] = typer.Option(
-        None, "--exclude", help="Glob of paths to skip (repeatable), e.g. 'examples/*'."),
-    config_file: Optional[Path] = typer.Option(
-        None, "--config", help="Config file (default: .vpclint.toml or [tool.vpclint] in "
-        "pyproject.toml, found by walking up from the first path)."),
-    var: Optional[List[str]] = typer.Option(
-        None, "--var", metavar="NAME=VALUE", help="Terraform root variable value (repeatable), "
-        "as `terraform plan -var`."),
-    var_file: Optional[List[Path]] = typer.Option(
-        None, "--var-file", help="Terraform .tfvars file for the root modules (repeatable)."),
-    region: Optional[str] = typer.Option(
-        None, "--region", help="AWS region the templates deploy to (CloudFormation "
-        "AWS::Region); without it public service names show <region>."),
-    cfn_param: Optional[List[str]] = typer.Option(
-        None, "--cfn-param", metavar="KEY=VALUE", help="CloudFormation parameter value "
-        "(repeatable); wins over --parameter-file and the template's Default."),
-    parameter_file: Optional[List[Path]] = typer.Option(
-        None, "--parameter-file", help="CloudFormation parameter file (repeatable, later files "
-        "win), as for 'vpclint check'."),
+    exclude: Optional[List[str]] = options.EXCLUDE,
+    config_file: Optional[Path] = options.CONFIG,
+    var: Optional[List[str]] = options.VAR,
+    var_file: Optional[List[Path]] = options.VAR_FILE,
+    region: Optional[str] = options.REGION,
+    cfn_param: Optional[List[str]] = options.CFN_PARAM,
+    parameter_file: Optional[List[Path]] = options.PARAMETER_FILE,
 ) -> None:
     """Show how each workload reaches the AWS services it uses: service, verdict and path.
 
@@ -84,18 +73,12 @@ def flows_command(
       vpclint flows ./infra --evidence\n
       vpclint flows stacks/ --region eu-west-1 --format json
     """
-    from vpclint.cli import _pairs, _region
-    from vpclint.config import load_config, merge_cli
     from vpclint.engine import build, find_root
 
     if output_format not in FORMATS:
         raise VpclintError(f"unknown format {output_format!r}: choose text or json")
-    start = paths[0] if paths[0].is_dir() else paths[0].parent
-    config = load_config(start.resolve(), config_file)
-    config = merge_cli(config, exclude=list(exclude) if exclude else None,
-                       region=_region(region), cfn_params=_pairs(cfn_param, "--cfn-param"),
-                       parameter_files=parameter_file, vars=_pairs(var, "--var"),
-                       var_files=var_file)
+    config = options.settings(paths, config_file, exclude, var, var_file, region, cfn_param,
+                              parameter_file)
     str_paths = [str(p) for p in paths]
     built = build(str_paths, config)
     root = find_root(str_paths)

@@ -62,11 +62,6 @@ DEPLOYMENT_PARTITION = "<partition>"
 PLACEHOLDERS = (DEPLOYMENT_REGION, DEPLOYMENT_PARTITION)
 
 
-def is_unknown(value: Any) -> bool:
-    """True when ``value`` is UNKNOWN itself (not when it merely contains one)."""
-    return isinstance(value, Unknown)
-
-
 def contains_unknown(value: Any) -> bool:
     """True when ``value`` is UNKNOWN or holds an UNKNOWN anywhere inside it."""
     if isinstance(value, Unknown):

@@ -19,7 +19,7 @@ from vpclint.model import Model
 from vpclint.model.components import (Component, External, InternetGateway, NatGateway, Route,
                                       RouteTable, Subnet, Vpc, VpcEndpoint)
 from vpclint.model.services import GATEWAY_SERVICES, aws_service, domain_serves
-from vpclint.model.workloads import DnsRecord, Route53Zone, Workload
+from vpclint.model.workloads import Route53Zone, Workload
 from vpclint.values import DEPLOYMENT_REGION, Unknown
 
 _MAX_HOPS = 6
@@ -123,8 +123,6 @@ class _EndpointIndex:
             if isinstance(zone.name, str):
                 for vpc in zone.vpcs:
                     self.zones.setdefault(id(vpc), []).append(zone.name.rstrip(".").lower())
-        self.records = [r.name.rstrip(".").lower() for r in model.of(DnsRecord)
-                        if isinstance(r.name, str)]
 
     def for_service(self, vpc: Vpc, service: str) -> tuple[list[VpcEndpoint], bool]:
         """Endpoints of ``vpc`` for ``service``; True when another may be (UNKNOWN name)."""
@@ -146,16 +144,27 @@ class _EndpointIndex:
         return any(domain_serves(name, service) for name in self.zones.get(id(vpc), []))
 
 
-def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evidence],
-          routing: Routing, endpoints: _EndpointIndex) -> Flow:
+def _start(workload: Workload, subnet: Subnet, service: str, evidence: list[Evidence],
+           routing: Routing) -> Flow:
+    """A flow's first hops: the workload, its subnet and the subnet's route table (the flow
+    stays UNKNOWN, with the reason, when that table is not known)."""
     hops = [Hop(workload, describe(workload), "subnets"), Hop(subnet, describe(subnet))]
     flow = Flow(workload, subnet, service, Verdict.UNKNOWN, hops, evidence)
     table = routing.route_table_of(subnet)
     if isinstance(table, Unknown):
         flow.reason = table.reason
+    else:
+        flow.route_table = table
+        hops.append(Hop(table, describe(table)))
+    return flow
+
+
+def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evidence],
+          routing: Routing, endpoints: _EndpointIndex) -> Flow:
+    flow = _start(workload, subnet, service, evidence, routing)
+    table = flow.route_table
+    if table is None:
         return flow
-    flow.route_table = table
-    hops.append(Hop(table, describe(table)))
     vpc = subnet.vpc
     if not isinstance(vpc, Vpc):
         flow.reason = "subnet's VPC not known"
@@ -196,15 +205,10 @@ def egress_flow(workload: Workload, subnet: Subnet, routing: Routing) -> Flow:
     """Where ``workload``'s internet-bound traffic from ``subnet`` goes, for no service in
     particular (``service`` is ``"internet"``): the path a rule about the subnet's own egress
     shows, e.g. a Lambda in a subnet whose default route is an internet gateway."""
-    hops = [Hop(workload, describe(workload), "subnets"), Hop(subnet, describe(subnet))]
-    flow = Flow(workload, subnet, "internet", Verdict.UNKNOWN, hops, [])
-    table = routing.route_table_of(subnet)
-    if isinstance(table, Unknown):
-        flow.reason = table.reason
+    flow = _start(workload, subnet, "internet", [], routing)
+    if flow.route_table is None:
         return flow
-    flow.route_table = table
-    hops.append(Hop(table, describe(table)))
-    return _follow(flow, table, routing, "the internet")
+    return _follow(flow, flow.route_table, routing, "the internet")
 
 
 def _route_out_of_vpc(table: RouteTable, routing: Routing) -> Route | None:

@@ -68,13 +68,6 @@ class Routing:
                 found = route
         return found
 
-    def gateway_endpoints(self, table: RouteTable) -> list[VpcEndpoint]:
-        """Endpoints whose route tables include ``table`` (gateway endpoints add routes there)."""
-        return [e for e in self.model.linked_from(table, VpcEndpoint, "route_tables")]
-
-    def endpoints_on_unknown_tables(self) -> bool:
-        return any(e.route_tables.open for e in self.model.of(VpcEndpoint))
-
     @staticmethod
     def target(route: Route) -> Target | Unknown:
         value = route.target

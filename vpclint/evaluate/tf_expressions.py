@@ -17,11 +17,16 @@ from vpclint.values import Ref, Unknown, contains_unknown
 
 
 class Scope(Protocol):
+    """What expressions look names up in: a module instance plus bound names."""
+
     def lookup(self, root: str, steps: tuple, expr: Traversal) -> Any:
         """Resolve ``root`` (and as many of ``steps`` as it needs); returns (value, steps left)."""
 
+    def with_names(self, names: dict) -> "Scope":
+        """The same scope with more names bound (``for`` variables, ``count``, ``each``)."""
 
-def evaluate(expr, scope) -> Any:
+
+def evaluate(expr, scope: Scope) -> Any:
     """The value of ``expr``: plain data, ``Ref`` for resource identities, or ``Unknown``."""
     kind = type(expr)
     if kind is Literal:

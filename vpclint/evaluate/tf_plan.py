@@ -24,10 +24,6 @@ from vpclint.values import Ref, Unknown
 _INDEX = re.compile(r"\[[^\]]*\]$")
 
 
-def looks_like_plan(data: Any) -> bool:
-    return isinstance(data, dict) and "planned_values" in data and "format_version" in data
-
-
 @dataclass
 class PlanResult:
     resources: list[Resource] = field(default_factory=list)

@@ -64,13 +64,10 @@ class LaunchTemplate(Component):
     user_data: Any = None
 
 
-WORKLOAD_KINDS = ("lambda", "ecs_service", "instance", "autoscaling_group", "eks_cluster",
-                  "eks_node_group")
-
-
 @dataclass(eq=False)
 class Workload(Component):
-    """A VPC-attached compute resource; ``workload_kind`` is one of ``WORKLOAD_KINDS``."""
+    """A VPC-attached compute resource; ``workload_kind`` is lambda, ecs_service, instance,
+    autoscaling_group, eks_cluster or eks_node_group (``specs.WORKLOAD_TYPES``)."""
 
     kind: ClassVar[str] = "workload"
     workload_kind: str = "lambda"
