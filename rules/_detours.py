@@ -22,7 +22,7 @@ import re
 import weakref
 from typing import Any, Iterable
 
-from rules._endpoint_sets import runs_on_fargate
+from ._endpoint_sets import runs_on_fargate
 from vpclint.analyze import Flow, Verdict, analysis_of
 from vpclint.analyze.flows import egress_flow
 from vpclint.model.components import Component, Subnet, Vpc, VpcEndpoint

@@ -10,7 +10,7 @@ rules stay linear; ``rules_by_service`` is the one for listener rules.
 
 from __future__ import annotations
 
-from rules._pairing import Index, referrers_in_scope
+from ._pairing import Index, referrers_in_scope
 from vpclint.model.components import Component, External, LatticeService, Listener, ListenerRule
 from vpclint.values import Unknown
 

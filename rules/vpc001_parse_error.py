@@ -4,7 +4,10 @@
 Reports a file that should be Terraform (`.tf`, `.tf.json`) or CloudFormation (a YAML or JSON
 file holding a template) but cannot be parsed, at the line and column of the syntax error. A
 CloudFormation mapping with the same key twice is reported too: CloudFormation silently keeps
-the last value. Scanning of every other file goes on.
+the last value. So is a file vpclint does not read at all: one past the size limit
+(`--max-file-size`), one that is not a regular file (a FIFO, a device, a symlink loop), a
+symlink out of the scanned paths, or a file name that is not UTF-8. Scanning of every other
+file goes on.
 
 ## Why it matters
 A file vpclint cannot read is a file none of its rules can check: its endpoints, routes and
@@ -48,5 +51,6 @@ RULE = RuleMeta("VPC001", "parse-error", Level.ERROR,
 
 def check(model):
     for error in model.parse_errors:
-        yield Finding(None, f"cannot parse {error.file.rsplit('/', 1)[-1]}: {error.message}",
+        verb = "cannot read" if error.unread else "cannot parse"
+        yield Finding(None, f"{verb} {error.file.rsplit('/', 1)[-1]}: {error.message}",
                       span=Span(error.file, error.line, error.column))

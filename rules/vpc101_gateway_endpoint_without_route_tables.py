@@ -53,7 +53,7 @@ S3Endpoint:
 
 from __future__ import annotations
 
-from rules._endpoints import gateway_service_or_unknown
+from ._endpoints import gateway_service_or_unknown
 from vpclint.model.components import EndpointAssociation, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta
 

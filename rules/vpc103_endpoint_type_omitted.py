@@ -65,7 +65,7 @@ SsmEndpoint:
 
 from __future__ import annotations
 
-from rules._endpoints import aws_service, gateway_service_or_unknown
+from ._endpoints import aws_service, gateway_service_or_unknown
 from vpclint.model.components import EndpointService, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta
 

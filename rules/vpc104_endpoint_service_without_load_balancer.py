@@ -71,7 +71,7 @@ OrdersService:
 
 from __future__ import annotations
 
-from rules._lattice import upper, written
+from ._lattice import upper, written
 from vpclint.model.components import EndpointService, LoadBalancer
 from vpclint.rule import Finding, Level, Related, RuleMeta
 

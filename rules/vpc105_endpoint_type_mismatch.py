@@ -89,8 +89,8 @@ from __future__ import annotations
 
 import re
 
-from rules._lattice import upper
-from rules._pairing import misspelling
+from ._lattice import upper
+from ._pairing import misspelling
 from vpclint.model.components import EndpointService, LoadBalancer, VpcEndpoint
 from vpclint.model.services import aws_service
 from vpclint.rule import Finding, Level, Related, RuleMeta

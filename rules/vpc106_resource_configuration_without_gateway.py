@@ -85,7 +85,7 @@ OrdersDbConfiguration:
 
 from __future__ import annotations
 
-from rules._lattice import upper
+from ._lattice import upper
 from vpclint.model.components import ResourceConfiguration
 from vpclint.rule import Finding, Level, RuleMeta
 

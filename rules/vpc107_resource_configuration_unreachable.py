@@ -102,8 +102,8 @@ OrdersDbEndpoint:
 
 from __future__ import annotations
 
-from rules._lattice import upper
-from rules._pairing import referrers_in_scope, unmodelled_resource
+from ._lattice import upper
+from ._pairing import referrers_in_scope, unmodelled_resource
 from vpclint.model.components import (RamShare, ResourceConfiguration, ServiceNetworkAssociation,
                                       VpcEndpoint)
 from vpclint.rule import Finding, Level, RuleMeta

@@ -89,8 +89,8 @@ OrdersListener:
 
 from __future__ import annotations
 
-from rules._lattice import rules_by_service
-from rules._pairing import referrers_in_scope
+from ._lattice import rules_by_service
+from ._pairing import referrers_in_scope
 from vpclint.model.components import LatticeService, Links, Listener
 from vpclint.rule import Finding, Level, Related, RuleMeta
 

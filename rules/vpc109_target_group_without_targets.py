@@ -127,7 +127,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rules._pairing import referrers_in_scope, unmodelled_resource
+from ._pairing import referrers_in_scope, unmodelled_resource
 from vpclint.model.components import (External, LatticeTarget, LatticeTargetGroup, LbListener,
                                       LbListenerRule, LbTarget, Listener, ListenerRule,
                                       TargetGroup, TargetRegistrar)

@@ -63,7 +63,7 @@ OrdersInApps:
 
 from __future__ import annotations
 
-from rules._pairing import referrers_in_scope
+from ._pairing import referrers_in_scope
 from vpclint.model.components import LatticeService, RamShare, ServiceNetworkAssociation
 from vpclint.rule import Finding, Level, RuleMeta
 

@@ -65,7 +65,7 @@ ClientVpcInApps:
 
 from __future__ import annotations
 
-from rules._pairing import referrers_in_scope
+from ._pairing import referrers_in_scope
 from vpclint.model.components import (RamShare, ServiceNetwork, ServiceNetworkAssociation,
                                       VpcEndpoint)
 from vpclint.rule import Finding, Level, RuleMeta

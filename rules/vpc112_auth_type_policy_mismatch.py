@@ -82,7 +82,7 @@ OrdersAuthPolicy:
 
 from __future__ import annotations
 
-from rules._lattice import may_not_exist, upper, written
+from ._lattice import may_not_exist, upper, written
 from vpclint.model.components import AuthPolicy, LatticeService, ServiceNetwork
 from vpclint.rule import Finding, Level, Related, RuleMeta
 

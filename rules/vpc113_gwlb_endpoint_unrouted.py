@@ -79,8 +79,8 @@ AppToInspection:
 
 from __future__ import annotations
 
-from rules._pairing import unmodelled_resource
-from rules.vpc105_endpoint_type_mismatch import type_mismatch
+from ._pairing import unmodelled_resource
+from .vpc105_endpoint_type_mismatch import type_mismatch
 from vpclint.model.components import Component, Route, RouteTable, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta
 from vpclint.values import Unknown

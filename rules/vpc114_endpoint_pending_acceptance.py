@@ -93,7 +93,7 @@ OrdersEndpoint:
 
 from __future__ import annotations
 
-from rules._pairing import referrers_in_scope, unmodelled_resource
+from ._pairing import referrers_in_scope, unmodelled_resource
 from vpclint.model.components import EndpointConnectionAccepter, EndpointService, VpcEndpoint
 from vpclint.rule import Finding, Level, Related, RuleMeta
 

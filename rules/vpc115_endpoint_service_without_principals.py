@@ -68,7 +68,7 @@ OrdersServicePermissions:
 
 from __future__ import annotations
 
-from rules._pairing import referrers_in_scope, unmodelled_resource
+from ._pairing import referrers_in_scope, unmodelled_resource
 from vpclint.model.components import EndpointService, EndpointServicePermission, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta
 

@@ -131,8 +131,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from rules._vpcs import DEFAULT, Key, differ, key_of, key_of_link, link_name, vpc_name, what
-from rules.vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
+from ._vpcs import DEFAULT, Key, differ, key_of, key_of_link, link_name, vpc_name, what
+from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
 from vpclint.model.components import (Component, EndpointAssociation, LbListener,
                                       LbListenerRule, LoadBalancer, ResourceGateway,
                                       RouteTableAssociation, ServiceNetworkAssociation,

@@ -99,7 +99,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rules._security import endpoint_label, group_related, ports_text, subnet_cidr
+from ._security import endpoint_label, group_related, ports_text, subnet_cidr
 from vpclint.analyze import Verdict, analysis_of
 from vpclint.analyze.security import (ANYONE, describe_rules, peer_of, security_of, service_ports,
                                       sg_allows)

@@ -256,7 +256,7 @@ ReportsFunction:
 
 from __future__ import annotations
 
-from rules._security import (client_label, endpoint_interfaces, endpoint_label, group_related,
+from ._security import (client_label, endpoint_interfaces, endpoint_label, group_related,
                              ports_text)
 from vpclint.analyze import Verdict, analysis_of
 from vpclint.analyze.security import (EPHEMERAL, describe_rules, nacl_allows, security_of,

@@ -75,7 +75,7 @@ Vpc:
 
 from __future__ import annotations
 
-from rules.vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
+from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta, Related
 

@@ -95,8 +95,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rules._lattice import may_not_exist
-from rules._regions import Regions
+from ._lattice import may_not_exist
+from ._regions import Regions
 from vpclint.model.components import (Component, EndpointAssociation, EndpointService, External,
                                       VpcEndpoint)
 from vpclint.rule import Finding, Level, Related, RuleMeta

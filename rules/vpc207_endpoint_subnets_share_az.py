@@ -122,7 +122,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from rules.vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
+from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
 from vpclint.model.components import (Component, EndpointAssociation, ResourceGateway, Subnet,
                                       TransitGatewayAttachment, VpcEndpoint)
 from vpclint.rule import Finding, Level, Related, RuleMeta

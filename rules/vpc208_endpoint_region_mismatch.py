@@ -118,8 +118,8 @@ from __future__ import annotations
 
 import re
 
-from rules._regions import Regions, known_region
-from rules.vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
+from ._regions import Regions, known_region
+from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
 from vpclint.model.components import EndpointService, VpcEndpoint
 from vpclint.model.services import service_region
 from vpclint.rule import Finding, Level, RuleMeta

@@ -147,7 +147,7 @@ import ipaddress
 from collections import defaultdict
 from typing import Any, Iterator
 
-from rules._lattice import upper
+from ._lattice import upper
 from vpclint.model.components import (Component, External, LatticeTarget, LatticeTargetGroup,
                                       LbListener, LbListenerRule, LbTarget, LoadBalancer,
                                       Subnet, TargetGroup, TargetRegistrar, Vpc)

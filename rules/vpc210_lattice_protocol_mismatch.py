@@ -124,7 +124,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rules._lattice import upper
+from ._lattice import upper
 from vpclint.model.components import (Component, LatticeService, LatticeTargetGroup, Listener,
                                       ListenerRule)
 from vpclint.rule import Finding, Level, Related, RuleMeta

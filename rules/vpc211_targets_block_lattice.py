@@ -169,8 +169,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from rules._lattice import upper
-from rules._security import group_related, ports_text
+from ._lattice import upper
+from ._security import group_related, ports_text
 from vpclint.analyze.security import (LATTICE_V4, LATTICE_V6, describe_rules, rule_opens,
                                       security_of, sg_allows)
 from vpclint.model.components import Component, LatticeTargetGroup, LoadBalancer, SecurityGroup

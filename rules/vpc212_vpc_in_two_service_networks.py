@@ -107,8 +107,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rules._lattice import may_not_exist
-from rules._vpcs import key_of_link, link_name
+from ._lattice import may_not_exist
+from ._vpcs import key_of_link, link_name
 from vpclint.model.components import External, ServiceNetwork, ServiceNetworkAssociation
 from vpclint.rule import Finding, Level, Related, RuleMeta
 

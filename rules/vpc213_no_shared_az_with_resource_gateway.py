@@ -208,8 +208,8 @@ DatabaseEndpoint:
 
 from __future__ import annotations
 
-from rules._lattice import upper
-from rules._pairing import referrers_in_scope
+from ._lattice import upper
+from ._pairing import referrers_in_scope
 from vpclint.model.components import (EndpointAssociation, Links, ResourceConfiguration,
                                       ResourceGateway, ServiceNetwork, ServiceNetworkAssociation,
                                       Subnet, VpcEndpoint)

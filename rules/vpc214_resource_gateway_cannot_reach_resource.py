@@ -160,8 +160,8 @@ import ipaddress
 from collections import defaultdict
 from typing import Any
 
-from rules._lattice import upper
-from rules._security import group_related, single_cidr
+from ._lattice import upper
+from ._security import group_related, single_cidr
 from vpclint.analyze.security import Peer, describe_rules, security_of, sg_allows, tri_or
 from vpclint.model.components import ResourceConfiguration, ResourceGateway
 from vpclint.rule import Finding, Level, Related, RuleMeta
@@ -176,7 +176,7 @@ _FAMILY = {4: "IPv4", 6: "IPv6"}
 
 def invalid_ip_resource(config: ResourceConfiguration) -> bool:
     """True when VPC215 reports the configuration's IP resource as one AWS refuses."""
-    from rules.vpc215_resource_definition_outside_gateway_vpc import ip_resource_problem
+    from .vpc215_resource_definition_outside_gateway_vpc import ip_resource_problem
 
     return ip_resource_problem(config) is not None
 

@@ -127,7 +127,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from rules._lattice import upper
+from ._lattice import upper
 from vpclint.model.components import (ResourceConfiguration, ResourceGateway,
                                       ServiceNetworkAssociation, Vpc)
 from vpclint.rule import Finding, Level, Related, RuleMeta

@@ -179,7 +179,7 @@ Resources:
 
 from __future__ import annotations
 
-from rules._zones import az_label, same_az
+from ._zones import az_label, same_az
 from vpclint.analyze import analysis_of
 from vpclint.model.components import NatGateway, RouteTable, Subnet, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta, Related

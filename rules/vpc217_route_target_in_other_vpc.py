@@ -130,7 +130,7 @@ AppDefaultRoute:
 
 from __future__ import annotations
 
-from rules._vpcs import differ, key_of, vpc_name
+from ._vpcs import differ, key_of, vpc_name
 from vpclint.model.components import (GatewayAttachment, InternetGateway, NatGateway, Route,
                                       RouteTable, VpcEndpoint)
 from vpclint.rule import Finding, Level, Related, RuleMeta

@@ -230,7 +230,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from rules._zones import az_label, same_az
+from ._zones import az_label, same_az
 from vpclint.analyze import analysis_of
 from vpclint.model.components import (Component, External, RouteTable, Subnet,
                                       TransitGatewayAttachment, Vpc)

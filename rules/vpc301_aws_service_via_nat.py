@@ -267,7 +267,7 @@ Resources:
 
 from __future__ import annotations
 
-from rules._detours import (counted_evidence, endpoint_in_vpc, endpoints_of, evidence_phrase,
+from ._detours import (counted_evidence, endpoint_in_vpc, endpoints_of, evidence_phrase,
                             in_deployment_region, label, names, public_lambdas, unique)
 from vpclint.analyze import Flow, Verdict, analysis_of
 from vpclint.rule import Finding, Level, Related, RuleMeta

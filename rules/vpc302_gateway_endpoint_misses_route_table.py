@@ -238,7 +238,7 @@ Resources:
 
 from __future__ import annotations
 
-from rules._detours import (counted_evidence, endpoints_of, evidence_phrase,
+from ._detours import (counted_evidence, endpoints_of, evidence_phrase,
                             gateway_endpoint_missing, in_deployment_region, label, names,
                             subnet_phrase, unique)
 from vpclint.analyze import Flow, Verdict, analysis_of

@@ -88,7 +88,7 @@ Or keep private DNS off and front the endpoint with a private hosted zone named 
 
 from __future__ import annotations
 
-from rules._detours import (Mentions, counted_evidence, endpoints_of, evidence_phrase, label,
+from ._detours import (Mentions, counted_evidence, endpoints_of, evidence_phrase, label,
                             names, unique)
 from vpclint.analyze import Verdict, analysis_of
 from vpclint.model.components import ResourceConfiguration, Vpc, VpcEndpoint

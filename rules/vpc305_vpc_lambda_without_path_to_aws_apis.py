@@ -196,7 +196,7 @@ Resources:
 
 from __future__ import annotations
 
-from rules._detours import (counted_evidence, endpoint_in_vpc, endpoints_of, label, names,
+from ._detours import (counted_evidence, endpoint_in_vpc, endpoints_of, label, names,
                             public_lambdas, subnet_phrase, unique)
 from vpclint.analyze import Flow, Verdict, analysis_of
 from vpclint.model.services import GATEWAY_SERVICES, aws_service

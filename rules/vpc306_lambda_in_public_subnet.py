@@ -198,7 +198,7 @@ Resources:
 
 from __future__ import annotations
 
-from rules._detours import public_lambdas, subnet_phrase, unique
+from ._detours import public_lambdas, subnet_phrase, unique
 from vpclint.model.workloads import Workload
 from vpclint.rule import Finding, Level, Related, RuleMeta
 

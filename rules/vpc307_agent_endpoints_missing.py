@@ -248,7 +248,7 @@ Resources:
 
 from __future__ import annotations
 
-from rules._endpoint_sets import (INSTANCE_KINDS, collect, containers, flows_by_workload, names,
+from ._endpoint_sets import (INSTANCE_KINDS, collect, containers, flows_by_workload, names,
                                   route_table_notes, runs_on_fargate, services_of, subnets_of)
 from vpclint.analyze import analysis_of
 from vpclint.analyze.usage import roles_of

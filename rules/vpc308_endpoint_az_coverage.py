@@ -268,7 +268,7 @@ Resources:
 
 from __future__ import annotations
 
-from rules._zones import az_label, same_az
+from ._zones import az_label, same_az
 from vpclint.analyze import Verdict, analysis_of
 from vpclint.model.components import Subnet, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta, Related

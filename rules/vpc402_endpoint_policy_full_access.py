@@ -106,7 +106,7 @@ DynamoDbEndpoint:
 
 from __future__ import annotations
 
-from rules import _policy as p
+from . import _policy as p
 from vpclint.model.components import EndpointAssociation, EndpointService, VpcEndpoint
 from vpclint.model.services import aws_service
 from vpclint.rule import Finding, Level, Related, RuleMeta

@@ -126,7 +126,7 @@ SharedServicesShare:
 
 from __future__ import annotations
 
-from rules._lattice import may_not_exist, upper, written
+from ._lattice import may_not_exist, upper, written
 from vpclint.model.components import RamShare, ServiceNetwork
 from vpclint.rule import Finding, Level, Related, RuleMeta
 

@@ -115,8 +115,8 @@ OrdersAuthPolicy:
 
 from __future__ import annotations
 
-from rules import _policy as p
-from rules._lattice import upper
+from . import _policy as p
+from ._lattice import upper
 from vpclint.model.components import AuthPolicy, LatticeService, ServiceNetwork
 from vpclint.rule import Finding, Level, Related, RuleMeta
 

@@ -152,7 +152,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rules._lattice import may_not_exist, upper, written
+from ._lattice import may_not_exist, upper, written
 from vpclint.model.components import (RamShare, ResourceConfiguration, ServiceNetwork,
                                       ServiceNetworkAssociation)
 from vpclint.rule import Finding, Level, Related, RuleMeta

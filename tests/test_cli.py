@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -320,3 +321,152 @@ def test_readme_and_ci_run_the_same_test_command():
              if ln.startswith("python3 -m venv ")]
     assert len(setup) == 2, "the README has exactly two set-up commands"
     assert setup[1].endswith(f"&& {command}")
+
+
+# --- usage errors: one line on stderr, exit 2, no traceback ---------------------------------
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> None:
+    """``vpclint: error: ...`` on one line of stderr, naming the problem; exit 2."""
+    assert_clean_error(result, *words)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("vpclint: error: "), result.stderr
+
+
+def test_output_naming_a_directory_is_a_usage_error(repo):
+    write(repo / "net" / "main.tf", S3_WITHOUT_ROUTE_TABLES)
+    (repo / "reports").mkdir()
+    result = run("check", "net", "--output", "reports", cwd=repo)
+    assert_one_line_error(result, "--output reports", "is a directory")
+    assert "IsADirectoryError" not in result.stderr
+
+
+def test_output_under_a_file_is_a_usage_error(repo):
+    write(repo / "net" / "main.tf", S3_WITHOUT_ROUTE_TABLES)
+    write(repo / "notes.txt", "not a directory\n")
+    result = run("check", "net", "--output", "notes.txt/vpclint.sarif", cwd=repo)
+    assert_one_line_error(result, "--output notes.txt/vpclint.sarif", "not a directory")
+
+
+@pytest.mark.skipif(os.name == "nt" or (hasattr(os, "geteuid") and os.geteuid() == 0),
+                    reason="needs POSIX permissions that apply (not root)")
+def test_output_in_a_read_only_directory_is_a_usage_error(repo):
+    write(repo / "net" / "main.tf", S3_WITHOUT_ROUTE_TABLES)
+    locked = repo / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = run("check", "net", "--output", "locked/vpclint.sarif", cwd=repo)
+    finally:
+        locked.chmod(0o700)
+    assert_one_line_error(result, "--output locked/vpclint.sarif", "permission denied")
+
+
+def test_output_creates_missing_directories(repo):
+    write(repo / "net" / "main.tf", S3_WITH_ROUTE_TABLES)
+    result = run("check", "net", "-f", "json", "-o", "build/reports/vpclint.json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((repo / "build" / "reports" / "vpclint.json").read_text())["findings"] == []
+
+
+@pytest.mark.parametrize("option, name", [("--var-file", "prod.tfvars"),
+                                          ("--parameter-file", "params.json")])
+def test_missing_value_files_are_usage_errors(repo, option, name):
+    write(repo / "net" / "main.tf", S3_WITH_ROUTE_TABLES)
+    assert_one_line_error(run("check", "net", option, name, cwd=repo), f"{option} {name}",
+                          "no such file")
+    (repo / "envs").mkdir()
+    assert_one_line_error(run("check", "net", option, "envs", cwd=repo), f"{option} envs",
+                          "is a directory")
+
+
+def test_missing_var_file_named_in_the_config_is_a_usage_error(repo):
+    write(repo / "net" / "main.tf", S3_WITH_ROUTE_TABLES)
+    write(repo / ".vpclint.toml", ONLY_VPC101 + 'var-files = ["prod.tfvars"]\n')
+    assert_one_line_error(run("check", "net", cwd=repo), ".vpclint.toml", "var-files",
+                          "prod.tfvars", "no such file")
+
+
+def test_path_without_templates_is_a_usage_error_unless_allowed(repo):
+    write(repo / ".github" / "workflows" / "ci.yml", "name: ci\non: [push]\njobs: {}\n")
+    write(repo / "docs" / "README.md", "# docs\n")
+    for path in (".github/workflows/ci.yml", "docs"):
+        result = run("check", path, cwd=repo)
+        assert_one_line_error(result, f"no Terraform or CloudFormation found in {path}",
+                              "--allow-empty")
+        assert result.stdout == ""
+        allowed = run("check", path, "--allow-empty", cwd=repo)
+        assert allowed.returncode == 0, allowed.stderr
+        assert "No findings in 0 files" in allowed.stdout
+
+
+def test_baseline_naming_a_directory_is_a_usage_error(repo):
+    write(repo / "main.tf", S3_WITHOUT_ROUTE_TABLES)
+    (repo / "baselines").mkdir()
+    for extra in ((), ("--write-baseline",)):
+        result = run("check", ".", "--baseline", "baselines", *extra, cwd=repo)
+        assert_one_line_error(result, "baselines", "is a directory")
+        assert "not found" not in result.stderr
+
+
+# --- help -------------------------------------------------------------------------------------
+
+HELP_COMMANDS = [(), ("check",), ("flows",), ("rules",), ("explain",)]
+
+
+@pytest.mark.parametrize("command", HELP_COMMANDS, ids=lambda c: " ".join(c) or "vpclint")
+def test_help_shows_metavars_not_python_types(repo, command):
+    result = run(*command, "--help", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    for python_type in ("<list[", "<str>", "<Path>", "<path>", "<int>", "<bool>", "{"):
+        assert python_type not in text, f"{python_type!r} in:\n{text}"
+
+
+def test_check_help_names_each_value_as_a_person_reads_it(repo):
+    text = run("check", "--help", cwd=repo).stdout
+    assert text.startswith("Usage: vpclint check [OPTIONS] PATH...")
+    for record in ("PATH...", "-f, --format FORMAT", "-o, --output FILE", "--select RULES",
+                   "--ignore RULES", "--exclude GLOB", "--fail-level LEVEL", "--config FILE",
+                   "--baseline FILE", "--category NAME", "--var NAME=VALUE", "--var-file FILE",
+                   "--region REGION", "--cfn-param KEY=VALUE", "--parameter-file FILE",
+                   "--allow-empty", "--no-color"):
+        assert f"  {record}" in text, record
+    assert "vpclint check . --format sarif --output vpclint.sarif\n" in text
+    assert "directories are created" in " ".join(text.split())  # --output's help says it
+
+
+def test_path_argument_is_spelt_the_same_in_every_command(repo):
+    for command in ("check", "flows"):
+        assert f"Usage: vpclint {command} [OPTIONS] PATH...\n" in run(command, "--help",
+                                                                      cwd=repo).stdout
+    assert "Usage: vpclint explain [OPTIONS] RULE\n" in run("explain", "--help", cwd=repo).stdout
+
+
+# --- text paths are relative to where the user stands ---------------------------------------
+
+
+def _git_repo(path: Path) -> Path:
+    path.mkdir(parents=True)
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(path)], check=True, capture_output=True)
+    else:
+        (path / ".git").mkdir()
+    return path
+
+
+def test_text_paths_open_from_the_current_directory(tmp_path, monkeypatch):
+    other = _git_repo(tmp_path / "infra-repo")
+    write(other / ".vpclint.toml", ONLY_VPC101)
+    write(other / "net" / "main.tf", S3_WITHOUT_ROUTE_TABLES)
+    here = _git_repo(tmp_path / "app-repo")
+    monkeypatch.chdir(here)
+    text = run("check", "../infra-repo/net", cwd=Path.cwd())
+    assert text.returncode == 1, text.stderr
+    first = text.stdout.splitlines()[0]
+    assert first.startswith(f"../infra-repo/net/main.tf:{S3_LINE}:1: VPC101"), first
+    assert (Path.cwd() / first.split(":")[0]).is_file()  # it opens from here
+    as_json = run("check", str(other / "net"), "-f", "json", cwd=Path.cwd())
+    assert findings(as_json) == {("VPC101", "net/main.tf", S3_LINE)}  # the repository's root
+    inside = run("check", ".", cwd=other / "net")
+    assert inside.stdout.startswith(f"main.tf:{S3_LINE}:1: VPC101"), inside.stdout

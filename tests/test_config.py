@@ -233,5 +233,13 @@ def test_shipped_schema_matches_the_code():
 
 
 def test_schema_keys_are_config_fields():
-    fields = set(Config.__dataclass_fields__) - {"source"}
+    # allow_read is command line only: a config file is as untrusted as the files beside it
+    fields = set(Config.__dataclass_fields__) - {"source", "allow_read"}
     assert {key.replace("-", "_") for key in SCHEMA["properties"]} == fields
+
+
+def test_config_file_cannot_widen_what_vpclint_reads(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".vpclint.toml").write_text('allow-read = ["/"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key 'allow-read'"):
+        load_config(tmp_path)

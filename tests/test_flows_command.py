@@ -169,3 +169,38 @@ def test_help_teaches_the_question_it_answers(repo):
 
 def _line_of(file: Path, text: str) -> int:
     return next(n for n, line in enumerate(file.read_text().splitlines(), 1) if text in line)
+
+
+def test_unknown_service_is_a_usage_error_with_a_hint(repo):
+    result = run(".", "--service", "nosuch", cwd=repo)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("vpclint: error: --service 'nosuch': not an AWS service name")
+    assert "without --service to list the services" in line
+    typo = run(".", "--service", "sqs3", cwd=repo)
+    assert typo.returncode == 2 and "did you mean 'sqs'?" in typo.stderr
+    # a real service that no workload uses is an answer, not an error
+    unused = run(".", "--service", "kinesis-streams", cwd=repo)
+    assert unused.returncode == 0 and unused.stdout == "No VPC workloads match.\n"
+
+
+def test_path_without_templates_is_a_usage_error_unless_allowed(repo):
+    (repo / "docs").mkdir()
+    (repo / "docs" / "notes.yaml").write_text("title: not a template\n")
+    result = run("docs", cwd=repo)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("vpclint: error: no Terraform or CloudFormation found in docs")
+    allowed = run("docs", "--allow-empty", cwd=repo)
+    assert allowed.returncode == 0 and allowed.stdout.startswith("No VPC workloads found")
+
+
+def test_text_names_files_from_the_current_directory(repo):
+    case = repo / "lambda-sqs-secrets-nat" / "terraform"
+    text = run(".", cwd=case).stdout
+    heading = next(line for line in text.splitlines() if line and not line.startswith(" "))
+    where = heading.rsplit("  ", 1)[1]
+    assert not where.startswith("lambda-sqs-secrets-nat/")  # not the repository's root
+    assert (case / where.rsplit(":", 1)[0]).is_file()
+    document = json.loads(run(".", "-f", "json", cwd=case).stdout)
+    assert document["workloads"][0]["file"].startswith("lambda-sqs-secrets-nat/terraform/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules import _policy as p
+from vpclint.rules import _policy as p
 from vpclint.values import PartialJson, Unknown
 
 

@@ -81,6 +81,26 @@ resource "aws_subnet" "app" {
 }
 """
 
+# A root module whose endpoint takes its route tables from a module elsewhere in the repository:
+# the module's output (no route table at all) decides the finding in the changed file.
+CALLER = VPC + """
+module "tables" {
+  source = "../modules/tables"
+}
+
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id          = aws_vpc.main.id
+  service_name    = "com.amazonaws.us-east-1.s3"
+  route_table_ids = module.tables.ids
+}
+"""
+CALLER_LINE = 12  # the route_table_ids argument, at column 3
+TABLES_MODULE = """\
+output "ids" {
+  value = []
+}
+"""
+
 CI_WORKFLOW = """\
 name: ci
 on: [push]
@@ -144,9 +164,11 @@ def setup(tmp_path_factory):
     _write(project / "mixed" / "endpoint.tf", MIXED_ENDPOINT)
     _write(project / "mixed" / "subnet.tf", MIXED_SUBNET)
     _write(project / ".github" / "workflows" / "ci.yml", CI_WORKFLOW)
+    _write(project / "live" / "main.tf", CALLER)
+    _write(project / "modules" / "tables" / "main.tf", TABLES_MODULE)
     _commit_all(project, env)
     # the change being committed: touch the files, as an edit would
-    for name in ("network/a.tf", "broken/main.tf", "mixed/subnet.tf"):
+    for name in ("network/a.tf", "broken/main.tf", "mixed/subnet.tf", "live/main.tf"):
         path = project / name
         path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     _git("add", "-A", cwd=project, env=env)
@@ -192,3 +214,22 @@ def test_defect_in_an_unchanged_file_of_the_module_is_not_reported(setup):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "VPC101" not in output
+
+
+def test_a_commit_of_only_non_template_files_passes(setup):
+    # pre-commit runs the hook on a changed CI workflow alone: no template at all is in the
+    # scan, which `vpclint check` alone calls a usage error; the hook passes --allow-empty
+    result = try_repo(setup, ".github/workflows/ci.yml")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Passed" in output and "error" not in output
+
+
+def test_a_module_elsewhere_in_the_repository_is_read(setup):
+    # vpclint reads nothing outside the paths it is given, but the hook passes --allow-read .
+    # (pre-commit runs from the repository root): live/main.tf's module in ../modules is read,
+    # and its empty output makes the endpoint's defect visible
+    result = try_repo(setup, "live/main.tf")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert f"live/main.tf:{CALLER_LINE}:3: VPC101" in output

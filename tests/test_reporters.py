@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from vpclint.fingerprint import fingerprint
 from vpclint.model.components import Vpc, VpcEndpoint
-from vpclint.reporters import FORMATS, relative_uri, render
+from vpclint.reporters import FORMATS, display_path, relative_uri, render
 from vpclint.reporters.sarif import FINGERPRINT_KEY, build_sarif
 from vpclint.result import ScanResult
 from vpclint.rule import Finding, Level, Related, RuleMeta, RuleModule
@@ -80,6 +81,7 @@ def _scan(tmp_path: Path, *, endpoint_line: int = 5, vpc_line: int = 1, with_fil
         root=tmp_path,
         notes=[Note(str(tf), "vpclint:ignore VPC999 suppresses nothing", 2)],
         files_scanned=2,
+        files_read=frozenset({os.path.realpath(tf)}),  # what the scan parsed may be quoted
     )
 
 
@@ -237,7 +239,8 @@ def test_sarif_file_outside_root_gets_an_absolute_uri(tmp_path):
 # --- text -------------------------------------------------------------------------------------
 
 
-def test_text_lines_frame_partner_and_no_colour(tmp_path):
+def test_text_lines_frame_partner_and_no_colour(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # text names files relative to the current directory
     result = _scan(tmp_path)
     out = render(result, "text")
     assert "\x1b[" not in out
@@ -322,3 +325,143 @@ def test_every_format_renders_and_unknown_is_rejected(tmp_path):
         assert render(_scan(tmp_path), fmt).endswith("\n")
     with pytest.raises(ValueError):
         render(_scan(tmp_path), "xml")
+
+
+# --- text: paths relative to the current directory ---------------------------------------------
+
+
+def test_text_paths_are_relative_to_the_current_directory(tmp_path, monkeypatch):
+    """From beside the repository, text names ``../repo/...`` (a path that opens from here),
+    while JSON and SARIF keep naming files relative to the repository root."""
+    repo, elsewhere = tmp_path / "repo", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = _scan(repo)
+    monkeypatch.chdir(elsewhere)
+    lines = render(result, "text").splitlines()
+    assert any(line.startswith("../repo/infra/network/main.tf:5:1: VPC101") for line in lines)
+    assert any(line.startswith("../repo/broken.tf:3:7: VPC001") for line in lines)
+    assert any(line.endswith("at ../repo/infra/network/main.tf:1") for line in lines)
+    assert "../repo/infra/network/main.tf:2: note: vpclint:ignore VPC999 suppresses nothing" in lines
+    assert (elsewhere / "../repo/infra/network/main.tf").is_file()
+    monkeypatch.chdir(repo / "infra")  # inside the repository, below its root
+    assert any(line.startswith("network/main.tf:5:1: VPC101")
+               for line in render(result, "text").splitlines())
+    doc = json.loads(render(result, "json"))
+    assert {f["file"] for f in doc["findings"]} == {"broken.tf", "infra/network/main.tf"}
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in _sarif(result)["runs"][0]["results"]}
+    assert uris == {"broken.tf", "infra/network/main.tf"}
+
+
+def test_display_path_relative_beside_and_absolute_across_roots(tmp_path):
+    assert display_path(tmp_path / "a" / "b.tf", tmp_path) == "a/b.tf"
+    assert display_path(tmp_path / "a" / "b.tf", tmp_path / "c") == "../a/b.tf"
+    # sharing nothing but the filesystem root: an absolute path, not a chain of ../
+    first = Path(tmp_path.anchor, "vpclint-nowhere-1", "main.tf")
+    assert display_path(first, Path(tmp_path.anchor, "vpclint-nowhere-2")) == first.as_posix()
+    assert display_path("", tmp_path) == "<unknown>"
+
+
+# --- text: frames on long lines, and reading only what frames show ---------------------------
+
+
+def _long_line_scan(tmp_path: Path, prefix: str, field_at: int | None = None) -> ScanResult:
+    """A VPC101 finding on line 2 of a file whose line 2 is ``prefix`` + the resource."""
+    tf = tmp_path / "main.tf"
+    tf.write_text(f"# minified\n{prefix}resource \"aws_vpc_endpoint\" \"s3\" {{ vpc_id = x }}\n"
+                  "# end\n")
+    column = len(prefix) + 1
+    spans = {(): Span(str(tf), 2, column, 2, column + 45)}
+    resource = Resource("terraform", "aws_vpc_endpoint", "aws_vpc_endpoint.s3", str(tmp_path),
+                        str(tf), values={}, spans=spans)
+    finding = Finding(VpcEndpoint(resource=resource), "endpoint has no route tables", rule=VPC101)
+    return ScanResult(findings=[finding], rules={"VPC101": _module(VPC101)}, root=tmp_path,
+                      files_scanned=1, files_read=frozenset({os.path.realpath(tf)}))
+
+
+def test_text_frame_of_a_huge_line_is_cut_around_the_column(tmp_path):
+    from vpclint.reporters.text import ELLIPSIS, MAX_FRAME_WIDTH
+
+    prefix = "x" * 2_000_000 + " "  # a 2 MB minified line before the resource
+    out = render(_long_line_scan(tmp_path, prefix), "text", cwd=tmp_path)
+    assert len(out) < 2_000
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("main.tf:2:2000002: VPC101"))
+    source, caret = lines[head + 2], lines[head + 3]
+    assert source.split("| ", 1)[1].startswith(ELLIPSIS)  # cut on the left ...
+    assert not source.endswith(ELLIPSIS)  # ... and the line ends inside the window
+    assert len(source.split("| ", 1)[1]) <= MAX_FRAME_WIDTH + 2
+    at = caret.index("^")
+    assert source[at:].startswith('resource "aws_vpc_endpoint"')  # the caret still points at it
+    assert caret.rstrip().endswith("~")
+
+
+def test_text_frame_cut_on_the_right_keeps_the_caret_at_the_column(tmp_path):
+    from vpclint.reporters.text import ELLIPSIS, MAX_FRAME_WIDTH
+
+    result = _long_line_scan(tmp_path, "")
+    tf = tmp_path / "main.tf"
+    tf.write_text(tf.read_text().replace("{ vpc_id = x }", "{ vpc_id = x }" + " y" * 1_000_000))
+    lines = render(result, "text", cwd=tmp_path).splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("main.tf:2:1: VPC101"))
+    source, caret = lines[head + 2], lines[head + 3]
+    text = source.split("| ", 1)[1]
+    assert text.startswith('resource "aws_vpc_endpoint"') and text.endswith(ELLIPSIS)
+    assert len(text) == MAX_FRAME_WIDTH + 1
+    assert source[caret.index("^"):].startswith("resource")
+
+
+def test_text_reads_each_file_once_and_only_up_to_the_frames(tmp_path, monkeypatch):
+    import vpclint.reporters.text as text_reporter
+
+    result = _scan(tmp_path)
+    result.findings.append(Finding(result.findings[0].component, "second finding in the file",
+                                   field="vpc", rule=VPC401))
+    tf = tmp_path / "infra" / "network" / "main.tf"
+    tf.write_text(ENDPOINT_TF + "# filler\n" * 200_000)  # 1.8 MB after the last frame
+    opened, read = [], []
+
+    class Counting:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def readline(self, limit=-1):
+            line = self.handle.readline(limit)
+            read.append(len(line))
+            return line
+
+    original = text_reporter._open
+
+    def counting_open(file):
+        opened.append(str(file))
+        return Counting(original(file))
+
+    monkeypatch.setattr(text_reporter, "_open", counting_open)
+    out = render(result, "text", cwd=tmp_path)
+    assert out.count("infra/network/main.tf:") >= 2
+    assert opened.count(str(tf)) == 1  # once per report, not once per finding
+    assert sum(read) < 1_000  # up to line 7 (the last frame line), not the 1.8 MB after it
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs and symlinks as on POSIX")
+def test_text_frames_never_read_a_fifo_or_a_symlink_out_of_the_repository(tmp_path):
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("line one\nTOKEN=hunter2\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "stolen.tf").symlink_to(secret)
+    os.mkfifo(repo / "pipe.tf")
+    result = ScanResult(findings=[
+        Finding(None, "cannot read stolen.tf", span=Span(str(repo / "stolen.tf"), 2), rule=VPC001),
+        Finding(None, "cannot read pipe.tf", span=Span(str(repo / "pipe.tf"), 1), rule=VPC001),
+    ], rules={"VPC001": _module(VPC001)}, root=repo, files_scanned=2)
+    out = render(result, "text", cwd=repo)  # returns: the FIFO is not opened
+    assert "hunter2" not in out and "line one" not in out
+    assert "stolen.tf:2:1: VPC001" in out and "pipe.tf:1:1: VPC001" in out

@@ -19,7 +19,7 @@ META = {
     )
 }
 RULES = {
-    rid: RuleModule(meta, "doc", lambda model: [], f"rules.{rid}")
+    rid: RuleModule(meta, "doc", lambda model: [], f"vpclint.rules.{rid}")
     for rid, meta in META.items()
 }
 TF = "net/main.tf"

@@ -39,21 +39,34 @@ def write_baseline(path: Path, findings: Iterable[Finding], root: Path) -> int:
             "address": finding.component.address if finding.component is not None else None,
         }
     document = {"version": VERSION, "fingerprints": dict(sorted(entries.items()))}
+    check_baseline_path(path, writing=True)
     try:
         text = json.dumps(document, indent=2, sort_keys=True) + "\n"
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write baseline: {exc}") from exc
+        raise ConfigError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
     return len(entries)
+
+
+def check_baseline_path(path: Path, writing: bool = False) -> None:
+    """``ConfigError`` when ``path`` cannot be the baseline: checked before a scan, not after.
+
+    A baseline to read must be an existing file; one to write must not be a directory.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a directory, not a baseline file (name a file, e.g. "
+                          f"{path / '.vpclint-baseline.json'})")
+    if not writing and not path.is_file():
+        raise ConfigError(
+            f"{path}: baseline file not found (record one with --baseline {path} --write-baseline)"
+        )
 
 
 def load_baseline(path: Path) -> set[str]:
     """The fingerprints recorded in ``path``; ``ConfigError`` if it is missing or malformed."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(
-            f"{path}: baseline file not found (record one with --baseline {path} --write-baseline)"
-        )
+    check_baseline_path(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:

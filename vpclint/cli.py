@@ -1,8 +1,9 @@
 """The ``vpclint`` command line.
 
 Exit codes: 0 when no finding is at or above the failing level, 1 when some is, 2 on a usage
-error, an unreadable config, or an internal error. Tracebacks are shown only with
-``VPCLINT_DEBUG=1``: users get a message naming the problem instead.
+error, an unreadable config, or an internal error outside any one file or rule. (vpclint
+failing on one file or rule is contained: a VPC000 error finding, and the rest is reported.)
+Tracebacks are shown only with ``VPCLINT_DEBUG=1``: users get a message naming the problem.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import List, Optional
 import typer
 
 from vpclint import __version__
-from vpclint.baseline import filter_baseline, write_baseline
+from vpclint.baseline import check_baseline_path, filter_baseline, write_baseline
 from vpclint.cli_flows import register as register_flow_commands
 from vpclint.cli_rules import register as register_rule_commands
 from vpclint import cli_options as options
@@ -41,7 +42,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(epilog="Run 'vpclint COMMAND --help' for the options of a command.")
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
@@ -49,49 +50,61 @@ def _root(
     """vpclint: static analysis of AWS VPC networking."""
 
 
-@app.command()
+@app.command(cls=options.Command, short_help="Report network defects in Terraform and "
+             "CloudFormation.")
 def check(
-    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Files or directories to scan (recursively). "
-                                       "Files named alone, as pre-commit passes them, are judged "
-                                       "with their whole Terraform module; only findings in "
-                                       "them are reported."),
+    paths: List[Path] = options.paths_argument(
+        "Files or directories to scan (recursively). Files named alone, as pre-commit passes "
+        "them, are judged with their whole Terraform module; only findings in them are "
+        "reported."),
     output_format: Optional[str] = typer.Option(
-        None, "--format", "-f", help=f"Output format: {', '.join(FORMATS)}. Default: text."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o",
-                                          help="Write the report to this file instead of stdout."),
+        None, "--format", "-f", metavar="FORMAT",
+        help=f"Output format: {', '.join(FORMATS)}. Default: text."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of "
+        "stdout; missing parent directories are created."),
     select: Optional[List[str]] = typer.Option(
-        None, "--select", help="Run only these rules: IDs (VPC101), slugs or ID prefixes (VPC3). "
-        "Repeatable or comma-separated."),
+        None, "--select", metavar="RULES", help="Run only these rules: IDs (VPC101), slugs or "
+        "ID prefixes (VPC3). Repeatable or comma-separated."),
     ignore: Optional[List[str]] = typer.Option(
-        None, "--ignore", help="Skip these rules (IDs, slugs or prefixes); the longest matching "
-        "entry of --select/--ignore wins."),
+        None, "--ignore", metavar="RULES", help="Skip these rules (IDs, slugs or prefixes); the "
+        "longest matching entry of --select/--ignore wins."),
     exclude: Optional[List[str]] = options.EXCLUDE,
     fail_level: Optional[str] = typer.Option(
-        None, "--fail-level", help="Lowest level that makes the exit code 1: error (default), "
-        "warning, note, or none."),
+        None, "--fail-level", metavar="LEVEL", help="Lowest level that makes the exit code 1: "
+        "error (default), warning, note, or none."),
     config_file: Optional[Path] = options.CONFIG,
     baseline: Optional[Path] = typer.Option(
-        None, "--baseline", help="Hide the findings recorded in this baseline file."),
+        None, "--baseline", metavar="FILE", help="Hide the findings recorded in this baseline "
+        "FILE."),
     write_baseline_flag: bool = typer.Option(
         False, "--write-baseline", help="Record the current findings into --baseline FILE and "
         "exit 0: adopt vpclint on a large estate and fail only on new findings."),
     category: Optional[str] = typer.Option(
-        None, "--category", help="SARIF automationDetails.id, one per analysis uploaded to "
-        "code scanning (e.g. 'vpclint/prod')."),
+        None, "--category", metavar="NAME", help="SARIF automationDetails.id, one per analysis "
+        "uploaded to code scanning (e.g. 'vpclint/prod')."),
+    allow_empty: bool = options.ALLOW_EMPTY,
+    allow_read: Optional[List[Path]] = options.ALLOW_READ,
+    max_file_size: Optional[float] = options.MAX_FILE_SIZE,
     var: Optional[List[str]] = options.VAR,
     var_file: Optional[List[Path]] = options.VAR_FILE,
     region: Optional[str] = options.REGION,
     cfn_param: Optional[List[str]] = options.CFN_PARAM,
     parameter_file: Optional[List[Path]] = options.PARAMETER_FILE,
-    no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
+    no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output "
+                                  "(NO_COLOR does the same)."),
 ) -> None:
-    """Scan Terraform and CloudFormation under PATHS and report network defects.
+    """Scan the Terraform and CloudFormation under PATH and report network defects.
 
-    Examples:\n
-      vpclint check ./infra\n
-      vpclint check . --format sarif --output vpclint.sarif\n
-      vpclint check . --select VPC1 --ignore VPC111\n
-      vpclint check stacks/ --region eu-west-1 --parameter-file params/prod.json\n
+    Exit codes: 0 no finding at or above --fail-level, 1 findings, 2 usage or internal error.
+
+    Examples:
+
+    \b
+      vpclint check ./infra
+      vpclint check . --format sarif --output vpclint.sarif
+      vpclint check . --select VPC1 --ignore VPC111
+      vpclint check stacks/ --region eu-west-1 --parameter-file params/prod.json
       vpclint check . --baseline .vpclint-baseline.json --write-baseline
     """
     from vpclint.engine import scan
@@ -99,7 +112,8 @@ def check(
     str_paths = [str(p) for p in paths]
     config = options.settings(paths, config_file, exclude, var, var_file, region, cfn_param,
                               parameter_file, select=_split(select), ignore=_split(ignore),
-                              fail_level=fail_level, format=output_format, baseline=baseline)
+                              fail_level=fail_level, format=output_format, baseline=baseline,
+                              allow_read=allow_read, max_file_size=max_file_size)
     fmt = config.format or "text"
     if fmt not in FORMATS:
         raise VpclintError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -108,9 +122,14 @@ def check(
                            "note or none")
     if write_baseline_flag and config.baseline is None:
         raise VpclintError("--write-baseline needs --baseline FILE")
+    if config.baseline is not None:
+        check_baseline_path(Path(config.baseline), writing=write_baseline_flag)
+    if output is not None:
+        options.check_output(output)
     if sys.stderr.isatty():
         typer.echo("vpclint: scanning ...", err=True)
     result = scan(str_paths, config)
+    options.require_files(result.files_scanned, paths, config, allow_empty)
     if write_baseline_flag:
         count = write_baseline(Path(config.baseline), result.active, result.root)
         typer.echo(f"vpclint: recorded {count} findings in {config.baseline}", err=True)
@@ -118,15 +137,12 @@ def check(
     if config.baseline is not None:
         result.findings, result.baseline_hidden = filter_baseline(
             Path(config.baseline), result.findings, result.root)
-    color = output is None and sys.stdout.isatty() and not no_color and "NO_COLOR" not in os.environ
-    report = render(result, fmt, color=color, category=category)
+    color = output is None and options.use_color(sys.stdout, no_color)
+    report = render(result, fmt, color=color, category=category, cwd=Path.cwd())
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(report, encoding="utf-8")
+        options.write_output(output, report)
     else:
         typer.echo(report, nl=not report.endswith("\n"))
-    if result.internal_errors:
-        raise typer.Exit(2)
     raise typer.Exit(exit_code(result.findings, config.fail_level))
 
 
@@ -136,8 +152,8 @@ def _split(values: Optional[List[str]]) -> Optional[List[str]]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-register_rule_commands(app)
 register_flow_commands(app)
+register_rule_commands(app)
 
 
 # typer bundles its own click (typer._click) in recent releases, plain click in older ones;
@@ -148,7 +164,7 @@ _CLICK_ERRORS = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Cli
 def main() -> None:
     """Console-script entry point: turns every error into a message and exit code 2."""
     try:
-        code = app(standalone_mode=False)  # click returns the Exit code in this mode
+        code = app(prog_name="vpclint", standalone_mode=False)  # returns the Exit code
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as done:
         sys.exit(done.exit_code)

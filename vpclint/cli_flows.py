@@ -9,8 +9,10 @@ runs: this is the flow analysis the VPC3xx rules judge, shown as it is.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -22,7 +24,7 @@ from vpclint.analyze import Flow, Verdict, analysis_of
 from vpclint.analyze.flows import describe, path_text, short_name
 from vpclint.errors import VpclintError
 from vpclint.model.workloads import Workload
-from vpclint.reporters import relative_uri
+from vpclint.reporters import display_path, relative_uri
 from vpclint.reporters.json_report import _path
 
 SCHEMA_VERSION = 1
@@ -32,21 +34,23 @@ _INCOMPLETE = "(some of its policies could not be read: the list may be incomple
 
 
 def flows_command(
-    paths: List[Path] = typer.Argument(..., help="Files or directories to scan (recursively), "
-                                       "as for 'vpclint check'."),
+    paths: List[Path] = options.paths_argument("Files or directories to scan (recursively), "
+                                               "as for 'vpclint check'."),
     output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
-                                      help="text or json."),
+                                      help="Output format: text or json."),
     workload: Optional[List[str]] = typer.Option(
         None, "--workload", "-w", metavar="TEXT", help="Only workloads whose address contains "
-        "this text (case-insensitive, repeatable), e.g. 'orders' for "
-        "aws_lambda_function.orders."),
+        "TEXT (case-insensitive, repeatable), e.g. 'orders' for aws_lambda_function.orders."),
     service: Optional[List[str]] = typer.Option(
         None, "--service", "-s", metavar="SERVICE", help="Only flows to this AWS service, by "
-        "its endpoint name (repeatable): sqs, s3, dynamodb, secretsmanager, ecr.api, ecr.dkr, "
-        "logs, ssm ..."),
+        "its endpoint name as in com.amazonaws.<region>.SERVICE (repeatable): sqs, s3, "
+        "dynamodb, secretsmanager, ecr.api, ecr.dkr, logs, ssm ..."),
     evidence: bool = typer.Option(False, "--evidence", help="Also show why vpclint thinks the "
                                   "workload calls each service (IAM actions, environment "
                                   "references, container images, log drivers)."),
+    allow_empty: bool = options.ALLOW_EMPTY,
+    allow_read: Optional[List[Path]] = options.ALLOW_READ,
+    max_file_size: Optional[float] = options.MAX_FILE_SIZE,
     exclude: Optional[List[str]] = options.EXCLUDE,
     config_file: Optional[Path] = options.CONFIG,
     var: Optional[List[str]] = options.VAR,
@@ -67,10 +71,12 @@ def flows_command(
     and internet gateway | internet gateway | leaves the VPC (transit gateway, peering, VPN) |
     no path | unknown (a value vpclint cannot know; the reason is shown).
 
-    Examples:\n
-      vpclint flows ./infra\n
-      vpclint flows ./infra --workload orders --service sqs\n
-      vpclint flows ./infra --evidence\n
+    Examples:
+
+    \b
+      vpclint flows ./infra
+      vpclint flows ./infra --workload orders --service sqs
+      vpclint flows ./infra --evidence
       vpclint flows stacks/ --region eu-west-1 --format json
     """
     from vpclint.engine import build, find_root
@@ -78,13 +84,16 @@ def flows_command(
     if output_format not in FORMATS:
         raise VpclintError(f"unknown format {output_format!r}: choose text or json")
     config = options.settings(paths, config_file, exclude, var, var_file, region, cfn_param,
-                              parameter_file)
+                              parameter_file, allow_read=allow_read, max_file_size=max_file_size)
     str_paths = [str(p) for p in paths]
     built = build(str_paths, config)
+    options.require_files(built.files_scanned, paths, config, allow_empty)
     root = find_root(str_paths)
+    here = Path.cwd()
     analysis = analysis_of(built.model)
     chosen = _workloads(built, workload, root)
-    services = {s.lower() for s in service or []}
+    services = {s.strip().lower() for s in service or []}
+    _check_services(services, {flow.service.lower() for flow in analysis.flows})
     by_workload: dict[int, list[Flow]] = {}
     for flow in analysis.flows:
         if not services or flow.service.lower() in services:
@@ -95,11 +104,34 @@ def flows_command(
     if output_format == "json":
         typer.echo(json.dumps(_json(rows, analysis, root), indent=2, ensure_ascii=False))
     else:
-        typer.echo(_text(rows, analysis, root, evidence, bool(services)), nl=False)
+        typer.echo(_text(rows, analysis, here, evidence, bool(services)), nl=False)
     if built.model.parse_errors:
         count = len(built.model.parse_errors)
         typer.echo(f"vpclint: {count} file{'s' if count != 1 else ''} could not be parsed; "
                    "their workloads are missing ('vpclint check' shows where)", err=True)
+
+
+def _known_services() -> frozenset[str]:
+    """The AWS endpoint service names vpclint knows (the ``<svc>`` of
+    ``com.amazonaws.<region>.<svc>``)."""
+    text = (resources.files("vpclint.model") / "data" / "aws_endpoint_services.txt").read_text(
+        encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines()
+                     if line.strip() and not line.lstrip().startswith("#"))
+
+
+def _check_services(wanted: set[str], in_use: set[str]) -> None:
+    """A usage error for a ``--service`` that names no AWS service: a typo would otherwise
+    print "No VPC workloads match." and exit 0."""
+    known = _known_services() | in_use
+    for name in sorted(wanted):
+        if name in known or name.removesuffix("-fips") in known:
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise VpclintError(f"--service {name!r}: not an AWS service name{hint}; use the SERVICE "
+                           "of com.amazonaws.<region>.SERVICE, or run without --service to list "
+                           "the services each workload uses")
 
 
 def _workloads(built, wanted: Optional[List[str]], root: Path) -> list[Workload]:
@@ -121,9 +153,10 @@ def _flow_key(flow: Flow) -> tuple:
     return (flow.service, flow.subnet.address)
 
 
-def _where(component, root: Path, field: str | None = None) -> str:
+def _where(component, here: Path, field: str | None = None) -> str:
+    """Where ``component`` is, as text output names it: relative to the current directory."""
     span = component.span(field)
-    return f"{relative_uri(span.file, root)}:{span.line}"
+    return f"{display_path(span.file, here)}:{span.line}"
 
 
 def _row_path(flow: Flow) -> str:
@@ -134,7 +167,7 @@ def _row_path(flow: Flow) -> str:
     return text
 
 
-def _text(rows, analysis, root: Path, evidence: bool, filtered: bool) -> str:
+def _text(rows, analysis, here: Path, evidence: bool, filtered: bool) -> str:
     if not rows:
         return ("No VPC workloads match.\n" if filtered else
                 "No VPC workloads found (Lambda with vpc_config, ECS services, instances, "
@@ -145,7 +178,7 @@ def _text(rows, analysis, root: Path, evidence: bool, filtered: bool) -> str:
         named = describe(workload)
         if short_name(workload) != workload.address:
             named += f" ({workload.address})"
-        lines = [f"{named}  {_where(workload, root)}"]
+        lines = [f"{named}  {_where(workload, here)}"]
         usage = analysis.usage.get(id(workload))
         if not flows:
             lines.append(f"  {_NO_USE}" if not workload.subnets.open else
@@ -163,7 +196,7 @@ def _text(rows, analysis, root: Path, evidence: bool, filtered: bool) -> str:
                     explained.add(flow.service)
                     for item in flow.evidence:
                         lines.append(f"  {'':<{width_s}}  {'':<{width_v}}  because: "
-                                     f"{item.reason} ({_where(item.component, root)})")
+                                     f"{item.reason} ({_where(item.component, here)})")
         if usage is not None and usage.incomplete:
             lines.append(f"  {_INCOMPLETE}")
         blocks.append("\n".join(lines))
@@ -215,4 +248,6 @@ def _json(rows, analysis, root: Path) -> dict[str, Any]:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("flows")(flows_command)
+    app.command("flows", cls=options.Command,
+                short_help="Show how each workload reaches the AWS services it uses.")(
+        flows_command)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from vpclint.errors import ConfigError
+from vpclint.files import DEFAULT_MAX_MB, MB
 
 CONFIG_FILE = ".vpclint.toml"
 PYPROJECT = "pyproject.toml"
@@ -90,11 +92,18 @@ SCHEMA: dict[str, Any] = {
             "pattern": "^[a-z]{2}(-[a-z]+)+-[0-9]+$",
             "description": "AWS region for service names and AZs when templates do not fix it.",
         },
+        "max-file-size": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 1024,
+            "default": DEFAULT_MAX_MB,
+            "description": "Largest file to read, in MB; larger files are reported, not read.",
+        },
     },
 }
 
 _PATH_KEYS = {"baseline"}
-_PATH_LIST_KEYS = {"var_files", "parameter_files"}
+_PATH_LIST_KEYS = {"var_files", "parameter_files", "allow_read"}
 _MERGED_DICTS = {"vars", "cfn_params"}
 
 
@@ -116,7 +125,15 @@ class Config:
     cfn_params: dict[str, Any] = field(default_factory=dict)
     parameter_files: list[Path] = field(default_factory=list)
     region: str | None = None
+    max_file_size: float = DEFAULT_MAX_MB  # MB
+    # Directories vpclint may read beyond the scanned paths (module sources, nested templates).
+    # Command line only: a config file is as untrusted as the files it sits with.
+    allow_read: list[Path] = field(default_factory=list)
     source: Path | None = None  # the config file these settings came from, if any
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_size * MB)
 
 
 def load_config(start: Path, explicit: Path | None = None) -> Config:
@@ -238,16 +255,28 @@ def _tool_table(data: dict[str, Any]) -> Any:
 
 def _build(table: Any, path: Path) -> Config:
     _validate(table, _label(path))
-    base = path.resolve().parent
+    base = Path(os.path.realpath(path)).parent
     values: dict[str, Any] = {}
     for key, value in table.items():
         name = key.replace("-", "_")
         if name in _PATH_KEYS:
             value = base / value
         elif name in _PATH_LIST_KEYS:
-            value = [base / v for v in value]
+            value = [_inside(base / v, base, f"{_label(path)}: {key}") for v in value]
         values[name] = value
     return Config(**values, source=path)
+
+
+def _inside(path: Path, base: Path, where: str) -> Path:
+    """A file a config file names for vpclint to read: only under the config file's own
+    directory (after following symlinks), so a config in a pull request cannot make vpclint
+    read, and print, files from elsewhere on the machine."""
+    real = os.path.realpath(path)
+    if real != str(base) and not real.startswith(str(base).rstrip(os.sep) + os.sep):
+        raise ConfigError(f"{where}: {_display(path)} is outside the config file's directory; "
+                          "vpclint reads no file a config names outside it (give the file on "
+                          "the command line instead)")
+    return path
 
 
 def _validate(table: Any, label: str) -> None:

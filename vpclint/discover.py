@@ -7,6 +7,12 @@ findings are then reported only for the named files (``Sources.focus``). A synth
 output, often stale, and a note says how to check it. CloudFormation files are
 recognized by content, not by extension: other YAML and JSON (CI workflows, package.json,
 parameter files) is skipped silently.
+
+Every file is read through ``vpclint.files``: a file that is not a regular file (a FIFO, a
+device, a symlink loop), a symlink out of the scanned paths, a file past the size limit or a
+name that is not UTF-8 is never opened; it becomes a VPC001 finding when it is Terraform by
+name (its module is then incomplete, so its pairings are not judged), or a note when it only
+might have been a template.
 """
 
 from __future__ import annotations
@@ -16,7 +22,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vpclint.files import (DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, display_name,
+                           is_printable_name, read_bytes)
 from vpclint.loaders.cfn import looks_like_template
+from vpclint.source import Note, ParseError
 
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "cdk.out", ".venv", "__pycache__",
                        ".tox", ".mypy_cache", ".pytest_cache", ".vpclint-cache"})
@@ -34,35 +43,46 @@ class Sources:
     focus: set[str] | None = None  # report only these files (files named on the command line)
     missing: list[str] = field(default_factory=list)  # paths that do not exist
     skipped_cdk: list[str] = field(default_factory=list)  # cdk.out directories passed over
+    boundary: Boundary = field(default_factory=lambda: Boundary(()))  # what may be read
+    unreadable: list[ParseError] = field(default_factory=list)  # Terraform files not read
+    notes: list[Note] = field(default_factory=list)  # possible templates not read
+    incomplete: set[str] = field(default_factory=set)  # module dirs with a file not read
+    max_bytes: int = DEFAULT_MAX_MB * MB  # files larger than this are not read
 
     @property
     def file_count(self) -> int:
         return (sum(len(files) for files in self.terraform.values()) + len(self.cloudformation)
-                + len(self.plans))
+                + len(self.plans) + len(self.unreadable))
 
 
-def discover(paths: list[str], exclude: list[str] | None = None) -> Sources:
-    """Find Terraform modules and CloudFormation templates under ``paths``."""
-    sources = Sources()
+def discover(paths: list[str], exclude: list[str] | None = None, allow_read: list[str] = (),
+             max_bytes: int = DEFAULT_MAX_MB * MB) -> Sources:
+    """Find Terraform modules and CloudFormation templates under ``paths``; read nothing
+    outside them (and the ``allow_read`` directories), nothing over ``max_bytes``."""
+    sources = Sources(boundary=Boundary.around([p for p in paths if os.path.exists(p)],
+                                               list(allow_read)), max_bytes=max_bytes)
     patterns = list(exclude or [])
     named_files: set[str] = set()
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             sources.missing.append(raw)
         elif path.is_dir():
             _walk(path, sources, patterns)
         else:
-            resolved = str(path.resolve())
-            named_files.add(resolved)
+            resolved = Path(os.path.realpath(path))
+            named_files.add(str(resolved))
             if _is_terraform(path.name):
-                _add_module(path.resolve().parent, sources, patterns)
+                _add_module(resolved.parent, sources, patterns)
             else:
-                _consider_cfn(path.resolve(), sources, patterns, named=True)
-    if named_files and all(Path(p).is_file() for p in paths if Path(p).exists()):
+                _consider_cfn(resolved, sources, patterns, named=True)
+    if named_files and not any(Path(p).is_dir() for p in paths):
         sources.focus = named_files
-    for files in sources.terraform.values():
-        files.sort()
+    for directory, files in sources.terraform.items():
+        readable = [f for f in files if _readable_terraform(f, sources)]
+        if len(readable) < len(files):
+            sources.incomplete.add(directory)
+        files[:] = sorted(readable)
     sources.cloudformation = sorted(set(sources.cloudformation))
     sources.plans = sorted(set(sources.plans))
     return sources
@@ -80,7 +100,7 @@ def _is_terraform(name: str) -> bool:
 
 
 def _walk(root: Path, sources: Sources, patterns: list[str]) -> None:
-    for directory, dirnames, filenames in os.walk(root.resolve()):
+    for directory, dirnames, filenames in os.walk(os.path.realpath(root)):
         base = Path(directory)
         if "cdk.out" in dirnames and (base / "cdk.out" / "manifest.json").is_file():
             sources.skipped_cdk.append(str(base / "cdk.out"))
@@ -101,20 +121,42 @@ def _add_module(directory: Path, sources: Sources, patterns: list[str]) -> None:
     if key in sources.terraform:
         return
     sources.terraform[key] = [str(p) for p in sorted(directory.iterdir())
-                              if p.is_file() and _is_terraform(p.name)
+                              if _is_terraform(p.name) and not p.is_dir()
                               and not _excluded(p, patterns)]
+
+
+def _readable_terraform(path: str, sources: Sources) -> bool:
+    """Whether a ``.tf`` file can be loaded; if not, record why as a VPC001 finding."""
+    problem = _problem(path, sources)
+    if problem is None:
+        return True
+    sources.unreadable.append(ParseError(display_name(path), problem.message, unread=True))
+    return False
+
+
+def _problem(path: str, sources: Sources) -> FileProblem | None:
+    """Why ``path`` must not be read, before reading it (the read checks the rest)."""
+    if not is_printable_name(path):
+        return FileProblem("file name is not valid UTF-8, so findings could not name it: not "
+                           "read (rename the file)")
+    return sources.boundary.check(path)
 
 
 def _consider_cfn(path: Path, sources: Sources, patterns: list[str], named: bool = False) -> None:
     if _excluded(path, patterns) or not path.name.endswith(CFN_SUFFIXES):
         return
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        if named:
-            sources.missing.append(str(path))
+    problem = _problem(str(path), sources)
+    # Sniff at most the size limit: a larger file may still be a template, and is then refused.
+    head = read_bytes(str(path), sources.max_bytes, head=True) if problem is None else problem
+    if isinstance(head, FileProblem):
+        sources.notes.append(Note(display_name(str(path)), f"{head.message} (it may be a "
+                                  "CloudFormation template)"))
         return
-    if looks_like_template(head):
+    try:
+        text = decode_text(head)
+    except UnicodeDecodeError:
+        text = head.decode("utf-8", errors="replace")  # the loader reports where it is bad
+    if looks_like_template(text):
         sources.cloudformation.append(str(path))
-    elif path.suffix == ".json" and '"planned_values"' in head and '"format_version"' in head:
+    elif path.suffix == ".json" and '"planned_values"' in text and '"format_version"' in text:
         sources.plans.append(str(path))

@@ -2,13 +2,17 @@
 
 The docstring is the single source: ``docs/rules/<ID>.md`` (the SARIF ``helpUri``),
 ``vpclint explain`` and SARIF ``help.markdown`` all render it. ``python -m vpclint.docs``
-regenerates the pages; a test fails when they are stale.
+regenerates the pages; a test fails when they are stale. The pages end with a note for
+maintainers; ``render_terminal`` (what ``vpclint explain`` prints) is for users and leaves it
+out, turning the Markdown into terminal text: headings emphasised, paragraphs wrapped to the
+terminal, code blocks indented, links spelt out.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 from vpclint.registry import load_rules
@@ -60,6 +64,140 @@ def render(rule: RuleModule) -> str:
     return "\n".join(parts)
 
 
+# --- the terminal -----------------------------------------------------------------------------
+
+_BOLD, _UNDERLINE, _CODE_STYLE, _RESET = "\x1b[1m", "\x1b[4m", "\x1b[36m", "\x1b[0m"
+_FENCE = re.compile(r"^\s*```")
+_ITEM = re.compile(r"^(\s{0,3})([-*+]|\d+[.)])\s+")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_STRONG = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+_INLINE_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+INDENT = "  "
+
+
+def render_terminal(rule: RuleModule, *, color: bool = False, width: int = 100) -> str:
+    """The rule's documentation as terminal text (no Markdown syntax, no maintainer notes).
+
+    ``color`` adds bold headings and highlighted code (the caller decides: a TTY without
+    ``NO_COLOR``); ``width`` is the column paragraphs are wrapped at.
+    """
+    meta = rule.meta
+    style = _Style(color)
+    head = title(rule)
+    if not head.startswith(meta.id):
+        head = f"{meta.id} {meta.slug}: {head}"
+    out = [*(style.heading(line) for line in textwrap.wrap(head, width=max(40, width),
+                                                         break_long_words=False)),
+           f"{INDENT}Default level: {meta.level.value}   Band: {meta.band}",
+           ""]
+    body = sections(rule.doc)
+    for heading in [h for h in HEADINGS if h in body] + [h for h in body if h not in HEADINGS]:
+        out.append(style.heading(heading))
+        out.extend(_blocks(body[heading], style, width))
+        out.append("")
+    if not body and rule.doc:  # a rule pack's docstring without the usual headings
+        out.extend(_blocks("\n".join(rule.doc.splitlines()[1:]), style, width))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+class _Style:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def heading(self, text: str) -> str:
+        return f"{_BOLD}{_UNDERLINE}{text}{_RESET}" if self.color else text
+
+    def code_line(self, text: str) -> str:
+        return f"{_CODE_STYLE}{text}{_RESET}" if self.color and text.strip() else text
+
+    def inline(self, text: str) -> str:
+        """Inline Markdown, after wrapping: code and strong text styled (or left readable)."""
+        if not self.color:
+            return text  # `code` keeps its backticks: plain text shows where code is
+        return _outside_code(
+            text, lambda part: _STRONG.sub(lambda m: f"{_BOLD}{m.group(1)}{_RESET}", part),
+            lambda code: f"{_CODE_STYLE}{code.strip('`').strip()}{_RESET}")
+
+
+def _outside_code(text: str, change, code=lambda span: span) -> str:
+    """``text`` with ``change`` applied to what is not inline code (``code`` to what is)."""
+    out, last = [], 0
+    for match in _INLINE_CODE.finditer(text):
+        out += [change(text[last:match.start()]), code(match.group(0))]
+        last = match.end()
+    out.append(change(text[last:]))
+    return "".join(out)
+
+
+def _plain_inline(text: str) -> str:
+    """Inline Markdown a reader should not see, before wrapping: links spelt out as
+    ``text (url)``, autolinks unwrapped, and (without colour) ``**strong**`` marks dropped."""
+    def link(match: re.Match) -> str:
+        label, url = match.group(1), match.group(2)
+        if re.match(r"https?://", url) and url != label:
+            return f"{label} ({url})"
+        return label  # a page of these docs: its name says it (`vpclint explain` shows it)
+
+    return _outside_code(text, lambda part: _AUTOLINK.sub(r"\1", _LINK.sub(link, part)))
+
+
+def _blocks(markdown: str, style: _Style, width: int) -> list[str]:
+    """A section's Markdown as indented terminal lines."""
+    out: list[str] = []
+    lines = markdown.splitlines()
+    i = 0
+    wrap_width = max(40, width - len(INDENT))
+
+    def paragraph(text: str, first: str, rest: str) -> None:
+        text = _plain_inline(" ".join(text.split()))
+        if not style.color:  # **strong** marks are noise in plain text
+            text = _outside_code(text, lambda part: _STRONG.sub(lambda m: m.group(1), part))
+        wrapped = textwrap.fill(text, width=wrap_width, initial_indent=first,
+                                subsequent_indent=rest, break_long_words=False,
+                                break_on_hyphens=False)
+        out.extend(style.inline(wrapped).splitlines())
+
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            if out and out[-1] != "":
+                out.append("")
+            i += 1
+        elif _FENCE.match(line):
+            i += 1
+            while i < len(lines) and not _FENCE.match(lines[i]):
+                out.append(style.code_line(INDENT * 3 + lines[i]) if lines[i].strip() else "")
+                i += 1
+            i += 1  # the closing fence
+            out.append("")
+        elif line.lstrip().startswith("|"):  # a table: shown as it is, without its rule line
+            while i < len(lines) and lines[i].lstrip().startswith("|"):
+                if not re.fullmatch(r"\s*\|[\s:|-]*\|?\s*", lines[i]):
+                    out.append(INDENT + lines[i].strip())
+                i += 1
+        elif _ITEM.match(line):
+            marker = _ITEM.match(line)
+            bullet = "-" if marker.group(2) in "-*+" else marker.group(2)
+            text = [line[marker.end():]]
+            i += 1
+            while (i < len(lines) and lines[i].strip() and not _ITEM.match(lines[i])
+                   and not _FENCE.match(lines[i])):
+                text.append(lines[i])
+                i += 1
+            paragraph(" ".join(text), f"{INDENT}{bullet} ", INDENT + " " * (len(bullet) + 1))
+        else:
+            text = []
+            while (i < len(lines) and lines[i].strip() and not _ITEM.match(lines[i])
+                   and not _FENCE.match(lines[i]) and not lines[i].lstrip().startswith("|")):
+                text.append(lines[i])
+                i += 1
+            paragraph(" ".join(text), INDENT, INDENT)
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
 def render_index(rules: dict[str, RuleModule]) -> str:
     lines = ["# vpclint rules", "",
              "Every built-in rule, by ID. Select or ignore them by ID, slug or ID prefix "
@@ -76,9 +214,9 @@ def expected_files(rules: dict[str, RuleModule] | None = None) -> dict[str, str]
     """File name -> content of every generated page."""
     rules = rules or load_rules()
     files = {f"{rule_id}.md": render(rule) for rule_id, rule in rules.items()
-             if rule.module.startswith("rules.")}
+             if rule.module.startswith("vpclint.rules.")}
     files["README.md"] = render_index({i: r for i, r in rules.items()
-                                       if r.module.startswith("rules.")})
+                                       if r.module.startswith("vpclint.rules.")})
     return files
 
 

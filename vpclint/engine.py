@@ -6,13 +6,13 @@ bad file or one failing rule never stops the scan of the rest.
 
 from __future__ import annotations
 
-import traceback
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vpclint.config import Config
 from vpclint.discover import discover
-from vpclint.errors import VpclintError
+from vpclint.errors import VpclintError, describe_crash
 from vpclint.evaluate.cloudformation import evaluate_templates
 from vpclint.evaluate.references import Unresolved, unresolved_cloudformation
 from vpclint.evaluate.references import unresolved_terraform
@@ -23,9 +23,11 @@ from vpclint.model import Model
 from vpclint.model.build import build_model
 from vpclint.registry import load_rules
 from vpclint.result import ScanResult
+from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE, internal_error_findings
+from vpclint.model.components import Component
 from vpclint.rule import Finding, RuleModule
 from vpclint.selection import Selector
-from vpclint.source import Note, ParseError, Resource, Suppression
+from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
 from vpclint.suppress import apply_suppressions
 
 
@@ -43,24 +45,37 @@ class Built:
     focus: set[str] | None = None  # files named alone: only findings in them are reported
     suppressions: dict[str, list[Suppression]] = field(default_factory=dict)
     resources: list[Resource] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # where vpclint itself failed
+    files_read: frozenset[str] = frozenset()  # real paths of the files whose text was parsed
 
 
 def build(paths: list[str], config: Config) -> Built:
     """discover -> load -> evaluate -> model: what ``scan`` runs rules on, and ``flows`` shows."""
-    sources = discover(paths, config.exclude)
+    sources = discover(paths, config.exclude, [str(p) for p in config.allow_read],
+                       config.max_bytes)
     if sources.missing:
         raise VpclintError(f"no such file or directory: {', '.join(sources.missing)}")
     loaded = load_files([f for files in sources.terraform.values() for f in files]
-                        + sources.cloudformation + sources.plans)
+                        + sources.cloudformation + sources.plans, config.max_bytes)
+    failures = [doc for doc in loaded.values() if isinstance(doc, Failure)]
     evaluated = _evaluate(sources, loaded, config)
+    evaluated.parse_errors.extend(sources.unreadable)
+    evaluated.notes.extend(sources.notes)
+    evaluated.opaque |= sources.incomplete  # a file of the module was not read
+    failures.extend(evaluated.failures)
     resources = evaluated.resources
     model = build_model(resources)
+    failures.extend(model.failures)
     model.parse_errors = evaluated.parse_errors
     model.opaque_scopes = evaluated.opaque
-    model.unresolved = _unresolved(sources, loaded)
+    model.unresolved = _unresolved(sources, loaded, failures)
     model.exported = evaluated.exported
+    read = [path for path, doc in loaded.items()
+            if _usable(doc) or isinstance(doc, ParseError) and not doc.unread] \
+        + [r.file for r in resources] + [e.file for e in evaluated.parse_errors if not e.unread]
     return Built(model, list(evaluated.notes), sources.file_count, sources.focus,
-                 evaluated.suppressions, resources)
+                 evaluated.suppressions, resources, failures,
+                 frozenset(os.path.realpath(path) for path in read))
 
 
 def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResult:
@@ -70,26 +85,51 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     built = build(paths, config)
     model, notes = built.model, built.notes
     enabled = {rule_id: rule for rule_id, rule in rules.items() if selector.enabled(rule.meta)}
-    findings = _run_rules(enabled, model, notes)
+    failures = list(built.failures)
+    findings = _run_rules(enabled, model, failures)
+    findings.extend(internal_error_findings(failures, paths))
     if built.focus is not None:
-        findings = [f for f in findings if str(Path(f.location.file).resolve()) in built.focus]
+        findings = [f for f in findings
+                    if os.path.realpath(f.location.file) in built.focus or f.rule is INTERNAL_ERROR]
     notes.extend(apply_suppressions(findings, rules, built.suppressions, set(enabled),
                                     built.resources))
     notes = list(dict.fromkeys(notes))  # a called module's notes repeat once per instance
+    if failures:
+        rules = {INTERNAL_ERROR.id: INTERNAL_ERROR_RULE, **rules}
     return ScanResult(findings=findings, rules=rules, root=root or find_root(paths), notes=notes,
-                      files_scanned=built.files_scanned, internal_errors=model.internal_errors)
+                      files_scanned=built.files_scanned, failures=failures,
+                      files_read=built.files_read)
 
 
-def _unresolved(sources, loaded) -> list[Unresolved]:
+def _unresolved(sources, loaded, failures: list[Failure]) -> list[Unresolved]:
+    """VPC002's references to nothing, file by file (a failure in one file spares the rest)."""
     found: list[Unresolved] = []
     for files in sources.terraform.values():
-        found.extend(unresolved_terraform(
-            [loaded[f] for f in files if not isinstance(loaded[f], ParseError)]))
+        documents = [loaded[f] for f in files if _usable(loaded[f])]
+        found.extend(_contained(failures, files[0] if files else "", "check the references of",
+                                lambda: unresolved_terraform(documents), []))
     for path in sources.cloudformation:
         doc = loaded[path]
-        if not isinstance(doc, ParseError):
-            found.extend(unresolved_cloudformation(doc.file, doc.data, doc.spans))
+        if _usable(doc):
+            found.extend(_contained(failures, path, "check the references of",
+                                    lambda: unresolved_cloudformation(doc.file, doc.data,
+                                                                      doc.spans), []))
     return found
+
+
+def _usable(document) -> bool:
+    """Whether a loaded file is a document (not a parse error, not a loader failure)."""
+    return not isinstance(document, (ParseError, Failure))
+
+
+def _contained(failures: list[Failure], file: str, doing: str, compute, fallback):
+    """``compute()``; if vpclint crashes in it, a ``Failure`` for ``file`` and ``fallback``."""
+    try:
+        return compute()
+    except Exception as error:  # noqa: BLE001 - one failing file must not stop the scan
+        failures.append(Failure(file, f"vpclint failed to {doing} this file "
+                                f"({describe_crash(error)})"))
+        return fallback
 
 
 def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
@@ -101,8 +141,9 @@ def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
     planned: list[Resource] = []
     replaced: set[str] = set()
     for path in sources.plans:
-        if isinstance(loaded[path], ParseError):
-            parse_errors.append(loaded[path])
+        if not _usable(loaded[path]):
+            if isinstance(loaded[path], ParseError):
+                parse_errors.append(loaded[path])
             continue
         plan = evaluate_plan(loaded[path], modules)
         planned.extend(plan.resources)
@@ -110,13 +151,16 @@ def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
             replaced.add(plan.source_dir)  # judged from the plan, positions from its .tf
 
     def load(directory: str) -> list:
+        """A called module's files; the evaluator has checked that it lies in the boundary."""
         if directory not in modules:
             files = sorted(str(p) for p in Path(directory).iterdir()
-                           if p.is_file() and p.name.endswith((".tf", ".tf.json")))
-            modules[directory] = _parsed(files, load_files(files), [])
+                           if p.name.endswith((".tf", ".tf.json")) and not p.is_dir()
+                           and sources.boundary.contains(str(p)))
+            modules[directory] = _parsed(files, load_files(files, config.max_bytes), [])
         return modules[directory]
 
-    options = TerraformOptions([str(f) for f in config.var_files], dict(config.vars))
+    options = TerraformOptions([str(f) for f in config.var_files], dict(config.vars),
+                               sources.boundary, config.max_bytes)
     result = evaluate_terraform(dict(modules), load, options, skip=replaced)
     result.resources.extend(planned)
     result.parse_errors.extend(parse_errors)
@@ -128,7 +172,7 @@ def _parsed(files: list[str], loaded: dict, parse_errors: list[ParseError]) -> l
     for path in files:
         if isinstance(loaded[path], ParseError):
             parse_errors.append(loaded[path])
-        else:
+        elif _usable(loaded[path]):
             documents.append(loaded[path])
     return documents
 
@@ -143,43 +187,46 @@ class _Evaluated:
     notes: list[Note] = field(default_factory=list)
     opaque: set[str] = field(default_factory=set)
     exported: set[tuple[str, str]] = field(default_factory=set)
+    failures: list[Failure] = field(default_factory=list)
 
 
 def _evaluate(sources, loaded, config: Config) -> _Evaluated:
     terraform = _evaluate_terraform(sources, loaded, config)
     result = _Evaluated(list(terraform.resources), list(terraform.parse_errors),
-                        {}, list(terraform.notes), set(terraform.opaque), set(terraform.exported))
+                        {}, list(terraform.notes), set(terraform.opaque), set(terraform.exported),
+                        list(terraform.failures))
     templates = []
     for path in sources.cloudformation:
         doc = loaded[path]
-        if isinstance(doc, ParseError):
-            result.parse_errors.append(doc)
+        if not _usable(doc):
+            if isinstance(doc, ParseError):
+                result.parse_errors.append(doc)
             continue
         result.parse_errors.extend(doc.duplicates)
         templates.append(doc)
-    cloudformation = evaluate_templates(templates, config)  # all at once: imports join them
+    # all at once: imports join them
+    cloudformation = evaluate_templates(templates, config, sources.boundary)
     result.resources.extend(cloudformation.resources)
     result.parse_errors.extend(cloudformation.parse_errors)
     result.notes.extend(cloudformation.notes)
     result.suppressions.update(cloudformation.suppressions)
     result.opaque |= cloudformation.opaque
     result.exported |= cloudformation.exported
+    result.failures.extend(cloudformation.failures)
     return result
 
 
-def _run_rules(rules: dict[str, RuleModule], model: Model, notes: list[Note]) -> list[Finding]:
+def _run_rules(rules: dict[str, RuleModule], model: Model,
+               failures: list[Failure]) -> list[Finding]:
     findings: list[Finding] = []
     first_at: dict[tuple, Finding] = {}
     for rule in rules.values():
+        produced: list[Finding] = []
         try:
-            produced = list(rule.run(model))
+            for finding in rule.run(model):  # what a rule found before it failed is kept
+                produced.append(finding)
         except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
-            where = traceback.extract_tb(error.__traceback__)[-1]
-            model.internal_errors += 1
-            notes.append(Note("", f"internal error: rule {rule.meta.id} failed ({error!r} at "
-                              f"{Path(where.filename).name}:{where.lineno}); its findings are "
-                              "missing from this report"))
-            continue
+            failures.append(_rule_failure(rule, error))
         for finding in produced:
             finding.rule = rule.meta
             finding.level = finding.level or rule.meta.level
@@ -197,6 +244,22 @@ def _run_rules(rules: dict[str, RuleModule], model: Model, notes: list[Note]) ->
         if len(finding.instances) < 2:
             finding.instances = []
     return findings
+
+
+def _rule_failure(rule: RuleModule, error: Exception) -> Failure:
+    """A rule that crashed, located at the component it was checking when vpclint can tell
+    (the innermost component in the failing frames), else nowhere in particular."""
+    component = None
+    trace = error.__traceback__
+    while trace is not None:
+        for value in trace.tb_frame.f_locals.values():
+            if isinstance(value, Component):
+                component = value
+        trace = trace.tb_next
+    span = component.span(None) if component is not None else Span("", 1)
+    checking = f" while checking {component.resource.name}" if component is not None else ""
+    return Failure(span.file, f"rule {rule.meta.id} failed{checking} "
+                   f"({describe_crash(error)}); its findings are missing", span.line)
 
 
 def find_root(paths: list[str]) -> Path:

@@ -19,3 +19,17 @@ class ConfigError(VpclintError):
 
     The message names the file and the offending key or entry, so the user can fix it unaided.
     """
+
+
+def describe_crash(error: BaseException) -> str:
+    """An exception in one line for an internal-error report: its type, message and the
+    innermost frame of vpclint's own code (what a bug report needs; no traceback)."""
+    import traceback
+    from pathlib import Path
+
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if "vpclint" in Path(f.filename).parts or "rules" in Path(
+        f.filename).parts] or frames
+    where = f" at {Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""
+    text = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"{type(error).__name__}{': ' + text if text else ''}{where}"

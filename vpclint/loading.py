@@ -1,24 +1,32 @@
 """Load every discovered file, in parallel over all cores when there are many, cached by content.
 
 Parsing dominates a scan's cost (python-hcl2 is a pure-Python parser), so parse results are kept
-in a cache keyed by the SHA-256 of the file's bytes and the vpclint version: a pre-commit run or a
-re-scan parses only what changed. The cache lives in ``$XDG_CACHE_HOME/vpclint`` (or
-``~/.cache/vpclint``); ``VPCLINT_NO_CACHE=1`` turns it off. A corrupt cache entry is ignored.
+in a cache keyed by the SHA-256 of the file's bytes, the vpclint version and loaders' code, and the
+path: a pre-commit run or a re-scan parses only what changed. The cache (``vpclint.cache``) lives
+in ``$XDG_CACHE_HOME/vpclint`` (or ``~/.cache/vpclint``), a directory created private (0700);
+``VPCLINT_NO_CACHE=1`` turns it off. An entry is a header line and the result as compact JSON
+(read by the stdlib C decoder, so a cache file can never run code), rebuilt only into the loader
+types of a fixed table: an entry that is corrupt, of another format, or holds anything the table
+does not allow is a miss, and the file is parsed again. Entries are written atomically. At most
+once a day the cache is pruned: entries unused for 30 days go, then the least recently used
+until the rest fit in 200 MB.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from vpclint import __version__
+from vpclint.cache import open_cache
+from vpclint.files import DEFAULT_MAX_MB, MB, FileProblem, decode_text, read_bytes
 from vpclint.loaders.cfn import load_cfn
 from vpclint.loaders.hcl import load_hcl
-from vpclint.source import ParseError
+from vpclint.errors import describe_crash
+from vpclint.source import Failure, ParseError
 
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
 
@@ -34,19 +42,19 @@ def _loader_fingerprint() -> bytes:
 _FINGERPRINT = _loader_fingerprint()
 
 
-def load_files(paths: list[str]) -> dict[str, Any]:
-    """Path -> HclFile | CfnDocument | ParseError, for every path."""
-    cache = _cache_dir()
+def load_files(paths: list[str], max_bytes: int = DEFAULT_MAX_MB * MB) -> dict[str, Any]:
+    """Path -> HclFile | CfnDocument | ParseError, for every path. Only regular files up to
+    ``max_bytes`` are read (see ``vpclint.files``); the caller has checked the boundary."""
+    cache = open_cache()
     results: dict[str, Any] = {}
     pending: list[tuple[str, bytes, str | None]] = []
     for path in paths:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            results[path] = ParseError(path, f"cannot read file: {error.strerror or error}")
+        data = read_bytes(path, max_bytes)
+        if isinstance(data, FileProblem):
+            results[path] = ParseError(path, data.message, unread=True)
             continue
-        key = hashlib.sha256(data + _FINGERPRINT + path.encode()).hexdigest()
-        cached = _read_cache(cache, key)
+        key = hashlib.sha256(data + _FINGERPRINT + os.fsencode(path)).hexdigest()
+        cached = cache.fetch(key, path)
         if cached is not None:
             results[path] = cached
         else:
@@ -58,54 +66,29 @@ def load_files(paths: list[str]) -> dict[str, Any]:
         loaded = [_load_one((p, d)) for p, d, _ in pending]
     for (path, _, key), result in zip(pending, loaded):
         results[path] = result
-        _write_cache(cache, key, result)
+        if not isinstance(result, Failure):  # a crash is not cached: the next run retries
+            cache.store(key, result)
     return results
 
 
 def _load_one(item: tuple[str, bytes]) -> Any:
-    path, data = item
+    """Parse one file; a crash of vpclint's (never the input's fault) is a ``Failure``."""
     try:
-        text = data.decode("utf-8-sig")
+        return _parse(*item)
+    except Exception as error:  # noqa: BLE001 - one file must never stop the scan
+        return Failure(item[0], f"vpclint failed to load this file ({describe_crash(error)})")
+
+
+def _parse(path: str, data: bytes) -> Any:
+    try:
+        text = decode_text(data)
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return ParseError(path, "file is not valid UTF-8", line)
+        return ParseError(path, "file is not valid UTF-8 (nor UTF-16/32 with a byte-order mark)",
+                          line)
     if path.endswith(".tf"):
         return load_hcl(path, text)
     if path.endswith(".tf.json"):
         from vpclint.loaders.tf_json import load_tf_json
         return load_tf_json(path, text)
     return load_cfn(path, text)
-
-
-def _cache_dir() -> Path | None:
-    if os.environ.get("VPCLINT_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "vpclint"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return path
-
-
-def _read_cache(cache: Path | None, key: str) -> Any:
-    if cache is None:
-        return None
-    try:
-        with open(cache / key, "rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # noqa: BLE001 - a missing or corrupt entry is a cache miss
-        return None
-
-
-def _write_cache(cache: Path | None, key: str, value: Any) -> None:
-    if cache is None:
-        return
-    try:
-        tmp = cache / f"{key}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache / key)
-    except Exception:  # noqa: BLE001 - caching is an optimisation only
-        pass

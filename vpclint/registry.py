@@ -16,13 +16,14 @@ from vpclint.errors import VpclintError
 from vpclint.rule import RuleMeta, RuleModule
 
 GROUP = "vpclint.rules"
+BUILTIN = "vpclint.rules"  # the built-in pack: the repository's rules/ folder, installed here
 
 
 def load_rules() -> dict[str, RuleModule]:
     """All registered rules by ID, sorted by ID."""
     packs = [ep.load() for ep in entry_points(group=GROUP)]
-    if not any(getattr(p, "__name__", "") == "rules" for p in packs):
-        packs.append(importlib.import_module("rules"))  # running from a source checkout
+    if not any(getattr(p, "__name__", "") == BUILTIN for p in packs):
+        packs.append(importlib.import_module(BUILTIN))  # a checkout that was never installed
     found: dict[str, RuleModule] = {}
     for pack in packs:
         for module in _rule_modules(pack):

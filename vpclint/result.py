@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vpclint.rule import Finding, RuleModule
-from vpclint.source import Note
+from vpclint.source import Failure, Note
 
 
 @dataclass(eq=False)
@@ -23,7 +23,15 @@ class ScanResult:
     notes: list[Note] = field(default_factory=list)
     files_scanned: int = 0
     baseline_hidden: int = 0
-    internal_errors: int = 0  # rules that crashed: the report is incomplete (exit code 2)
+    failures: list[Failure] = field(default_factory=list)  # where vpclint itself failed
+    # Real paths of the files the scan parsed: the only files a report may quote from. Every
+    # one passed the reading checks (inside the scan, a regular file, under the size limit).
+    files_read: frozenset[str] = frozenset()
+
+    @property
+    def internal_errors(self) -> int:
+        """How many parts of the scan vpclint failed on (each is also a VPC000 finding)."""
+        return len(self.failures)
 
     @property
     def active(self) -> list[Finding]:

@@ -89,11 +89,26 @@ class ParseError:
     message: str
     line: int = 1
     column: int = 1
+    unread: bool = False  # not read at all (too large, not a regular file, outside the scan)
 
 
 @dataclass(frozen=True)
 class Note:
     """Something the user should know that is not a finding (unknown key in metadata, skipped file)."""
+
+    file: str
+    message: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Failure:
+    """vpclint itself failed on part of the scan (an internal error, a bug of vpclint's).
+
+    The part it failed on (a file, a module, a rule) is named; its findings are missing, so
+    the engine reports each failure as an error-level VPC000 finding: CI fails rather than
+    passing on an incomplete report, and every other part is still checked and reported.
+    """
 
     file: str
     message: str

@@ -28,19 +28,19 @@ Suppressions come from resource and template ``Metadata``.
 from __future__ import annotations
 
 import os
-
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from vpclint.config import Config
+from vpclint.files import Boundary
 from vpclint.evaluate.cfn_parameters import given_parameters, pseudo_parameters
 from vpclint.evaluate.cfn_stack import NESTED_STACK, Stack, section
 from vpclint.loaders.cfn import CfnDocument
 from vpclint.loading import load_files
-from vpclint.source import Note, ParseError, Resource, Span, Suppression
+from vpclint.errors import describe_crash
+from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
 from vpclint.values import Unknown
 
 # Resource types that create resources vpclint does not load (unless a local nested stack).
@@ -59,25 +59,35 @@ class Evaluation:
     suppressions: dict[str, list[Suppression]] = field(default_factory=dict)  # template-level
     opaque: set[str] = field(default_factory=set)  # scopes that may hold unseen resources
     exported: set[tuple[str, str]] = field(default_factory=set)  # (scope, address) in outputs
+    failures: list[Failure] = field(default_factory=list)  # templates vpclint failed on
 
 
-def evaluate_templates(documents: list[CfnDocument], config: Config) -> Evaluation:
-    """Evaluate every template of the scan, in two passes (see the module docstring)."""
+def evaluate_templates(documents: list[CfnDocument], config: Config,
+                       boundary: Boundary | None = None) -> Evaluation:
+    """Evaluate every template of the scan, in two passes (see the module docstring). A nested
+    template is read only inside ``boundary`` (None: anywhere)."""
     evaluation = Evaluation()
     exports = Exports()
     given = given_parameters(config.parameter_files, config.cfn_params)
     builder = _StackBuilder(documents, given, pseudo_parameters(config.region), exports,
-                            evaluation)
+                            evaluation, boundary, config.max_bytes)
     stacks = builder.build()
     for stack in stacks:  # what was computed to find the stacks did not know the exports yet
         stack.forget()
-    exports.collect(stacks)
+    exports.collect(stacks, evaluation.failures)
     for stack in stacks:  # nor did what the export names needed
         stack.forget()
     for stack in stacks:
-        _evaluate_resources(stack, evaluation)
-        evaluation.exported |= _shallow(stack.handed_out, {  # too deep: say all are
-            (stack.scope, stack.prefix + name) for name in stack.resources})
+        before = len(evaluation.resources)
+        try:
+            _evaluate_resources(stack, evaluation)
+            evaluation.exported |= _shallow(stack.handed_out, {  # too deep: say all are
+                (stack.scope, stack.prefix + name) for name in stack.resources})
+        except Exception as error:  # noqa: BLE001 - a bug here must not stop other templates
+            del evaluation.resources[before:]  # half a stack would make false pairings
+            evaluation.opaque.add(stack.scope)
+            evaluation.failures.append(Failure(stack.doc.file, "vpclint failed to evaluate "
+                                               f"this template ({describe_crash(error)})"))
         if stack.doc.file not in evaluation.suppressions:
             found = _suppressions(stack.doc, stack.doc.data.get("Metadata"), ("Metadata",))
             if found:
@@ -140,10 +150,16 @@ class Exports:
     def __init__(self) -> None:
         self._by_name: dict[str, list[tuple[Stack, str]]] | None = None
 
-    def collect(self, stacks: list[Stack]) -> None:
+    def collect(self, stacks: list[Stack], failures: list[Failure]) -> None:
         by_name: dict[str, list[tuple[Stack, str]]] = defaultdict(list)
         for stack in stacks:
-            for name, key in _shallow(stack.exports, []):
+            try:
+                exported = _shallow(stack.exports, [])
+            except Exception as error:  # noqa: BLE001 - a bug here spares the other stacks
+                failures.append(Failure(stack.doc.file, "vpclint failed to evaluate the "
+                                        f"exports of this template ({describe_crash(error)})"))
+                continue
+            for name, key in exported:
                 if isinstance(name, str):
                     by_name[name].append((stack, key))
         self._by_name = by_name
@@ -165,8 +181,10 @@ class _StackBuilder:
     """The stacks of a scan: its templates and, under them, their local nested stacks."""
 
     def __init__(self, documents: list[CfnDocument], given: dict, pseudo: dict,
-                 exports: Exports, evaluation: Evaluation):
+                 exports: Exports, evaluation: Evaluation, boundary: Boundary | None,
+                 max_bytes: int):
         self.documents = {doc.file: doc for doc in documents}
+        self.boundary, self.max_bytes = boundary, max_bytes
         self.given, self.pseudo, self.exports = given, pseudo, exports
         self.evaluation = evaluation
         self.stacks: list[Stack] = []
@@ -209,9 +227,20 @@ class _StackBuilder:
             stack.children[logical_id] = child
             self._expand(child, chain + (path,), evaluated)
 
-    def _local_children(self, stack: Stack, any_condition: bool):
+    def _local_children(self, stack: Stack, any_condition: bool) -> list[tuple[str, Any]]:
         """(logical ID, template path or None when not local) of each nested stack that exists
-        (with ``any_condition``, also of those whose condition is false)."""
+        (with ``any_condition``, also of those whose condition is false); a stack vpclint
+        fails to evaluate here is taken as not local (its resources unseen)."""
+        try:
+            return list(self._children_of(stack, any_condition))
+        except Exception as error:  # noqa: BLE001 - a bug here spares the other templates
+            self.evaluation.failures.append(Failure(stack.doc.file, "vpclint failed to "
+                                                    "evaluate the nested stacks of this template "
+                                                    f"({describe_crash(error)})"))
+            self.opaque.add(stack.scope)
+            return []
+
+    def _children_of(self, stack: Stack, any_condition: bool):
         for logical_id, body in stack.resources.items():
             if body.get("Type") != NESTED_STACK:
                 continue
@@ -231,11 +260,17 @@ class _StackBuilder:
             problem = "nests its own template (a cycle)"
         elif len(self.stacks) >= _MAX_STACKS:
             problem = f"is past the limit of {_MAX_STACKS} stacks per scan"
+        elif path not in self.documents and self.boundary is not None \
+                and not self.boundary.contains(path):
+            problem = (f"has a TemplateURL outside the scanned paths "
+                       f"({_written_url(stack, logical_id)}), which vpclint does not read (scan "
+                       "a directory that holds both, or add --allow-read DIR)")
         elif path not in self.documents and path not in self._read:
             self._read[path] = self._load(path)
         document = self.documents.get(path) or self._read.get(path)
         if problem is None and document is None:
-            problem = f"has a TemplateURL that vpclint cannot read ({path})"
+            problem = ("has a TemplateURL that vpclint cannot read "
+                       f"({_written_url(stack, logical_id)})")
         if problem is not None:
             self.evaluation.notes.append(Note(stack.doc.file, f"nested stack {logical_id} "
                                               f"{problem}: its resources are not evaluated", line))
@@ -243,9 +278,9 @@ class _StackBuilder:
         return document
 
     def _load(self, path: str) -> CfnDocument | None:
-        if not Path(path).is_file():
+        if not os.path.isfile(path):
             return None
-        result = load_files([path])[path]
+        result = load_files([path], self.max_bytes)[path]
         if isinstance(result, ParseError):
             self.evaluation.parse_errors.append(result)
             return None
@@ -258,9 +293,17 @@ def _local_path(parent: str, url: Any) -> str | None:
     if not isinstance(url, str) or _REMOTE.match(url):
         return None
     try:
-        return str((Path(parent).parent / url).resolve())
+        return os.path.realpath(os.path.join(os.path.dirname(parent), url))
     except (OSError, ValueError):  # an impossible path (NUL byte, too long): unreadable
         return None
+
+
+def _written_url(stack: Stack, logical_id: str) -> str:
+    """A nested stack's ``TemplateURL`` as written in its template, for messages (never the
+    resolved path: it may name places outside the scan)."""
+    properties = stack.resources[logical_id].get("Properties")
+    url = properties.get("TemplateURL") if isinstance(properties, dict) else None
+    return url[:200] if isinstance(url, str) else "an expression"
 
 
 def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:

@@ -141,6 +141,7 @@ def unresolved_cloudformation(file: str, data: dict, spans: dict) -> list[Unreso
 
     parameters, resources = names("Parameters"), names("Resources")
     conditions, mappings = names("Conditions"), names("Mappings")
+    referable = parameters | resources | _PSEUDO  # built once: a template has many Refs
     found: list[Unresolved] = []
     # A transform (SAM, LanguageExtensions' Fn::ForEach) or a module (Rain) creates logical IDs
     # and loop variables that are not written in the template: names cannot be judged there.
@@ -165,7 +166,7 @@ def unresolved_cloudformation(file: str, data: dict, spans: dict) -> list[Unreso
             if generated and key in ("Ref", "Fn::GetAtt", "Fn::Sub"):
                 pass
             elif key == "Ref" and isinstance(arg, str):
-                if arg not in parameters | resources | _PSEUDO:
+                if arg not in referable:
                     report(where, arg, "parameter or resource")
             elif key == "Fn::GetAtt":
                 target = arg.split(".", 1)[0] if isinstance(arg, str) else (
@@ -179,7 +180,7 @@ def unresolved_cloudformation(file: str, data: dict, spans: dict) -> list[Unreso
                 if template is not None:
                     for variable in _SUB_VARIABLE.findall(template):
                         head = variable.split(".", 1)[0].strip()
-                        if head not in parameters | resources | _PSEUDO | set(variables) \
+                        if head not in referable and head not in variables \
                                 and variable.strip() not in _PSEUDO:
                             report(where, head, "parameter, resource or Sub variable")
             elif key in ("Fn::If", "Condition"):  # a resource's Condition, or a reference

@@ -18,15 +18,18 @@ from pathlib import Path
 from typing import Any, Callable
 
 from vpclint.evaluate.tf_data import data_source
+from vpclint.files import DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, read_bytes
 from vpclint.evaluate.tf_expressions import ResourceObject, SomeInstances, evaluate
 from vpclint.loaders.hcl import HclFile, IgnoreComment, load_tfvars
 from vpclint.loaders.hcl_ast import Block, Call, Literal, ObjectExpr, Pos, Traversal, TupleExpr
-from vpclint.source import Note, ParseError, Resource, Span, Suppression
+from vpclint.errors import describe_crash
+from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
 from vpclint.values import Ref, Unknown
 
 _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle"}
 _SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection", "timeouts"}
 _MAX_DEPTH = 12
+MAX_INSTANCES = 10_000  # per count / for_each: a typo such as count = 100000000 must not hang
 
 Loader = Callable[[str], list[HclFile]]  # module directory -> its parsed files
 
@@ -35,6 +38,9 @@ Loader = Callable[[str], list[HclFile]]  # module directory -> its parsed files
 class TerraformOptions:
     var_files: list[str] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)  # --var name=value (strings)
+    # What may be read on a file's say-so (module sources, terraform.tfvars): None = anything.
+    boundary: Boundary | None = None
+    max_bytes: int = DEFAULT_MAX_MB * MB
 
 
 @dataclass
@@ -44,6 +50,7 @@ class TerraformResult:
     parse_errors: list[ParseError] = field(default_factory=list)
     opaque: set[str] = field(default_factory=set)  # module dirs whose calls could not be followed
     exported: set[tuple[str, str]] = field(default_factory=set)  # root outputs' resources
+    failures: list[Failure] = field(default_factory=list)  # root modules vpclint failed on
 
 
 def evaluate_terraform(modules: dict[str, list[HclFile]], load: Loader,
@@ -53,21 +60,62 @@ def evaluate_terraform(modules: dict[str, list[HclFile]], load: Loader,
     except those in ``skip`` (judged from a plan instead)."""
     options = options or TerraformOptions()
     result = TerraformResult()
-    called = {child for directory, files in modules.items()
-              for child in _local_children(directory, files)}
+    roots = _roots(modules)
     for directory, files in modules.items():
-        if directory in called or directory in (skip or set()):
+        if directory not in roots or directory in (skip or set()):
             continue
-        root = _Instance(directory, files, "", None, directory, result, load, options, depth=0)
-        root.configure_providers(None, {})
+        before = len(result.resources)
         try:
+            root = _Instance(directory, files, "", None, directory, result, load, options,
+                             depth=0)
+            root.configure_providers(None, {})
             root.emit()
             result.exported.update(_refs_in(root.outputs()))
         except RecursionError:
+            del result.resources[before:]
             result.notes.append(Note(directory, "module too deeply nested to evaluate; its "
                                      "resources are not checked"))
             result.opaque.add(directory)
+        except Exception as error:  # noqa: BLE001 - a bug here must not stop other modules
+            del result.resources[before:]  # half a module would make false pairings
+            result.opaque.add(directory)
+            first = files[0].path if files else directory
+            result.failures.append(Failure(first, "vpclint failed to evaluate the Terraform "
+                                           f"module {os.path.basename(directory)} "
+                                           f"({describe_crash(error)})"))
     return result
+
+
+def _roots(modules: dict[str, list[HclFile]]) -> set[str]:
+    """The module directories to evaluate as roots: those no other scanned module calls. In a
+    ring of modules calling each other (invalid, but it must not hide them all), the first of
+    the ring that no module outside it calls stands for the ring."""
+    children = {directory: _local_children(directory, files) - {directory}
+                for directory, files in modules.items()}
+    reach: dict[str, set[str]] = {}
+
+    def reachable(start: str) -> set[str]:
+        if start not in reach:
+            seen, todo = set(), [start]
+            while todo:
+                for child in children.get(todo.pop(), ()):
+                    if child not in seen:
+                        seen.add(child)
+                        todo.append(child)
+            reach[start] = seen
+        return reach[start]
+
+    roots = set()
+    for directory in sorted(modules):
+        callers = {d for d in modules if directory in children[d]}
+        if not callers:
+            roots.add(directory)
+        elif directory in reachable(directory):  # on a ring
+            ring = {d for d in reachable(directory) if directory in reachable(d)}
+            outside = {d for d in modules if d not in ring and children[d] & ring}
+            if not outside and directory == min(ring):
+                roots.add(directory)
+    return roots
 
 
 def _local_children(directory: str, files: list[HclFile]) -> set[str]:
@@ -86,8 +134,10 @@ class _Instance:
 
     def __init__(self, directory: str, files: list[HclFile], prefix: str, inputs: dict | None,
                  scope: str, result: TerraformResult, load: Loader, options: TerraformOptions,
-                 depth: int, root_dir: str | None = None, module_key: str = ""):
+                 depth: int, root_dir: str | None = None, module_key: str = "",
+                 ancestors: tuple[str, ...] = ()):
         self.directory, self.files, self.prefix, self.inputs = directory, files, prefix, inputs
+        self.ancestors = ancestors  # directories of the module instances that lead here
         self.scope, self.result, self.load, self.options, self.depth = (scope, result, load,
                                                                          options, depth)
         self.root_dir = root_dir or directory
@@ -243,17 +293,26 @@ class _Instance:
             return self._tfvars
         values: dict[str, Any] = {}
         directory = Path(self.directory)
-        files = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
-        files += sorted(directory.glob("*.auto.tfvars")) + sorted(directory.glob("*.auto.tfvars.json"))
-        files += [Path(f) for f in self.options.var_files]
-        for path in files:
-            if path.is_file():
-                values.update(self._read_tfvars(path))
+        found = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
+        found += sorted(directory.glob("*.auto.tfvars")) + sorted(directory.glob("*.auto.tfvars.json"))
+        for path in found:  # found beside the configuration: read only inside the boundary
+            if os.path.lexists(path):
+                text = self._read(str(path))
+                if text is not None:
+                    values.update(self._read_tfvars(path, text))
+        for name in self.options.var_files:  # given by the user: read wherever they are
+            data = read_bytes(name, self.options.max_bytes)
+            if isinstance(data, FileProblem):
+                self.result.parse_errors.append(ParseError(name, data.message, unread=True))
+                continue
+            try:
+                values.update(self._read_tfvars(Path(name), decode_text(data)))
+            except UnicodeDecodeError:
+                self.result.parse_errors.append(ParseError(name, "file is not valid UTF-8"))
         self._tfvars = values
         return values
 
-    def _read_tfvars(self, path: Path) -> dict[str, Any]:
-        text = path.read_text(encoding="utf-8", errors="replace")
+    def _read_tfvars(self, path: Path, text: str) -> dict[str, Any]:
         if path.suffix == ".json":
             try:
                 data = json.loads(text)
@@ -282,11 +341,15 @@ class _Instance:
         scope = self.scope_with(names)
         if "count" in block.attributes:
             count = evaluate(block.attributes["count"].expr, scope)
-            if isinstance(count, bool) or not isinstance(count, (int, float)):
+            if isinstance(count, bool) or not isinstance(count, (int, float)) or count != count:
                 return Unknown("count not known", "count")
+            if count > MAX_INSTANCES:
+                return self._too_many(block, "count", count)
             return [(int(i), {"count": {"index": int(i)}}) for i in range(int(count))]
         if "for_each" in block.attributes:
             collection = evaluate(block.attributes["for_each"].expr, scope)
+            if isinstance(collection, (dict, list)) and len(collection) > MAX_INSTANCES:
+                return self._too_many(block, "for_each", len(collection))
             if isinstance(collection, dict):
                 if any(isinstance(v, Unknown) for v in collection) or not all(
                         isinstance(k, str) for k in collection):
@@ -298,6 +361,14 @@ class _Instance:
                 return [(v, {"each": {"key": v, "value": v}}) for v in dict.fromkeys(collection)]
             return Unknown("for_each not known", "for_each")
         return None
+
+    def _too_many(self, block: Block, argument: str, number: float) -> Unknown:
+        """Past ``MAX_INSTANCES``: the instances are not expanded but taken as some number."""
+        self.result.notes.append(Note(self._file_of(block), f"{argument} makes {number:g} "
+                                      f"instances, past the {MAX_INSTANCES:,} that vpclint "
+                                      "expands: they are judged as an unknown number of "
+                                      "instances", block.pos.line))
+        return Unknown(f"{argument} past {MAX_INSTANCES:,} instances", argument)
 
     def resource_value(self, address: str) -> Any:
         block, _ = self.blocks["resource"][address]
@@ -337,6 +408,14 @@ class _Instance:
 
     def _make_modules(self, name: str, block: Block) -> Any:
         directory = self.module_directory(name, block)
+        if directory is not None and directory in (*self.ancestors, self.directory):
+            # Terraform refuses a module that calls itself; it creates nothing here, and the
+            # module is judged through its other callers (or as a root).
+            self.result.notes.append(Note(self._file_of(block), f"module \"{name}\" calls "
+                                          "its own module (directly or through others), which "
+                                          "Terraform rejects: the call is not followed",
+                                          block.pos.line))
+            return None
         if directory is None or self.depth >= _MAX_DEPTH:
             self.result.opaque.add(self.scope)
             return None
@@ -351,7 +430,8 @@ class _Instance:
                       for arg, attribute in block.attributes.items()
                       if arg not in _META_ARGUMENTS and arg not in ("source", "version")}
             child = _Instance(directory, files, address + ".", inputs, self.scope, self.result,
-                              self.load, self.options, self.depth + 1, self.root_dir, key)
+                              self.load, self.options, self.depth + 1, self.root_dir, key,
+                              (*self.ancestors, self.directory))
             child.configure_providers(self.providers, _provider_mapping(block))
             return child
 
@@ -369,21 +449,49 @@ class _Instance:
             return None
         if source.startswith(("./", "../")):
             path = os.path.normpath(os.path.join(self.directory, source))
-            return path if os.path.isdir(path) else None
+            return self._readable_module(name, block, source, path)
         manifest = Path(self.root_dir) / ".terraform" / "modules" / "modules.json"
         key = f"{self.module_key}.{name}" if self.module_key else name
         if manifest.is_file():
+            data = self._read(str(manifest))
             try:
-                for entry in json.loads(manifest.read_text()).get("Modules", []):
+                for entry in json.loads(data).get("Modules", []) if data is not None else ():
                     if entry.get("Key") == key:
-                        path = Path(self.root_dir) / entry["Dir"]
-                        return str(path) if path.is_dir() else None
-            except (json.JSONDecodeError, OSError, KeyError, AttributeError):
+                        path = os.path.normpath(os.path.join(self.root_dir, entry["Dir"]))
+                        return self._readable_module(name, block, source, path)
+            except (ValueError, KeyError, AttributeError, TypeError):
                 return None
         self.result.notes.append(Note(self._file_of(block), f"module \"{name}\" comes from "
                                       f"{source}: run `terraform init` so vpclint can read it; "
                                       "its outputs are UNKNOWN meanwhile", block.pos.line))
         return None
+
+    def _readable_module(self, name: str, block: Block, source: str, path: str) -> str | None:
+        """``path`` if the module there may be read (it exists, inside the boundary)."""
+        if not os.path.isdir(path):
+            return None
+        boundary = self.options.boundary
+        if boundary is not None and not boundary.contains(path):
+            self.result.notes.append(Note(self._file_of(block), f"module \"{name}\" comes from "
+                                          f"{source}, outside the scanned paths: not read (scan "
+                                          "a directory that holds both, or add --allow-read "
+                                          "DIR); its outputs are UNKNOWN", block.pos.line))
+            return None
+        return path
+
+    def _read(self, path: str) -> str | None:
+        """The text of a file read on a configuration's say-so, None if it may not be read."""
+        boundary = self.options.boundary
+        problem = boundary.check(path) if boundary is not None else None
+        data = problem or read_bytes(path, self.options.max_bytes)
+        if isinstance(data, FileProblem):
+            self.result.parse_errors.append(ParseError(path, data.message, unread=True))
+            return None
+        try:
+            return decode_text(data)
+        except UnicodeDecodeError:
+            self.result.parse_errors.append(ParseError(path, "file is not valid UTF-8"))
+            return None
 
     def _file_of(self, block: Block) -> str:
         for hcl_file in self.files:

@@ -76,25 +76,17 @@ def _prefix_list(args: dict, region: Any) -> dict:
 
 
 def _policy_document(args: dict, region: Any) -> dict:
+    """The policy JSON of ``aws_iam_policy_document``. Statements, principals or conditions
+    that are not known blocks (a ``dynamic`` block over an unknown collection, a type written
+    as a list) make the whole document UNKNOWN: it may hold more than vpclint can see."""
+    blocks = args.get("statement") or []
+    if not isinstance(blocks, list):
+        return _unknown_policy()
     statements = []
-    for block in args.get("statement") or []:
-        if not isinstance(block, dict):
+    for block in blocks:
+        statement = _statement(block) if isinstance(block, dict) else None
+        if statement is None:
             return _unknown_policy()
-        statement: dict[str, Any] = {}
-        for key, field in (("sid", "Sid"), ("effect", "Effect"), ("actions", "Action"),
-                           ("not_actions", "NotAction"), ("resources", "Resource"),
-                           ("not_resources", "NotResource")):
-            if block.get(key) is not None:
-                statement[field] = block[key]
-        statement.setdefault("Effect", "Allow")
-        for key, field in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-            if block.get(key):
-                statement[field] = {p.get("type"): p.get("identifiers") for p in block[key]
-                                    if isinstance(p, dict)}
-        for condition in block.get("condition") or []:
-            if isinstance(condition, dict):
-                statement.setdefault("Condition", {}).setdefault(
-                    condition.get("test"), {})[condition.get("variable")] = condition.get("values")
         statements.append(statement)
     document = {"Version": args.get("version") or "2012-10-17", "Statement": statements}
     if args.get("source_policy_documents") or args.get("override_policy_documents"):
@@ -108,6 +100,35 @@ def _policy_document(args: dict, region: Any) -> dict:
                               data=document)
         return {"json": partial, "minified_json": partial, "id": Unknown("policy document id")}
     return {"json": text, "minified_json": text, "id": Unknown("policy document id")}
+
+
+def _statement(block: dict) -> dict | None:
+    """One ``statement`` block as IAM JSON, None when its shape is not known."""
+    statement: dict[str, Any] = {}
+    for key, field in (("sid", "Sid"), ("effect", "Effect"), ("actions", "Action"),
+                       ("not_actions", "NotAction"), ("resources", "Resource"),
+                       ("not_resources", "NotResource")):
+        if block.get(key) is not None:
+            statement[field] = block[key]
+    statement.setdefault("Effect", "Allow")
+    for key, field in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        entries = block.get(key)
+        if not entries:
+            continue
+        if not isinstance(entries, list) or not all(
+                isinstance(p, dict) and isinstance(p.get("type"), str) for p in entries):
+            return None
+        statement[field] = {p["type"]: p.get("identifiers") for p in entries}
+    conditions = block.get("condition") or []
+    if not isinstance(conditions, list):
+        return None
+    for condition in conditions:
+        if not isinstance(condition, dict) or not isinstance(condition.get("test"), str) \
+                or not isinstance(condition.get("variable"), str):
+            return None
+        statement.setdefault("Condition", {}).setdefault(
+            condition["test"], {})[condition["variable"]] = condition.get("values")
+    return statement
 
 
 def _unknown_policy() -> dict:

@@ -46,10 +46,8 @@ def load_hcl(path: str, text: str) -> HclFile | ParseError:
     except UnexpectedInput as error:
         return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
                           getattr(error, "column", 1) or 1)
-    except RecursionError:
-        return ParseError(path, "expression nested too deeply to parse")
     except Exception as error:  # noqa: BLE001 - python-hcl2 raises assorted errors on bad input
-        return ParseError(path, f"cannot parse: {error}".splitlines()[0][:300])
+        return _failed(path, error)
     try:
         blocks = [convert_block(child) for child in tree.body.children
                   if type(child).__name__ == "BlockRule"]
@@ -67,8 +65,22 @@ def load_tfvars(path: str, text: str) -> dict | ParseError:
         return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
                           getattr(error, "column", 1) or 1)
     except Exception as error:  # noqa: BLE001 - python-hcl2 raises assorted errors on bad input
-        return ParseError(path, f"cannot parse: {error}".splitlines()[0][:300])
+        return _failed(path, error)
     return {name: attribute.expr for name, attribute in attributes.items()}
+
+
+def _failed(path: str, error: Exception) -> ParseError:
+    """A parser failure other than a syntax error, in words about the user's file: the
+    parser's own messages name its grammar rules ("Error trying to process rule ..."), which
+    mean nothing to the file's author."""
+    cause = getattr(error, "orig_exc", None) or error.__cause__ or error
+    if isinstance(cause, RecursionError) or isinstance(error, RecursionError):
+        return ParseError(path, "expression nested too deeply to parse")
+    if isinstance(cause, MemoryError):
+        return ParseError(path, "file too large or too deeply nested to parse")
+    line = getattr(getattr(error, "obj", None), "meta", None)
+    line = getattr(line, "line", 1) if line is not None and not getattr(line, "empty", True) else 1
+    return ParseError(path, "not valid HCL: a construct the parser cannot read", line or 1)
 
 
 def _describe(error: UnexpectedInput) -> str:

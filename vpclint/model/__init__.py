@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, TypeVar
 
 from vpclint.model.components import Component, Links
-from vpclint.source import Note, ParseError
+from vpclint.source import Failure, Note, ParseError
 from vpclint.values import Unknown
 
 T = TypeVar("T", bound=Component)
@@ -29,7 +29,7 @@ class Model:
     components: list[Component] = field(default_factory=list)
     parse_errors: list[ParseError] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-    internal_errors: int = 0
+    failures: list[Failure] = field(default_factory=list)  # resources vpclint failed to model
     # Terraform modules / templates that may hold resources vpclint cannot see (a module call,
     # Fn::ForEach, a nested stack): "nothing links to X" is never claimed for X declared there.
     opaque_scopes: set[str] = field(default_factory=set)
@@ -42,6 +42,12 @@ class Model:
         self._referrers: dict[tuple[type, str, int], list[Component]] = defaultdict(list)
         self._open_fields: set[tuple[type, str, str]] = set()  # (kind, field, flavour)
         self._open_in_scope: set[tuple[type, str, str]] = set()  # (kind, field, scope)
+        for component in self.components:
+            self._index(component)
+
+    def reindex(self) -> None:
+        """Rebuild the kind index after components were removed."""
+        self._by_kind.clear()
         for component in self.components:
             self._index(component)
 

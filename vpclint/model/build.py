@@ -21,7 +21,8 @@ from vpclint.model import components as c
 from vpclint.model.specs import ASSOCIATES, CLOUDFORMATION, ROUTE_DESTINATIONS, ROUTE_TARGETS
 from vpclint.model import workloads as w
 from vpclint.model.specs import TERRAFORM, WORKLOAD_TYPES
-from vpclint.source import Resource
+from vpclint.errors import describe_crash
+from vpclint.source import Failure, Resource
 from vpclint.values import PartialJson, Ref, Unknown, as_bool
 
 _SPECS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
@@ -29,19 +30,42 @@ _MISSING = object()
 
 
 def build_model(resources: list[Resource]) -> Model:
+    """The model of ``resources``. A resource vpclint fails to model (a bug of vpclint's) is
+    left out and recorded in ``model.failures``, with its scope marked opaque (what it would
+    have linked to is not known); the rest is modelled."""
     model = Model()
     registry: dict[tuple[str, str], c.Component] = {}
     types = {(r.scope, r.address): r.type for r in resources}
+    failed: set[int] = set()
     for resource in resources:
-        for component in _normalize(resource):
+        try:
+            produced = _normalize(resource)
+        except Exception as error:  # noqa: BLE001 - one resource must not stop the model
+            _failed(model, resource, error, failed)
+            continue
+        for component in produced:
             model.add(component)
             registry.setdefault((resource.scope, resource.address), component)
     resolver = _Resolver(registry, types)
     for component in model.components:
-        resolver.resolve_fields(component)
+        try:
+            resolver.resolve_fields(component)
+        except Exception as error:  # noqa: BLE001 - as above
+            _failed(model, component.resource, error, failed)
+    if failed:
+        model.components = [x for x in model.components if id(x.resource) not in failed]
+        model.reindex()
     _fold(model)
     model.index_links()
     return model
+
+
+def _failed(model: Model, resource: Resource, error: Exception, failed: set[int]) -> None:
+    failed.add(id(resource))
+    model.opaque_scopes.add(resource.scope)
+    span = resource.locate(())
+    model.failures.append(Failure(span.file, f"vpclint failed to model {resource.name} "
+                                  f"({describe_crash(error)}); it is left out", span.line))
 
 
 # --- pass 1: normalize --------------------------------------------------------------------------
@@ -426,14 +450,22 @@ class _Resolver:
     def value(self, ref: Ref) -> Any:
         """The component a reference names; an in-scan resource vpclint does not model is
         External with its type; a reference to nothing in scope is UNKNOWN."""
-        target = self.registry.get((ref.scope, ref.target))
-        if target is not None:
+        seen: set[tuple] = set()
+        while True:
+            target = self.registry.get((ref.scope, ref.target))
+            if target is None:
+                break
             attribute = target.resource.values.get(ref.attr) if ref.attr else None
-            if attribute is not None and ref.attr not in ("id", "arn"):
-                # GetAtt of an attribute that is also a written property (Vpc.CidrBlock,
-                # Subnet.VpcId): its value, followed when it is itself a reference
-                return self.value(attribute) if isinstance(attribute, Ref) else attribute
-            return target
+            if attribute is None or ref.attr in ("id", "arn"):
+                return target
+            # GetAtt of an attribute that is also a written property (Vpc.CidrBlock,
+            # Subnet.VpcId): its value, followed when it is itself a reference
+            if not isinstance(attribute, Ref):
+                return attribute
+            seen.add((ref.scope, ref.target, ref.attr))
+            ref = attribute
+            if (ref.scope, ref.target, ref.attr) in seen:  # S.VpcId is !GetAtt S.VpcId
+                return Unknown("the attribute refers to itself", f"{ref.target}.{ref.attr}")
         kind = self.types.get((ref.scope, ref.target))
         if kind is not None:
             return c.External(ref.target, kind)

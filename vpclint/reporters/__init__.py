@@ -2,8 +2,10 @@
 
 Every reporter answers the same questions the same way (which level a finding has, which path
 and position it points at, in which order findings come), so those answers live here, once.
-Paths are shown relative to the repository root (``ScanResult.root``), never to the scanned
-directory, because that is what code scanning and a reader jumping to a file both expect.
+JSON and SARIF name files relative to the repository root (``ScanResult.root``), never to the
+scanned directory, because that is what code scanning and scripts expect wherever vpclint runs.
+Text is read by a person in a terminal, who opens the file from where they stand: it names files
+relative to the current directory (``display_path``), as ruff, tflint and cfn-lint do.
 """
 
 from __future__ import annotations
@@ -25,12 +27,17 @@ FORMATS = ("text", "json", "sarif")
 UNKNOWN_FILE = "<unknown>"
 
 
-def render(result: "ScanResult", fmt: str, *, color: bool = False, category: str | None = None) -> str:
-    """Render ``result`` in ``fmt`` (one of ``FORMATS``); ``color`` is for text, ``category`` for SARIF."""
+def render(result: "ScanResult", fmt: str, *, color: bool = False, category: str | None = None,
+           cwd: str | PurePath | None = None) -> str:
+    """Render ``result`` in ``fmt`` (one of ``FORMATS``).
+
+    ``color`` and ``cwd`` (what text paths are relative to; default: the current directory)
+    are for text, ``category`` for SARIF.
+    """
     if fmt == "text":
         from vpclint.reporters.text import render_text
 
-        return render_text(result, color=color)
+        return render_text(result, color=color, cwd=cwd)
     if fmt == "json":
         from vpclint.reporters.json_report import render_json
 
@@ -54,7 +61,8 @@ def relative_path(file: str | PurePath, root: str | PurePath) -> Path | None:
     link to ``/private/tmp``, and the loaders may have recorded either spelling).
     """
     path, base = _absolute(file), _absolute(root)
-    for candidate, anchor in ((path, base), (path.resolve(), base.resolve())):
+    real_path, real_base = Path(os.path.realpath(path)), Path(os.path.realpath(base))
+    for candidate, anchor in ((path, base), (real_path, real_base)):
         try:
             rel = candidate.relative_to(anchor)
         except ValueError:
@@ -76,6 +84,30 @@ def relative_uri(file: str | PurePath, root: str | PurePath) -> str:
     if rel is None:
         return _absolute(file).as_posix()
     return rel.as_posix()
+
+
+def display_path(file: str | PurePath, cwd: str | PurePath | None = None) -> str:
+    """How the text report names ``file``: a path that opens from ``cwd`` (default: the current
+    directory), so an editor or a terminal can follow it.
+
+    Relative to ``cwd`` when the file is under it (``infra/main.tf``), with ``..`` when it is
+    beside it (``../other/main.tf``); absolute when the two share nothing but the filesystem
+    root or lie on different drives, where a chain of ``..`` would only hide the real place.
+    """
+    if not os.fspath(file):
+        return UNKNOWN_FILE
+    path = _absolute(file)
+    base = _absolute(cwd if cwd is not None else os.getcwd())
+    for candidate, anchor in ((path, base), (Path(os.path.realpath(path)),
+                                             Path(os.path.realpath(base)))):
+        try:
+            common = Path(os.path.commonpath([candidate, anchor]))
+        except ValueError:  # different drives
+            continue
+        if common == Path(common.anchor):
+            continue
+        return Path(os.path.relpath(candidate, anchor)).as_posix()
+    return path.as_posix()
 
 
 def source_path(file: str, root: str | PurePath) -> Path:

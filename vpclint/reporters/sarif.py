@@ -258,6 +258,9 @@ def build_sarif(result: "ScanResult", *, category: str | None = None) -> dict[st
         notifications.append(_notification(
             f"{len(everything) - len(findings)} findings were left out: SARIF uploads hold at most "
             f"{MAX_RESULTS} results per run.", root, level="warning"))
+    for failure in getattr(result, "failures", None) or []:  # vpclint's own failures
+        notifications.append(_notification(failure.message, root, Span(failure.file, failure.line),
+                                           level="error"))
     truncated = sum(1 for f in findings if len(f.related) > MAX_RELATED)
     if truncated:
         notifications.append(_notification(
@@ -277,7 +280,9 @@ def build_sarif(result: "ScanResult", *, category: str | None = None) -> dict[st
         "automationDetails": {"id": category},
         "originalUriBaseIds": {SRCROOT: {"uri": root.absolute().as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        # an internal error leaves the results incomplete: the run did not succeed
+        "invocations": [{"executionSuccessful": not result.internal_errors,
+                         "toolExecutionNotifications": notifications}],
         "results": [_result(f, root, rule_index) for f in findings],
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

@@ -1,22 +1,34 @@
 """The terminal report: one ``path:line:col: ID [level] message`` line per finding, a code frame.
 
-The first line is the format editors and CI logs turn into links. The frame shows the offending
+The first line is the format editors and CI logs turn into links, with the path relative to the
+current directory so that it opens from where the user stands. The frame shows the offending
 line between its neighbours with a caret under the column, so a reader sees the problem without
 opening the file; partner components follow as ``partner:`` lines because a pairing problem is
 fixed on one side or the other, and a flow finding (a detour, a misdirected flow) ends with a
 ``path:`` line, the way the traffic goes from the workload to the service, on one line.
 Suppressed findings are only counted: the user already decided.
 Colour is added only when asked for (the CLI asks on a TTY without ``NO_COLOR``).
+
+Frames stay small whatever the input: a frame line shows at most ``MAX_FRAME_WIDTH`` characters
+around the column, with ``…`` where it is cut (a minified template is one line of megabytes),
+and each file is read once per report, only up to the last line a frame shows (and never more
+than ``MAX_READ`` characters), keeping only the characters the frames need. Frames show only
+what the scan itself may read: a regular file (a FIFO would block), inside the repository or
+reached without a symlink (``x.tf -> /etc/passwd`` is a VPC001 finding, never a frame).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections import Counter
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from vpclint.reporters import level_of, plural, relative_uri, rule_id, sort_key, source_path
+from vpclint.reporters import display_path, level_of, plural, relative_uri, rule_id, sort_key
+from vpclint.reporters import source_path
 from vpclint.rule import Finding, Level
 from vpclint.source import Span
 
@@ -24,6 +36,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from vpclint.result import ScanResult
 
 TAB_WIDTH = 4
+MAX_FRAME_WIDTH = 200  # source characters a frame line shows at most
+LEFT_CONTEXT = 80  # characters kept left of the column when a long line is cut
+ELLIPSIS = "\u2026"
+_READ_CHUNK = 64 * 1024  # characters read at a time, so a long line is never held whole
+MAX_READ = 16 * 1024 * 1024  # characters read of one file at most, for all its frames
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")  # keeps a hostile file from driving the terminal
 
 _RESET = "\x1b[0m"
@@ -49,21 +66,120 @@ class _Painter:
         return f"{_STYLES[style]}{text}{_RESET}"
 
 
+@dataclass
+class _Line:
+    """What was kept of one source line: its length and the character ranges frames show."""
+
+    length: int
+    pieces: list[tuple[int, str]]  # (offset of the first character, text)
+
+    def text(self, start: int, end: int) -> str:
+        """Characters ``start`` to ``end`` (clamped to the line), from the kept ranges."""
+        start, end = max(0, min(start, self.length)), max(0, min(end, self.length))
+        if end <= start:
+            return ""
+        for offset, text in self.pieces:
+            if offset <= start and end <= offset + len(text):
+                return text[start - offset:end - offset]
+        return ""  # not kept: never asked for by a frame
+
+
+def _window(span: Span) -> tuple[int, int]:
+    """The characters ``[start, end)`` a frame shows of lines too long to show whole."""
+    column = span.column - 1
+    start = 0 if column < MAX_FRAME_WIDTH - LEFT_CONTEXT // 2 else column - LEFT_CONTEXT
+    return start, start + MAX_FRAME_WIDTH
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _read(path: Path, wanted: dict[int, list[tuple[int, int]]]) -> dict[int, _Line]:
+    """The wanted character ranges of the wanted lines of ``path``, read in one pass that
+    stops after the last wanted line and never holds a whole long line."""
+    ranges = {number: _merge(spans) for number, spans in wanted.items()}
+    last = max(ranges)
+    found: dict[int, _Line] = {}
+    number, offset, budget = 1, 0, MAX_READ
+    kept: list[list[str]] = []
+    with _open(path) as handle:
+        while number <= last and budget > 0:
+            chunk = handle.readline(min(_READ_CHUNK, budget))
+            budget -= len(chunk)
+            ends = chunk.endswith("\n")
+            text = chunk[:-1] if ends else chunk
+            spans = ranges.get(number)
+            if spans:
+                kept = kept or [[] for _ in spans]
+                for (start, end), bits in zip(spans, kept):
+                    low, high = max(start, offset), min(end, offset + len(text))
+                    if low < high:
+                        bits.append(text[low - offset:high - offset])
+            offset += len(text)
+            if ends or (not chunk and offset):  # a line ends, or the file ends mid-line
+                if spans:
+                    found[number] = _Line(offset, [(start, "".join(bits)) for (start, _), bits
+                                                   in zip(spans, kept)])
+                number, offset, kept = number + 1, 0, []
+            if not chunk:
+                break
+    return found
+
+
+def _open(path: Path):
+    """``path`` opened for reading text, if it is a regular file: never blocks on a FIFO."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                         | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{path}: not a regular file")
+    except OSError:
+        os.close(descriptor)
+        raise
+    return open(descriptor, encoding="utf-8-sig", errors="replace", newline=None)
+
+
+def _may_show(path: Path, files_read: frozenset[str]) -> bool:
+    """Whether a frame may show ``path``: only a file the scan itself parsed (so inside the
+    scanned paths, a regular file, under the size limit). A file vpclint refused to read (a
+    symlink out of the scan, a FIFO) is a VPC001 finding whose target is not vpclint's to
+    print."""
+    try:
+        real = os.path.realpath(path)
+        return real in files_read and stat.S_ISREG(os.stat(real).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 class _Sources:
-    """Source lines by file, read once per report; ``None`` for a file that cannot be read."""
+    """The source lines the frames of one report show, each file read once, up front."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._lines: dict[str, list[str] | None] = {}
-
-    def lines(self, file: str) -> list[str] | None:
-        if file not in self._lines:
+    def __init__(self, root: Path, spans: list[Span], files_read: frozenset[str]) -> None:
+        wanted: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        for span in spans:
+            if not span.file:
+                continue
+            lines = wanted.setdefault(span.file, {})
+            window = _window(span)
+            for number in range(max(1, span.line - 1), span.line + 2):
+                lines.setdefault(number, []).extend([(0, MAX_FRAME_WIDTH), window])
+        self._lines: dict[str, dict[int, _Line] | None] = {}
+        for file, lines in wanted.items():
+            path = source_path(file, root)
             try:
-                text = source_path(file, self.root).read_text(encoding="utf-8", errors="replace")
-                self._lines[file] = text.splitlines()
+                self._lines[file] = _read(path, lines) if _may_show(path, files_read) else None
             except (OSError, ValueError):
                 self._lines[file] = None
-        return self._lines[file]
+
+    def lines(self, file: str) -> dict[int, _Line] | None:
+        return self._lines.get(file)
 
 
 def _clean(text: str) -> str:
@@ -75,46 +191,57 @@ def _frame(span: Span, sources: _Sources, paint: _Painter) -> list[str]:
     if not span.file:
         return []
     lines = sources.lines(span.file)
-    if not lines or span.line > len(lines):
+    if not lines or span.line not in lines:
         return []
-    first, last = max(1, span.line - 1), min(len(lines), span.line + 1)
-    width = len(str(last))
+    numbers = [n for n in range(max(1, span.line - 1), span.line + 2) if n in lines]
+    if max(lines[n].length for n in numbers) <= MAX_FRAME_WIDTH:
+        start, end = 0, MAX_FRAME_WIDTH  # every line fits: shown whole
+    else:
+        start, end = _window(span)
+    width = len(str(numbers[-1]))
     out = []
-    for number in range(first, last + 1):
-        raw = lines[number - 1]
-        text = _clean(raw.expandtabs(TAB_WIDTH))
+    for number in numbers:
+        line = lines[number]
+        cut_left = start > 0 and line.length > 0
+        shown = (ELLIPSIS if cut_left else "") + line.text(start, end)
+        text = _clean(shown.expandtabs(TAB_WIDTH)) + (ELLIPSIS if line.length > end else "")
         marker = ">" if number == span.line else " "
         gutter = paint(f" {marker} {number:>{width}} |", "dim")
         out.append(f"{gutter} {text}".rstrip())
         if number == span.line:
             blank = paint("   " + " " * width + " |", "dim")
-            out.append(f"{blank} {_caret(raw, span, paint)}")
+            out.append(f"{blank} {_caret(line, span, start, end, cut_left, paint)}")
     return out
 
 
-def _caret(raw: str, span: Span, paint: _Painter) -> str:
-    """A ``^~~~`` under the span on its first line (to the line's end for multi-line spans)."""
-    start = min(span.column - 1, len(raw))
+def _caret(line: _Line, span: Span, start: int, end: int, cut_left: bool,
+           paint: _Painter) -> str:
+    """A ``^~~~`` under the span on its first line (to the line's end for multi-line spans),
+    within the characters the frame shows."""
+    first = min(span.column - 1, line.length)
     if span.end_line == span.line and span.end_column > span.column:
-        end = min(span.end_column - 1, len(raw))
+        last = min(span.end_column - 1, line.length)
     elif span.end_line > span.line:
-        end = len(raw)
+        last = line.length
     else:
-        end = start + 1
-    indent = len(raw[:start].expandtabs(TAB_WIDTH))
-    length = max(1, len(raw[:end].expandtabs(TAB_WIDTH)) - indent)
+        last = first + 1
+    first = min(max(first, start), end)
+    last = max(min(last, end), first)
+    before = (ELLIPSIS if cut_left else "") + line.text(start, first)
+    indent = len(before.expandtabs(TAB_WIDTH))
+    length = max(1, len((before + line.text(first, last)).expandtabs(TAB_WIDTH)) - indent)
     return " " * indent + paint("^" + "~" * (length - 1), "caret")
 
 
-def _finding_lines(finding: Finding, root: Path, sources: _Sources, paint: _Painter) -> list[str]:
+def _finding_lines(finding: Finding, cwd: Path, sources: _Sources, paint: _Painter) -> list[str]:
     span = finding.location
     level = level_of(finding)
-    where = paint(f"{relative_uri(span.file, root)}:{span.line}:{span.column}:", "bold")
+    where = paint(f"{display_path(span.file, cwd)}:{span.line}:{span.column}:", "bold")
     head = f"{where} {paint(rule_id(finding), 'bold')} {paint(f'[{level.value}]', level)} {_clean(finding.message)}"
     out = [head, *_frame(span, sources, paint)]
     for related in finding.related:
         at = related.component.span(related.field)
-        out.append(f"  partner: {_clean(related.message)} at {relative_uri(at.file, root)}:{at.line}")
+        out.append(f"  partner: {_clean(related.message)} at {display_path(at.file, cwd)}:{at.line}")
     if finding.instances:
         out.append(f"  instances: {_clean(', '.join(finding.instances))}")
     path = getattr(finding.flow, "path", None) if finding.flow is not None else None
@@ -140,17 +267,23 @@ def _summary(result: "ScanResult", shown: list[Finding]) -> str:
     return "; ".join([head, *tail])
 
 
-def render_text(result: "ScanResult", *, color: bool = False) -> str:
-    """The whole report as one string, ending with a newline."""
+def render_text(result: "ScanResult", *, color: bool = False,
+                cwd: str | PurePath | None = None) -> str:
+    """The whole report as one string, ending with a newline.
+
+    Files are named relative to ``cwd`` (default: the current directory); the order is the
+    repository's, as in every format.
+    """
     root = Path(result.root)
+    here = Path(cwd) if cwd is not None else Path.cwd()
     paint = _Painter(color)
-    sources = _Sources(root)
     shown = sorted(result.active, key=lambda f: sort_key(f, root))
-    blocks = ["\n".join(_finding_lines(f, root, sources, paint)) for f in shown]
+    sources = _Sources(root, [f.location for f in shown], result.files_read)
+    blocks = ["\n".join(_finding_lines(f, here, sources, paint)) for f in shown]
     notes = sorted(result.notes, key=lambda n: (relative_uri(n.file, root), n.line, n.message))
     if notes:
         blocks.append("\n".join(
-            f"{relative_uri(n.file, root)}:{n.line}: {paint('note:', Level.NOTE)} {_clean(n.message)}"
+            f"{display_path(n.file, here)}:{n.line}: {paint('note:', Level.NOTE)} {_clean(n.message)}"
             for n in notes))
     blocks.append(paint(_summary(result, shown), "bold"))
     return "\n\n".join(blocks) + "\n"

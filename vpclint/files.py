@@ -1,0 +1,154 @@
+"""Reading input files safely: regular files only, inside the scan, up to a size limit.
+
+vpclint runs in CI on pull requests from people the repository does not trust, and it opens
+files on the say-so of other files: a nested stack's ``TemplateURL``, a module's ``source``,
+a module directory's ``terraform.tfvars``, a config file's ``var-files``. Every such read goes
+through ``Boundary.check`` and ``read_bytes``, so that:
+
+- nothing outside the scanned paths is read (and so never printed in a code frame): a path is
+  judged after following symlinks, so ``x.yaml -> /etc/passwd`` is outside too. The user can
+  widen the boundary with ``--allow-read DIR`` (the pre-commit hook passes the repository);
+- only regular files are read: a FIFO named ``x.tf`` would block forever, ``/dev/zero`` never
+  ends, a symlink loop never resolves;
+- a file past the size limit (``--max-file-size``, default ``DEFAULT_MAX_MB``) is refused
+  with a message that says how to raise it, instead of taking minutes and gigabytes.
+
+Problems are returned as a ``FileProblem`` message, never raised past this module: the caller
+turns it into a VPC001 finding or a note, and the scan of the other files goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import os
+import stat
+from dataclasses import dataclass
+
+DEFAULT_MAX_MB = 2  # CloudFormation allows 1 MB templates; python-hcl2 parses ~0.1 MB/s
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """Why a file was not read, in words for the user."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """The directories (and single files) a scan may read, as real paths (symlinks resolved)."""
+
+    roots: tuple[str, ...]
+
+    @classmethod
+    def around(cls, paths: list[str], allowed: list[str] = ()) -> "Boundary":
+        """The boundary of a scan of ``paths``: each directory given, and the directory of each
+        file given (its Terraform module is judged whole), plus the ``allowed`` directories."""
+        roots = []
+        for path in [*paths, *allowed]:
+            real = os.path.realpath(path)
+            roots.append(real if os.path.isdir(real) else os.path.dirname(real))
+        return cls(tuple(sorted(set(roots))))
+
+    def contains(self, path: str) -> bool:
+        """Whether ``path`` (after following its symlinks) lies inside the boundary."""
+        try:
+            real = os.path.realpath(path)
+        except (OSError, ValueError):
+            return False
+        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+                   for root in self.roots)
+
+    def check(self, path: str) -> FileProblem | None:
+        """None when ``path`` may be read, else why not."""
+        if self.contains(path):
+            return None
+        return FileProblem("outside the scanned paths, so not read (vpclint reads only what "
+                           "it was asked to scan; add --allow-read DIR to include it)")
+
+
+def read_bytes(path: str, max_bytes: int, head: bool = False) -> bytes | FileProblem:
+    """The bytes of the regular file ``path``, or why it cannot be read. Never blocks on a
+    FIFO or device, never reads more than ``max_bytes`` + 1 bytes. With ``head``, a larger
+    file gives its first ``max_bytes`` bytes instead of a problem (to sniff what it is)."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return FileProblem(_describe(error))
+    except ValueError:  # a NUL byte in the name
+        return FileProblem("impossible file name")
+    if not stat.S_ISREG(info.st_mode):
+        return FileProblem(f"not a regular file ({_kind(info.st_mode)}), so not read")
+    if info.st_size > max_bytes and not head:
+        return too_large(info.st_size, max_bytes)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                             | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        return FileProblem(_describe(error))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped after the stat
+            return FileProblem("not a regular file, so not read")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # grew since the stat, or a file whose size lies (/proc)
+        return data[:max_bytes] if head else too_large(len(data), max_bytes, at_least=True)
+    return data
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 LE starts with the UTF-16 LE mark: first
+
+
+def decode_text(data: bytes) -> str:
+    """The text of a file: UTF-8, or UTF-16/32 when a byte-order mark says so (editors on
+    Windows save templates that way). Raises UnicodeDecodeError for anything else."""
+    for mark, encoding in _BOMS:
+        if data.startswith(mark):
+            return data.decode(encoding)
+    return data.decode("utf-8")
+
+
+def too_large(size: int, max_bytes: int, at_least: bool = False) -> FileProblem:
+    shown = f"{'over ' if at_least else ''}{size / MB:.1f} MB"
+    return FileProblem(f"file too large ({shown}; the limit is {max_bytes / MB:g} MB): not "
+                       "read (raise it with --max-file-size MB)")
+
+
+def display_name(path: str) -> str:
+    """``path`` printable whatever bytes its name holds (``\\xff`` for a byte that is not
+    UTF-8), for messages."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def is_printable_name(path: str) -> bool:
+    """Whether the file name is valid UTF-8 (reports and SARIF URIs can name it)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _describe(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "symlink loop: the file cannot be resolved, so not read"
+    if error.errno == errno.ENOENT:
+        return "no such file (a broken symlink?)"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return f"cannot read file: {error.strerror or error}"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
