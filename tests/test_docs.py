@@ -11,7 +11,7 @@ from vpclint.docs import DOCS_DIR, HEADINGS, code_blocks, expected_files, sectio
 from vpclint.engine import scan
 from vpclint.registry import load_rules
 
-RULES = {i: r for i, r in load_rules().items() if r.module.startswith("rules.")}
+RULES = {i: r for i, r in load_rules().items() if r.module.startswith("vpclint.rules.")}
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))

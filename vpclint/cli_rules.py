@@ -17,6 +17,7 @@ import typer
 from vpclint import cli_options as options
 from vpclint.docs import render_terminal
 from vpclint.errors import ConfigError, VpclintError
+from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE
 from vpclint.registry import load_rules
 from vpclint.selection import Selector, resolve_rule_ref
 
@@ -74,7 +75,7 @@ def explain_command(
     On a terminal the text is coloured and, when longer than the screen, shown through a pager
     (PAGER, else less); piped, it is plain text.
     """
-    rules = load_rules()
+    rules = {INTERNAL_ERROR.id: INTERNAL_ERROR_RULE, **load_rules()}
     meta = resolve_rule_ref(rule, {i: r.meta for i, r in rules.items()})
     if meta is None:
         raise VpclintError(f"no rule {rule!r}: 'vpclint rules' lists them")

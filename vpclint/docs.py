@@ -15,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE
 from vpclint.registry import load_rules
 from vpclint.rule import RuleModule
 
@@ -213,10 +214,10 @@ def render_index(rules: dict[str, RuleModule]) -> str:
 def expected_files(rules: dict[str, RuleModule] | None = None) -> dict[str, str]:
     """File name -> content of every generated page."""
     rules = rules or load_rules()
-    files = {f"{rule_id}.md": render(rule) for rule_id, rule in rules.items()
-             if rule.module.startswith("vpclint.rules.")}
-    files["README.md"] = render_index({i: r for i, r in rules.items()
-                                       if r.module.startswith("vpclint.rules.")})
+    built_in = {INTERNAL_ERROR.id: INTERNAL_ERROR_RULE,  # the engine's own, first
+                **{i: r for i, r in rules.items() if r.module.startswith("vpclint.rules.")}}
+    files = {f"{rule_id}.md": render(rule) for rule_id, rule in built_in.items()}
+    files["README.md"] = render_index(built_in)
     return files
 
 
