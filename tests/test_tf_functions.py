@@ -257,10 +257,19 @@ def test_unevaluated_functions_are_unknown_but_not_errors():
     assert call("yamldecode", ["a: 1"]) == Unknown("function not evaluated", "yamldecode")
 
 
-def test_regular_expressions_python_cannot_run_are_unknown_not_errors():
-    for pattern in [r"\pL", r"\Q.\E", "(?U)a+", "[[:^alpha:]]"]:
-        result = call("regex", [pattern, "a"])
-        assert isinstance(result, Unknown) and not is_error(result), (pattern, result)
+def test_regular_expressions_are_go_regexps():
+    # RE2 syntax that Python's re lacks, evaluated as Terraform does
+    assert call("regex", [r"\pL+", "é1"]) == "é"
+    assert call("regex", [r"\Q.*\E", "a.*b"]) == ".*"
+    assert call("regex", ["(?U)a+", "aaa"]) == "a"
+    assert call("regex", ["[[:^alpha:]]+", "ab12"]) == "12"
+    assert is_error(call("regex", ["(?=a)", "a"]))  # lookahead: RE2 rejects it, so does Terraform
+
+
+def test_regular_expression_that_backtracks_exponentially_elsewhere_is_linear_here():
+    # (a*)*b takes exponential time on a backtracking engine; RE2 answers at once
+    assert is_error(call("regex", ["(a*)*b", "a" * 64]))
+    assert call("replace", ["a" * 64 + "b", "/(a*)*b/", "x"]) == "x"
 
 
 def test_core_namespace_is_the_builtin():
@@ -438,3 +447,14 @@ def test_never_raises_and_passes_errors_on(name, args):
     assert _is_value(result)
     if name not in ("try", "can") and _holds_error(args):
         assert is_error(result)
+
+
+def test_calls_that_would_build_huge_values_are_unknown():
+    # bounded so a hostile configuration cannot exhaust memory: Unknown, not an error
+    for name, args in [("setproduct", [list(range(1024))] * 3),
+                       ("format", ["%099999999d", 1]),
+                       ("indent", [100_000_000, "a\nb"]),
+                       ("parseint", ["f" * 5000, 16])]:
+        result = call(name, args)
+        assert isinstance(result, Unknown) and not is_error(result), (name, result)
+    assert len(call("setproduct", [[1, 2], [3, 4]])) == 4

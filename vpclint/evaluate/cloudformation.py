@@ -284,6 +284,8 @@ class _StackBuilder:
         if isinstance(result, ParseError):
             self.evaluation.parse_errors.append(result)
             return None
+        if not isinstance(result, CfnDocument):  # a .tf.json, or a file vpclint failed on
+            return None
         self.evaluation.parse_errors.extend(result.duplicates)
         return result
 

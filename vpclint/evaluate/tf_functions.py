@@ -30,13 +30,19 @@ import json
 import math
 import re
 import unicodedata
-import warnings
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Callable, Iterator
+
+import re2
 
 from vpclint.values import PartialJson, Ref, Unknown
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
+# Bounds on what one call may build, so a hostile configuration cannot exhaust memory or time:
+# past them the result is UNKNOWN (Terraform itself would struggle).
+MAX_ELEMENTS = 100_000  # items of a list a call builds
+MAX_TEXT = 1_000_000  # characters of a string a call builds
+MAX_DIGITS = 1_000  # digits of a whole number
 _POLICIES: dict[str, str] = {}
 _SIGNATURES: dict[str, inspect.Signature] = {}
 _PLAIN = (str, int, float, bool, list, dict)
@@ -375,6 +381,9 @@ def _parseint(text: Any, base: Any) -> int:
     values = [_DIGITS.get(char.lower() if base <= 36 else char, base) for char in digits]
     if not values or max(values) >= base:
         raise _Error(f"cannot parse {text!r} as a base {base} integer")
+    if len(values) > MAX_DIGITS:
+        raise _Unknowable(Unknown(f"a number of more than {MAX_DIGITS} digits is not evaluated",
+                                  "parseint"))
     value = functools.reduce(lambda total, digit: total * base + digit, values, 0)
     return -value if text.startswith("-") else value
 
@@ -514,7 +523,10 @@ def _indent(spaces: Any, text: Any) -> str:
     spaces = _whole(spaces)
     if spaces < 0:
         raise _Error("the number of spaces must not be negative")
-    return _str(text).replace("\n", "\n" + " " * spaces)
+    text = _str(text)
+    if spaces * text.count("\n") > MAX_TEXT:
+        raise _Unknowable(Unknown(f"indent past {MAX_TEXT:,} characters", "indent"))
+    return text.replace("\n", "\n" + " " * spaces)
 
 
 @_function("substr")
@@ -604,84 +616,19 @@ def _go_matches(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
             yield match
 
 
-_POSIX_CLASSES = {"alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f",
-                  "blank": "\\t ", "cntrl": "\\x00-\\x1f\\x7f", "digit": "0-9", "graph": "!-~",
-                  "lower": "a-z", "print": " -~", "punct": "!-/:-@\\[-`{-~",
-                  "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z", "word": "0-9A-Za-z_",
-                  "xdigit": "0-9A-Fa-f"}
-_RE2_GROUP = re.compile(r"\(\?(?:P?<(?![=!])|[imsU]*(?:-[imsU]*)?[:)])")
-
-
 @functools.lru_cache(maxsize=256)
-def _regexp(pattern: str) -> re.Pattern:
-    """An RE2 pattern compiled by Python's re (ASCII classes, like RE2's \\d \\w \\s \\b).
-
-    Python's backtracking engine can take exponential time where RE2 cannot; a pattern Python
-    does not accept is not evaluated, not an error, since RE2 may accept it (``\\pL``)."""
-    translated = _translate_re2(pattern)
+def _regexp(pattern: str) -> "re2._Regexp":
+    """A pattern compiled by RE2, the engine behind Go's regexp and so Terraform's: the same
+    syntax and matches, and time linear in the text (a backtracking engine can take
+    exponential time on ``(a*)*b``). A pattern RE2 rejects is the error Terraform reports."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return re.compile(translated, re.ASCII)
-    except Exception as error:  # re.error, or OverflowError for a huge repetition count
-        raise _Unknowable(Unknown(f"regular expression not evaluated ({error})", pattern)) \
-            from None
+        return re2.compile(pattern, _RE2_OPTIONS)
+    except re2.error as error:
+        raise _Error(f"invalid regexp pattern: {error}") from None
 
 
-def _translate_re2(pattern: str) -> str:
-    """Translate what would silently match differently: ``$`` and ``\\z`` are the end of the text
-    (Python's ``$`` also matches before a final newline), ``(?<name>`` names a group, and POSIX
-    classes ``[[:alpha:]]`` exist. What RE2 rejects (lookaround, backreferences, atomic groups,
-    comments) is the error Terraform reports."""
-    multiline = re.search(r"\(\?[imsU]*m", pattern) is not None
-    out: list[str] = []
-    position, in_class = 0, False
-    while position < len(pattern):
-        char = pattern[position]
-        if char == "\\":
-            escape = pattern[position:position + 2]
-            following = pattern[position + 2:position + 3]
-            if len(escape) == 1 or escape == "\\Z" or (
-                    "1" <= escape[1] <= "9" and not following.isdigit()):
-                raise _Error(f"invalid regexp pattern: invalid escape sequence {escape!r}")
-            out.append("\\Z" if escape == "\\z" and not in_class else escape)
-            position += 2
-        elif in_class:
-            position = _translate_in_class(pattern, position, out)
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            opening = "[^" if pattern.startswith("[^", position) else "["
-            out.append(opening)
-            position += len(opening)
-            if pattern.startswith("]", position):  # a leading "]" is literal in both
-                out.append("\\]")
-                position += 1
-        elif char == "(" and pattern.startswith("(?", position):
-            group = _RE2_GROUP.match(pattern, position)
-            if group is None:
-                raise _Error(f"invalid regexp pattern: invalid or unsupported Perl syntax "
-                             f"{pattern[position:position + 3]!r}")
-            if "U" in group[0]:
-                raise _Unknowable(Unknown("ungreedy regular expression not evaluated", pattern))
-            out.append("(?P<" if group[0].endswith("<") else group[0])
-            position = group.end()
-        else:
-            out.append("\\Z" if char == "$" and not multiline else char)
-            position += 1
-    return "".join(out)
-
-
-def _translate_in_class(pattern: str, position: int, out: list[str]) -> int:
-    if not pattern.startswith("[:", position):
-        out.append("\\[" if pattern[position] == "[" else pattern[position])
-        return position + 1
-    end = pattern.find(":]", position + 2)
-    name = pattern[position + 2:end] if end > 0 else None
-    if name not in _POSIX_CLASSES:
-        raise _Unknowable(Unknown("POSIX character class not evaluated", pattern))
-    out.append(_POSIX_CLASSES[name])
-    return end + 2
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.max_mem = 32 << 20  # a hostile pattern fails to compile instead of eating memory
 
 
 def _capturing(pattern: str) -> re.Pattern:
@@ -755,6 +702,8 @@ def _format_verb(spec: re.Match, value: Any) -> str:
     verb, flags = spec["verb"], spec["flags"]
     width = int(spec["width"]) if spec["width"] else None
     precision = int(spec["precision"][1:] or 0) if spec["precision"] else None
+    if max(width or 0, precision or 0) > MAX_TEXT:
+        raise _Unknowable(Unknown(f"format width past {MAX_TEXT:,} characters", spec[0][:20]))
     if value is None and verb != "v":
         raise _Error(f"unsupported value for {spec[0]!r}: null value cannot be formatted")
     if verb == "v":
@@ -1215,7 +1164,11 @@ def _coalescelist(*lists: Any) -> Any:
 def _setproduct(*sets: Any) -> list:
     if len(sets) < 2:
         raise _Error("at least two arguments are required")
-    return [list(combination) for combination in itertools.product(*map(_list, sets))]
+    lists = list(map(_list, sets))
+    if math.prod(map(len, lists)) > MAX_ELEMENTS:
+        raise _Unknowable(Unknown(f"setproduct of more than {MAX_ELEMENTS:,} elements is not "
+                                  "evaluated", "setproduct"))
+    return [list(combination) for combination in itertools.product(*lists)]
 
 
 @_function("setunion")

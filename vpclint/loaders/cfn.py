@@ -250,7 +250,9 @@ def _build(file: str, text: str, root, is_json: bool, strings: dict | None) -> C
             try:
                 return construct(node), end_line, end_col
             except (ValueError, KeyError, OverflowError) as exc:
-                raise _Bad(f"bad {tag} value {node.value!r}: {exc}", node.start_mark) from None
+                shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+                reason = "too many digits" if len(node.value) > 4000 else str(exc)[:120]
+                raise _Bad(f"bad {tag} value {shown!r}: {reason}", node.start_mark) from None
         if tag not in (_MAP, _SEQ, "!"):
             raise _Bad(f"unsupported YAML tag {tag}", node.start_mark)
         return collection(node, path)

@@ -204,12 +204,29 @@ def _literal_value(node) -> Expr:
 
 
 def _int(node) -> Expr:
-    return Literal(int(node.serialize()), pos_of(node))
+    return _number(node, int)
 
 
 def _float(node) -> Expr:
-    value = node.serialize()
-    return Literal(float(value), pos_of(node))
+    return _number(node, float)
+
+
+def _number(node, kind: type) -> Expr:
+    """A number literal. python-hcl2 writes some as an interpolation (``${1e-400}``, when its
+    float would not round-trip); a number Python cannot hold is not evaluated."""
+    token = node.children[0] if node.children else None
+    text = token.value if isinstance(getattr(token, "value", None), str) else str(
+        node.serialize())
+    text = text.removeprefix("${").removesuffix("}")
+    if kind is int and len(text) > 1000:  # past Python's safe int parsing: not evaluated
+        return Opaque(text[:80], pos_of(node))
+    try:
+        return Literal(kind(text), pos_of(node))
+    except (ValueError, OverflowError):
+        try:
+            return Literal(float(text), pos_of(node))
+        except (ValueError, OverflowError):
+            return Opaque(text[:80], pos_of(node))
 
 
 def _string(node) -> Expr:
