@@ -1,10 +1,11 @@
 """Which AWS Region a component is deployed in, for the rules that compare Regions (VPC205,
 VPC208).
 
-The Terraform provider's ``region`` or the CloudFormation ``--region`` says it when known (the
-deployment placeholder ``<region>`` is not a known Region). Failing that, the Availability Zones
-of the subnets tell it: a VPC and all its subnets are in one Region, and ``us-east-1a`` (or a
-Local Zone such as ``us-east-1-bos-1a``) names its Region.
+The resource's own ``region`` (AWS provider 6), the Terraform provider's ``region`` or the
+CloudFormation ``--region`` says it when known (the deployment placeholder ``<region>`` is not a
+known Region). Failing that, the Availability Zones of the subnets tell it: a VPC and all its
+subnets are in one Region, and ``us-east-1a`` (or a Local Zone such as ``us-east-1-bos-1a``)
+names its Region.
 """
 
 from __future__ import annotations
@@ -35,8 +36,12 @@ class Regions:
     def of(self, endpoint: VpcEndpoint) -> tuple[str, str] | None:
         region = known_region(endpoint.resource.region)
         if region is not None:
-            source = ("the provider's region" if endpoint.flavour == "terraform"
-                      else "the stack's region")
+            if endpoint.flavour != "terraform":
+                source = "the stack's region"
+            elif endpoint.resource.values.get("region") == region:
+                source = "its region argument"  # AWS provider 6: one resource's own region
+            else:
+                source = "the provider's region"
             return region, source
         zones = set()
         for subnet in endpoint.subnets:

@@ -9,8 +9,9 @@ deployed in, and reports:
 - an Interface endpoint for a service in another Region that does not set `service_region` /
   `ServiceRegion` (warning).
 
-The deployment Region is the Terraform provider's `region`, or for CloudFormation the
-`--region` (or `region` in the configuration) given to vpclint. When neither is known, the
+The deployment Region is the endpoint's own `region` argument (AWS provider 6) or its Terraform
+provider's `region`, or for CloudFormation the `--region` (or `region` in the configuration)
+given to vpclint. When neither is known, the
 Availability Zones of the subnets of the endpoint's VPC tell it (`us-east-1a` is in us-east-1:
 a VPC and its subnets are in one Region). Names built from the deployment's own Region
 (`${AWS::Region}`, `data.aws_region.current.name`), and any Region vpclint cannot know, are

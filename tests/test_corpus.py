@@ -56,3 +56,27 @@ def test_corpus_sarif_validates_against_the_official_schema(corpus_result):
         assert region["startLine"] >= 1
         uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         assert uri and not uri.startswith(("/", "./"))
+
+
+def _at(corpus_result, rule: str, file: str, line: int):
+    found = [f for f in corpus_result.active if f.rule.id == rule and f.location.line == line
+             and Path(f.location.file).relative_to(CORPUS).as_posix() == file]
+    assert len(found) == 1, (rule, file, line)
+    return found[0]
+
+
+def test_a_finding_in_a_module_relates_the_callers_argument_and_names_its_root(corpus_result):
+    lattice = "aws-ia__terraform-aws-amazon-vpc-lattice-module"
+    finding = _at(corpus_result, "VPC403", f"{lattice}/main.tf", 8)
+    assert [(Path(o.span.file).relative_to(CORPUS).as_posix(), o.span.line)
+            for o in finding.origins] == [(f"{lattice}/examples/ram_share/main.tf", 14)]
+    # main.tf is the module of every example root: the instance says which one this is
+    assert finding.instances == [
+        "module.vpclattice_service_network_share.aws_vpclattice_service_network."
+        f"lattice_service_network[0] in {lattice}/examples/ram_share"]
+
+
+def test_modules_taking_each_others_independent_outputs_are_no_cycle(corpus_result):
+    # the security group takes module.vpc's VPC id; module.vpc takes the group's id
+    assert not [n for n in corpus_result.notes if "cyclic reference" in n.message and
+                "aws-ia__terraform-aws-vpc/examples/vpc_lattice" in Path(n.file).as_posix()]

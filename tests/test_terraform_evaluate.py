@@ -6,7 +6,7 @@ from pathlib import Path
 
 from vpclint.evaluate.terraform import TerraformOptions, evaluate_terraform
 from vpclint.loaders.hcl import load_hcl
-from vpclint.values import Ref, Unknown
+from vpclint.values import DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Ref, Unknown
 
 
 def _evaluate(tmp_path: Path, files: dict[str, str], options: TerraformOptions | None = None):
@@ -180,3 +180,282 @@ def test_heredoc_templates_are_evaluated(tmp_path):
     resources, _ = _evaluate(tmp_path, files)
     assert resources["aws_vpc_endpoint.s3"].values["policy"] == (
         '{"Statement": [{"Resource": "arn:aws:s3:::logs/*"}]}\n')
+
+
+# --- module outputs and arguments, one at a time -------------------------------------------
+
+_HUB_AND_SPOKE = {
+    "main.tf": 'module "tgw" {\n  source = "./tgw"\n'
+               '  inspection_attachment = module.inspection.attachment_id\n}\n'
+               'module "inspection" {\n  source = "./inspection"\n  tgw_id = module.tgw.id\n}\n',
+    "tgw/main.tf": 'variable "inspection_attachment" {}\n'
+                   'resource "aws_ec2_transit_gateway" "this" {}\n'
+                   'resource "aws_ec2_transit_gateway_route" "default" {\n'
+                   '  destination_cidr_block = "0.0.0.0/0"\n'
+                   '  transit_gateway_attachment_id = var.inspection_attachment\n}\n'
+                   'output "id" { value = aws_ec2_transit_gateway.this.id }\n',
+    "inspection/main.tf": 'variable "tgw_id" {}\n'
+                          'resource "aws_ec2_transit_gateway_vpc_attachment" "this" {\n'
+                          '  transit_gateway_id = var.tgw_id\n}\n'
+                          'output "attachment_id" {\n'
+                          '  value = aws_ec2_transit_gateway_vpc_attachment.this.id\n}\n',
+}
+
+
+def test_modules_that_read_each_others_independent_outputs_are_no_cycle(tmp_path):
+    resources, result = _evaluate(tmp_path, _HUB_AND_SPOKE)
+    scope = str(tmp_path)
+    route = resources["module.tgw.aws_ec2_transit_gateway_route.default"].values
+    attachment = resources["module.inspection.aws_ec2_transit_gateway_vpc_attachment.this"].values
+    assert route["transit_gateway_attachment_id"] == Ref(
+        scope, "module.inspection.aws_ec2_transit_gateway_vpc_attachment.this", "id")
+    assert attachment["transit_gateway_id"] == Ref(
+        scope, "module.tgw.aws_ec2_transit_gateway.this", "id")
+    assert not any("cyclic" in note.message for note in result.notes)
+
+
+def test_outputs_that_do_depend_on_each_other_are_a_cycle_as_in_terraform(tmp_path):
+    files = dict(_HUB_AND_SPOKE)
+    files["tgw/main.tf"] = files["tgw/main.tf"].replace(
+        'output "id" { value = aws_ec2_transit_gateway.this.id }',
+        'output "id" { value = var.inspection_attachment }')
+    resources, result = _evaluate(tmp_path, files)
+    attachment = resources["module.inspection.aws_ec2_transit_gateway_vpc_attachment.this"].values
+    assert isinstance(attachment["transit_gateway_id"], Unknown)
+    assert any("cyclic reference" in note.message for note in result.notes)
+
+
+def test_a_module_may_take_its_own_output_when_that_output_does_not_read_it(tmp_path):
+    files = {
+        "main.tf": 'module "net" {\n  source = "./net"\n  peer_cidr = module.net.cidr\n}\n',
+        "net/main.tf": 'variable "peer_cidr" {}\n'
+                       'resource "aws_vpc" "this" { cidr_block = "10.0.0.0/16" }\n'
+                       'resource "aws_route" "peer" { destination_cidr_block = var.peer_cidr }\n'
+                       'output "cidr" { value = aws_vpc.this.cidr_block }\n',
+    }
+    resources, result = _evaluate(tmp_path, files)
+    assert resources["module.net.aws_route.peer"].values["destination_cidr_block"] == "10.0.0.0/16"
+    assert not any("cyclic" in note.message for note in result.notes)
+
+
+def test_outputs_of_counted_and_for_each_module_instances_are_read_one_by_one(tmp_path):
+    files = {
+        "main.tf": 'module "spoke" {\n  source = "./spoke"\n  for_each = toset(["a", "b"])\n'
+                   '  name = each.key\n  hub = module.hub[0].id\n}\n'
+                   'module "hub" {\n  source = "./hub"\n  count = 1\n'
+                   '  spoke_a = module.spoke["a"].id\n}\n'
+                   'resource "aws_vpc" "all" {\n'
+                   '  tags = { for key, spoke in module.spoke : key => spoke.name }\n}\n',
+        "spoke/main.tf": 'variable "name" {}\nvariable "hub" {}\n'
+                         'resource "aws_vpc" "this" { tags = { hub = var.hub } }\n'
+                         'output "id" { value = aws_vpc.this.id }\n'
+                         'output "name" { value = var.name }\n',
+        "hub/main.tf": 'variable "spoke_a" {}\nresource "aws_vpc" "this" {}\n'
+                       'resource "aws_route" "a" { vpc_peering_connection_id = var.spoke_a }\n'
+                       'output "id" { value = aws_vpc.this.id }\n',
+    }
+    resources, result = _evaluate(tmp_path, files)
+    scope = str(tmp_path)
+    assert resources['module.spoke["b"].aws_vpc.this'].values["tags"] == {
+        "hub": Ref(scope, "module.hub[0].aws_vpc.this", "id")}
+    assert resources["module.hub[0].aws_route.a"].values["vpc_peering_connection_id"] == Ref(
+        scope, 'module.spoke["a"].aws_vpc.this', "id")
+    assert resources["aws_vpc.all"].values["tags"] == {"a": "a", "b": "b"}  # module.spoke whole
+    assert not any("cyclic" in note.message for note in result.notes)
+
+
+# --- the module-call arguments a property came through -------------------------------------
+
+def _origin_lines(resource, *path) -> list[tuple[str, int, str]]:
+    """(file relative to the root module, line, module call) of what set ``path``."""
+    return [(Path(o.span.file).relative_to(resource.scope).as_posix(), o.span.line, o.call)
+            for o in resource.origins_at(path)]
+
+
+def test_origins_name_the_callers_argument_and_the_object_entry_read(tmp_path):
+    files = {
+        "main.tf": 'module "lattice" {\n'              # 1
+                   '  source = "./lattice"\n'          # 2
+                   '  service_network = {\n'           # 3
+                   '    name      = "shop"\n'          # 4
+                   '    auth_type = "NONE"\n'          # 5
+                   '  }\n'                             # 6
+                   '  owner = "team-a"\n'              # 7
+                   '}\n',
+        "lattice/main.tf": 'variable "service_network" {}\nvariable "owner" {}\n'
+                           'resource "aws_vpclattice_service_network" "this" {\n'
+                           '  name      = var.service_network.name\n'
+                           '  auth_type = try(var.service_network.auth_type, "AWS_IAM")\n'
+                           '  tags      = { owner = var.owner }\n}\n',
+    }
+    resources, _ = _evaluate(tmp_path, files)
+    network = resources["module.lattice.aws_vpclattice_service_network.this"]
+    assert _origin_lines(network, "auth_type") == [("main.tf", 5, "module.lattice")]
+    assert _origin_lines(network, "name") == [("main.tf", 4, "module.lattice")]
+    assert _origin_lines(network, "tags", "owner") == [("main.tf", 7, "module.lattice")]
+
+
+def test_an_entry_the_caller_left_out_points_at_the_object_it_is_missing_from(tmp_path):
+    files = {
+        "main.tf": 'module "lattice" {\n  source = "./lattice"\n'
+                   '  service_network = { name = "shop" }\n}\n',
+        "lattice/main.tf": 'variable "service_network" {}\n'
+                           'resource "aws_vpclattice_service_network" "this" {\n'
+                           '  auth_type = try(var.service_network.auth_type, "NONE")\n}\n',
+    }
+    resources, _ = _evaluate(tmp_path, files)
+    network = resources["module.lattice.aws_vpclattice_service_network.this"]
+    assert network.values["auth_type"] == "NONE"
+    assert _origin_lines(network, "auth_type") == [("main.tf", 3, "module.lattice")]
+
+
+def test_origins_follow_a_value_through_for_expressions_and_each_value(tmp_path):
+    files = {
+        "main.tf": 'module "endpoints" {\n'                              # 1
+                   '  source = "./endpoints"\n'                          # 2
+                   '  endpoints = {\n'                                   # 3
+                   '    s3 = {\n'                                        # 4
+                   '      service = "s3"\n'                              # 5
+                   '      policy  = "{}"\n'                              # 6
+                   '    }\n'                                             # 7
+                   '    sqs = { service = "sqs" }\n'                     # 8
+                   '  }\n}\n',
+        "endpoints/main.tf": 'variable "endpoints" {}\n'
+                             'locals {\n'
+                             '  enabled = { for k, v in var.endpoints : k => v if k != "off" }\n'
+                             '}\n'
+                             'resource "aws_vpc_endpoint" "this" {\n'
+                             '  for_each = local.enabled\n'
+                             '  service_name = "com.amazonaws.us-east-1.${each.value.service}"\n'
+                             '  policy = try(each.value.policy, null)\n}\n',
+    }
+    resources, _ = _evaluate(tmp_path, files)
+    s3 = resources['module.endpoints.aws_vpc_endpoint.this["s3"]']
+    sqs = resources['module.endpoints.aws_vpc_endpoint.this["sqs"]']
+    assert _origin_lines(s3, "policy") == [("main.tf", 6, "module.endpoints")]
+    assert _origin_lines(s3, "service_name") == [("main.tf", 5, "module.endpoints")]
+    assert _origin_lines(sqs, "policy") == [("main.tf", 8, "module.endpoints")]  # left out
+
+
+def test_origins_chain_through_a_wrapper_module_to_the_root(tmp_path):
+    files = {
+        "main.tf": 'module "wrapper" {\n  source = "./wrapper"\n  auth = "NONE"\n}\n',
+        "wrapper/main.tf": 'variable "auth" {}\n'
+                           'locals { settings = { auth_type = var.auth } }\n'
+                           'module "inner" {\n  source = "../inner"\n'
+                           '  settings = local.settings\n}\n',
+        "inner/main.tf": 'variable "settings" {}\n'
+                         'resource "aws_vpclattice_service" "this" {\n'
+                         '  auth_type = var.settings.auth_type\n}\n',
+    }
+    resources, _ = _evaluate(tmp_path, files)
+    service = resources["module.wrapper.module.inner.aws_vpclattice_service.this"]
+    assert service.values["auth_type"] == "NONE"
+    assert _origin_lines(service, "auth_type") == [
+        ("main.tf", 3, "module.wrapper"), ("wrapper/main.tf", 5, "module.wrapper.module.inner")]
+
+
+def test_root_module_values_and_resource_references_have_no_origins(tmp_path):
+    files = {
+        "main.tf": 'variable "auth" { default = "NONE" }\n'
+                   'module "net" {\n  source = "./net"\n  cidr = "10.0.0.0/16"\n}\n'
+                   'resource "aws_vpclattice_service_network" "n" { auth_type = var.auth }\n',
+        "net/main.tf": 'variable "cidr" {}\n'
+                       'resource "aws_vpc" "this" { cidr_block = var.cidr }\n'
+                       'resource "aws_subnet" "a" { vpc_id = aws_vpc.this.id }\n',
+    }
+    resources, _ = _evaluate(tmp_path, files)
+    assert resources["aws_vpclattice_service_network.n"].origins == {}
+    assert resources["module.net.aws_subnet.a"].origins == {}  # the VPC's cidr is not its own
+    assert _origin_lines(resources["module.net.aws_vpc.this"], "cidr_block") == [
+        ("main.tf", 4, "module.net")]
+
+
+# --- regions: the provider's, or the resource's own (AWS provider 6) -----------------------
+
+def test_a_resources_own_region_argument_sets_its_region(tmp_path):
+    files = {"main.tf": 'provider "aws" { region = "us-east-1" }\nvariable "elsewhere" {}\n'
+                        'resource "aws_vpc" "own" { region = "eu-west-1" }\n'
+                        'resource "aws_vpc" "null" { region = null }\n'
+                        'resource "aws_vpc" "unknown" { region = var.elsewhere }\n'
+                        'resource "aws_vpc" "provider" {}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    assert resources["aws_vpc.own"].region == "eu-west-1"
+    assert resources["aws_vpc.null"].region == "us-east-1"
+    assert isinstance(resources["aws_vpc.unknown"].region, Unknown)
+    assert resources["aws_vpc.provider"].region == "us-east-1"
+
+
+def test_data_sources_read_in_their_own_region(tmp_path):
+    files = {"main.tf": 'provider "aws" { region = "us-east-1" }\nvariable "elsewhere" {}\n'
+                        'data "aws_region" "ireland" { region = "eu-west-1" }\n'
+                        'data "aws_region" "unknown" { region = var.elsewhere }\n'
+                        'data "aws_vpc_endpoint_service" "s3" {\n'
+                        '  region = "eu-west-1"\n  service = "s3"\n'
+                        '  service_type = "Gateway"\n}\n'
+                        'data "aws_vpc_endpoint_service" "sqs" {\n'
+                        '  region = var.elsewhere\n  service = "sqs"\n}\n'
+                        'resource "aws_vpc_endpoint" "e" {\n'
+                        '  tags = { a = data.aws_region.ireland.name,\n'
+                        '           b = data.aws_region.unknown.name,\n'
+                        '           c = data.aws_vpc_endpoint_service.s3.service_name,\n'
+                        '           d = data.aws_vpc_endpoint_service.sqs.service_name }\n}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    tags = resources["aws_vpc_endpoint.e"].values["tags"]
+    assert tags["a"] == "eu-west-1"
+    assert tags["c"] == "com.amazonaws.eu-west-1.s3"
+    assert isinstance(tags["b"], Unknown)  # not the deployment's region: some region
+    assert isinstance(tags["d"], Unknown)
+
+
+# --- data sources known from their arguments -----------------------------------------------
+
+def test_partition_and_region_attributes_follow_the_providers_region(tmp_path):
+    files = {"main.tf": 'provider "aws" { region = "cn-north-1" }\n'
+                        'data "aws_partition" "p" {}\ndata "aws_region" "r" {}\n'
+                        'resource "aws_vpc" "v" {\n  tags = {\n'
+                        '    partition = data.aws_partition.p.partition\n'
+                        '    suffix = data.aws_partition.p.dns_suffix\n'
+                        '    prefix = data.aws_partition.p.reverse_dns_prefix\n'
+                        '    region = data.aws_region.r.region\n'
+                        '    endpoint = data.aws_region.r.endpoint\n'
+                        '    description = data.aws_region.r.description\n  }\n}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    assert resources["aws_vpc.v"].values["tags"] == {
+        "partition": "aws-cn", "suffix": "amazonaws.com.cn", "prefix": "cn.com.amazonaws",
+        "region": "cn-north-1", "endpoint": "ec2.cn-north-1.amazonaws.com.cn",
+        "description": "China (Beijing)"}
+
+
+def test_partition_and_region_of_the_deployment_are_placeholders(tmp_path):
+    files = {"main.tf": 'data "aws_partition" "p" {}\ndata "aws_region" "r" {}\n'
+                        'resource "aws_vpc" "v" {\n  tags = {\n'
+                        '    partition = data.aws_partition.p.partition\n'
+                        '    region = data.aws_region.r.name\n'
+                        '    id = data.aws_region.r.id\n'
+                        '    prefix = data.aws_partition.p.reverse_dns_prefix\n  }\n}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    tags = resources["aws_vpc.v"].values["tags"]
+    assert (tags["partition"], tags["region"], tags["id"]) == (
+        DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, DEPLOYMENT_REGION)
+    assert isinstance(tags["prefix"], Unknown)  # com.amazonaws or cn.com.amazonaws
+
+
+def test_an_iam_policy_looked_up_by_literal_name_or_arn_is_that_managed_policy(tmp_path):
+    files = {"main.tf": 'provider "aws" { region = "us-gov-west-1" }\nvariable "name" {}\n'
+                        'data "aws_iam_policy" "ssm" { name = "AmazonSSMManagedInstanceCore" }\n'
+                        'data "aws_iam_policy" "ecs" {\n'
+                        '  name = "AmazonECSTaskExecutionRolePolicy"\n}\n'
+                        'data "aws_iam_policy" "arn" {\n'
+                        '  arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"\n}\n'
+                        'data "aws_iam_policy" "unknown" { name = var.name }\n'
+                        'resource "aws_iam_role" "r" {\n  managed_policy_arns = [\n'
+                        '    data.aws_iam_policy.ssm.arn, data.aws_iam_policy.ecs.arn,\n'
+                        '    data.aws_iam_policy.arn.name, data.aws_iam_policy.unknown.arn]\n}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    arns = resources["aws_iam_role.r"].values["managed_policy_arns"]
+    assert arns[:3] == [
+        "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        "arn:aws-us-gov:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        "AWSLambdaBasicExecutionRole"]
+    assert isinstance(arns[3], Unknown)

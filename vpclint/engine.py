@@ -7,6 +7,7 @@ bad file or one failing rule never stops the scan of the rest.
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE, internal
 from vpclint.model.components import Component
 from vpclint.rule import Finding, RuleModule
 from vpclint.selection import Selector
-from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
+from vpclint.source import Failure, Note, Origin, ParseError, Resource, Span, Suppression
 from vpclint.suppress import apply_suppressions
 
 
@@ -86,7 +87,8 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     model, notes = built.model, built.notes
     enabled = {rule_id: rule for rule_id, rule in rules.items() if selector.enabled(rule.meta)}
     failures = list(built.failures)
-    findings = _run_rules(enabled, model, failures)
+    root = root or find_root(paths)
+    findings = _run_rules(enabled, model, failures, root)
     findings.extend(internal_error_findings(failures, paths))
     if built.focus is not None:
         findings = [f for f in findings
@@ -96,7 +98,7 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     notes = list(dict.fromkeys(notes))  # a called module's notes repeat once per instance
     if failures:
         rules = {INTERNAL_ERROR.id: INTERNAL_ERROR_RULE, **rules}
-    return ScanResult(findings=findings, rules=rules, root=root or find_root(paths), notes=notes,
+    return ScanResult(findings=findings, rules=rules, root=root, notes=notes,
                       files_scanned=built.files_scanned, failures=failures,
                       files_read=built.files_read)
 
@@ -216,10 +218,14 @@ def _evaluate(sources, loaded, config: Config) -> _Evaluated:
     return result
 
 
-def _run_rules(rules: dict[str, RuleModule], model: Model,
-               failures: list[Failure]) -> list[Finding]:
+def _run_rules(rules: dict[str, RuleModule], model: Model, failures: list[Failure],
+               root: Path | None = None) -> list[Finding]:
+    """Every rule's findings, stamped with the rule and merged per location: the instances of
+    one block (``count``/``for_each``, module instances) are one finding listing them, with
+    the module-call arguments that decided any of them (``_origins``)."""
     findings: list[Finding] = []
     first_at: dict[tuple, Finding] = {}
+    name = _InstanceNames(model, root)
     for rule in rules.values():
         produced: list[Finding] = []
         try:
@@ -232,18 +238,61 @@ def _run_rules(rules: dict[str, RuleModule], model: Model,
             finding.level = finding.level or rule.meta.level
             location = finding.location
             key = (rule.meta.id, location.file, location.line, location.column)
-            instance = finding.component.address if finding.component is not None else None
+            instance = name(finding.component) if finding.component is not None else None
+            origins = _origins(finding)
             first = first_at.get(key)
             if first is None:  # module and count/for_each instances: one finding per location
                 first_at[key] = finding
                 finding.instances = [instance] if instance else []
+                finding.origins = list(origins)
                 findings.append(finding)
-            elif instance and instance not in first.instances:
+                continue
+            if instance and instance not in first.instances:
                 first.instances.append(instance)
+            first.origins.extend(o for o in origins if o not in first.origins)
     for finding in findings:
-        if len(finding.instances) < 2:
+        if len(finding.instances) < 2 and not (finding.component is not None and
+                                               name.ambiguous(finding.component)):
             finding.instances = []
     return findings
+
+
+def _origins(finding: Finding) -> list[Origin]:
+    """The module-call arguments that set the fields a finding is about: its own field, and
+    the field of each partner it names. A finding inside a called module is decided by them as
+    much as by the module's line it points at."""
+    found: list[Origin] = []
+    pointed = [(finding.component, finding.field)] if finding.component is not None else []
+    for component, field_name in pointed + [(r.component, r.field) for r in finding.related]:
+        if field_name is None:
+            continue
+        for origin in component.resource.origins_at(component.path_of(field_name)):
+            if origin not in found:
+                found.append(origin)
+    return found
+
+
+class _InstanceNames:
+    """How the engine names the instances a merged finding stands for: by address, and with
+    its root module (``module.nat.aws_nat_gateway.this in examples/complete``) when the file
+    is evaluated under several Terraform root modules, whose instances share every address."""
+
+    def __init__(self, model: Model, root: Path | None) -> None:
+        self.root = root
+        self._roots: dict[str, set[str]] = defaultdict(set)  # file -> root modules
+        for component in model:
+            if component.flavour == "terraform":
+                self._roots[component.file].add(component.resource.scope)
+
+    def ambiguous(self, component: Component) -> bool:
+        return len(self._roots.get(component.file, ())) > 1
+
+    def __call__(self, component: Component) -> str:
+        if not self.ambiguous(component):
+            return component.address
+        base = self.root if self.root is not None else Path.cwd()
+        scope = Path(os.path.relpath(os.path.abspath(component.resource.scope), base))
+        return f"{component.address} in {scope.as_posix()}"
 
 
 def _rule_failure(rule: RuleModule, error: Exception) -> Failure:

@@ -14,7 +14,7 @@ from dataclasses import field as dc_field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from vpclint.source import Span
+from vpclint.source import Origin, Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from vpclint.model.components import Component
@@ -89,6 +89,8 @@ class Finding:
     rule: RuleMeta | None = None
     suppressed_by: str | None = None  # the justification when an inline ignore applies
     instances: list[str] = dc_field(default_factory=list)
+    # the module-call arguments the values at fault came through (Terraform modules)
+    origins: list[Origin] = dc_field(default_factory=list)
 
     @property
     def location(self) -> Span:

@@ -32,6 +32,16 @@ class Span:
             object.__setattr__(self, "column", 1)
 
 
+@dataclass(frozen=True, order=True)
+class Origin:
+    """A module-call argument a property's value came through: ``span`` is the argument (or the
+    entry of an object or tuple written in it) and ``call`` the module instance it is passed to
+    (``module.net``). A finding on that property is decided there as much as in the module."""
+
+    span: Span
+    call: str
+
+
 @dataclass(frozen=True)
 class Suppression:
     """An inline ``vpclint:ignore`` written in the source, for one rule ID or slug."""
@@ -57,6 +67,8 @@ class Resource:
     label: str | None = None  # how its author knows it, when not by address (a CDK construct path)
     # an UNKNOWN count / for_each (Terraform) or Condition (CloudFormation): it may not exist
     may_be_absent: bool = False
+    # property path -> the module-call arguments its value came through (Terraform modules)
+    origins: dict[Path, tuple[Origin, ...]] = field(default_factory=dict)
 
     @property
     def display_address(self) -> str:
@@ -72,13 +84,25 @@ class Resource:
 
     def locate(self, path: Path = ()) -> Span:
         """The span of ``path``, or of its nearest recorded ancestor (the resource at worst)."""
-        path = tuple(path)
-        while path:
-            span = self.spans.get(path)
-            if span is not None:
-                return span
-            path = path[:-1]
-        return self.spans.get((), Span(self.file, 1))
+        span = _nearest(self.spans, path)
+        return span if span is not None else self.spans.get((), Span(self.file, 1))
+
+    def origins_at(self, path: Path = ()) -> tuple[Origin, ...]:
+        """The module-call arguments that set ``path`` (or its nearest recorded ancestor
+        property); none for the resource as a whole."""
+        return _nearest(self.origins, path) or ()
+
+
+def _nearest(recorded: dict, path: Path) -> Any:
+    """What ``recorded`` holds for ``path`` or its nearest ancestor property, None if nothing
+    (the resource itself, ``()``, is not an ancestor here)."""
+    path = tuple(path)
+    while path:
+        found = recorded.get(path)
+        if found is not None:
+            return found
+        path = path[:-1]
+    return None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,12 @@ real addresses (``module.net.aws_subnet.private["a"]``); local module calls with
 outputs, registry/git modules through ``.terraform/modules/modules.json``. A module directory
 that others call is evaluated through each call, never on its own, so a finding in it is the
 finding of an instance. What Terraform would only know at apply time is UNKNOWN.
+
+Like Terraform's graph, evaluation is lazy and per value: a module's outputs are evaluated one
+at a time, when read, and so are the arguments of a module call. A module that takes one output
+of a module which takes another of its own is therefore no cycle, and a cycle is noted only where
+Terraform would report one. While evaluating, the module-call arguments each resource property
+came through are noted (``tf_origins``), so a finding inside a module can show the caller's line.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from vpclint.evaluate.tf_data import data_source
+from vpclint.evaluate.tf_origins import Origins, Written, innermost
 from vpclint.files import DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, read_bytes
 from vpclint.evaluate.tf_expressions import ResourceObject, SomeInstances, evaluate
 from vpclint.loaders.hcl import HclFile, IgnoreComment, load_tfvars
 from vpclint.loaders.hcl_ast import Block, Call, Literal, ObjectExpr, Pos, Traversal, TupleExpr
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
-from vpclint.values import Ref, Unknown
+from vpclint.values import DEPLOYMENT_REGION, Ref, Unknown
 
 _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle"}
 _SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection", "timeouts"}
@@ -135,8 +142,10 @@ class _Instance:
     def __init__(self, directory: str, files: list[HclFile], prefix: str, inputs: dict | None,
                  scope: str, result: TerraformResult, load: Loader, options: TerraformOptions,
                  depth: int, root_dir: str | None = None, module_key: str = "",
-                 ancestors: tuple[str, ...] = ()):
+                 ancestors: tuple[str, ...] = (), origins: Origins | None = None):
+        # inputs: a child module's arguments as its caller wrote them (None for a root module)
         self.directory, self.files, self.prefix, self.inputs = directory, files, prefix, inputs
+        self.origins = origins or Origins()
         self.ancestors = ancestors  # directories of the module instances that lead here
         self.scope, self.result, self.load, self.options, self.depth = (scope, result, load,
                                                                          options, depth)
@@ -151,8 +160,9 @@ class _Instance:
                         self.blocks.setdefault("local", {})[attr_name] = (attribute, hcl_file)
                 elif name:
                     self.blocks.setdefault(block.type, {})[name] = (block, hcl_file)
-        self._cache: dict[tuple, Any] = {}
+        self._cache: dict[tuple, tuple[Any, frozenset]] = {}  # value, origins it came through
         self._busy: set[tuple] = set()
+        self._property_origins: dict[str, dict[tuple, set]] = {}  # resource instance -> notes
         self._tfvars: dict[str, Any] | None = None
         self.providers: dict[str, Any] = {}  # "aws" / "aws.alias" -> region (str or Unknown)
 
@@ -189,10 +199,12 @@ class _Instance:
         block, _ = self.blocks["data"][address]
         kind = block.labels[0]
         expansion = self.expansion(block, {})
-        region = self.region_of(block)
+        provider = self.region_of(block)
+        provider = provider if isinstance(provider, str) else DEPLOYMENT_REGION
 
         def one(names: dict) -> Any:
-            return data_source(kind, _BodyEvaluator(self, names).body(block, ()), region)
+            args = _BodyEvaluator(self, names).body(block, ())
+            return data_source(kind, args, _own_region(args, provider))
 
         if expansion is None:
             return one({})
@@ -205,14 +217,21 @@ class _Instance:
 
     def lookup(self, root: str, steps: tuple, expr: Traversal, names: dict | None = None):
         if names and root in names:
+            self._trace(names[root], steps, names)
             return names[root], steps
         name = steps[0][1] if steps and steps[0][0] == "attr" else None
         if root == "var" and name:
-            return self._memo(("var", name), lambda: self.variable(name)), steps[1:]
+            # what the caller's argument came through is traced by the read, not the memo: a
+            # read of one entry of an object argument came through that entry only
+            value = self._memo(("var", name), lambda: self.variable(name), propagate=False)
+            self._trace_variable(name, value, steps[1:], names)
+            return value, steps[1:]
         if root == "local" and name:
-            return self._memo(("local", name), lambda: self.local(name)), steps[1:]
+            value = self._memo(("local", name), lambda: self.local(name))
+            self._trace(value, steps[1:], names)
+            return value, steps[1:]
         if root == "module" and name and name in self.blocks.get("module", {}):
-            return self._memo(("module", name), lambda: self.module_value(name)), steps[1:]
+            return self.module_reference(name, steps[1:], names)
         if root == "data" and name and len(steps) > 1 and steps[1][0] == "attr":
             address = f"{name}.{steps[1][1]}"
             if address in self.blocks.get("data", {}):
@@ -227,30 +246,66 @@ class _Instance:
             return Unknown(f"{root} outside a counted block", root), steps[1:]
         if name and f"{root}.{name}" in self.blocks.get("resource", {}):
             address = f"{root}.{name}"
-            return self._memo(("resource", address), lambda: self.resource_value(address)), \
-                steps[1:]
+            # a resource is read for its identity: its own arguments' origins stay its own
+            return self._memo(("resource", address), lambda: self.resource_value(address),
+                              propagate=False), steps[1:]
         return Unknown("reference to something not declared in this module",
                        _render(root, steps)), ()
 
-    def _memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+    def _memo(self, key: tuple, compute: Callable[[], Any], propagate: bool = True) -> Any:
+        """``compute()`` once per key (a Terraform graph node: a variable, a local, one output,
+        a resource ...); a key needed while it is being computed is a cycle. With
+        ``propagate``, the module-call arguments the value came through are noted for the
+        reader too."""
         if key in self._cache:
-            return self._cache[key]
+            value, origins = self._cache[key]
+            if propagate:
+                self.origins.add(origins)
+            return value
         if key in self._busy:
-            file, line = self._where(key)
-            self.result.notes.append(Note(file, f"cyclic reference: {'.'.join(key)} depends on "
-                                          "itself; its value is UNKNOWN", line))
+            if not self.origins.quiet:
+                file, line = self._where(key)
+                self.result.notes.append(Note(file, f"cyclic reference: {'.'.join(key)} "
+                                              "depends on itself; its value is UNKNOWN", line))
             return Unknown("cyclic reference", ".".join(key))
         self._busy.add(key)
+        self.origins.push()
         try:
             value = compute()
         finally:
             self._busy.discard(key)
-        self._cache[key] = value
+            origins = self.origins.pop()
+        self._cache[key] = (value, origins)
+        if propagate:
+            self.origins.add(origins)
         return value
+
+    def _trace(self, value: Any, steps: tuple, names: dict | None) -> None:
+        """Note the module-call argument a read of ``value`` followed by ``steps`` reaches, if
+        it reaches a value written in one (only a dict or a list can be one)."""
+        if type(value) in (dict, list):
+            self.origins.add(self.origins.reached(value, steps, self._key_of(names)))
+
+    def _trace_variable(self, name: str, value: Any, steps: tuple, names: dict | None) -> None:
+        """Note the caller's argument (or the entry of it) that a read of ``var.<name>``
+        followed by ``steps`` reaches."""
+        written = self.inputs.get(name) if self.inputs else None
+        if written is not None and ("var", name) not in self._busy:
+            self.origins.add(self.origins.reached(value, steps, self._key_of(names), written))
+
+    def _key_of(self, names: dict | None) -> Callable[[tuple], Any]:
+        def key(step: tuple) -> Any:
+            if step[0] == "attr":
+                return step[1]
+            if step[0] == "index":
+                value = evaluate(step[1], self.scope_with(names or {}))
+                return value if isinstance(value, (str, int, float)) else None
+            return None
+        return key
 
     def _where(self, key: tuple) -> tuple[str, int]:
         """File and line of the declaration a memo key stands for, for notes."""
-        kind = {"var": "variable"}.get(key[0], key[0])
+        kind = {"var": "variable", "module-instances": "module"}.get(key[0], key[0])
         found = self.blocks.get(kind, {}).get(key[1]) if len(key) > 1 else None
         if found is None:
             return self.directory, 1
@@ -274,13 +329,25 @@ class _Instance:
         if "nullable" in block.attributes:
             nullable = evaluate(block.attributes["nullable"].expr, self.scope_with({})) is not False
         if self.inputs is not None:  # a child module: the caller's argument, else the default
-            value = self.inputs.get(name, default)
+            written = self.inputs.get(name)
+            value = self._argument(written) if written is not None else default
         else:
             value = self.root_variable(name, default)
         if value is None and not nullable:
             value = default
         type_attr = block.attributes.get("type")
-        return conform(value, type_attr.expr, self.scope_with({})) if type_attr else value
+        if type_attr is None:
+            return value
+        conformed = conform(value, type_attr.expr, self.scope_with({}))
+        self.origins.rebirth(value, conformed)
+        return conformed
+
+    def _argument(self, written: Written) -> Any:
+        """A module-call argument's value, evaluated in the caller the first time the module
+        reads it, with what was written literally in it registered for tracing."""
+        value = evaluate(written.expr, written.scope)
+        self.origins.register(value, written)
+        return value
 
     def root_variable(self, name: str, default: Any) -> Any:
         if name in self.options.variables:
@@ -383,10 +450,40 @@ class _Instance:
         return list(objects.values()) if "count" in block.attributes else objects
 
     def _resource_object(self, block: Block, address: str, names: dict) -> ResourceObject:
-        values = _BodyEvaluator(self, names).body(block, ())
+        recorded: dict[tuple, set] = {}
+        values = _BodyEvaluator(self, names, recorded).body(block, ())
+        self._property_origins[address] = recorded
         return ResourceObject(Ref(self.scope, address), values)
 
     # --- module calls ---------------------------------------------------------------------
+
+    def module_reference(self, name: str, steps: tuple, names: dict | None) -> tuple[Any, tuple]:
+        """``module.<name>`` followed by ``steps``. When the steps name one output of one
+        instance (``module.tgw.id``, ``module.spoke["a"].attachment_id``) only that output is
+        evaluated, as Terraform depends on that output alone; any other use (``module.x``,
+        ``module.x[*].id``) takes every output of every instance."""
+        block, _ = self.blocks["module"][name]
+        instances = self.module_instances(name, block)
+        child = None
+        if isinstance(instances, _Instance):
+            child, rest = instances, steps
+        elif isinstance(instances, (SomeInstances, dict)) and steps and steps[0][0] == "index":
+            child, rest = self._module_instance(instances, steps[0][1], names), steps[1:]
+        if child is not None and rest and rest[0][0] == "attr":
+            value = child.output(rest[0][1])
+            self._trace(value, rest[1:], names)
+            return value, rest[1:]
+        return self._memo(("module", name), lambda: self.module_value(name)), steps
+
+    def _module_instance(self, instances: Any, key_expr: Any, names: dict | None) -> Any:
+        """The instance ``module.<name>[key]`` names, None when the key does not name one."""
+        if isinstance(instances, SomeInstances):
+            return instances.instance  # any index gives the representative instance
+        key = evaluate(key_expr, self.scope_with(names or {}))
+        if isinstance(key, float) and key.is_integer():
+            key = int(key)
+        return instances.get(key) if isinstance(key, (str, int)) and not isinstance(
+            key, bool) else None
 
     def module_value(self, name: str) -> Any:
         block, _ = self.blocks["module"][name]
@@ -404,7 +501,8 @@ class _Instance:
         return list(values.values()) if "count" in block.attributes else values
 
     def module_instances(self, name: str, block: Block) -> Any:
-        return self._memo(("module-instances", name), lambda: self._make_modules(name, block))
+        return self._memo(("module-instances", name), lambda: self._make_modules(name, block),
+                          propagate=False)
 
     def _make_modules(self, name: str, block: Block) -> Any:
         directory = self.module_directory(name, block)
@@ -423,15 +521,16 @@ class _Instance:
         expansion = self.expansion(block, {})
         base = f"{self.prefix}module.{name}"
         key = f"{self.module_key}.{name}" if self.module_key else name
+        file = self._file_of(block)
 
         def make(address: str, names: dict) -> _Instance:
             scope = self.scope_with(names)
-            inputs = {arg: evaluate(attribute.expr, scope)
+            inputs = {arg: Written(attribute.expr, _span(file, attribute.pos), scope, address)
                       for arg, attribute in block.attributes.items()
                       if arg not in _META_ARGUMENTS and arg not in ("source", "version")}
             child = _Instance(directory, files, address + ".", inputs, self.scope, self.result,
                               self.load, self.options, self.depth + 1, self.root_dir, key,
-                              (*self.ancestors, self.directory))
+                              (*self.ancestors, self.directory), self.origins)
             child.configure_providers(self.providers, _provider_mapping(block))
             return child
 
@@ -500,10 +599,17 @@ class _Instance:
         return self.directory
 
     def outputs(self) -> dict[str, Any]:
-        return self._memo(("outputs",), lambda: {
-            name: evaluate(block.attributes["value"].expr, self.scope_with({}))
-            for name, (block, _) in self.blocks.get("output", {}).items()
-            if "value" in block.attributes})
+        """Every output, as ``module.<name>`` reads them."""
+        return {name: self.output(name) for name, (block, _) in
+                self.blocks.get("output", {}).items() if "value" in block.attributes}
+
+    def output(self, name: str) -> Any:
+        """One output, evaluated on its own the first time it is read."""
+        declared = self.blocks.get("output", {}).get(name)
+        if declared is None or "value" not in declared[0].attributes:
+            return Unknown(f"error: no key {name!r}", name)  # as indexing the outputs would
+        expr = declared[0].attributes["value"].expr
+        return self._memo(("output", name), lambda: evaluate(expr, self.scope_with({})))
 
     # --- emitting resources ---------------------------------------------------------------
 
@@ -540,9 +646,12 @@ class _Instance:
         resources = []
         for obj in objects if isinstance(objects, list) else []:
             resource = Resource("terraform", block.labels[0], obj.ref.target, self.scope,
-                                hcl_file.path, dict(obj), region=self.region_of(block))
+                                hcl_file.path, dict(obj),
+                                region=_own_region(obj, self.region_of(block)))
             resource.may_be_absent = "[*]" in obj.ref.target  # unknown count / for_each
             resource.spans = _BodyEvaluator.spans_of(block, hcl_file.path)
+            resource.origins = {path: innermost(found) for path, found in
+                                self._property_origins.get(obj.ref.target, {}).items()}
             resources.append(resource)
         return resources  # empty for count = 0 or an empty for_each: no such resource
 
@@ -586,6 +695,13 @@ def _refs_in(value: Any) -> set[tuple[str, str]]:
     if isinstance(value, list):
         return set().union(*(_refs_in(v) for v in value)) if value else set()
     return set()
+
+
+def _own_region(values: dict, provider: Any) -> Any:
+    """A resource's or data source's region: its own ``region`` argument (AWS provider 6), else
+    its provider's. An unknown ``region`` argument is an unknown region, not the provider's."""
+    region = values.get("region")
+    return region if isinstance(region, (str, Unknown)) else provider
 
 
 def _provider_mapping(block: Block) -> dict[str, str]:
@@ -639,33 +755,49 @@ class _Names:
 
 
 class _BodyEvaluator:
-    """Evaluates a resource block's arguments and nested blocks, ``dynamic`` blocks included."""
+    """Evaluates a resource block's arguments and nested blocks, ``dynamic`` blocks included,
+    noting in ``recorded`` (property path -> origins) the module-call arguments each came
+    through."""
 
-    def __init__(self, instance: _Instance, names: dict):
+    def __init__(self, instance: _Instance, names: dict, recorded: dict | None = None):
         self.instance, self.names = instance, names
+        self.recorded = recorded if recorded is not None else {}
 
     def body(self, block: Block, path: tuple) -> dict[str, Any]:
         scope = self.instance.scope_with(self.names)
         values: dict[str, Any] = {}
         for name, attribute in block.attributes.items():
             if name not in _META_ARGUMENTS:
-                values[name] = evaluate(attribute.expr, scope)
+                values[name] = self._traced(path + (name,), attribute.expr, scope)
         for nested in block.blocks:
             if nested.type in _SKIPPED_BLOCKS:
                 continue
             if nested.type == "dynamic" and nested.labels:
-                self._dynamic(nested, values, scope)
+                self._dynamic(nested, values, scope, path)
                 continue
             items = values.setdefault(nested.type, [])
             if isinstance(items, list):
-                items.append(_BodyEvaluator(self.instance, self.names).body(nested, ()))
+                inner = _BodyEvaluator(self.instance, self.names, self.recorded)
+                items.append(inner.body(nested, path + (nested.type, len(items))))
         return values
 
-    def _dynamic(self, block: Block, values: dict, scope) -> None:
+    def _traced(self, path: tuple, expr: Any, scope) -> Any:
+        origins = self.instance.origins
+        origins.push()
+        try:
+            value = evaluate(expr, scope)
+        finally:
+            found = origins.pop()
+        if found:
+            self.recorded.setdefault(path, set()).update(found)
+            origins.add(found)
+        return value
+
+    def _dynamic(self, block: Block, values: dict, scope, path: tuple) -> None:
         label = block.labels[0]
         iterator = block.attributes.get("iterator")
         var = iterator.expr.root if iterator and isinstance(iterator.expr, Traversal) else label
-        collection = evaluate(block.attributes["for_each"].expr, scope) \
+        collection = self._traced(path + (label,), block.attributes["for_each"].expr, scope) \
             if "for_each" in block.attributes else Unknown("dynamic block without for_each")
         content = next((b for b in block.blocks if b.type == "content"), None)
         if isinstance(collection, dict):
@@ -680,7 +812,8 @@ class _BodyEvaluator:
             return
         for key, item in pairs:
             names = {**self.names, var: {"key": key, "value": item}}
-            items.append(_BodyEvaluator(self.instance, names).body(content, ()))
+            inner = _BodyEvaluator(self.instance, names, self.recorded)
+            items.append(inner.body(content, path + (label, len(items))))
 
     @staticmethod
     def spans_of(block: Block, file: str) -> dict[tuple, Span]:

@@ -3,8 +3,12 @@
 Most data sources read the live account and are UNKNOWN. A few are pure functions of their
 arguments and the provider's region, and real modules lean on them to build service names and
 policies: ``aws_region``, ``aws_partition``, ``aws_iam_policy_document``,
-``aws_vpc_endpoint_service`` (given ``service`` or ``service_name``) and the prefix-list lookups
-by AWS service name.
+``aws_vpc_endpoint_service`` (given ``service`` or ``service_name``), ``aws_iam_policy`` given
+the name or ARN of an AWS managed policy, and the prefix-list lookups by AWS service name.
+
+``region`` is the region the data source reads: its own ``region`` argument (AWS provider 6) or
+its provider's, ``DEPLOYMENT_REGION`` when the provider's is not known (it is still the region of
+the resources around it), or UNKNOWN for a ``region`` argument whose value is not known.
 """
 
 from __future__ import annotations
@@ -16,14 +20,65 @@ from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, PartialJson
                             contains_unknown)
 
 
+# partition -> (dns_suffix, reverse_dns_prefix), as the AWS provider's partition data has them
+_PARTITIONS = {
+    "aws": ("amazonaws.com", "com.amazonaws"),
+    "aws-cn": ("amazonaws.com.cn", "cn.com.amazonaws"),
+    "aws-us-gov": ("amazonaws.com", "com.amazonaws"),
+    "aws-iso": ("c2s.ic.gov", "gov.ic.c2s"),
+    "aws-iso-b": ("sc2s.sgov.gov", "gov.sgov.sc2s"),
+    "aws-iso-e": ("cloud.adc-e.uk", "uk.adc-e.cloud"),
+    "aws-iso-f": ("csp.hci.ic.gov", "gov.ic.hci.csp"),
+    "aws-eusc": ("amazonaws.eu", "eu.amazonaws"),
+}
+# region name prefix -> partition, longest first; any other region is in "aws"
+_REGION_PARTITIONS = (("us-isob-", "aws-iso-b"), ("us-isof-", "aws-iso-f"),
+                      ("eu-isoe-", "aws-iso-e"), ("us-iso-", "aws-iso"), ("us-gov-", "aws-us-gov"),
+                      ("eusc-", "aws-eusc"), ("cn-", "aws-cn"))
+# what ``aws_region`` answers for ``description`` (the provider's endpoint data)
+_DESCRIPTIONS = {
+    "af-south-1": "Africa (Cape Town)", "ap-east-1": "Asia Pacific (Hong Kong)",
+    "ap-northeast-1": "Asia Pacific (Tokyo)", "ap-northeast-2": "Asia Pacific (Seoul)",
+    "ap-northeast-3": "Asia Pacific (Osaka)", "ap-south-1": "Asia Pacific (Mumbai)",
+    "ap-south-2": "Asia Pacific (Hyderabad)", "ap-southeast-1": "Asia Pacific (Singapore)",
+    "ap-southeast-2": "Asia Pacific (Sydney)", "ap-southeast-3": "Asia Pacific (Jakarta)",
+    "ap-southeast-4": "Asia Pacific (Melbourne)", "ap-southeast-5": "Asia Pacific (Malaysia)",
+    "ap-southeast-7": "Asia Pacific (Thailand)", "ca-central-1": "Canada (Central)",
+    "ca-west-1": "Canada West (Calgary)", "eu-central-1": "Europe (Frankfurt)",
+    "eu-central-2": "Europe (Zurich)", "eu-north-1": "Europe (Stockholm)",
+    "eu-south-1": "Europe (Milan)", "eu-south-2": "Europe (Spain)",
+    "eu-west-1": "Europe (Ireland)", "eu-west-2": "Europe (London)",
+    "eu-west-3": "Europe (Paris)", "il-central-1": "Israel (Tel Aviv)",
+    "me-central-1": "Middle East (UAE)", "me-south-1": "Middle East (Bahrain)",
+    "mx-central-1": "Mexico (Central)", "sa-east-1": "South America (Sao Paulo)",
+    "us-east-1": "US East (N. Virginia)", "us-east-2": "US East (Ohio)",
+    "us-west-1": "US West (N. California)", "us-west-2": "US West (Oregon)",
+    "us-gov-east-1": "AWS GovCloud (US-East)", "us-gov-west-1": "AWS GovCloud (US-West)",
+    "cn-north-1": "China (Beijing)", "cn-northwest-1": "China (Ningxia)",
+}
+# AWS managed policies that live under a path other than "/", by name
+_MANAGED_POLICY_PATHS = {
+    "AmazonECSTaskExecutionRolePolicy": "/service-role/",
+    "AmazonEC2ContainerServiceforEC2Role": "/service-role/",
+    "AmazonEC2ContainerServiceRole": "/service-role/",
+    "AWSLambdaBasicExecutionRole": "/service-role/",
+    "AWSLambdaVPCAccessExecutionRole": "/service-role/",
+    "AWSLambdaENIManagementAccess": "/service-role/",
+    "AWSLambdaSQSQueueExecutionRole": "/service-role/",
+    "AWSLambdaKinesisExecutionRole": "/service-role/",
+    "AWSLambdaDynamoDBExecutionRole": "/service-role/",
+    "AmazonSSMAutomationRole": "/service-role/",
+    "AmazonEC2RoleforSSM": "/service-role/",
+}
+
+
 def partition_of(region: Any) -> Any:
+    """The partition of a region; a region not known is in the provider's own partition (a
+    provider configuration cannot reach across partitions)."""
     if not isinstance(region, str) or region == DEPLOYMENT_REGION:
         return DEPLOYMENT_PARTITION  # the provider's own partition, whatever it is
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+    return next((partition for prefix, partition in _REGION_PARTITIONS
+                 if region.startswith(prefix)), "aws")
 
 
 def data_source(kind: str, args: dict, region: Any) -> dict | Unknown:
@@ -35,19 +90,51 @@ def data_source(kind: str, args: dict, region: Any) -> dict | Unknown:
 
 
 def _region(args: dict, region: Any) -> dict:
-    name = args.get("name") or args.get("region") or region
+    """The region selected by ``name`` (or ``region``, ``id``), else the one read in. The
+    deployment's own region has placeholder-known names; its endpoint is written in the
+    commercial partition's suffix, as endpoint service names are (``com.amazonaws.<region>``)."""
+    name = next((args[key] for key in ("region", "name", "id") if args.get(key) is not None),
+                region)
     if not isinstance(name, str):
-        name = DEPLOYMENT_REGION  # the provider's own region, whatever it is
-    return {"name": name, "id": name, "region": name,
-            "endpoint": f"ec2.{name}.amazonaws.com", "description": Unknown("region description")}
+        unknown = Unknown("region not known", "data.aws_region")
+        return dict.fromkeys(("name", "id", "region", "endpoint", "description"), unknown)
+    partition = partition_of(name)
+    suffix = _PARTITIONS.get(partition, _PARTITIONS["aws"])[0]
+    return {"name": name, "id": name, "region": name, "endpoint": f"ec2.{name}.{suffix}",
+            "description": _DESCRIPTIONS.get(name) or Unknown("region description", name)}
 
 
 def _partition(args: dict, region: Any) -> dict:
+    """The partition of the region read in; the deployment's own partition has a placeholder
+    name, and DNS names that are not known (they differ from one partition to another)."""
     partition = partition_of(region)
-    suffix = ("amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com") if (
-        partition != DEPLOYMENT_PARTITION) else Unknown("partition not known")
-    return {"partition": partition, "id": partition, "dns_suffix": suffix,
-            "reverse_dns_prefix": Unknown("reverse DNS prefix")}
+    names = _PARTITIONS.get(partition)
+    if names is None:
+        unknown = Unknown("partition not known: no region given", "data.aws_partition")
+        return {"partition": partition, "id": partition, "dns_suffix": unknown,
+                "reverse_dns_prefix": unknown}
+    return {"partition": partition, "id": partition, "dns_suffix": names[0],
+            "reverse_dns_prefix": names[1]}
+
+
+def _iam_policy(args: dict, region: Any) -> dict:
+    """An IAM policy looked up by a literal ``arn`` or ``name``: a name is an AWS managed
+    policy's (``arn:<partition>:iam::aws:policy/<path><name>``), which is what a role's policy
+    attachment names. Its document is read from the account."""
+    arn, name = args.get("arn"), args.get("name")
+    result: dict[str, Any] = {key: Unknown("IAM policy (read from the account)", key) for key in
+                              ("arn", "name", "path", "policy", "policy_id", "description")}
+    if isinstance(arn, str) and ":policy/" in arn:
+        path, _, policy_name = arn.split(":policy", 1)[1].rpartition("/")
+        result.update(arn=arn, name=policy_name, path=path + "/")
+    elif isinstance(name, str) and name and arn is None:
+        prefix = args.get("path_prefix")
+        path = prefix if isinstance(prefix, str) and prefix.endswith("/") else \
+            _MANAGED_POLICY_PATHS.get(name, "/")
+        result.update(arn=f"arn:{partition_of(region)}:iam::aws:policy{path}{name}", name=name,
+                      path=path)
+    result["id"] = result["arn"]
+    return result
 
 
 def _endpoint_service(args: dict, region: Any) -> dict:
@@ -56,8 +143,7 @@ def _endpoint_service(args: dict, region: Any) -> dict:
         "endpoint service type (read from the account)", "service_type")}
     if isinstance(name, str):
         result["service_name"] = name
-    elif isinstance(service, str):
-        region = region if isinstance(region, str) else DEPLOYMENT_REGION
+    elif isinstance(service, str) and isinstance(region, str):
         prefix = "cn.com.amazonaws" if region.startswith("cn-") else "com.amazonaws"
         result["service_name"] = f"{prefix}.{region}.{service}"
         if service in ("s3", "dynamodb") and "service_type" not in args:
@@ -143,4 +229,5 @@ _HANDLERS = {
     "aws_ec2_managed_prefix_list": _prefix_list,
     "aws_prefix_list": _prefix_list,
     "aws_iam_policy_document": _policy_document,
+    "aws_iam_policy": _iam_policy,
 }

@@ -50,8 +50,10 @@ def evaluate_plan(doc: CfnDocument, modules: dict[str, list[HclFile]]) -> PlanRe
         for name in expressions:
             if values.get(name) is None:  # absent from planned values: known after apply
                 values[name] = config.linked(expressions.get(name), module_path, by_base, doc.file)
+        # AWS provider 6 plans every resource's region (its own argument, else the provider's)
+        region = values.get("region") if isinstance(values.get("region"), str) else None
         resource = Resource("terraform", str(body.get("type")), address, doc.file, doc.file,
-                            values)
+                            values, region=region)
         resource.spans = _spans(doc, path, base, source_dir, modules)
         if resource.spans.get(()) is not None and resource.spans[()].file != doc.file:
             resource.file = resource.spans[()].file

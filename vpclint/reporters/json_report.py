@@ -60,6 +60,15 @@ def _finding(finding: Finding, root: Path) -> dict[str, Any]:
             for related in finding.related
             for at in [related.component.span(related.field)]
         ],
+        "origins": [
+            {
+                "file": relative_uri(origin.span.file, root),
+                "line": origin.span.line,
+                "column": origin.span.column,
+                "call": origin.call,
+            }
+            for origin in finding.origins
+        ],
         "instances": list(finding.instances),
         "path": _path(finding.flow, root) if finding.flow is not None else None,
     }

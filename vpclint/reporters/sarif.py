@@ -6,7 +6,8 @@ What code scanning needs beyond schema validity, and why each piece is here:
 - URIs relative to the repository root under ``%SRCROOT%`` (never empty, no ``./`` or ``/``),
   and ``startLine >= 1``: results breaking either are dropped;
 - a line-independent ``partialFingerprints`` entry, so alerts are not duplicated when lines move;
-- ``relatedLocations`` linked from the message as ``[text](id)``, so the partner is a link;
+- ``relatedLocations`` linked from the message as ``[text](id)``, so the partner is a link (and
+  so is the caller's argument a finding inside a Terraform module came through);
 - ``codeFlows`` on flow findings: the path the traffic takes, one step per block it crosses;
 - suppressed findings kept, with an ``inSource`` suppression and its justification;
 - ``security-severity`` on exposure rules, so they rank as security alerts;
@@ -167,6 +168,14 @@ def _result(finding: Finding, root: Path, rule_index: dict[str, int]) -> dict[st
             "message": {"text": partner.message},
         })
         links.append(f"[{_link_text(partner.component.display)}]({number})")
+    for number, origin in enumerate(finding.origins[:MAX_RELATED - len(related)],
+                                    start=len(related) + 1):
+        related.append({
+            "id": number,
+            "physicalLocation": _physical(origin.span, root),
+            "message": {"text": f"set by the argument of {origin.call}"},
+        })
+        links.append(f"set by [{_link_text(origin.call)}]({number})")
     message = finding.message + (f" ({', '.join(links)})" if links else "")
 
     out: dict[str, Any] = {"ruleId": rid}
@@ -261,7 +270,7 @@ def build_sarif(result: "ScanResult", *, category: str | None = None) -> dict[st
     for failure in getattr(result, "failures", None) or []:  # vpclint's own failures
         notifications.append(_notification(failure.message, root, Span(failure.file, failure.line),
                                            level="error"))
-    truncated = sum(1 for f in findings if len(f.related) > MAX_RELATED)
+    truncated = sum(1 for f in findings if len(f.related) + len(f.origins) > MAX_RELATED)
     if truncated:
         notifications.append(_notification(
             f"{truncated} findings list only their first {MAX_RELATED} related locations.", root))

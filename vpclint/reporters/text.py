@@ -242,8 +242,13 @@ def _finding_lines(finding: Finding, cwd: Path, sources: _Sources, paint: _Paint
     for related in finding.related:
         at = related.component.span(related.field)
         out.append(f"  partner: {_clean(related.message)} at {display_path(at.file, cwd)}:{at.line}")
+    for origin in finding.origins:
+        at = origin.span
+        out.append(f"  set by: the argument of {_clean(origin.call)} at "
+                   f"{display_path(at.file, cwd)}:{at.line}")
     if finding.instances:
-        out.append(f"  instances: {_clean(', '.join(finding.instances))}")
+        label = "instances" if len(finding.instances) > 1 else "instance"
+        out.append(f"  {label}: {_clean(', '.join(finding.instances))}")
     path = getattr(finding.flow, "path", None) if finding.flow is not None else None
     if path:
         out.append(f"  path: {_clean(path)}")
