@@ -10,7 +10,8 @@ deployed in, and reports:
   `ServiceRegion` (warning).
 
 The deployment Region is the Terraform provider's `region`, or for CloudFormation the
-`--region` (or `region` in the configuration) given to vpclint. When neither is known, the
+`--region` (or `region` in the configuration) given to vpclint, or for a synthesized CDK stack
+the region of its environment in the cloud assembly's manifest. When neither is known, the
 Availability Zones of the subnets of the endpoint's VPC tell it (`us-east-1a` is in us-east-1:
 a VPC and its subnets are in one Region). Names built from the deployment's own Region
 (`${AWS::Region}`, `data.aws_region.current.name`), and any Region vpclint cannot know, are

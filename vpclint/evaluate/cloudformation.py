@@ -37,6 +37,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from vpclint.cloud_assembly import Environment
 from vpclint.config import Config
 from vpclint.files import Boundary
 from vpclint.evaluate.cfn_parameters import given_parameters, pseudo_parameters
@@ -68,14 +69,19 @@ class Evaluation:
 
 
 def evaluate_templates(documents: list[CfnDocument], config: Config,
-                       boundary: Boundary | None = None) -> Evaluation:
+                       boundary: Boundary | None = None,
+                       environments: dict[str, Environment] | None = None) -> Evaluation:
     """Evaluate every template of the scan, in two passes (see the module docstring). A nested
-    template is read only inside ``boundary`` (None: anywhere)."""
+    template is read only inside ``boundary`` (None: anywhere). A template with an
+    ``environments`` entry (a synthesized CDK stack) deploys to that account and region, the
+    others to ``--region``."""
     evaluation = Evaluation()
     exports = Exports()
     given = given_parameters(config.parameter_files, config.cfn_params)
-    builder = _StackBuilder(documents, given, pseudo_parameters(config.region), exports,
-                            evaluation, boundary, config.max_bytes)
+    pseudo = {file: _pseudo(environment, config.region)
+              for file, environment in (environments or {}).items()}
+    builder = _StackBuilder(documents, given, pseudo, pseudo_parameters(config.region),
+                            exports, evaluation, boundary, config.max_bytes)
     stacks = builder.build()
     for stack in stacks:  # what was computed to find the stacks did not know the exports yet
         stack.forget()
@@ -100,6 +106,15 @@ def evaluate_templates(documents: list[CfnDocument], config: Config,
     evaluation.opaque |= builder.opaque | _module_fragments(documents)
     evaluation.notes = list(dict.fromkeys(evaluation.notes))  # one note per nested instance
     return evaluation
+
+
+def _pseudo(environment: Environment, region: str | None) -> dict[str, Any]:
+    """The pseudo parameters of a stack deployed to ``environment`` (its account and region,
+    when the manifest names them; else ``--region``)."""
+    values = pseudo_parameters(environment.region or region)
+    if environment.account is not None:
+        values["AWS::AccountId"] = environment.account
+    return values
 
 
 _SAM_GLOBALS = {"AWS::Serverless::Function": "Function", "AWS::Serverless::Api": "Api",
@@ -176,12 +191,13 @@ class _StackBuilder:
     """The stacks of a scan: its templates and, under them, their local nested stacks and the
     Rain modules they include."""
 
-    def __init__(self, documents: list[CfnDocument], given: dict, pseudo: dict,
-                 exports: Exports, evaluation: Evaluation, boundary: Boundary | None,
-                 max_bytes: int):
+    def __init__(self, documents: list[CfnDocument], given: dict, pseudo: dict[str, dict],
+                 default_pseudo: dict, exports: Exports, evaluation: Evaluation,
+                 boundary: Boundary | None, max_bytes: int):
         self.documents = {doc.file: doc for doc in documents}
         self.boundary, self.max_bytes = boundary, max_bytes
-        self.given, self.pseudo, self.exports = given, pseudo, exports
+        self.given, self.exports = given, exports
+        self.pseudo, self.default_pseudo = pseudo, default_pseudo  # per template, the others
         self.evaluation = evaluation
         self.stacks: list[Stack] = []
         self.opaque: set[str] = set()  # scopes
@@ -192,7 +208,8 @@ class _StackBuilder:
         their nested stacks and modules; then, among the templates left (their parents' stack
         resources do not exist, or they nest each other in a cycle), the same again, until each
         is evaluated."""
-        alone = {path: self._stack(doc, doc.file, "", lambda: self.given)
+        alone = {path: self._stack(doc, doc.file, "", lambda: self.given,
+                                   self.pseudo.get(path, self.default_pseudo))
                  for path, doc in self.documents.items()}
         nests = {path: {child.path for child in self._local_children(stack, any_condition=True)
                         if child.path not in (None, path)} for path, stack in alone.items()}
@@ -205,8 +222,8 @@ class _StackBuilder:
                     self._expand(alone[path], (path,), evaluated)
         return self.stacks
 
-    def _stack(self, doc: CfnDocument, scope: str, prefix: str, given) -> Stack:
-        return Stack(doc, scope, prefix, given, self.pseudo, self.exports.lookup)
+    def _stack(self, doc: CfnDocument, scope: str, prefix: str, given, pseudo: dict) -> Stack:
+        return Stack(doc, scope, prefix, given, pseudo, self.exports.lookup)
 
     def _expand(self, stack: Stack, chain: tuple[str, ...], evaluated: set[str]) -> None:
         self.stacks.append(stack)
@@ -222,7 +239,8 @@ class _StackBuilder:
             else:
                 instance = self._stack(
                     document, stack.scope, f"{stack.prefix}{child.logical_id}/",
-                    lambda parent=stack, at=child.logical_id: parent.nested_parameters(at))
+                    lambda parent=stack, at=child.logical_id: parent.nested_parameters(at),
+                    stack.pseudo)  # deployed where its parent is
                 stack.children[child.logical_id] = instance
             self._expand(instance, chain + (child.path,), evaluated)
 
