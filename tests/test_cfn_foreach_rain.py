@@ -94,6 +94,28 @@ def test_foreach_with_an_unknown_collection_is_opaque_with_a_note(tmp_path):
     assert evaluation.notes[0].line == 11
 
 
+def test_foreach_writing_more_than_a_template_holds_is_not_read(tmp_path):
+    items = ", ".join(str(i) for i in range(40))
+    template = doc(f"""
+    Resources:
+      Vpc:
+        Type: AWS::EC2::VPC
+      Fn::ForEach::Outer:
+        - X
+        - [{items}]
+        - Fn::ForEach::Inner:
+            - Y
+            - [{items}]
+            - Subnet${{X}}x${{Y}}:
+                Type: AWS::EC2::Subnet
+                Properties: {{VpcId: !Ref Vpc}}
+    """)
+    evaluation = evaluate(tmp_path, {"t.yaml": template})
+    assert set(by_address(evaluation)) == {"Vpc"}
+    assert "it would write more than 1000 entries" in notes(evaluation)
+    assert scope(tmp_path, "t.yaml") in evaluation.opaque
+
+
 def test_foreach_ampersand_keeps_only_alphanumerics_and_loops_nest(tmp_path):
     template = doc("""
     Transform: AWS::LanguageExtensions

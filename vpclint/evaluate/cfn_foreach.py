@@ -4,7 +4,7 @@
 ``Resources``, ``Conditions`` and ``Outputs`` sections and inside any mapping of them, for one
 copy of the fragment per item of the collection. In each copy, ``${Identifier}`` in the keys and
 in ``Fn::Sub`` strings is the item, ``&{Identifier}`` the item without its non-alphanumeric
-characters (``10.0.1.0/24`` -> ``100100024``, for logical IDs), and ``Ref: Identifier`` the
+characters (``10.0.1.0/24`` -> ``1001024``, for logical IDs), and ``Ref: Identifier`` the
 item itself. Loops nest: an inner loop sees the outer identifiers, in its collection too. A
 ``Fn::Sub`` left with no variable is the plain string, so a copy's ``Fn::GetAtt [!Sub
 'Bucket${Name}', Arn]`` names its sibling as the transformed template does. ``Fn::If`` condition
@@ -13,7 +13,8 @@ names are left as written, as the transform leaves them.
 The transform runs before the stack exists, so a collection is evaluated from parameters,
 pseudo parameters and mappings only (``Collections``). A loop whose collection is not known
 that way (a parameter with no value, ``Fn::GetAZs`` ...) is left out of the expansion, and named
-in ``Expansion.unexpanded``: the resources it would create are not seen.
+in ``Expansion.unexpanded``: the resources it would create are not seen. So is a section whose
+loops write more than a template CloudFormation accepts could hold.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ from vpclint.evaluate.cfn_intrinsics import resolve, text
 from vpclint.values import PLACEHOLDERS, Unknown
 
 LOOP = "Fn::ForEach::"
-_MAX_COPIES = 10_000  # per section: CloudFormation takes 500 resources; a loop bomb is not read
+# What a section's loops may write: CloudFormation takes at most 500 resources (200 outputs) in
+# the template the transform hands it, each at most 1 MB, so a loop past these is a template
+# CloudFormation rejects, or a loop bomb; it is not read.
+_MAX_ENTRIES = 1_000
+_MAX_WRITTEN = 500_000  # values: mappings, lists and scalars
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
 _VARIABLE = re.compile(r"\$\{(?!!)[^}]*\}|&\{[^}]*\}")
 
@@ -81,7 +86,12 @@ def has_loops(value: Any) -> bool:
 def expand_section(name: str, section: dict, collections: Collections) -> Expansion:
     """The entries of template section ``name`` with every loop expanded."""
     expansion = Expansion()
-    _Expander(collections, expansion).entries(section, {}, (name,))
+    expander = _Expander(collections, expansion)
+    expander.entries(section, {}, (name,))
+    if expander.written > _MAX_WRITTEN:  # given up: no part of a template CloudFormation rejects
+        written = [key for key, origin in expansion.origins.items() if len(origin) == 2]
+        expansion.entries = {key: expansion.entries[key] for key in written}
+        expansion.origins = {key: expansion.origins[key] for key in written}
     return expansion
 
 
@@ -89,7 +99,7 @@ class _Expander:
     def __init__(self, collections: Collections, expansion: Expansion):
         self.collections = collections
         self.expansion = expansion
-        self.copies = 0
+        self.written = 0
 
     def entries(self, section: dict, bindings: dict[str, str], at: tuple) -> None:
         """Top-level entries of a section, recording where each one's body is written."""
@@ -99,6 +109,10 @@ class _Expander:
                     self.entries(inner, items, at + (key, 2))
                 continue
             name = _key(key, bindings)
+            if len(self.expansion.entries) >= _MAX_ENTRIES and len(at) > 1:  # a loop's copy
+                self._give_up(at[-2], f"it would write more than {_MAX_ENTRIES} entries",
+                              at[:-1])
+                return
             if name not in self.expansion.entries:  # a duplicate: CloudFormation rejects it
                 self.expansion.entries[name] = self.value(body, bindings, at + (key,))
                 self.expansion.origins[name] = at + (key,)
@@ -129,18 +143,26 @@ class _Expander:
     def _copies(self, loop: str, arg: Any, bindings: dict[str, str], at: tuple):
         """(bindings, fragment) for each item of a loop's collection; nothing (and a record in
         ``unexpanded``) when the loop is malformed or its collection is not known."""
+        if self.written > _MAX_WRITTEN:
+            return  # past the budget: the loop that went over it is recorded, the rest is moot
         items, why = self._collection(arg, bindings)
         if items is None:
             self.expansion.unexpanded.append((loop.removeprefix(LOOP), why, at))
             return
         identifier, fragment = arg[0], arg[2]
+        self.written += len(items) * _size(fragment)
+        if self.written > _MAX_WRITTEN:
+            self._give_up(loop, f"it would write more than {_MAX_WRITTEN} values", at)
+            return
         for item in items:
-            self.copies += 1
-            if self.copies > _MAX_COPIES:
-                self.expansion.unexpanded.append((loop.removeprefix(LOOP), "more than "
-                                                  f"{_MAX_COPIES} copies", at))
+            if self.written > _MAX_WRITTEN:
                 return
             yield {**bindings, identifier: item}, fragment
+
+    def _give_up(self, loop: str, why: str, at: tuple) -> None:
+        """Stop expanding the section: ``loop`` writes more than a template can hold."""
+        self.expansion.unexpanded.append((loop.removeprefix(LOOP), why, at))
+        self.written = _MAX_WRITTEN + 1
 
     def _collection(self, arg: Any, bindings: dict[str, str]) -> tuple[list[str] | None, str]:
         if not isinstance(arg, list) or len(arg) != 3 or not isinstance(arg[0], str) \
@@ -157,6 +179,14 @@ class _Expander:
             unknown = next((item for item in items if isinstance(item, Unknown)), None)
             return None, unknown.reason if unknown else "its collection is not a list of strings"
         return items, ""
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_size(item) for item in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_size(item) for item in value)
+    return 1
 
 
 def _key(key: Any, bindings: dict[str, str]) -> Any:

@@ -119,12 +119,14 @@ class Stack:
         CloudFormation: its ``Fn::ForEach`` loops expanded with this stack's parameters."""
         if name not in self._expanded:
             written = section(self.doc.data, name)
-            if has_loops(written):
-                collections = Collections(self.parameters, self._pseudo, self.mappings)
-                self._expanded[name] = expand_section(name, written, collections)
-            else:
-                self._expanded[name] = Expansion(dict(written),
-                                                 {key: (name, key) for key in written})
+            as_written = Expansion(dict(written), {key: (name, key) for key in written})
+            try:
+                if has_loops(written):
+                    collections = Collections(self.parameters, self._pseudo, self.mappings)
+                    as_written = expand_section(name, written, collections)
+            except RecursionError:  # nested too deeply: a loop left there is an unseen entry
+                pass
+            self._expanded[name] = as_written
         return self._expanded[name]
 
     @property
