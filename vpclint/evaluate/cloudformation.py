@@ -20,9 +20,9 @@ Two passes over every stack of the scan, because ``Fn::ImportValue`` joins templ
 A template that some template of the scan nests (or includes as a module) is evaluated only as
 that parent's child, once per parent stack resource, with the parameters passed down (not its
 defaults): a finding there is a finding of the deployed nested stack, and the template is not
-reported a second time with its defaults. A template that no existing stack of the scan nests (its parents are outside the
-scan, or their stack resources' conditions are false, or they nest each other in a cycle) is
-evaluated on its own. A nested stack or module whose template is remote or unreadable, and a
+reported a second time with its defaults. A template that no existing stack of the scan nests
+(its parents are outside the scan, or their stack resources' conditions are false, or they nest
+each other in a cycle) is evaluated on its own. A nested stack or module whose template is remote or unreadable, and a
 ``Fn::ForEach`` whose collection is not known, stay opaque: the scope may hold resources vpclint
 cannot see.
 
@@ -408,7 +408,8 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
         names = ", ".join(name for name, _ in unseen[:3]) + (" ..." if len(unseen) > 3 else "")
         evaluation.notes.append(Note(doc.file, f"{len(unseen)} resource entries are not "
                                      f"evaluated ({names}: malformed, or properties vpclint "
-                                     "cannot evaluate); pairings with them are not judged", _line(doc, unseen[0][1])))
+                                     "cannot evaluate); pairings with them are not judged",
+                                     _line(doc, unseen[0][1])))
 
 
 def _construct_path(metadata) -> str | None:
