@@ -6,7 +6,7 @@ Finds VPC Lattice service networks (`aws_vpclattice_service_network`,
 (`aws_vpclattice_service_network_vpc_association`,
 `AWS::VpcLattice::ServiceNetworkVpcAssociation`) and no ServiceNetwork VPC endpoint
 (`service_network_arn` / `ServiceNetworkArn`). A shared service network stays silent, because its
-clients live in other accounts: one in a RAM share, or with `SharingConfig.Enabled` set. So does
+clients live in other accounts: one in a RAM share, or with `SharingConfig.enabled` set. So does
 one that an association, endpoint or share might name through a variable or a parameter.
 
 ## Why it matters

@@ -11,7 +11,8 @@ deployed in, and reports:
 
 The deployment Region is the endpoint's own `region` argument (AWS provider 6) or its Terraform
 provider's `region`, or for CloudFormation the `--region` (or `region` in the configuration)
-given to vpclint. When neither is known, the
+given to vpclint, or for a synthesized CDK stack the region of its environment in the cloud
+assembly's manifest. When neither is known, the
 Availability Zones of the subnets of the endpoint's VPC tell it (`us-east-1a` is in us-east-1:
 a VPC and its subnets are in one Region). Names built from the deployment's own Region
 (`${AWS::Region}`, `data.aws_region.current.name`), and any Region vpclint cannot know, are

@@ -5,7 +5,7 @@ Finds VPC Lattice service networks (`aws_vpclattice_service_network`,
 `AWS::VpcLattice::ServiceNetwork`) whose auth type is `NONE` (written, or unset: `NONE` is the
 default) and that are shared with other accounts: named in an AWS RAM share
 (`aws_ram_resource_association`, `AWS::RAM::ResourceShare` `ResourceArns`), or enabled for
-sharing (CloudFormation `SharingConfig.Enabled: true`).
+sharing (CloudFormation `SharingConfig.enabled: true`).
 
 Another account can only associate its VPCs with a service network, or create ServiceNetwork
 endpoints to it, once the owner shares it through RAM, so a cross-account association or

@@ -11,7 +11,7 @@ the configuration does not allow association to shareable service networks:
 is `false` or unset (the API default is `false`). A CHILD configuration is judged by its group.
 
 A service network counts as shared when an AWS RAM share in the scan names it, or when it is
-enabled for sharing (`SharingConfig.Enabled: true`). A network explicitly not enabled for
+enabled for sharing (`SharingConfig.enabled: true`). A network explicitly not enabled for
 sharing, a flag or sharing setting vpclint cannot evaluate, and a share whose `count` /
 `for_each` is unknown keep the rule silent, as does a network outside the scan.
 
@@ -72,7 +72,7 @@ SharedServiceNetwork:
     Name: shared-data
     AuthType: AWS_IAM
     SharingConfig:
-      Enabled: true
+      enabled: true
 OrdersDbInSharedNetwork:
   Type: AWS::VpcLattice::ServiceNetworkResourceAssociation
   Properties:
@@ -132,7 +132,7 @@ SharedServiceNetwork:
     Name: shared-data
     AuthType: AWS_IAM
     SharingConfig:
-      Enabled: true
+      enabled: true
 OrdersDbInSharedNetwork:
   Type: AWS::VpcLattice::ServiceNetworkResourceAssociation
   Properties:

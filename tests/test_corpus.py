@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from vpclint.config import Config
-from vpclint.engine import scan
+from vpclint.engine import build, scan
+from vpclint.model.components import Subnet
+from vpclint.model.workloads import Workload
 from vpclint.reporters import render
 
 SHARED = (Path(__file__).resolve().parents[1].parent / "shared").resolve()
@@ -25,6 +27,20 @@ MALFORMED = {
     ("aws-cloudformation__cfn-lint/test/fixtures/templates/bad/json_parse.json", 5),
     # `Tags:` declared twice in VpcLatticeLambdaTargetGroup (cfn-lint E0000); line of the second
     ("aws-samples__vpc-lattice-strangler-cfn-templates/cfn-lattice-basic.yaml", 72),
+}
+
+# Workloads whose subnets a Rain module (RainModules/vpc.yml) or an Fn::ForEach loop creates:
+# evaluated, their subnets are known.
+_SOLUTIONS = "aws-cloudformation__aws-cloudformation-templates/Solutions/"
+_BLUEPRINTS = "aws-samples__amazon-vpc-lattice-blueprints/patterns/1-simple_architectures/"
+PLACED_THROUGH_MODULES_AND_LOOPS = {
+    *((f"{_SOLUTIONS}{path}.{suffix}", workload) for suffix in ("yaml", "json")
+      for path, workload in (("GitLab/GitLabServer", "Server"), ("Gitea/Gitea", "Server"),
+                             ("VSCode/VSCodeServer", "Server"),
+                             ("GitLabAndVSCode/GitLabAndVSCode", "GitLabServer"),
+                             ("GitLabAndVSCode/GitLabAndVSCode", "VSCodeServer"))),
+    (f"{_BLUEPRINTS}2-auto_scaling_group/cloudformation/provider.yaml", "WebASG"),
+    (f"{_BLUEPRINTS}4-ecs/cloudformation/provider.yaml", "ECSService"),
 }
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
@@ -80,3 +96,12 @@ def test_modules_taking_each_others_independent_outputs_are_no_cycle(corpus_resu
     # the security group takes module.vpc's VPC id; module.vpc takes the group's id
     assert not [n for n in corpus_result.notes if "cyclic reference" in n.message and
                 "aws-ia__terraform-aws-vpc/examples/vpc_lattice" in Path(n.file).as_posix()]
+
+
+def test_workloads_placed_through_rain_modules_and_loops_have_known_subnets():
+    workloads = {(Path(w.resource.file).relative_to(CORPUS).as_posix(), w.resource.address): w
+                 for w in build([str(CORPUS)], Config()).model.of(Workload)}
+    for key in sorted(PLACED_THROUGH_MODULES_AND_LOOPS):
+        subnets = workloads[key].subnets
+        assert subnets.items and not subnets.open, key
+        assert all(isinstance(subnet, Subnet) for subnet in subnets), key

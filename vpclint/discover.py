@@ -3,10 +3,12 @@
 Terraform is judged per module (a directory's ``.tf`` and ``.tf.json`` files together), so a file
 named on the command line, as pre-commit does with changed files, brings its whole directory in;
 findings are then reported only for the named files (``Sources.focus``). A synthesized CDK app
-(``cdk.out``) is scanned when named on the command line, never by walking past it: it is build
-output, often stale, and a note says how to check it. CloudFormation files are
-recognized by content, not by extension: other YAML and JSON (CI workflows, package.json,
-parameter files) is skipped silently.
+(a directory holding a cloud assembly ``manifest.json``: ``cdk.out``, or wherever ``cdk synth
+-o`` wrote it) is checked through its manifest: the stack templates it lists, with the account
+and region of each (``Sources.environments``), and never its asset folders; a note says so,
+and ``--exclude cdk.out`` turns it off. A ``cdk.out`` without a manifest is build output left
+alone. CloudFormation files are recognized by content, not by extension: other YAML and JSON
+(CI workflows, package.json, parameter files) is skipped silently.
 
 Every file is read through ``vpclint.files``: a file that is not a regular file (a FIFO, a
 device, a symlink loop), a symlink out of the scanned paths, a file past the size limit or a
@@ -22,13 +24,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vpclint.cloud_assembly import MANIFEST, Environment, SynthesizedStack, read_assembly
 from vpclint.files import (DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, display_name,
                            is_printable_name, read_bytes)
 from vpclint.loaders.cfn import looks_like_template
 from vpclint.source import Note, ParseError
 
-SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "cdk.out", ".venv", "__pycache__",
-                       ".tox", ".mypy_cache", ".pytest_cache", ".vpclint-cache"})
+SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", ".venv", "__pycache__", ".tox",
+                       ".mypy_cache", ".pytest_cache", ".vpclint-cache"})
+CDK_OUT = "cdk.out"  # walked only when it holds a cloud assembly manifest
 CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TF_SUFFIXES = (".tf", ".tf.json")
 
@@ -42,7 +46,8 @@ class Sources:
     plans: list[str] = field(default_factory=list)  # terraform show -json output
     focus: set[str] | None = None  # report only these files (files named on the command line)
     missing: list[str] = field(default_factory=list)  # paths that do not exist
-    skipped_cdk: list[str] = field(default_factory=list)  # cdk.out directories passed over
+    # the synthesized CDK stacks' templates -> where each deploys
+    environments: dict[str, Environment] = field(default_factory=dict)
     boundary: Boundary = field(default_factory=lambda: Boundary(()))  # what may be read
     unreadable: list[ParseError] = field(default_factory=list)  # Terraform files not read
     notes: list[Note] = field(default_factory=list)  # possible templates not read
@@ -102,10 +107,12 @@ def _is_terraform(name: str) -> bool:
 def _walk(root: Path, sources: Sources, patterns: list[str]) -> None:
     for directory, dirnames, filenames in os.walk(os.path.realpath(root)):
         base = Path(directory)
-        if "cdk.out" in dirnames and (base / "cdk.out" / "manifest.json").is_file():
-            sources.skipped_cdk.append(str(base / "cdk.out"))
+        if MANIFEST in filenames and _cloud_assembly(base, sources, patterns):
+            dirnames[:] = []
+            continue
         dirnames[:] = sorted(d for d in dirnames
-                             if d not in SKIP_DIRS and not _excluded(base / d, patterns))
+                             if d not in SKIP_DIRS and not _excluded(base / d, patterns)
+                             and (d != CDK_OUT or (base / d / MANIFEST).is_file()))
         for name in sorted(filenames):
             path = base / name
             if _excluded(path, patterns):
@@ -114,6 +121,44 @@ def _walk(root: Path, sources: Sources, patterns: list[str]) -> None:
                 sources.terraform.setdefault(str(base), []).append(str(path))
             elif name.endswith(CFN_SUFFIXES):
                 _consider_cfn(path, sources, patterns)
+
+
+def _cloud_assembly(directory: Path, sources: Sources, patterns: list[str]) -> bool:
+    """Add the stack templates the cloud assembly in ``directory`` lists, with their
+    environments, and say so in a note; False when ``directory`` holds none (a
+    ``manifest.json`` of another tool)."""
+
+    def read(path: Path) -> bytes | None:
+        if _excluded(path, patterns) or _problem(str(path), sources) is not None:
+            return None
+        data = read_bytes(str(path), sources.max_bytes)
+        return None if isinstance(data, FileProblem) else data
+
+    stacks = read_assembly(directory, read)
+    if stacks is None:
+        return False
+    checked = []
+    for stack in stacks:
+        before = len(sources.cloudformation)
+        _consider_cfn(stack.template, sources, patterns)
+        if len(sources.cloudformation) > before:
+            sources.environments[str(stack.template)] = stack.environment
+            checked.append(stack)
+    sources.notes.append(Note(display_name(str(directory / MANIFEST)),
+                              _assembly_note(directory, stacks, checked)))
+    return True
+
+
+def _assembly_note(directory: Path, stacks: list[SynthesizedStack],
+                   checked: list[SynthesizedStack]) -> str:
+    where = ", ".join(f"{s.name} ({s.environment.account or 'any account'}, "
+                      f"{s.environment.region or 'any region'})" for s in checked[:5])
+    more = f" and {len(checked) - 5} more" if len(checked) > 5 else ""
+    skipped = f" ({len(stacks) - len(checked)} of the templates it lists not read)" \
+        if len(checked) < len(stacks) else ""
+    return (f"CDK cloud assembly {directory.name}: checked the {len(checked)} synthesized "
+            f"stacks its manifest lists{': ' + where + more if checked else ''}{skipped}, not "
+            f"its asset folders (--exclude {directory.name} skips it)")
 
 
 def _add_module(directory: Path, sources: Sources, patterns: list[str]) -> None:

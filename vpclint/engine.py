@@ -207,7 +207,8 @@ def _evaluate(sources, loaded, config: Config) -> _Evaluated:
         result.parse_errors.extend(doc.duplicates)
         templates.append(doc)
     # all at once: imports join them
-    cloudformation = evaluate_templates(templates, config, sources.boundary)
+    cloudformation = evaluate_templates(templates, config, sources.boundary,
+                                        sources.environments)
     result.resources.extend(cloudformation.resources)
     result.parse_errors.extend(cloudformation.parse_errors)
     result.notes.extend(cloudformation.notes)

@@ -5,7 +5,10 @@ Two passes over every stack of the scan, because ``Fn::ImportValue`` joins templ
 
 1. stacks: each template of the scan is evaluated with the given parameters (``Stack``); a local
    nested stack (``AWS::CloudFormation::Stack`` whose ``TemplateURL`` is a path that exists
-   beside its parent) becomes a child ``Stack`` with the parameters the parent passes. Then the
+   beside its parent, or a CDK nested stack's synthesized template) becomes a child ``Stack``
+   with the parameters the parent passes, and a Rain module a template includes becomes a
+   ``ModuleStack`` in its scope (``cfn_rain``); each expands its ``Fn::ForEach`` loops
+   (``cfn_foreach``). Then the
    export names of every stack are evaluated (``Exports``). Values computed on the way (before
    the exports were known) are forgotten after each step, so an import passed down to a nested
    stack is not frozen as UNKNOWN; only an import that decides which nested stacks exist or an
@@ -14,13 +17,14 @@ Two passes over every stack of the scan, because ``Fn::ImportValue`` joins templ
    stack's output value, so a ``Ref`` exported by a network stack links the importing stack's
    endpoint to that VPC in the model.
 
-A template that some template of the scan nests is evaluated only as that parent's child, once
-per parent stack resource, with the parameters passed down (not its defaults): a finding there
-is a finding of the deployed nested stack, and the template is not reported a second time with
-its defaults. A template that no existing stack of the scan nests (its parents are outside the
-scan, or their stack resources' conditions are false, or they nest each other in a cycle) is
-evaluated on its own. A nested stack whose template is remote or unreadable stays opaque: its
-parent's scope may hold resources vpclint cannot see.
+A template that some template of the scan nests (or includes as a module) is evaluated only as
+that parent's child, once per parent stack resource, with the parameters passed down (not its
+defaults): a finding there is a finding of the deployed nested stack, and the template is not
+reported a second time with its defaults. A template that no existing stack of the scan nests
+(its parents are outside the scan, or their stack resources' conditions are false, or they nest
+each other in a cycle) is evaluated on its own. A nested stack or module whose template is remote or unreadable, and a
+``Fn::ForEach`` whose collection is not known, stay opaque: the scope may hold resources vpclint
+cannot see.
 
 Suppressions come from resource and template ``Metadata``.
 """
@@ -33,10 +37,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from vpclint.cloud_assembly import Environment
 from vpclint.config import Config
 from vpclint.files import Boundary
 from vpclint.evaluate.cfn_parameters import given_parameters, pseudo_parameters
-from vpclint.evaluate.cfn_stack import NESTED_STACK, Stack, section
+from vpclint.evaluate.cfn_rain import ModuleStack, module_path
+from vpclint.evaluate.cfn_stack import NESTED_STACK, Stack, merged, section
 from vpclint.loaders.cfn import CfnDocument
 from vpclint.loading import load_files
 from vpclint.errors import describe_crash
@@ -63,14 +69,19 @@ class Evaluation:
 
 
 def evaluate_templates(documents: list[CfnDocument], config: Config,
-                       boundary: Boundary | None = None) -> Evaluation:
+                       boundary: Boundary | None = None,
+                       environments: dict[str, Environment] | None = None) -> Evaluation:
     """Evaluate every template of the scan, in two passes (see the module docstring). A nested
-    template is read only inside ``boundary`` (None: anywhere)."""
+    template is read only inside ``boundary`` (None: anywhere). A template with an
+    ``environments`` entry (a synthesized CDK stack) deploys to that account and region, the
+    others to ``--region``."""
     evaluation = Evaluation()
     exports = Exports()
     given = given_parameters(config.parameter_files, config.cfn_params)
-    builder = _StackBuilder(documents, given, pseudo_parameters(config.region), exports,
-                            evaluation, boundary, config.max_bytes)
+    pseudo = {file: _pseudo(environment, config.region)
+              for file, environment in (environments or {}).items()}
+    builder = _StackBuilder(documents, given, pseudo, pseudo_parameters(config.region),
+                            exports, evaluation, boundary, config.max_bytes)
     stacks = builder.build()
     for stack in stacks:  # what was computed to find the stacks did not know the exports yet
         stack.forget()
@@ -97,6 +108,15 @@ def evaluate_templates(documents: list[CfnDocument], config: Config,
     return evaluation
 
 
+def _pseudo(environment: Environment, region: str | None) -> dict[str, Any]:
+    """The pseudo parameters of a stack deployed to ``environment`` (its account and region,
+    when the manifest names them; else ``--region``)."""
+    values = pseudo_parameters(environment.region or region)
+    if environment.account is not None:
+        values["AWS::AccountId"] = environment.account
+    return values
+
+
 _SAM_GLOBALS = {"AWS::Serverless::Function": "Function", "AWS::Serverless::Api": "Api",
                 "AWS::Serverless::HttpApi": "HttpApi", "AWS::Serverless::SimpleTable": "SimpleTable"}
 
@@ -109,31 +129,21 @@ def _with_sam_globals(data: dict, kind: str, properties: Any) -> Any:
         data.get("Globals"), dict) else None
     if not isinstance(globals_, dict) or not isinstance(properties, dict):
         return properties
-    return _merge(globals_, properties)
-
-
-def _merge(base: dict, own: dict) -> dict:
-    merged = dict(base)
-    for key, value in own.items():
-        merged[key] = _merge(base[key], value) if isinstance(base.get(key), dict) and isinstance(
-            value, dict) else value
-    return merged
+    return merged(globals_, properties)
 
 
 def _module_fragments(documents: list[CfnDocument]) -> set[str]:
-    """Templates that other templates of the scan include as modules (``Type: !Rain::Module
-    path``), and their siblings in that modules directory: fragments whose includer adds
-    resources to them, so pairings in them are not judged from the fragment alone (as a
-    Terraform module is judged through its callers)."""
+    """Templates that other templates of the scan include as Rain modules, and their siblings
+    in those modules directories: fragments whose includer adds resources and parameters to
+    them, so pairings in them are not judged from the fragment on its own (as a Terraform module
+    is judged through its callers). An included module is evaluated where it is included, in
+    its includer's scope, which this leaves open to judgement."""
     fragments = set()
     for doc in documents:
         for body in section(doc.data, "Resources").values():
-            kind = body.get("Type") if isinstance(body, dict) else None
-            if isinstance(kind, dict) and len(kind) == 1:
-                (function, path), = kind.items()
-                if function.endswith("::Module") and isinstance(path, str):
-                    fragments.add(os.path.normpath(os.path.join(os.path.dirname(doc.file),
-                                                                path)))
+            path = module_path(body)
+            if path is not None:
+                fragments.add(os.path.normpath(os.path.join(os.path.dirname(doc.file), path)))
     module_dirs = {os.path.dirname(path) for path in fragments}
     return fragments | {doc.file for doc in documents if os.path.dirname(doc.file) in module_dirs}
 
@@ -178,27 +188,31 @@ class Exports:
 
 
 class _StackBuilder:
-    """The stacks of a scan: its templates and, under them, their local nested stacks."""
+    """The stacks of a scan: its templates and, under them, their local nested stacks and the
+    Rain modules they include."""
 
-    def __init__(self, documents: list[CfnDocument], given: dict, pseudo: dict,
-                 exports: Exports, evaluation: Evaluation, boundary: Boundary | None,
-                 max_bytes: int):
+    def __init__(self, documents: list[CfnDocument], given: dict, pseudo: dict[str, dict],
+                 default_pseudo: dict, exports: Exports, evaluation: Evaluation,
+                 boundary: Boundary | None, max_bytes: int):
         self.documents = {doc.file: doc for doc in documents}
         self.boundary, self.max_bytes = boundary, max_bytes
-        self.given, self.pseudo, self.exports = given, pseudo, exports
+        self.given, self.exports = given, exports
+        self.pseudo, self.default_pseudo = pseudo, default_pseudo  # per template, the others
         self.evaluation = evaluation
         self.stacks: list[Stack] = []
         self.opaque: set[str] = set()  # scopes
         self._read: dict[str, CfnDocument | None] = {}  # nested templates outside the scan
 
     def build(self) -> list[Stack]:
-        """Stacks for the templates that no other template of the scan nests, and their
-        nested stacks; then, among the templates left (their parents' stack resources do not
-        exist, or they nest each other in a cycle), the same again, until each is evaluated."""
-        alone = {path: self._stack(doc, doc.file, "", lambda: self.given)
+        """Stacks for the templates that no other template of the scan nests or includes, and
+        their nested stacks and modules; then, among the templates left (their parents' stack
+        resources do not exist, or they nest each other in a cycle), the same again, until each
+        is evaluated."""
+        alone = {path: self._stack(doc, doc.file, "", lambda: self.given,
+                                   self.pseudo.get(path, self.default_pseudo))
                  for path, doc in self.documents.items()}
-        nests = {path: {child for _, child in self._local_children(stack, any_condition=True)
-                        if child not in (None, path)} for path, stack in alone.items()}
+        nests = {path: {child.path for child in self._local_children(stack, any_condition=True)
+                        if child.path not in (None, path)} for path, stack in alone.items()}
         evaluated: set[str] = set()
         while len(evaluated) < len(alone):
             left = [path for path in alone if path not in evaluated]
@@ -208,29 +222,32 @@ class _StackBuilder:
                     self._expand(alone[path], (path,), evaluated)
         return self.stacks
 
-    def _stack(self, doc: CfnDocument, scope: str, prefix: str, given) -> Stack:
-        return Stack(doc, scope, prefix, given, self.pseudo, self.exports.lookup)
+    def _stack(self, doc: CfnDocument, scope: str, prefix: str, given, pseudo: dict) -> Stack:
+        return Stack(doc, scope, prefix, given, pseudo, self.exports.lookup)
 
     def _expand(self, stack: Stack, chain: tuple[str, ...], evaluated: set[str]) -> None:
         self.stacks.append(stack)
         evaluated.add(stack.doc.file)
-        for logical_id, path in self._local_children(stack, any_condition=False):
-            if path is None:
-                self.opaque.add(stack.scope)
-                continue
-            document = self._document(stack, logical_id, path, chain)
+        for child in self._local_children(stack, any_condition=False):
+            document = self._document(stack, child, chain)
             if document is None:
                 self.opaque.add(stack.scope)
                 continue
-            child = self._stack(document, stack.scope, f"{stack.prefix}{logical_id}/",
-                                lambda parent=stack, at=logical_id: parent.nested_parameters(at))
-            stack.children[logical_id] = child
-            self._expand(child, chain + (path,), evaluated)
+            if child.kind == _MODULE:
+                instance: Stack = ModuleStack(document, stack, child.logical_id)
+                stack.modules[child.logical_id] = instance
+            else:
+                instance = self._stack(
+                    document, stack.scope, f"{stack.prefix}{child.logical_id}/",
+                    lambda parent=stack, at=child.logical_id: parent.nested_parameters(at),
+                    stack.pseudo)  # deployed where its parent is
+                stack.children[child.logical_id] = instance
+            self._expand(instance, chain + (child.path,), evaluated)
 
-    def _local_children(self, stack: Stack, any_condition: bool) -> list[tuple[str, Any]]:
-        """(logical ID, template path or None when not local) of each nested stack that exists
-        (with ``any_condition``, also of those whose condition is false); a stack vpclint
-        fails to evaluate here is taken as not local (its resources unseen)."""
+    def _local_children(self, stack: Stack, any_condition: bool) -> list[_Child]:
+        """The nested stacks and Rain modules of ``stack`` that exist (with ``any_condition``,
+        also those whose condition is false); a stack vpclint fails to evaluate here is taken as
+        having none that are local (their resources unseen)."""
         try:
             return list(self._children_of(stack, any_condition))
         except Exception as error:  # noqa: BLE001 - a bug here spares the other templates
@@ -242,38 +259,52 @@ class _StackBuilder:
 
     def _children_of(self, stack: Stack, any_condition: bool):
         for logical_id, body in stack.resources.items():
-            if body.get("Type") != NESTED_STACK:
+            module = module_path(body)
+            if module is None and body.get("Type") != NESTED_STACK:
                 continue
             if not any_condition and stack.resource_condition(logical_id) is False:
+                continue
+            if module is not None:
+                yield _Child(logical_id, _MODULE, _local_path(stack.doc.file, module), module)
                 continue
             properties = body.get("Properties")
             url = _shallow(lambda: stack.resolve(properties.get("TemplateURL")), None) \
                 if isinstance(properties, dict) else None
-            yield logical_id, _local_path(stack.doc.file, url)
+            asset = _cdk_asset(body)
+            path = _local_path(stack.doc.file, url)
+            if path is None and asset is not None:  # CDK: the template synthesized beside it
+                path = _local_path(stack.doc.file, asset)
+            yield _Child(logical_id, _NESTED, path, _written_url(properties))
 
-    def _document(self, stack: Stack, logical_id: str, path: str,
-                  chain: tuple[str, ...]) -> CfnDocument | None:
-        """The nested template at ``path``, or None (with a note) when it cannot be used."""
-        line = _line(stack.doc, ("Resources", logical_id))
+    def _document(self, stack: Stack, child: _Child, chain: tuple[str, ...]) -> CfnDocument | None:
+        """The template ``child`` names, or None (with a note when it is local or a module)
+        when it cannot be used."""
+        path, where = child.path, f"{child.kind} {child.logical_id}"
+        line = _line(stack.doc, ("Resources", child.logical_id))
+        source = "TemplateURL" if child.kind == _NESTED else "module path"
         problem = None
-        if path in chain:
-            problem = "nests its own template (a cycle)"
+        if path is None:
+            if child.kind == _NESTED:
+                return None  # remote: CloudFormation reads it from S3
+            problem = f"is included from {child.written[:200]}, which vpclint does not read"
+        elif path in chain:
+            problem = f"{'includes' if child.kind == _MODULE else 'nests'} its own template " \
+                "(a cycle)"
         elif len(self.stacks) >= _MAX_STACKS:
             problem = f"is past the limit of {_MAX_STACKS} stacks per scan"
         elif path not in self.documents and self.boundary is not None \
                 and not self.boundary.contains(path):
-            problem = (f"has a TemplateURL outside the scanned paths "
-                       f"({_written_url(stack, logical_id)}), which vpclint does not read (scan "
-                       "a directory that holds both, or add --allow-read DIR)")
+            problem = (f"has a {source} outside the scanned paths ({child.written[:200]}), which "
+                       "vpclint does not read (scan a directory that holds both, or add "
+                       "--allow-read DIR)")
         elif path not in self.documents and path not in self._read:
             self._read[path] = self._load(path)
-        document = self.documents.get(path) or self._read.get(path)
+        document = self.documents.get(path) or self._read.get(path) if path else None
         if problem is None and document is None:
-            problem = ("has a TemplateURL that vpclint cannot read "
-                       f"({_written_url(stack, logical_id)})")
+            problem = f"has a {source} that vpclint cannot read ({child.written[:200]})"
         if problem is not None:
-            self.evaluation.notes.append(Note(stack.doc.file, f"nested stack {logical_id} "
-                                              f"{problem}: its resources are not evaluated", line))
+            self.evaluation.notes.append(Note(stack.doc.file, f"{where} {problem}: its "
+                                              "resources are not evaluated", line))
             return None
         return document
 
@@ -290,6 +321,29 @@ class _StackBuilder:
         return result
 
 
+_NESTED, _MODULE = "nested stack", "Rain module"
+
+
+@dataclass(frozen=True)
+class _Child:
+    """A nested stack or an included Rain module: its template's path (None when remote or not
+    known) and how the path is written, for messages (never the resolved path: it may name
+    places outside the scan)."""
+
+    logical_id: str
+    kind: str
+    path: str | None
+    written: str
+
+
+def _cdk_asset(body: dict) -> str | None:
+    """The nested template a CDK app synthesized for a nested stack (``aws:asset:path``,
+    beside the parent template in ``cdk.out``), whose ``TemplateURL`` is the S3 copy."""
+    metadata = body.get("Metadata")
+    asset = metadata.get("aws:asset:path") if isinstance(metadata, dict) else None
+    return asset if isinstance(asset, str) and asset.endswith(".json") else None
+
+
 def _local_path(parent: str, url: Any) -> str | None:
     """The file a ``TemplateURL`` names on disk, None when it is remote or not known."""
     if not isinstance(url, str) or _REMOTE.match(url):
@@ -300,12 +354,10 @@ def _local_path(parent: str, url: Any) -> str | None:
         return None
 
 
-def _written_url(stack: Stack, logical_id: str) -> str:
-    """A nested stack's ``TemplateURL`` as written in its template, for messages (never the
-    resolved path: it may name places outside the scan)."""
-    properties = stack.resources[logical_id].get("Properties")
+def _written_url(properties: Any) -> str:
+    """A nested stack's ``TemplateURL`` as written in its template."""
     url = properties.get("TemplateURL") if isinstance(properties, dict) else None
-    return url[:200] if isinstance(url, str) else "an expression"
+    return url if isinstance(url, str) else "an expression"
 
 
 def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
@@ -313,11 +365,14 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
     doc = stack.doc
     if not isinstance(doc.data.get("Resources"), dict):
         evaluation.notes.append(Note(doc.file, "template has no Resources mapping"))
+    expansion = stack.expanded("Resources")
     unseen = []
-    for logical_id, body in section(doc.data, "Resources").items():
-        base = ("Resources", logical_id)
+    for logical_id, body in expansion.entries.items():
+        base = expansion.origins[logical_id]
+        if module_path(body) is not None:
+            continue  # a Rain module: its own stack, or opaque with a note when unread
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
-            unseen.append(str(logical_id))
+            unseen.append((str(logical_id), base))
             continue
         condition = stack.resource_condition(logical_id)
         if condition is False:
@@ -330,11 +385,11 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
         values = _shallow(lambda: stack.resolve(properties, trace),
                           Unknown("nested too deeply to evaluate"))
         if isinstance(values, Unknown):
-            unseen.append(str(logical_id))  # which properties it has is not known
+            unseen.append((str(logical_id), base))  # which properties it has is not known
             continue
         resource = Resource("cloudformation", kind, stack.prefix + logical_id, stack.scope,
                             doc.file, values if isinstance(values, dict) else {},
-                            region=stack._pseudo.get("AWS::Region"))
+                            region=stack.pseudo.get("AWS::Region"))
         resource.spans[()] = doc.spans.get(base, Span(doc.file, 1))
         properties = base + ("Properties",)
         for path, origin in trace.items():
@@ -345,13 +400,18 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
         resource.label = _construct_path(body.get("Metadata"))
         resource.may_be_absent = condition is not True
         evaluation.resources.append(resource)
+    for loop, why, where in expansion.unexpanded:
+        evaluation.opaque.add(stack.scope)
+        evaluation.notes.append(Note(doc.file, f"Fn::ForEach::{loop} is not expanded ({why}): "
+                                     "pairings with the resources it creates are not judged",
+                                     _line(doc, where)))
     if unseen:
         evaluation.opaque.add(stack.scope)
-        names = ", ".join(unseen[:3]) + (" ..." if len(unseen) > 3 else "")
+        names = ", ".join(name for name, _ in unseen[:3]) + (" ..." if len(unseen) > 3 else "")
         evaluation.notes.append(Note(doc.file, f"{len(unseen)} resource entries are not "
-                                     f"evaluated ({names}: written with Fn::ForEach or a module, "
-                                     "or properties vpclint cannot evaluate); pairings with "
-                                     "them are not judged", _line(doc, ("Resources", unseen[0]))))
+                                     f"evaluated ({names}: malformed, or properties vpclint "
+                                     "cannot evaluate); pairings with them are not judged",
+                                     _line(doc, unseen[0][1])))
 
 
 def _construct_path(metadata) -> str | None:

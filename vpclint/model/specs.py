@@ -207,7 +207,7 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "target_groups": "LoadBalancerInfo.TargetGroupPairInfoList[].TargetGroups[].Name|"
                          "LoadBalancerInfo.TargetGroupInfoList[].Name"}),
     "AWS::VpcLattice::ServiceNetwork": (c.ServiceNetwork, {
-        "auth_type": "AuthType", "sharing_enabled": "SharingConfig.Enabled:bool"}),
+        "auth_type": "AuthType", "sharing_enabled": "SharingConfig.enabled:bool"}),
     "AWS::VpcLattice::Service": (c.LatticeService, {"auth_type": "AuthType"}),
     "AWS::VpcLattice::Listener": (c.Listener, {
         "service": "ServiceIdentifier", "protocol": "Protocol", "port": "Port",
