@@ -118,12 +118,19 @@ def _route_targets(model):
         target = route.target
         if isinstance(target, Component):
             routed.add(id(target))
-        elif isinstance(target, Unknown) or unmodelled_resource(target):
-            # whatever its kind says: a route written with conditional target attributes
-            # (`vpc_endpoint_id = var.type == "vpc_endpoint" ? ... : null`) gets the kind of
-            # the first attribute that is not null, which may not be the one in effect
+        elif _may_be_endpoint(route):
             open_scopes.add(route.resource.scope)
     for table in model.of(RouteTable):
         if table.routes_open:
             open_scopes.add(table.resource.scope)
     return routed, open_scopes
+
+
+def _may_be_endpoint(route) -> bool:
+    """Whether a route whose target vpclint cannot see may target an endpoint: an UNKNOWN that
+    may denote one (not a parameter in ``TransitGatewayId``), or a resource vpclint does not
+    model in an attribute that takes endpoints."""
+    target = route.target
+    if isinstance(target, Unknown):
+        return target.kinds is None or "vpc_endpoint" in target.kinds
+    return unmodelled_resource(target) and route.target_kind in (None, "vpc_endpoint", "gateway")

@@ -26,7 +26,8 @@ from vpclint.evaluate.cloudformation import Evaluation, evaluate_templates
 from vpclint.loaders.cfn import CfnDocument, load_cfn
 from vpclint.model.build import build_model
 from vpclint.model.components import External, Vpc, VpcEndpoint
-from vpclint.values import DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Ref, Unknown
+from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, HOLE, Choice, ListElement,
+                            PartialString, Ref, Unknown, decide)
 
 
 def write(path: Path, text: str) -> Path:
@@ -765,3 +766,71 @@ def test_sam_globals_apply_to_functions_with_their_own_values_winning(tmp_path):
     workload = build([str(tmp_path)], Config()).model.of(Workload)[0]
     assert [e.value for e in workload.subnets.external] == ["subnet-0123456789abcdef0"]
     assert workload.environment == {"STAGE": "prod", "QUEUE": "own"}
+
+
+# --- what is known of partly unknown values --------------------------------------------------
+
+def test_if_on_an_unknown_condition_is_a_choice_keyed_by_the_condition(tmp_path):
+    template = doc(CONDITIONS, """
+    Resources:
+      R:
+        Type: AWS::X::Y
+        Properties:
+          A: !If [Unknown, !Ref Res, !Ref AWS::NoValue]
+          B: !If [Unknown, !Ref AWS::NoValue, !GetAtt Res.Arn]
+          C: !If [NotUnknown, x, y]
+          D: !If [Unknown, [same, !Ref NoDefault], [same, !Ref NoDefault]]
+      Res:
+        Type: AWS::EC2::VPC
+    """)
+    found = values(tmp_path, template)["R"]
+    first, second, other = found["A"], found["B"], found["C"]
+    assert isinstance(first, Choice) and first.condition == second.condition != other.condition
+    assert decide(first, first.condition, False) is None  # AWS::NoValue: absent
+    assert decide(second, first.condition, False) == Ref(second.otherwise.scope, "Res", "Arn")
+    assert found["D"][0] == "same"  # branches that agree are known
+
+
+def test_select_of_a_known_member_and_of_distinct_azs(tmp_path):
+    template = doc(PARAMS, """
+    Resources:
+      R:
+        Type: AWS::X::Y
+        Properties:
+          Known: !Select [1, [!Ref NoDefault, b]]
+          First: !Select [0, !GetAZs ""]
+          Second: !Select [1, {"Fn::GetAZs": !Ref AWS::Region}]
+          FirstAgain: !Select ["0", !GetAZs ""]
+          Elsewhere: !Select [0, !GetAZs eu-west-1]
+    """)
+    found = values(tmp_path, template)["R"]
+    assert found["Known"] == "b"
+    first, second, again, elsewhere = (found[k] for k in ("First", "Second", "FirstAgain",
+                                                          "Elsewhere"))
+    assert all(isinstance(v, ListElement) for v in (first, second, again, elsewhere))
+    assert first == again and first != second and first.source == second.source
+    assert elsewhere.source != first.source  # another region's list: not comparable by index
+
+
+def test_sub_and_join_keep_their_known_text(tmp_path):
+    template = doc(PARAMS, """
+    Resources:
+      R:
+        Type: AWS::X::Y
+        Properties:
+          Image: !Sub "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/orders:1"
+          Secret: !Sub "${Res}:password::"
+          Joined: !Join ["", ["arn:", !Ref NoDefault, ":x"]]
+          Split: !Select [0, !Split [":", !Sub "${NoDefault}:x"]]
+      Res:
+        Type: AWS::SecretsManager::Secret
+    """)
+    found = values(tmp_path, template)["R"]
+    image = found["Image"]
+    assert isinstance(image, PartialString)
+    assert image.text == f"{HOLE}.dkr.ecr.{DEPLOYMENT_REGION}.{HOLE}/orders:1"
+    assert isinstance(image.parts[0], Unknown) and "AWS::AccountId" in image.parts[0].reason
+    secret = found["Secret"]
+    assert isinstance(secret.parts[0], Ref) and secret.parts[1] == ":password::"
+    assert found["Joined"].text == f"arn:{HOLE}:x"
+    assert type(found["Split"]) is Unknown  # what the whole string knows is not its part's

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from vpclint.evaluate.terraform import TerraformOptions, evaluate_terraform
 from vpclint.loaders.hcl import load_hcl
-from vpclint.values import DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Ref, Unknown
+from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Choice, ListElement,
+                            PartialCollection, PartialString, Ref, Unknown, decide)
 
 
 def _evaluate(tmp_path: Path, files: dict[str, str], options: TerraformOptions | None = None):
@@ -459,3 +460,126 @@ def test_an_iam_policy_looked_up_by_literal_name_or_arn_is_that_managed_policy(t
         "arn:aws-us-gov:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
         "AWSLambdaBasicExecutionRole"]
     assert isinstance(arns[3], Unknown)
+
+# --- unknowns no wider than Terraform's -----------------------------------------------------
+
+def _values(tmp_path: Path, body: str, prelude: str = "") -> dict:
+    """The arguments of ``resource "aws_vpc" "v" { <body> }`` after ``prelude``."""
+    files = {"main.tf": prelude + '\nresource "aws_vpc" "v" {\n' + body + "\n}\n"}
+    resources, _ = _evaluate(tmp_path, files)
+    return resources["aws_vpc.v"].values
+
+
+def test_a_conditional_whose_branches_agree_is_known(tmp_path):
+    values = _values(tmp_path, 'a = can(regex("^svc-", var.id)) ? "x" : "x"\n'
+                               'b = var.flag ? var.id : var.id\n'
+                               'c = var.flag ? "x" : "y"', 'variable "id" {}\nvariable "flag" {}')
+    assert values["a"] == "x"
+    assert values["b"] == Unknown("variable without a value", "var.id")
+    assert isinstance(values["c"], Choice) and (values["c"].then, values["c"].otherwise) == (
+        "x", "y")
+
+
+def test_conditionals_on_one_condition_share_its_key(tmp_path):
+    values = _values(tmp_path, 'a = var.arn_like ? null : aws_subnet.s.id\n'
+                               'b = var.arn_like ? aws_subnet.s.id : null\n'
+                               'c = var.other ? aws_subnet.s.id : null',
+                     'variable "arn_like" {}\nvariable "other" {}\nresource "aws_subnet" "s" {}')
+    first, second, third = values["a"], values["b"], values["c"]
+    assert first.condition == second.condition != third.condition
+    assert decide(first, first.condition, True) is None
+    assert decide(second, first.condition, True) == Ref(second.then.scope, "aws_subnet.s", "id")
+
+
+def test_the_same_condition_in_two_module_instances_has_two_keys(tmp_path):
+    files = {
+        "main.tf": 'module "a" {\n  source = "./m"\n}\nmodule "b" {\n  source = "./m"\n}\n',
+        "m/main.tf": 'variable "flag" {}\nresource "aws_vpc" "v" {\n  x = var.flag ? "a" : "b"\n}\n',
+    }
+    resources, _ = _evaluate(tmp_path, files)
+    first = resources["module.a.aws_vpc.v"].values["x"]
+    second = resources["module.b.aws_vpc.v"].values["x"]
+    assert isinstance(first, Choice) and first.condition != second.condition
+
+
+def test_templates_keep_their_known_text(tmp_path):
+    values = _values(tmp_path, 'image = "${var.account}.dkr.ecr.us-east-1.amazonaws.com/app:1"\n'
+                               'legacy = "${aws_subnet.s.id}"\n'
+                               'arn = "${aws_subnet.s.arn}/x"',
+                     'variable "account" {}\nresource "aws_subnet" "s" {}')
+    image = values["image"]
+    assert isinstance(image, PartialString)
+    assert image.parts == (Unknown("variable without a value", "var.account"),
+                           ".dkr.ecr.us-east-1.amazonaws.com/app:1")
+    assert isinstance(values["legacy"], Ref) and values["legacy"].attr == "id"
+    assert isinstance(values["arn"], PartialString) and values["arn"].parts[-1] == "/x"
+
+
+def test_an_unknown_that_cannot_be_null_is_not_null(tmp_path):
+    values = _values(tmp_path, 'a = jsonencode({ v = var.x }) == null\n'
+                               'b = "${var.x}-y" != null\n'
+                               'c = var.x == null\n'
+                               'd = var.x == "a" && false\n'
+                               'e = var.x == "a" || true',
+                     'variable "x" {}')
+    assert (values["a"], values["b"], values["d"], values["e"]) == (False, True, False, True)
+    assert isinstance(values["c"], Unknown)
+
+
+def test_a_for_filter_that_is_not_known_makes_entries_of_unknown_existence(tmp_path):
+    prelude = ('variable "flag" {}\nlocals {\n'
+               '  all = { a = { on = true }, b = { on = false }, c = { on = var.flag } }\n'
+               '  kept = { for k, v in local.all : k => k if v.on }\n'
+               '  listed = [for k, v in local.all : k if v.on]\n}')
+    values = _values(tmp_path, 'kept = local.kept\nlisted = local.listed\n'
+                               'a = local.kept["a"]\nc = local.kept["c"]\nb = local.kept["b"]\n'
+                               'n = length(local.kept)\nfirst = local.listed[0]\n'
+                               'second = local.listed[1]', prelude)
+    kept = values["kept"]
+    assert isinstance(kept, PartialCollection)
+    assert kept.items == {"a": "a", "c": "c"} and kept.maybe == frozenset({"c"})
+    assert values["a"] == "a"  # surely there
+    assert isinstance(values["c"], Unknown) and not values["c"].reason.startswith("error")
+    assert values["b"].reason.startswith("error")  # surely not there: Terraform fails
+    assert isinstance(values["n"], Unknown)
+    assert values["first"] == "a" and isinstance(values["second"], Unknown)
+
+
+def test_a_for_each_over_entries_of_unknown_existence_may_create_nothing(tmp_path):
+    files = {"main.tf": 'variable "flag" {}\n'
+                        'resource "aws_subnet" "s" {\n'
+                        '  for_each = { for k in ["a", "b"] : k => k if k == "a" || var.flag }\n'
+                        '}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    assert all(r.may_be_absent for r in resources.values())
+
+
+def test_availability_zones_of_one_data_source_are_distinct_elements(tmp_path):
+    prelude = ('data "aws_availability_zones" "az" {\n  state = "available"\n}\n'
+               'data "aws_availability_zones" "other" {\n  state = "available"\n'
+               '  exclude_names = ["us-east-1e"]\n}\n'
+               'locals {\n  azs = slice(data.aws_availability_zones.az.names, 0, 3)\n}')
+    values = _values(tmp_path, 'a = data.aws_availability_zones.az.names[0]\n'
+                               'b = element(data.aws_availability_zones.az.names, 1)\n'
+                               'c = local.azs[0]\nn = length(local.azs)\n'
+                               'd = data.aws_availability_zones.other.names[0]\n'
+                               'e = element(data.aws_availability_zones.az.names, 5)', prelude)
+    first, second, again, other = values["a"], values["b"], values["c"], values["d"]
+    assert all(isinstance(v, ListElement) for v in (first, second, again, other))
+    assert first == again and first != second and first.source == second.source
+    assert other.source != first.source  # another block, other arguments: not comparable
+    assert values["n"] == 3
+    assert not isinstance(values["e"], ListElement)  # element() wraps around a short list
+
+
+def test_complementary_conditions_share_a_key_with_their_branches_swapped(tmp_path):
+    prelude = 'variable "az" {}\nvariable "flag" {}'
+    values = _values(tmp_path, 'name = length(regexall("^[a-z]{2}-", var.az)) > 0 ? var.az : null\n'
+                               'id = length(regexall("^[a-z]{2}-", var.az)) == 0 ? var.az : null\n'
+                               'on = !var.flag ? "off" : "on"\nalso_on = var.flag ? "on" : "off"\n'
+                               'ne = var.az != "x" ? 1 : 2\neq = var.az == "x" ? 2 : 1', prelude)
+    name, zone_id = values["name"], values["id"]
+    assert name.condition == zone_id.condition
+    assert (name.then, zone_id.otherwise) == (None, None)  # the name when length == 0 is false
+    assert values["on"] == values["also_on"]
+    assert values["ne"] == values["eq"]

@@ -204,7 +204,8 @@ class _Instance:
 
         def one(names: dict) -> Any:
             args = _BodyEvaluator(self, names).body(block, ())
-            return data_source(kind, args, _own_region(args, provider))
+            return data_source(kind, args, _own_region(args, provider),
+                               f"{self.scope}:{self.prefix}data.{address}")
 
         if expansion is None:
             return one({})
