@@ -25,7 +25,7 @@ from vpclint.evaluate.cfn_parameters import read_parameter_file
 from vpclint.evaluate.cloudformation import Evaluation, evaluate_templates
 from vpclint.loaders.cfn import CfnDocument, load_cfn
 from vpclint.model.build import build_model
-from vpclint.model.components import External, Vpc, VpcEndpoint
+from vpclint.model.components import External, Route, Vpc, VpcEndpoint
 from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, HOLE, Choice, ListElement,
                             PartialString, Ref, Unknown, decide)
 
@@ -834,3 +834,37 @@ def test_sub_and_join_keep_their_known_text(tmp_path):
     assert isinstance(secret.parts[0], Ref) and secret.parts[1] == ":password::"
     assert found["Joined"].text == f"arn:{HOLE}:x"
     assert type(found["Split"]) is Unknown  # what the whole string knows is not its part's
+
+
+def test_a_route_target_attribute_gives_its_kind_to_an_unknown_value(tmp_path):
+    template = doc(CONDITIONS, """
+    Resources:
+      Table:
+        Type: AWS::EC2::RouteTable
+        Properties: {VpcId: vpc-1}
+      Nat:
+        Type: AWS::EC2::NatGateway
+        Properties: {SubnetId: subnet-1}
+      ToTgw:
+        Type: AWS::EC2::Route
+        Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 10.0.0.0/8,
+                     TransitGatewayId: !Ref NoDefault}
+      ToNat:
+        Type: AWS::EC2::Route
+        Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 0.0.0.0/0,
+                     GatewayId: !Ref Nat}
+      Either:
+        Type: AWS::EC2::Route
+        Properties:
+          RouteTableId: !Ref Table
+          DestinationCidrBlock: 172.16.0.0/12
+          NatGatewayId: !If [Unknown, !Ref Nat, !Ref AWS::NoValue]
+          VpcEndpointId: !If [Unknown, !Ref AWS::NoValue, !Ref NoDefault]
+    """)
+    model = build_model(evaluate(tmp_path, {"t.yaml": template}).resources)
+    routes = {route.resource.address: route for route in model.of(Route)}
+    to_tgw, to_nat, either = routes["ToTgw"], routes["ToNat"], routes["Either"]
+    assert to_tgw.target_kind == "transit_gateway" and to_tgw.target.kinds == {"transit_gateway"}
+    assert to_nat.target_kind == "nat_gateway"  # a NAT in GatewayId is a NAT route
+    assert either.target_kind is None
+    assert either.target.kinds == {"nat_gateway", "vpc_endpoint"}

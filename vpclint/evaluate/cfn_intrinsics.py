@@ -288,8 +288,8 @@ def _sub(arg: Any, ctx: Context) -> Any:
 def _text_or_hole(value: Any) -> Any:
     """A scalar's text, or an unknown string (a resource's physical ID, a parameter with no
     value) kept whole as a hole of a ``PartialString``; None for a non-scalar."""
-    if isinstance(value, MaybeAbsent):
-        return plain(value)  # absent, it would change the text around it
+    if isinstance(value, (MaybeAbsent, DistinctList)):
+        return plain(value)  # absent, it would change the text around it; a list is no text
     if isinstance(value, (Ref, Unknown)):
         return value
     return text(value)

@@ -3,7 +3,9 @@
 The expression tree comes from ``loaders.hcl_ast``; names are looked up through a ``Scope``
 supplied by the module evaluator (variables, locals, resources, module outputs, ``count`` and
 ``each``, ``for`` variables). An operator or function applied to an UNKNOWN gives UNKNOWN, so a
-rule never sees a value that depends on something vpclint could not know.
+rule never sees a value that depends on something vpclint could not know. Such an UNKNOWN keeps
+the reason of the one it comes from, but not what that one knows (``plain``): the text of a
+partial string is not the text of its attribute, nor a choice's branches those of its negation.
 
 UNKNOWN reaches no further than it would when Terraform applies the configuration:
 
@@ -26,7 +28,7 @@ from vpclint.evaluate.tf_functions import call
 from vpclint.loaders.hcl_ast import (BinaryOp, Call, Conditional, ForExpr, Literal, ObjectExpr,
                                      Opaque, Template, Traversal, TupleExpr, UnaryOp)
 from vpclint.values import (Choice, DistinctList, PartialCollection, Ref, Unknown, choose,
-                            contains_unknown, join_parts, known_not_null)
+                            contains_unknown, join_parts, known_not_null, plain)
 
 
 class Scope(Protocol):
@@ -97,6 +99,8 @@ def _template(expr: Template, scope) -> Any:
         if isinstance(value, (list, dict)) or not isinstance(value, (str, int, float, bool, Ref,
                                                                        Unknown)):
             return Unknown("error: a template interpolates a collection", "template")
+        if isinstance(value, _INDEXABLE):  # a collection: what it knows is no string's
+            value = plain(value)
         pieces.append(value if isinstance(value, (Ref, Unknown)) else _to_str(value))
     return join_parts(pieces)
 
@@ -121,7 +125,7 @@ def apply_steps(value: Any, steps: tuple, scope) -> Any:
             return choose(value.condition, apply_steps(value.then, rest, scope),
                           apply_steps(value.otherwise, rest, scope), value)
         if isinstance(value, Unknown) and not isinstance(value, _INDEXABLE):
-            return value
+            return plain(value)
         if step[0] in ("splat", "full_splat"):
             rest = steps[position + 1:]
             if value is None:
@@ -161,7 +165,7 @@ def index(value: Any, key: Any) -> Any:
     if isinstance(value, SomeInstances):
         return value.instance
     if isinstance(key, Unknown):
-        return key
+        return plain(key)
     if isinstance(value, DistinctList):
         position = _position(key)
         return value.element(position) if position is not None and position >= 0 else Unknown(
@@ -342,9 +346,9 @@ def _binary(expr: BinaryOp, scope) -> Any:
             right is (op == "||"):
         return right  # `unknown && false` is false, `unknown || true` is true
     if isinstance(left, Unknown):
-        return left
+        return plain(left)
     if isinstance(right, Unknown):
-        return right
+        return plain(right)
     if op in ("&&", "||"):
         if isinstance(left, bool) and isinstance(right, bool):
             return (left and right) if op == "&&" else (left or right)
@@ -375,7 +379,7 @@ def _number(value: Any) -> Any:
 def _unary(expr: UnaryOp, scope) -> Any:
     value = evaluate(expr.operand, scope)
     if isinstance(value, Unknown):
-        return value
+        return plain(value)
     if expr.op == "!" and isinstance(value, bool):
         return not value
     if expr.op == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -392,7 +396,7 @@ def _for(expr: ForExpr, scope) -> Any:
             return Unknown("index into a list whose elements may not all exist", "for")
         collection, maybe_in = collection.items, collection.maybe
     if isinstance(collection, Unknown):
-        return collection
+        return plain(collection)
     if isinstance(collection, dict):
         pairs = list(collection.items())
     elif isinstance(collection, list):
