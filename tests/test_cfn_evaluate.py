@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vpclint.analyze.routing import Routing
 from vpclint.config import Config
 from vpclint.errors import ConfigError
 from vpclint.evaluate.cfn_intrinsics import MaybeAbsent
@@ -865,6 +866,7 @@ def test_a_route_target_attribute_gives_its_kind_to_an_unknown_value(tmp_path):
     routes = {route.resource.address: route for route in model.of(Route)}
     to_tgw, to_nat, either = routes["ToTgw"], routes["ToNat"], routes["Either"]
     assert to_tgw.target_kind == "transit_gateway" and to_tgw.target.kinds == {"transit_gateway"}
+    assert Routing.target(to_tgw).kind == "tgw"  # traffic leaves through a transit gateway
     assert to_nat.target_kind == "nat_gateway"  # a NAT in GatewayId is a NAT route
-    assert either.target_kind is None
+    assert either.target_kind is None and isinstance(Routing.target(either), Unknown)
     assert either.target.kinds == {"nat_gateway", "vpc_endpoint"}
