@@ -25,28 +25,27 @@ CASES = [case for folder in sorted((FIXTURES / "rules").iterdir()) if folder.is_
 
 
 def _with_unseen_neighbours(case: Path, tmp_path: Path) -> Path:
-    """A copy of ``case`` with the label module call in each of its Terraform modules."""
-    copy = tmp_path / "case" / case.name
-    if case.is_dir():
-        shutil.copytree(case, copy)
-        for module in {tf.parent for tf in copy.rglob("*.tf")}:
-            shutil.copy(UNSEEN / "label_module.tf", module / "zz_label_module.tf")
-    else:
-        copy.parent.mkdir(parents=True)
-        shutil.copy(case, copy)
+    """``case``, or for a Terraform case a copy with the label module call in each module."""
+    modules = {tf.parent for tf in case.rglob("*.tf")} if case.is_dir() else set()
+    if not modules:
+        return case
+    copy = tmp_path / case.name
+    shutil.copytree(case, copy)
+    for module in modules:
+        shutil.copy(UNSEEN / "label_module.tf", copy / module.relative_to(case) / "zz_label.tf")
     return copy
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
 def test_fixture_findings_do_not_change_beside_unseen_and_unrelated_code(case, tmp_path):
-    copy = _with_unseen_neighbours(case, tmp_path)
-    result = scan([str(copy), str(UNSEEN / "unrelated_root"), str(UNSEEN / "unrelated.yaml")],
+    scanned = _with_unseen_neighbours(case, tmp_path).resolve()
+    result = scan([str(scanned), str(UNSEEN / "unrelated_root"), str(UNSEEN / "unrelated.yaml")],
                   Config(), root=tmp_path)
     found = set()
     for finding in result.active:
         path = Path(finding.location.file).resolve()
-        if path.is_relative_to(copy.resolve()):
-            relative = (case / path.relative_to(copy.resolve())) if case.is_dir() else case
-            found.add((finding.rule.id, relative.relative_to(ROOT).as_posix(),
+        if path == scanned or path.is_relative_to(scanned):
+            original = case / path.relative_to(scanned) if case.is_dir() else case
+            found.add((finding.rule.id, original.relative_to(ROOT).as_posix(),
                        finding.location.line))
     assert found == expected(case)
