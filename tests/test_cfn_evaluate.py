@@ -510,7 +510,7 @@ def test_nested_stack_gets_the_parameters_its_parent_passes(tmp_path):
     assert routed.scope == scope
     assert routed.values == {"VpcId": Ref(scope, "Vpc"), "RouteTableIds": [Ref(scope, "RouteTable")]}
     assert unrouted.values == {"VpcId": Ref(scope, "Vpc")}
-    assert scope in evaluation.opaque  # the remote nested stack may hold anything
+    assert evaluation.opaque == set()  # the remote nested stack is handed nothing
 
 
 def test_nested_stack_links_in_the_model(tmp_path):
@@ -548,8 +548,64 @@ def test_resources_handed_out_by_outputs_are_exported(tmp_path):
 """
     evaluation = evaluate(tmp_path, {"parent.yaml": parent, "child/endpoint.yaml": CHILD})
     scope = str((tmp_path / "parent.yaml").resolve())
-    assert evaluation.exported >= {(scope, "Routed/Endpoint"), (scope, "Unrouted/Endpoint"),
+    # a nested stack's outputs go to its parent, which is seen: only what the parent's own
+    # outputs name leaves the scan
+    assert evaluation.exported == {(scope, "Routed"), (scope, "Routed/Endpoint"),
                                    (scope, "Vpc"), (scope, "RouteTable")}
+
+
+def test_what_decides_whether_a_resource_exists_is_recorded_when_unknown(tmp_path):
+    parent = """
+    Parameters:
+      Env: {Type: String}
+    Conditions:
+      Production: !Equals [!Ref Env, prod]
+      Always: !Equals [a, a]
+    Resources:
+      Sure: {Type: AWS::EC2::VPC, Condition: Always}
+      Maybe: {Type: AWS::EC2::VPC, Condition: Production}
+      Endpoints:
+        Type: AWS::CloudFormation::Stack
+        Condition: Production
+        Properties: {TemplateURL: child/endpoint.yaml, Parameters: {VpcId: vpc-1}}
+    """
+    evaluation = evaluate(tmp_path, {"parent.yaml": textwrap.dedent(parent),
+                                     "child/endpoint.yaml": CHILD})
+    exists_if = {r.address: r.exists_if for r in evaluation.resources}
+    assert exists_if["Sure"] is None and exists_if["Maybe"] == "Condition Production"
+    assert exists_if["Endpoints/Endpoint"] == "Condition Production of nested stack Endpoints"
+
+
+def test_what_a_stack_vpclint_cannot_read_is_handed_is_recorded(tmp_path):
+    parent = """
+    Parameters:
+      Names: {Type: CommaDelimitedList}
+    Resources:
+      Vpc: {Type: AWS::EC2::VPC}
+      Table: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}
+      Endpoint: {Type: AWS::EC2::VPCEndpoint, Properties: {VpcId: !Ref Vpc}}
+      Alone: {Type: AWS::EC2::VPCEndpoint, Properties: {VpcId: !Ref Vpc}}
+      Remote:
+        Type: AWS::CloudFormation::Stack
+        Properties:
+          TemplateURL: https://example.com/routes.yaml
+          Parameters: {TableId: !Ref Table}
+      App:
+        Type: AWS::Serverless::Application
+        Properties:
+          Location: {ApplicationId: arn:aws:serverlessrepo:us-east-1:111122223333:applications/x}
+          Parameters: {VpcId: !GetAtt Vpc.VpcId}
+      Fn::ForEach::Routes:
+        - Name
+        - !Ref Names
+        - Route${Name}:
+            Type: AWS::EC2::Route
+            Properties: {RouteTableId: !Ref Table, VpcEndpointId: !Ref Endpoint}
+    """
+    evaluation = evaluate(tmp_path, {"parent.yaml": textwrap.dedent(parent)})
+    scope = str((tmp_path / "parent.yaml").resolve())
+    assert evaluation.opaque_inputs == {(scope, "Table"), (scope, "Vpc"), (scope, "Endpoint")}
+    assert evaluation.opaque == set()
 
 
 def test_import_passed_to_a_nested_stack_links(tmp_path):
@@ -620,7 +676,7 @@ def test_nested_stack_cycle_and_missing_template_are_notes(tmp_path):
     evaluation = evaluate(tmp_path, {"loop.yaml": textwrap.dedent(loop)})
     messages = " ".join(n.message for n in evaluation.notes)
     assert "nests its own template" in messages and "cannot read" in messages
-    assert str((tmp_path / "loop.yaml").resolve()) in evaluation.opaque
+    assert evaluation.opaque == evaluation.opaque_inputs == set()  # neither is handed anything
 
 
 def test_parameters_of_a_nested_stack_built_from_each_other_do_not_loop(tmp_path):

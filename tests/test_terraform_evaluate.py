@@ -137,13 +137,35 @@ def test_data_sources_from_their_arguments_and_provider_aliases(tmp_path):
     assert endpoint.region == "us-east-1"
 
 
-def test_registry_module_without_init_is_opaque_with_a_note(tmp_path):
+def test_registry_module_without_init_has_unknown_outputs_and_a_note(tmp_path):
     files = {"main.tf": 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
                         'resource "aws_vpc_endpoint" "e" { vpc_id = module.vpc.vpc_id }\n'}
     resources, result = _evaluate(tmp_path, files)
     assert isinstance(resources["aws_vpc_endpoint.e"].values["vpc_id"], Unknown)
-    assert str(tmp_path) in result.opaque
+    assert result.opaque == result.opaque_inputs == set()  # it is handed nothing
     assert any("terraform init" in note.message for note in result.notes)
+
+
+def test_what_a_module_vpclint_cannot_read_is_handed_is_recorded(tmp_path):
+    files = {
+        "main.tf": 'locals {\n  tables = [aws_route_table.a.id]\n}\n'
+                   'resource "aws_route_table" "a" {}\n'
+                   'resource "aws_route_table" "unrelated" {}\n'
+                   'resource "aws_subnet" "s" {\n  count = 2\n}\n'
+                   'module "net" {\n  source = "./net"\n  vpc_id = aws_vpc.v.id\n}\n'
+                   'resource "aws_vpc" "v" {}\n'
+                   'module "routes" {\n  source = "git::https://example.com/routes.git"\n'
+                   '  names = format("%s", local.tables[0])\n'  # unknown: found as written
+                   '  subnets = aws_subnet.s[*].id\n  net = module.net.out\n'
+                   '  depends_on = [aws_route_table.unrelated]\n}\n',
+        "net/main.tf": 'variable "vpc_id" {}\nresource "aws_security_group" "g" {\n'
+                       '  vpc_id = var.vpc_id\n}\noutput "out" { value = aws_security_group.g }\n'}
+    _, result = _evaluate(tmp_path, files)
+    scope = str(tmp_path)
+    assert result.opaque_inputs == {
+        (scope, "aws_route_table.a"), (scope, "aws_subnet.s"), (scope, "aws_subnet.s[0]"),
+        (scope, "aws_subnet.s[1]"), (scope, "module.net.aws_security_group.g"),
+        (scope, "aws_vpc.v")}  # the group's attributes, handed with it, name its VPC
 
 
 def test_optional_object_attributes_get_null_or_their_default(tmp_path):
@@ -583,3 +605,37 @@ def test_complementary_conditions_share_a_key_with_their_branches_swapped(tmp_pa
     assert (name.then, zone_id.otherwise) == (None, None)  # the name when length == 0 is false
     assert values["on"] == values["also_on"]
     assert values["ne"] == values["eq"]
+
+
+def test_what_decides_whether_an_instance_exists_is_recorded_when_unknown(tmp_path):
+    files = {
+        "main.tf": 'variable "on" {}\nvariable "names" {}\n'
+                   'module "m" {\n  source = "./m"\n  count = var.on ? 1 : 0\n'
+                   '  names = var.names\n}\n'
+                   'resource "aws_vpc" "sure" {}\n',
+        "m/main.tf": 'variable "names" {}\nresource "aws_subnet" "each" {\n'
+                     '  for_each = toset(var.names)\n}\nresource "aws_vpc" "one" {}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    assert resources["aws_vpc.sure"].exists_if is None
+    assert not resources["aws_vpc.sure"].may_be_absent
+    assert resources["module.m[*].aws_vpc.one"].exists_if == "count of module.m depends on var.on"
+    assert resources["module.m[*].aws_subnet.each[*]"].exists_if == (
+        "count of module.m depends on var.on; for_each of module.m[*].aws_subnet.each depends "
+        "on var.names")
+
+
+def test_nested_for_expressions_past_the_step_limit_are_unknown(tmp_path):
+    # a million steps: Unknown rather than a stalled scan; a modest nest is still evaluated
+    resources, _ = _evaluate(tmp_path, {"main.tf": """
+locals {
+  huge  = [for i in range(1024) : [for j in range(1024) : i * j]]
+  small = [for i in range(3) : [for j in range(2) : i + j]]
+}
+resource "aws_vpc" "a" {
+  cidr_block = local.huge
+  tags       = { small = local.small }
+}
+"""})
+    values = resources["aws_vpc.a"].values
+    assert isinstance(values["cidr_block"], Unknown)
+    assert values["tags"]["small"] == [[0, 1], [1, 2], [2, 3]]

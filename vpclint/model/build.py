@@ -47,6 +47,8 @@ def build_model(resources: list[Resource]) -> Model:
         for component in produced:
             model.add(component)
             registry.setdefault((resource.scope, resource.address), component)
+        if not produced and resource.type.startswith(_UNSEEN_MAKERS):
+            model.opaque_inputs |= {(ref.scope, ref.target) for ref in _refs(resource.values)}
     resolver = _Resolver(registry, types)
     for component in model.components:
         try:
@@ -59,6 +61,22 @@ def build_model(resources: list[Resource]) -> Model:
     _fold(model)
     model.index_links()
     return model
+
+
+# Resource types that create or change resources vpclint cannot see, from what they are handed:
+# Cloud Control resources it does not model, custom resources (a Lambda function does the work),
+# stacks and products deployed from a template it does not read.
+_UNSEEN_MAKERS = ("awscc_", "aws_cloudformation_stack", "aws_servicecatalog_provisioned_product",
+                  "Custom::", "AWS::CloudFormation::CustomResource",
+                  "AWS::ServiceCatalog::CloudFormationProvisionedProduct")
+
+
+def _refs(value: Any):
+    if isinstance(value, Ref):
+        yield value
+    elif isinstance(value, (dict, list)):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _refs(item)
 
 
 def _failed(model: Model, resource: Resource, error: Exception, failed: set[int]) -> None:
