@@ -10,9 +10,12 @@ Gateway endpoints add their service's prefix-list route to every table they are 
 routes are more specific than ``0.0.0.0/0`` and win.
 
 A route whose table is not known (a parameter, an import with no export in the scan) may be on
-any table of its scope (or on an exported table, of any scope). It only matters for traffic its
-destination may cover: the flows here go to public IPv4 addresses (AWS service endpoints, the
-internet), which a route to private or IPv6 addresses never takes.
+any table of its own template or module, or on an exported table of another template (a pipeline
+may pass the export on as the parameter); stacks outside the scan may add routes to an exported
+table too.
+Such a route only matters for traffic its destination may cover: the flows here go to public
+IPv4 addresses (AWS service endpoints, the internet), which a route to private or IPv6 addresses
+never takes.
 Everything is looked up through the model's reverse index: no pairwise scans.
 """
 
@@ -72,6 +75,7 @@ class Routing:
                 self._unseen_tables.add(endpoint.resource.scope)
         self._implicit_main: dict[int, RouteTable] = {}  # id(vpc) -> its main table
         self._implicit_ids: set[int] = set()
+        self._floating_cache: dict[int, tuple[list[Route], bool] | None] = {}
 
     def route_table_of(self, subnet: Subnet) -> RouteTable | Unknown:
         associations = self.model.linked_from(subnet, RouteTableAssociation, "subnet")
@@ -108,12 +112,16 @@ class Routing:
         return self._implicit_main[id(vpc)]
 
     def default_route(self, table: RouteTable) -> Route | None | Unknown:
-        """The ``0.0.0.0/0`` route, None when the table has none, UNKNOWN when it may. A route
-        that may be on the table without vpclint knowing (and whose destination is not one the
-        table already routes) makes it UNKNOWN when its destination may hold public addresses
-        (it may be, or beat, the default route), and, when the table has no default route,
-        whatever its destination: it may lead out of the VPC, to a central endpoint VPC whose
-        private hosted zones answer the service's name."""
+        """The ``0.0.0.0/0`` route, None when the table has none, UNKNOWN when it may.
+
+        Routes vpclint does not see on the table may still be there: a route of the scan whose
+        table is not known, or one a stack outside the scan adds to an exported table. Neither
+        can have a destination the table already routes (AWS rejects a second route to it). One whose
+        destination may hold public addresses may be, or beat, the default route: UNKNOWN. When
+        the table has no default route, any of them keeps it UNKNOWN: it may be the default
+        route, or lead out of the VPC to a central endpoint VPC whose private hosted zones
+        answer the service's name. Stacks outside the scan are taken to add routes as the
+        scan's do, so a public destination is only assumed for a route vpclint sees."""
         if table.routes_open:
             return Unknown("routes of this table not all known", table.display)
         found = None
@@ -122,10 +130,10 @@ class Routing:
                 return Unknown("route destination not known", table.display)
             if route.destination == DEFAULT_IPV4:
                 found = route
-        floating = self._floating_on(table)
-        if floating is None:
+        extra = self._floating_on(table)
+        if extra is None:
             return Unknown("routes of this table not all known", table.display)
-        # a table holds one route per destination: AWS rejects a second one
+        floating, exported = extra
         taken = {_cidr(r.destination) for r in table.routes}
         floating = [r for r in floating if _cidr(r.destination) not in taken]
         public = next((r for r in floating if _may_hold_public(r.destination)), None)
@@ -133,23 +141,38 @@ class Routing:
             route = public or floating[0]
             return Unknown(f"route {route.display} to {_shown(route.destination)} may be on "
                            "this table (its route table is not known)", table.display)
+        if exported and found is None:
+            return Unknown("the table is exported: another stack may add its default route",
+                           table.display)
         return found
 
-    def _floating_on(self, table: RouteTable) -> list[Route] | None:
-        """The routes not placed in the scan that may be on ``table``; None when resources
-        vpclint cannot see may add routes to it."""
+    def _floating_on(self, table: RouteTable) -> tuple[list[Route], bool] | None:
+        """The routes whose table is not known that may be on ``table`` (those of its own
+        template or module, and for an exported table those of other templates too), and
+        whether stacks outside the scan may add routes to it (it is exported); None when
+        something vpclint cannot read may change it (a template it cannot see into, a custom
+        resource, nested stack or module handed the table or its VPC). Computed once per
+        table."""
+        if id(table) not in self._floating_cache:
+            self._floating_cache[id(table)] = self._find_floating(table)
+        return self._floating_cache[id(table)]
+
+    def _find_floating(self, table: RouteTable) -> tuple[list[Route], bool] | None:
         scope = table.resource.scope
         if id(table) in self._implicit_ids:
-            return self._floating.get(scope, [])
+            return self._floating.get(scope, []), False
         if not self.model.linked_from(table, Route, "route_table").open:
-            return []
-        if scope in self.model.opaque_scopes:
+            return [], False
+        key = (scope, table.address)
+        exported = key in self.model.exported
+        if key in self.model.opaque_inputs or (self.model.open_to_unseen(table)
+                                               and not exported):
             return None
         found = list(self._floating.get(scope, []))
-        if (scope, table.address) in self.model.exported:
+        if exported:  # a pipeline may pass the export to another template's parameter
             found += [route for where, routes in self._floating.items() if where != scope
                       for route in routes if route.flavour == table.flavour]
-        return found or None
+        return found, exported
 
     @staticmethod
     def target(route: Route) -> Target | Unknown:

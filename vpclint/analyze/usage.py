@@ -1,11 +1,12 @@
 """Which AWS services a workload calls from inside the VPC, with the evidence (DOMAIN.md §4).
 
 Evidence, strongest first: IAM actions of the workload's roles (inline and attached, AWS managed
-policies read from their documents, SAM policy templates), references in its environment (in-scan queues,
-topics, buckets, tables, secrets; literal ARNs; service hostnames), its containers' images, log
-driver and secrets, and EC2 user data. ``Action: "*"`` is not "every service": it says nothing.
-Calls the Lambda service makes on a function's behalf (its logs, image pulls, event-source
-polling) do not leave the VPC and are not counted.
+policies through the table generated from their documents, SAM policy templates), references in
+its environment (in-scan queues, topics, buckets, tables, secrets; literal ARNs; service
+hostnames), its containers' images, log driver and secrets, and EC2 user data. ``Action: "*"``
+is not "every service": it says nothing. Calls the Lambda service makes on a function's behalf
+(its logs, image pulls, event-source polling, its network interfaces) do not leave the VPC and
+are not counted.
 
 A string built around values not known statically (a ``PartialString``: an image URI with the
 account as a parameter, a secret reference ``${DbSecret}:password::``) is evidence through its
@@ -89,7 +90,8 @@ _ECS_AGENT_ACTIONS = {"ecs:poll": ("ecs", "ecs-agent"),
 # Every action (or pattern) inference reads apart from the rest of its prefix: the AWS managed
 # policy table (model/managed_policies.py) writes out the actions that meet one of these, and
 # must be regenerated when this list changes (a test compares it with the table's header).
-DISTINCT_ACTIONS = tuple(sorted({*_RUNTIME_ACTIONS, *_ECS_AGENT_ACTIONS, *_LAMBDA_SERVICE_ACTIONS}))
+DISTINCT_ACTIONS = tuple(sorted({*_RUNTIME_ACTIONS, *_ECS_AGENT_ACTIONS,
+                                 *_LAMBDA_SERVICE_ACTIONS}))
 # An AWS managed policy granting actions of more services than this is a look-at-everything
 # grant (ReadOnlyAccess, SecurityAudit, ViewOnlyAccess, the support and audit policies): like
 # Action "*", it names no service the workload calls in particular.
