@@ -88,10 +88,10 @@ Or keep private DNS off and front the endpoint with a private hosted zone named 
 
 from __future__ import annotations
 
-from ._detours import (Mentions, counted_evidence, endpoints_of, evidence_phrase, label,
-                            names, unique)
+from ._detours import counted_evidence, endpoints_of, evidence_phrase, label, names, unique
 from vpclint.analyze import Verdict, analysis_of
-from vpclint.model.components import ResourceConfiguration, Vpc, VpcEndpoint
+from vpclint.model.components import Vpc, VpcEndpoint
+from vpclint.model.mentions import Mentions
 from vpclint.model.services import GATEWAY_SERVICES, aws_service, domain_service, service_region
 from vpclint.model.workloads import DnsRecord, Route53Zone, Workload
 from vpclint.rule import Finding, Level, Related, RuleMeta
@@ -105,6 +105,7 @@ RULE = RuleMeta("VPC303", "interface-endpoint-private-dns-off", Level.WARNING,
 def check(model):
     endpoints = endpoints_of(model)
     fronts = _Fronts(model)
+    lattice = analysis_of(model).lattice
     affected = _affected_flows(model)
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "Interface" or endpoint.private_dns is not False:
@@ -120,8 +121,8 @@ def check(model):
                for other in endpoints.in_vpc(endpoint.vpc, service, "Interface")
                if other is not endpoint):
             continue  # another endpoint answers the name (VPC205's business if both are on)
-        if fronts.fronted(endpoint, service):
-            continue
+        if fronts.fronted(endpoint, service) or lattice.fronts(endpoint) is not False:
+            continue  # a zone, a record or Lattice answers the name (or may)
         yield _finding(endpoint, service, affected.get(id(endpoint), []))
 
 
@@ -174,9 +175,10 @@ def _affected_flows(model) -> dict[int, list]:
 
 
 class _Fronts:
-    """What may point a service's name at an endpoint, indexed once: hosted zones and records
-    named for a service, records, Lattice resource configurations and workload environments
-    that refer to an endpoint, scopes with a zone or record whose name is not known."""
+    """What may point a service's name at an endpoint through DNS, indexed once: hosted zones
+    and records named for a service, records and workload environments that refer to an
+    endpoint, scopes with a zone or record whose name is not known. (Lattice is the flow
+    analysis' business: ``analysis.lattice.fronts``.)"""
 
     def __init__(self, model):
         self.named: dict[str, list[tuple[str | None, Route53Zone | None]]] = {}
@@ -189,12 +191,6 @@ class _Fronts:
             self._name(record.name, zone if isinstance(zone, Route53Zone) else None,
                        record.resource.scope)
             self.refer.add(record.targets, record.resource.scope)
-        for configuration in model.of(ResourceConfiguration):
-            self.refer.add(configuration.definition, configuration.resource.scope)
-            for text in _strings(configuration.definition):
-                found = domain_service(text)
-                if found is not None:
-                    self.named.setdefault(found[0], []).append((found[1], None))
         for workload in model.of(Workload):
             self.refer.add(workload.environment, workload.resource.scope)
 
@@ -230,14 +226,3 @@ def _reaches(zone: Route53Zone, vpc) -> bool:
         return True
     return vpc in vpcs.items
 
-
-def _strings(value):
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str):
-            yield item

@@ -70,7 +70,7 @@ def build(paths: list[str], config: Config) -> Built:
     model.parse_errors = evaluated.parse_errors
     model.opaque_scopes = evaluated.opaque
     model.unresolved = _unresolved(sources, loaded, failures)
-    model.exported = evaluated.exported
+    model.exported |= evaluated.exported  # with what the model saw handed out (SSM)
     read = [path for path, doc in loaded.items()
             if _usable(doc) or isinstance(doc, ParseError) and not doc.unread] \
         + [r.file for r in resources] + [e.file for e in evaluated.parse_errors if not e.unread]

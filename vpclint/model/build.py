@@ -18,6 +18,7 @@ from typing import Any
 
 from vpclint.model import Model
 from vpclint.model import components as c
+from vpclint.model.mentions import Mentions
 from vpclint.model.specs import ASSOCIATES, CLOUDFORMATION, ROUTE_DESTINATIONS, ROUTE_TARGETS
 from vpclint.model import workloads as w
 from vpclint.model.specs import TERRAFORM, WORKLOAD_TYPES
@@ -57,7 +58,24 @@ def build_model(resources: list[Resource]) -> Model:
         model.reindex()
     _fold(model)
     model.index_links()
+    _hand_offs(model, resources)
     return model
+
+
+# Resources that hand a value over to other stacks or accounts, like a stack output: what they
+# hold is exported (another stack may, say, front an endpoint whose DNS name it reads there).
+_HAND_OFFS = {"aws_ssm_parameter": ("value", "insecure_value"), "AWS::SSM::Parameter": ("Value",)}
+
+
+def _hand_offs(model: Model, resources: list[Resource]) -> None:
+    """Mark the components that an SSM parameter's value names as exported."""
+    named = Mentions()
+    for resource in resources:
+        for key in _HAND_OFFS.get(resource.type, ()):
+            named.add(resource.values.get(key), resource.scope)
+    if named:
+        model.exported.update((x.resource.scope, x.resource.address)
+                              for x in model.components if x in named)
 
 
 def _failed(model: Model, resource: Resource, error: Exception, failed: set[int]) -> None:
