@@ -11,9 +11,17 @@ service's name resolve to the endpoint instead:
   (a zone whose associations are made outside it, e.g. across accounts, counts);
 - a DNS record named for the service in a zone of the endpoint's VPC, or whose alias or values
   are the endpoint's DNS names;
-- a VPC Lattice resource configuration fronting it (its definition names the endpoint or the
-  service's domain);
+- a VPC Lattice resource configuration fronting it: one whose definition points at the
+  endpoint (by reference, ARN or its DNS entries), or one whose custom domain name is the
+  service's name (`ssm.us-east-1.amazonaws.com`) and that clients reach (a service network
+  association, a Resource endpoint, a RAM share): central endpoints kept private DNS off on
+  purpose and offered to other VPCs through Lattice, as AWS documents;
 - a workload configured with the endpoint's own DNS name (an environment value built from it).
+
+It also stays silent where such fronting may exist out of sight: the endpoint handed to other
+stacks (a stack output or export, a Terraform root module output, an SSM parameter holding its
+DNS name), or a resource configuration of its template or module whose custom domain name is
+not known.
 
 S3 and DynamoDB Interface endpoints are left alone when the VPC also has a Gateway endpoint for
 the service: in-VPC clients use the gateway through the public name, and the Interface endpoint
@@ -78,12 +86,14 @@ SqsEndpoint:
     PrivateDnsEnabled: true
 ```
 Or keep private DNS off and front the endpoint with a private hosted zone named for the service
-(an alias record to the endpoint's DNS name), as hub-and-spoke designs sharing endpoints do.
+(an alias record to the endpoint's DNS name), as hub-and-spoke designs sharing endpoints do, or
+with a VPC Lattice resource configuration whose custom domain name is the service's name.
 
 ## References
 - https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns
 - https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html
 - https://docs.aws.amazon.com/vpc/latest/privatelink/resource-configuration.html
+- https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_DnsOptions.html
 """
 
 from __future__ import annotations

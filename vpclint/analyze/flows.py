@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from vpclint.analyze.lattice import LatticeIndex, LatticeRoute
+from vpclint.analyze.lattice import LatticeIndex, LatticeMiss, LatticeRoute
 from vpclint.analyze.routing import DEFAULT_IPV4, Routing, Target
 from vpclint.analyze.usage import Evidence, Usage, usage_of
 from vpclint.model import Model
@@ -74,6 +74,9 @@ class Flow:
     nat: NatGateway | None = None
     default_route: Any = None
     route_table: RouteTable | None = None
+    # no path or a detour although a Lattice resource configuration the VPC reaches carries the
+    # service's name: the setting that keeps Lattice from answering it
+    lattice_miss: LatticeMiss | None = None
 
     @property
     def path(self) -> str:
@@ -210,7 +213,10 @@ def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evide
         # hub-and-spoke: the zone points at an endpoint in another VPC, reached by TGW/peering
         flow.reason = "a private hosted zone in this VPC answers the service's name"
         return flow
-    return _follow(flow, table, routing, public_host(service, workload.resource.region))
+    flow = _follow(flow, table, routing, public_host(service, workload.resource.region))
+    if flow.verdict in (Verdict.NO_PATH, Verdict.NAT_DETOUR):
+        flow.lattice_miss = analysis.lattice.miss(vpc, service, workload.resource.region)
+    return flow
 
 
 def egress_flow(workload: Workload, subnet: Subnet, routing: Routing) -> Flow:

@@ -59,6 +59,17 @@ class LatticeRoute:
 
 
 @dataclass(frozen=True)
+class LatticeMiss:
+    """Why Lattice does not answer a service's name in a VPC although a resource configuration
+    the VPC reaches carries it: the component whose setting is at fault (the VPC's access point,
+    or the configuration's association with the service network), that field, and why."""
+
+    component: Component
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class _Entry:
     """A resource configuration (or one not known) a VPC's access point reaches, with the private
     DNS of its association with the service network (True through a Resource endpoint)."""
@@ -66,6 +77,7 @@ class _Entry:
     configuration: Any  # ResourceConfiguration, or an UNKNOWN / External member
     private_dns: Any
     network: ServiceNetwork | None
+    association: ServiceNetworkAssociation | None = None
 
 
 class LatticeIndex:
@@ -74,7 +86,6 @@ class LatticeIndex:
     this endpoint"."""
 
     def __init__(self, model: Model):
-        self.model = model
         self.exported = model.exported
         self.access: dict[int, list[Component]] = {}  # id(vpc) -> associations and endpoints
         # scope -> access points whose VPC is not known: any VPC of their own template or root
@@ -103,7 +114,9 @@ class LatticeIndex:
                 elif isinstance(network, Unknown):
                     self.floating_members.setdefault(association.resource.scope, []).append(
                         association)
+        endpoints: dict[str, list[VpcEndpoint]] = {}  # scope -> endpoints
         for endpoint in model.of(VpcEndpoint):
+            endpoints.setdefault(endpoint.resource.scope, []).append(endpoint)
             if endpoint.endpoint_type in _ACCESS_ENDPOINTS:
                 self._place(endpoint, endpoint.vpc)
             if endpoint.endpoint_type == "Resource":
@@ -122,7 +135,8 @@ class LatticeIndex:
             named = domain_service(domain)
             if named is not None:
                 self.named.setdefault(named[0], []).append(configuration)
-        self._targets = {id(c): _target(c, model) for c in model.of(ResourceConfiguration)}
+        self._targets = {id(c): _target(c, endpoints.get(c.resource.scope, []))
+                         for c in model.of(ResourceConfiguration)}
         self._pointed = {id(t) for t in self._targets.values() if isinstance(t, VpcEndpoint)}
 
     def _reach(self, member: Any, scope: str) -> None:
@@ -193,12 +207,13 @@ class LatticeIndex:
             dns = association.private_dns
             if association.service_network is not network:  # its network is not known
                 dns = Unknown(f"{_named(association)} may be with another service network")
-            found.extend(self._expand(association.member, dns, network))
+            found.extend(self._expand(association.member, dns, network, association))
         return found
 
-    def _expand(self, member: Any, dns: Any, network: ServiceNetwork | None) -> list[_Entry]:
+    def _expand(self, member: Any, dns: Any, network: ServiceNetwork | None,
+                association: ServiceNetworkAssociation | None = None) -> list[_Entry]:
         if isinstance(member, ResourceConfiguration):
-            return [_Entry(c, dns, network)
+            return [_Entry(c, dns, network, association)
                     for c in [member, *self.children.get(id(member), [])]]
         if isinstance(member, (Unknown, External)):
             where = f"of {_named(network)} " if network is not None else ""
@@ -234,6 +249,26 @@ class LatticeIndex:
             return verdict
         gateway = _gateway(configuration)
         return LatticeRoute(access, entry.network, configuration, gateway, target)
+
+    def miss(self, vpc: Vpc, service: str, region: Any) -> LatticeMiss | None:
+        """Why no route answers ``service``'s name in ``vpc`` although a resource configuration
+        it reaches is named for it (private DNS off, a preference that does not admit the
+        name); None when no such configuration is reached."""
+        for access in self.access.get(id(vpc), []):
+            for entry in self._entries(access):
+                configuration = entry.configuration
+                if not isinstance(configuration, ResourceConfiguration) or not domain_serves(
+                        configuration.custom_domain, service, region):
+                    continue
+                domain = configuration.custom_domain
+                if admits(access, domain) is False:
+                    return _refusal(access)
+                if entry.private_dns is False and entry.association is not None:
+                    return LatticeMiss(entry.association, "private_dns", (
+                        f"{_named(entry.association)} has private DNS off: Lattice provisions "
+                        f"no private hosted zone for {domain}, the name of "
+                        f"{_named(configuration)}, in the network's VPCs"))
+        return None
 
     # --- endpoints fronted (VPC303) -----------------------------------------------------------
 
@@ -345,6 +380,25 @@ def _may_name_aws(pattern: str) -> bool:
     return suffix.endswith(_AWS_SUFFIXES) or any(s.endswith(f".{suffix}") for s in _AWS_SUFFIXES)
 
 
+def _refusal(access: Component) -> LatticeMiss:
+    """Why ``access`` gets no private hosted zone for an AWS service's name that a resource
+    configuration it reaches carries."""
+    if access.private_dns is not True:
+        return LatticeMiss(access, "private_dns", (
+            f"{_named(access)} has private DNS off: Lattice provisions no private hosted zone in "
+            "the VPC for the AWS service names its resource configurations carry"))
+    preference = access.dns_preference
+    if preference is None or str(preference).upper() not in _SPECIFIED:
+        which = "(the default)" if preference is None else f"({preference})"
+        return LatticeMiss(access, "dns_preference", (
+            f"{_named(access)} admits verified domains only {which}: no provider can verify "
+            "an AWS service's name, so Lattice provisions no private hosted zone for it (admit "
+            "it with ALL_DOMAINS, or a specified domain such as *.amazonaws.com)"))
+    return LatticeMiss(access, "dns_domains", (
+        f"{_named(access)} admits only the domains it specifies, which do not match the AWS "
+        "service names its resource configurations carry"))
+
+
 def _set(private_dns: Any, configuration: Any) -> bool | Unknown:
     """A resource association's private DNS: unset has no documented default."""
     if private_dns is None:
@@ -356,11 +410,13 @@ def _set(private_dns: Any, configuration: Any) -> bool | Unknown:
 # --- what a resource configuration points at --------------------------------------------------
 
 
-def _target(configuration: ResourceConfiguration, model: Model) -> Component | str | Unknown:
+def _target(configuration: ResourceConfiguration, endpoints: list[VpcEndpoint]
+            ) -> Component | str | Unknown:
     """The resource a configuration defines: an endpoint (or other component) it refers to,
     written or through the text of a value computed from it (``dns_entry[0].dns_name``,
-    ``!GetAtt Endpoint.DnsEntries``); a literal name, address or ARN; UNKNOWN otherwise (a
-    parameter, an SSM-typed parameter, a module output not read)."""
+    ``!GetAtt Endpoint.DnsEntries``: one of ``endpoints``, those of its scope); a literal name,
+    address or ARN; UNKNOWN otherwise (a parameter, an SSM-typed parameter, a module output not
+    read)."""
     leaves = list(_leaves(configuration.definition))
     for leaf in leaves:
         if isinstance(leaf, Component):
@@ -370,8 +426,8 @@ def _target(configuration: ResourceConfiguration, model: Model) -> Component | s
         if isinstance(leaf, Unknown):
             named.add(leaf, configuration.resource.scope)
     if named:
-        for endpoint in model.of(VpcEndpoint):
-            if endpoint.resource.scope == configuration.resource.scope and endpoint in named:
+        for endpoint in endpoints:
+            if endpoint in named:
                 return endpoint
     for leaf in leaves:
         if isinstance(leaf, str) and leaf:

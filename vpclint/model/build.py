@@ -8,6 +8,9 @@ Three passes, each linear in the number of resources:
 3. fold: separate association resources (endpoint route tables/subnets/SGs/policy, endpoint
    service permissions, gateway attachments, routes, security group rules) are added to their
    owners, so rules see one endpoint with all its route tables wherever they were declared.
+
+Last, what SSM parameters hand over to other stacks (an endpoint's DNS name) is marked exported,
+as a stack output is.
 """
 
 from __future__ import annotations
