@@ -47,10 +47,3 @@ def written(component: Component, field: str) -> bool:
     """True when the top-level property behind ``field`` is written in the source (rather than
     left to AWS's default): it has a position of its own."""
     return component.span(field) != component.span(None)
-
-
-def may_not_exist(component: Component) -> bool:
-    """True for a resource that may not be deployed at all: an instance of a Terraform resource
-    or module whose ``count`` / ``for_each`` is UNKNOWN, a CloudFormation resource whose
-    ``Condition`` is UNKNOWN."""
-    return component.resource.may_be_absent

@@ -3,8 +3,8 @@
 
 ``referrers_in_scope`` is ``Model.linked_from`` for part of a kind, or for a value field whose
 referrers are not all links: it answers "which components point at X", and says the answer is
-open exactly when ``linked_from`` would (an UNKNOWN in X's scope, X's scope opaque, or X handed
-out through an output and an UNKNOWN anywhere in its IaC flavour). A ``maybe`` predicate adds
+open exactly when ``linked_from`` would (an UNKNOWN in X's scope, or something vpclint cannot
+see that may link to X: ``Model.open_to_unseen``). A ``maybe`` predicate adds
 referrers that might point at X without being UNKNOWN: an in-scan resource vpclint does not model
 (a CloudFormation custom resource returning a service name, say) whose value cannot be known.
 
@@ -30,14 +30,12 @@ def referrers_in_scope(model, kind: type, field: str | Callable[[Component], Any
     """For a target, the ``kind`` components (passing ``where``) whose ``field`` names it.
 
     ``field`` may be a link, a ``Links`` or a value field (a Route's ``target``, an endpoint's
-    ``service_name``), or a function computing the value: a ``Component`` in it is a link. The answer is open when a referrer's
-    field is UNKNOWN (or an open ``Links``, or passes ``maybe``) in the target's scope, when the
-    target's scope is opaque, or when the target leaves its scope through an output and such a
-    referrer exists anywhere in its flavour.
+    ``service_name``), or a function computing the value: a ``Component`` in it is a link. The
+    answer is open when a referrer's field is UNKNOWN (or an open ``Links``, or passes
+    ``maybe``) in the target's scope, or when something unseen may link to the target.
     """
     index: dict[int, list[Component]] = defaultdict(list)
     open_scopes: set[str] = set()
-    open_flavours: set[str] = set()
     for component in model.of(kind):
         if where is not None and not where(component):
             continue
@@ -57,16 +55,9 @@ def referrers_in_scope(model, kind: type, field: str | Callable[[Component], Any
                 undetermined = True
         if undetermined:
             open_scopes.add(component.resource.scope)
-            open_flavours.add(component.flavour)
-
-    exported = getattr(model, "exported", set())
-    opaque = getattr(model, "opaque_scopes", set())
 
     def lookup(target: Component) -> Links:
-        resource = target.resource
-        is_open = (resource.scope in open_scopes or resource.scope in opaque
-                   or (target.flavour in open_flavours
-                       and (resource.scope, resource.address) in exported))
+        is_open = target.resource.scope in open_scopes or model.open_to_unseen(target)
         return Links(list(index.get(id(target), [])), open=is_open)
 
     return lookup

@@ -15,10 +15,10 @@ to, but that nothing registers targets in:
 - no CodeDeploy deployment group naming it (blue/green deployments register targets themselves).
 
 A target group that one of these might name through a variable, a parameter or a data source is
-not reported, nor is one declared in a module or template vpclint cannot see all of. Neither is a
-target group that is only the default action of listeners handed out through an output or
-export: other stacks add the listener rules that carry the traffic, and an empty default target
-group is then a deliberate catch-all that drops unmatched requests.
+not reported, nor is one handed to what vpclint cannot see (a stack output, a module it cannot
+read). Neither is a target group that is only the default action of listeners handed out so: other
+stacks add the listener rules that carry the traffic, and an empty default target group is then a
+deliberate catch-all that drops unmatched requests.
 
 ## Why it matters
 A listener that forwards to an empty target group has nowhere to send requests: an Application
@@ -174,12 +174,11 @@ def check(model):
 
 
 def _shared_listener_default(action, model) -> bool:
-    """True for the default action of a listener handed out through an output or export: other
-    stacks add the rules that carry traffic, and an empty default target group is the
-    catch-all that drops what matches none of them (the pattern before fixed responses)."""
-    if not isinstance(action, (Listener, LbListener)):
-        return False
-    return (action.resource.scope, action.resource.address) in getattr(model, "exported", ())
+    """True for the default action of a listener handed to what vpclint cannot see (a stack
+    output, a module it cannot read): other stacks add the rules that carry traffic, and an
+    empty default target group is the catch-all that drops what matches none of them (the
+    pattern before fixed responses)."""
+    return isinstance(action, (Listener, LbListener)) and model.open_to_unseen(action)
 
 
 def _listing(listeners) -> str:

@@ -82,7 +82,7 @@ OrdersAuthPolicy:
 
 from __future__ import annotations
 
-from ._lattice import may_not_exist, upper, written
+from ._lattice import upper, written
 from vpclint.model.components import AuthPolicy, LatticeService, ServiceNetwork
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -105,8 +105,6 @@ def check(model):
             continue
         if upper(target.auth_type) != "NONE":
             continue
-        if may_not_exist(policy):
-            continue  # e.g. `count = var.auth_policy != null ? 1 : 0`: it may not be created
         how = "is NONE" if written(target, "auth_type") else "is unset, so NONE"
         yield Finding(policy, f"auth policy {policy.display} is ignored: the auth type of "
                       f"{_kind(target)} {target.display} {how}, and Lattice applies auth policies "

@@ -6,7 +6,8 @@ no `aws_route` / `AWS::EC2::Route` and no inline `route` of an `aws_route_table`
 `vpc_endpoint_id` / `VpcEndpointId` naming the endpoint. An endpoint that a route might name
 through a variable, a parameter or a resource vpclint does not model, or whose route table has
 routes vpclint cannot list (a `dynamic` block), is not reported; nor is one whose ID is handed
-out through an output or export, since the routes are then made outside the scan.
+out through an output or export, or to a module or nested stack vpclint cannot read, since the
+routes are then made where vpclint cannot see them.
 
 ## Why it matters
 A Gateway Load Balancer endpoint does nothing on its own: traffic reaches the inspection
@@ -91,18 +92,15 @@ RULE = RuleMeta("VPC113", "gwlb-endpoint-unrouted", Level.WARNING,
 
 def check(model):
     routed, open_scopes = _route_targets(model)
-    exported = getattr(model, "exported", set())
-    opaque = getattr(model, "opaque_scopes", set())
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "GatewayLoadBalancer" or id(endpoint) in routed:
             continue
         if type_mismatch(endpoint):
             continue  # VPC105: it should not be a GatewayLoadBalancer endpoint at all
-        resource = endpoint.resource
-        if resource.scope in open_scopes or resource.scope in opaque:
+        if endpoint.resource.scope in open_scopes:
             continue
-        if (resource.scope, resource.address) in exported:
-            continue  # handed out through an output: its routes are made elsewhere
+        if model.open_to_unseen(endpoint):
+            continue  # handed out (an output, a module vpclint cannot read): routes made there
         yield Finding(endpoint, f"Gateway Load Balancer endpoint {endpoint.display} is the target "
                       "of no route: no traffic is sent through it, so nothing it should "
                       "inspect reaches the appliances (add routes with vpc_endpoint_id / "
@@ -118,12 +116,19 @@ def _route_targets(model):
         target = route.target
         if isinstance(target, Component):
             routed.add(id(target))
-        elif isinstance(target, Unknown) or unmodelled_resource(target):
-            # whatever its kind says: a route written with conditional target attributes
-            # (`vpc_endpoint_id = var.type == "vpc_endpoint" ? ... : null`) gets the kind of
-            # the first attribute that is not null, which may not be the one in effect
+        elif _may_be_endpoint(route):
             open_scopes.add(route.resource.scope)
     for table in model.of(RouteTable):
         if table.routes_open:
             open_scopes.add(table.resource.scope)
     return routed, open_scopes
+
+
+def _may_be_endpoint(route) -> bool:
+    """Whether a route whose target vpclint cannot see may target an endpoint: an UNKNOWN that
+    may denote one (not a parameter in ``TransitGatewayId``), or a resource vpclint does not
+    model in an attribute that takes endpoints."""
+    target = route.target
+    if isinstance(target, Unknown):
+        return target.kinds is None or "vpc_endpoint" in target.kinds
+    return unmodelled_resource(target) and route.target_kind in (None, "vpc_endpoint", "gateway")

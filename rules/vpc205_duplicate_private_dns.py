@@ -6,8 +6,8 @@ Finds Interface endpoints with private DNS enabled (`private_dns_enabled = true`
 service (the same `com.amazonaws.<region>.<service>` name, or the same endpoint service of the
 scan) with another such endpoint. Each of them is reported, with the others as related
 locations. Endpoints whose VPC, service name or private DNS setting vpclint cannot know (a
-variable, a parameter, a condition), and instances whose `count` / `for_each` is not known,
-are left out.
+variable, a parameter, a condition) are left out; an endpoint is not reported for a duplicate
+that may not be created (its `count`, `for_each` or `Condition` is not known).
 
 ## Why it matters
 Private DNS puts a hidden private hosted zone for the service's name (`ssm.us-east-1.amazonaws.com`)
@@ -95,7 +95,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ._lattice import may_not_exist
 from ._regions import Regions
 from vpclint.model.components import (Component, EndpointAssociation, EndpointService, External,
                                       VpcEndpoint)
@@ -111,8 +110,6 @@ def check(model):
     regions = Regions(model)
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "Interface" or endpoint.private_dns is not True:
-            continue
-        if may_not_exist(endpoint):
             continue
         vpc, service = _vpc_key(endpoint), _service_key(endpoint, regions)
         if vpc is None or service is None:
@@ -138,7 +135,10 @@ def check(model):
                 related=[Related(where[id(other)][0], f"endpoint {other.display} also enables "
                                  f"private DNS for {named} in this VPC",
                                  field=where[id(other)][1])
-                         for other in others])
+                         for other in others[:_MAX_RELATED]])
+
+
+_MAX_RELATED = 10  # partners shown per finding: the message counts the rest (keeps N linear)
 
 
 def _enabled_at(model, endpoint: VpcEndpoint) -> tuple[Component, str]:

@@ -5,8 +5,10 @@ Finds VPC endpoints (Interface, Resource, ServiceNetwork), Lattice resource gate
 gateway VPC attachments with two subnets in the same Availability Zone, whether the subnets are
 listed inline or added by `aws_vpc_endpoint_subnet_association`. Two subnets are compared by AZ
 ID (`availability_zone_id` / `AvailabilityZoneId`) when both IDs are known, else by AZ name when
-both names are known; an AZ named one way on one subnet and the other way on the other, or one
-vpclint cannot know (a data source, a parameter without default, `!GetAZs`), is not reported.
+both names are known, else by index when both are taken from one list of the region's AZs
+(`!Select [0, !GetAZs ""]`, `data.aws_availability_zones.available.names[0]`); an AZ named one
+way on one subnet and the other way on the other, or one vpclint cannot know (a parameter
+without default), is not reported.
 Gateway and GatewayLoadBalancer endpoints with subnets are VPC206's finding.
 
 ## Why it matters
@@ -122,6 +124,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ._zones import zone_forms, zone_text
 from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
 from vpclint.model.components import (Component, EndpointAssociation, ResourceGateway, Subnet,
                                       TransitGatewayAttachment, VpcEndpoint)
@@ -155,22 +158,22 @@ def check(model):
 def _duplicates(owner: Component, label: str, added: dict) -> Iterable[Finding]:
     """One finding per owner, at the first subnet that repeats an AZ (its association when
     one adds it), the subnets it collides with related."""
-    seen: dict[tuple[str, str], Subnet] = {}
-    clashes: list[tuple[Subnet, Subnet, str]] = []
+    seen: dict[tuple, Subnet] = {}
+    clashes: list[tuple[Subnet, Subnet, tuple]] = []
     for subnet in owner.subnets:
         if not isinstance(subnet, Subnet):
             continue
-        for zone in _zones(subnet):
+        for zone in zone_forms(subnet):
             earlier = seen.get(zone)
             if earlier is not None and earlier is not subnet:
-                clashes.append((earlier, subnet, zone[1]))
+                clashes.append((earlier, subnet, zone))
                 break
         else:
-            for zone in _zones(subnet):
+            for zone in zone_forms(subnet):
                 seen.setdefault(zone, subnet)
     if not clashes:
         return
-    described = "; ".join(f"{a.display} and {b.display} are both in {zone}"
+    described = "; ".join(f"{a.display} and {b.display} are both in {zone_text(zone)}"
                           for a, b, zone in clashes[:3])
     if len(clashes) > 3:
         described += f"; and {len(clashes) - 3} more"
@@ -180,9 +183,10 @@ def _duplicates(owner: Component, label: str, added: dict) -> Iterable[Finding]:
     related = []
     for earlier, later, zone in clashes:
         for subnet in (earlier, later):
-            name = "availability_zone_id" if zone == subnet.availability_zone_id \
+            name = "availability_zone_id" if zone[1] == subnet.availability_zone_id \
                 else "availability_zone"
-            related.append(Related(subnet, f"subnet {subnet.display} is in {zone}", field=name))
+            related.append(Related(subnet, f"subnet {subnet.display} is in {zone_text(zone)}",
+                                   field=name))
         other = added.get(id(later))
         if other is not None and other is not association:
             related.append(Related(other, f"{other.display} adds subnet {later.display}",
@@ -190,15 +194,3 @@ def _duplicates(owner: Component, label: str, added: dict) -> Iterable[Finding]:
     yield Finding(at, f"{label} has two subnets in one Availability Zone ({described}): it "
                   "takes at most one subnet per AZ; use a subnet of another AZ, or drop one",
                   field=field, related=related)
-
-
-def _zones(subnet: Subnet) -> list[tuple[str, str]]:
-    """The comparable forms of the subnet's AZ: ("id", "use1-az1") and/or ("name",
-    "us-east-1a"). Two subnets share an AZ when one form matches; an ID is compared only with
-    an ID and a name with a name, since names map to different zones in each account."""
-    forms = []
-    if isinstance(subnet.availability_zone_id, str) and subnet.availability_zone_id:
-        forms.append(("id", subnet.availability_zone_id))
-    if isinstance(subnet.availability_zone, str) and subnet.availability_zone:
-        forms.append(("name", subnet.availability_zone))
-    return forms

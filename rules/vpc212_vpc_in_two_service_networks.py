@@ -6,9 +6,10 @@ Finds VPCs that two or more service network VPC associations
 `AWS::VpcLattice::ServiceNetworkVpcAssociation`) attach to different service networks. It
 reports every association after the first, the first related. VPCs and service networks are
 compared only when known: an in-scan VPC or service network, or a literal id or ARN. An
-association whose VPC or service network comes from a variable, a parameter or a data source,
-or that may not exist (`count` / `for_each` vpclint cannot evaluate), is not counted; nor is an
-in-scan service network against a literal id that may name it.
+association whose VPC or service network comes from a variable, a parameter or a data source
+is not counted, nor is an in-scan service network against a literal id that may name it; an
+association is not reported for an earlier one that may not be created (its `count`,
+`for_each` or `Condition` is not known).
 
 ## Why it matters
 A VPC can be associated with only one service network at a time: the second association fails
@@ -107,7 +108,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ._lattice import may_not_exist
 from ._vpcs import key_of_link, link_name
 from vpclint.model.components import External, ServiceNetwork, ServiceNetworkAssociation
 from vpclint.rule import Finding, Level, Related, RuleMeta
@@ -119,7 +119,7 @@ RULE = RuleMeta("VPC212", "vpc-in-two-service-networks", Level.ERROR,
 def check(model):
     by_vpc: dict[tuple, list[ServiceNetworkAssociation]] = defaultdict(list)
     for association in model.of(ServiceNetworkAssociation):
-        if association.associates != "vpc" or may_not_exist(association):
+        if association.associates != "vpc":
             continue
         vpc = key_of_link(association.member)
         if vpc is not None and _network_key(association.service_network) is not None:

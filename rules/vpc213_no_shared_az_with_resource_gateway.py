@@ -10,9 +10,10 @@ gateway that serves what it reaches:
 
 It reports an endpoint when a gateway has no subnet in any AZ of the endpoint's subnets, naming
 the configurations served through that gateway. Two subnets are compared by AZ ID when both give
-one (IDs name the same physical zone in every account), else by AZ name when both give one; a
-pair that cannot be compared, a subnet outside the scan or an UNKNOWN subnet list keeps the rule
-silent.
+one (IDs name the same physical zone in every account), else by AZ name when both give one, else
+by index when both take their AZ from one list of the region's AZs (`!GetAZs`,
+`data.aws_availability_zones`); a pair that cannot be compared, a subnet outside the scan or an
+UNKNOWN subnet list keeps the rule silent.
 
 ## Why it matters
 Traffic from a Resource or ServiceNetwork endpoint enters the provider VPC through the resource
@@ -209,6 +210,7 @@ DatabaseEndpoint:
 from __future__ import annotations
 
 from ._lattice import upper
+from ._zones import az_label, same_az
 from ._pairing import referrers_in_scope
 from vpclint.model.components import (EndpointAssociation, Links, ResourceConfiguration,
                                       ResourceGateway, ServiceNetwork, ServiceNetworkAssociation,
@@ -271,32 +273,15 @@ def _subnets(links: Links) -> list[Subnet] | None:
     return list(links.items)
 
 
-def _known(value) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _same_az(a: Subnet, b: Subnet) -> bool | None:
-    """Same AZ by ID when both give one, else by name when both give one, else None."""
-    ids = _known(a.availability_zone_id), _known(b.availability_zone_id)
-    if all(ids):
-        return ids[0] == ids[1]
-    names = _known(a.availability_zone), _known(b.availability_zone)
-    if all(names):
-        return names[0] == names[1]
-    return None
-
-
 def _shares_az(mine: list[Subnet], theirs: list[Subnet]) -> bool | None:
-    answers = [_same_az(a, b) for a in mine for b in theirs]
+    answers = [same_az(a, b) for a in mine for b in theirs]
     if any(answer is True for answer in answers):
         return True
     return False if all(answer is False for answer in answers) else None
 
 
 def _zones(subnets: list[Subnet]) -> str:
-    labels = [_known(s.availability_zone_id) or _known(s.availability_zone) or "an unknown AZ"
-              for s in subnets]
-    return ", ".join(dict.fromkeys(labels))
+    return ", ".join(dict.fromkeys(az_label(s) for s in subnets))
 
 
 def _finding(endpoint: VpcEndpoint, mine: list[Subnet], apart: list, served: dict) -> Finding:

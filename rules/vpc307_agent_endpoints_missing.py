@@ -259,7 +259,7 @@ from __future__ import annotations
 from ._endpoint_sets import (INSTANCE_KINDS, collect, containers, flows_by_workload, names,
                                   route_table_notes, runs_on_fargate, services_of, subnets_of)
 from vpclint.analyze import analysis_of
-from vpclint.analyze.usage import roles_of
+from vpclint.analyze.usage import roles_of, secret_service
 from vpclint.model.workloads import IamRole, TaskDefinition, Workload
 from vpclint.rule import Finding, Level, RuleMeta, Related
 
@@ -351,10 +351,7 @@ def _secret_services(workload: Workload) -> list[str]:
         for secret in secrets if isinstance(secrets, list) else []:
             source = (secret.get("valueFrom") or secret.get("ValueFrom")
                       if isinstance(secret, dict) else None)
-            if not isinstance(source, str):
-                continue
-            service = ("ssm" if ":ssm:" in source or not source.startswith("arn:")
-                       else "secretsmanager" if ":secretsmanager:" in source else None)
+            service = secret_service(source)
             if service and service not in found:
                 found.append(service)
     return found

@@ -7,9 +7,11 @@ endpoint has no subnet in that AZ, the workload's calls cross to an endpoint net
 in another AZ. The finding points at the endpoint's subnets (where one subnet per AZ is added),
 with the workload subnets as related locations, and lists every uncovered AZ once per endpoint.
 
-AZs are compared by name when both subnets give a name, by ID when both give an ID; an UNKNOWN
-AZ, an endpoint subnet outside the scan, or subnets added where vpclint cannot see keep the
-rule silent.
+AZs are compared by ID when both subnets give an ID, by name when both give a name, by index
+when both take their AZ from one list of the region's AZs (`!Select [0, !GetAZs ""]`,
+`data.aws_availability_zones.available.names[0]`: their names are unknown, but two indexes are
+two AZs); an UNKNOWN AZ, an endpoint subnet outside the scan, or subnets added where vpclint
+cannot see keep the rule silent.
 
 ## Why it matters
 The private DNS name of an Interface endpoint resolves to one address per endpoint AZ; clients

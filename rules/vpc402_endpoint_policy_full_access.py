@@ -107,10 +107,10 @@ DynamoDbEndpoint:
 from __future__ import annotations
 
 from . import _policy as p
+from ._pairing import referrers_in_scope
 from vpclint.model.components import EndpointAssociation, EndpointService, VpcEndpoint
 from vpclint.model.services import aws_service
 from vpclint.rule import Finding, Level, Related, RuleMeta
-from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC402", "endpoint-policy-full-access", Level.WARNING,
                 "An S3/DynamoDB endpoint allows every principal full access (no policy, or an "
@@ -167,20 +167,14 @@ def check(model):
 
 def _unseen_policies(model):
     """For an endpoint without a policy: might an ``aws_vpc_endpoint_policy`` vpclint cannot tie
-    to it give it one? Yes when one in its module names its endpoint through an UNKNOWN, when
-    the endpoint leaves its module (an output) and one anywhere does, and when the module calls
-    modules vpclint cannot read. CloudFormation has no separate policy resource."""
-    unknown_in: set[str] = set()
-    for association in model.of(EndpointAssociation):
-        if association.attaches == "policy" and isinstance(association.endpoint, Unknown):
-            unknown_in.add(association.resource.scope)
+    to it give it one? Yes when one in its module names its endpoint through an UNKNOWN, and
+    when the endpoint is handed to what vpclint cannot see (an output, a module it cannot read).
+    CloudFormation has no separate policy resource."""
+    policies_of = referrers_in_scope(model, EndpointAssociation, "endpoint",
+                                     where=lambda association: association.attaches == "policy")
 
     def may_come(endpoint: VpcEndpoint) -> bool:
-        if endpoint.flavour != "terraform":
-            return False
-        resource = endpoint.resource
-        return (resource.scope in model.opaque_scopes or resource.scope in unknown_in
-                or (bool(unknown_in) and (resource.scope, resource.address) in model.exported))
+        return endpoint.flavour == "terraform" and policies_of(endpoint).open
 
     return may_come
 

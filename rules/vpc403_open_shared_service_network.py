@@ -12,7 +12,7 @@ endpoints to it, once the owner shares it through RAM, so a cross-account associ
 endpoint always implies such a share. When the share is in the scan, the rule sees it; when it is
 managed elsewhere (another repository, the owner account's pipeline) the network is not known to
 be shared and the rule stays silent. So does an auth type vpclint cannot evaluate, and a share
-whose `count` / `for_each` is unknown (it may not be created).
+that may not be created (its `count`, `for_each` or `Condition` is not known).
 
 ## Why it matters
 With auth type `NONE` the service network admits every request from every VPC associated with
@@ -126,7 +126,7 @@ SharedServicesShare:
 
 from __future__ import annotations
 
-from ._lattice import may_not_exist, upper, written
+from ._lattice import upper, written
 from vpclint.model.components import RamShare, ServiceNetwork
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -139,9 +139,8 @@ def check(model):
     for network in model.of(ServiceNetwork):
         if upper(network.auth_type) != "NONE":
             continue  # AWS_IAM, or not known
-        shares = [s for s in model.linked_from(network, RamShare, "resources")
-                  if not may_not_exist(s)]
         enabled = network.sharing_enabled is True
+        shares = [] if enabled else list(model.linked_from(network, RamShare, "resources"))
         if not shares and not enabled:
             continue
         how = "is NONE" if written(network, "auth_type") else "is unset, so NONE"

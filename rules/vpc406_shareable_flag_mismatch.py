@@ -12,8 +12,9 @@ is `false` or unset (the API default is `false`). A CHILD configuration is judge
 
 A service network counts as shared when an AWS RAM share in the scan names it, or when it is
 enabled for sharing (`SharingConfig.enabled: true`). A network explicitly not enabled for
-sharing, a flag or sharing setting vpclint cannot evaluate, and a share whose `count` /
-`for_each` is unknown keep the rule silent, as does a network outside the scan.
+sharing, a flag or sharing setting vpclint cannot evaluate, and a share that may not be created
+(its `count`, `for_each` or `Condition` is not known) keep the rule silent, as does a network
+outside the scan.
 
 ## Why it matters
 AWS refuses to associate a resource configuration that does not allow it with a service
@@ -152,7 +153,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ._lattice import may_not_exist, upper, written
+from ._lattice import upper, written
 from vpclint.model.components import (RamShare, ResourceConfiguration, ServiceNetwork,
                                       ServiceNetworkAssociation)
 from vpclint.rule import Finding, Level, Related, RuleMeta
@@ -183,22 +184,24 @@ def check(model):
             continue
         if owner.allow_shareable is not None and owner.allow_shareable is not False:
             continue  # UNKNOWN
-        how = _shared(model, network)
+        how, shares = _shared(model, network)
         if how is None:
             continue
-        offending[id(owner)].append((association, network, how))
+        offending[id(owner)].append((association, network, how, shares))
         configs[id(owner)] = owner
     for key, hits in offending.items():
         config = configs[key]
         flag = _FLAG.get(config.resource.type, "allow_association_to_shareable_service_network")
         state = "is false" if written(config, "allow_shareable") else "is unset, so false"
         places = "; ".join(f"{a.display} puts it in service network {n.display}, which {how}"
-                           for a, n, how in hits)
+                           for a, n, how, _ in hits)
         related = []
-        for association, network, _ in hits:
+        for association, network, _, shares in hits:
             related.append(Related(association, f"{association.display} associates "
                                    f"{config.display} with {network.display}"))
             related.append(Related(network, f"service network {network.display}: shared"))
+            related.extend(Related(share, f"{share.display} shares {network.display} through "
+                                   "AWS RAM", field="resources") for share in shares)
         yield Finding(config, f"resource configuration {config.display} does not allow "
                       f"association to shareable service networks ({flag} {state}), but "
                       f"{places}: AWS rejects the association (set {flag} to true, or keep the "
@@ -213,14 +216,14 @@ def _flag_owner(config: ResourceConfiguration) -> ResourceConfiguration | None:
     return config if isinstance(config.config_type, str) else None
 
 
-def _shared(model, network: ServiceNetwork) -> str | None:
-    """How the network is shared, or None when it is not known to be."""
+def _shared(model, network: ServiceNetwork) -> tuple[str | None, list[RamShare]]:
+    """How the network is shared (None when it is not known to be), and the shares that make
+    it so: the finding rests on them."""
     if network.sharing_enabled is True:
-        return "is enabled for sharing (SharingConfig)"
+        return "is enabled for sharing (SharingConfig)", []
     if network.sharing_enabled is not None:
-        return None  # explicitly not shareable, or UNKNOWN
-    shares = [s for s in model.linked_from(network, RamShare, "resources")
-              if not may_not_exist(s)]
+        return None, []  # explicitly not shareable, or UNKNOWN
+    shares = list(model.linked_from(network, RamShare, "resources"))
     if shares:
-        return "is shared through " + ", ".join(s.display for s in shares)
-    return None
+        return "is shared through " + ", ".join(s.display for s in shares), shares
+    return None, []

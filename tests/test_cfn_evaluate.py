@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vpclint.analyze.routing import Routing
 from vpclint.config import Config
 from vpclint.errors import ConfigError
 from vpclint.evaluate.cfn_intrinsics import MaybeAbsent
@@ -25,8 +26,9 @@ from vpclint.evaluate.cfn_parameters import read_parameter_file
 from vpclint.evaluate.cloudformation import Evaluation, evaluate_templates
 from vpclint.loaders.cfn import CfnDocument, load_cfn
 from vpclint.model.build import build_model
-from vpclint.model.components import External, Vpc, VpcEndpoint
-from vpclint.values import DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Ref, Unknown
+from vpclint.model.components import External, Route, Vpc, VpcEndpoint
+from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, HOLE, Choice, ListElement,
+                            PartialString, Ref, Unknown, decide)
 
 
 def write(path: Path, text: str) -> Path:
@@ -508,7 +510,7 @@ def test_nested_stack_gets_the_parameters_its_parent_passes(tmp_path):
     assert routed.scope == scope
     assert routed.values == {"VpcId": Ref(scope, "Vpc"), "RouteTableIds": [Ref(scope, "RouteTable")]}
     assert unrouted.values == {"VpcId": Ref(scope, "Vpc")}
-    assert scope in evaluation.opaque  # the remote nested stack may hold anything
+    assert evaluation.opaque == set()  # the remote nested stack is handed nothing
 
 
 def test_nested_stack_links_in_the_model(tmp_path):
@@ -546,8 +548,64 @@ def test_resources_handed_out_by_outputs_are_exported(tmp_path):
 """
     evaluation = evaluate(tmp_path, {"parent.yaml": parent, "child/endpoint.yaml": CHILD})
     scope = str((tmp_path / "parent.yaml").resolve())
-    assert evaluation.exported >= {(scope, "Routed/Endpoint"), (scope, "Unrouted/Endpoint"),
+    # a nested stack's outputs go to its parent, which is seen: only what the parent's own
+    # outputs name leaves the scan
+    assert evaluation.exported == {(scope, "Routed"), (scope, "Routed/Endpoint"),
                                    (scope, "Vpc"), (scope, "RouteTable")}
+
+
+def test_what_decides_whether_a_resource_exists_is_recorded_when_unknown(tmp_path):
+    parent = """
+    Parameters:
+      Env: {Type: String}
+    Conditions:
+      Production: !Equals [!Ref Env, prod]
+      Always: !Equals [a, a]
+    Resources:
+      Sure: {Type: AWS::EC2::VPC, Condition: Always}
+      Maybe: {Type: AWS::EC2::VPC, Condition: Production}
+      Endpoints:
+        Type: AWS::CloudFormation::Stack
+        Condition: Production
+        Properties: {TemplateURL: child/endpoint.yaml, Parameters: {VpcId: vpc-1}}
+    """
+    evaluation = evaluate(tmp_path, {"parent.yaml": textwrap.dedent(parent),
+                                     "child/endpoint.yaml": CHILD})
+    exists_if = {r.address: r.exists_if for r in evaluation.resources}
+    assert exists_if["Sure"] is None and exists_if["Maybe"] == "Condition Production"
+    assert exists_if["Endpoints/Endpoint"] == "Condition Production of nested stack Endpoints"
+
+
+def test_what_a_stack_vpclint_cannot_read_is_handed_is_recorded(tmp_path):
+    parent = """
+    Parameters:
+      Names: {Type: CommaDelimitedList}
+    Resources:
+      Vpc: {Type: AWS::EC2::VPC}
+      Table: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}
+      Endpoint: {Type: AWS::EC2::VPCEndpoint, Properties: {VpcId: !Ref Vpc}}
+      Alone: {Type: AWS::EC2::VPCEndpoint, Properties: {VpcId: !Ref Vpc}}
+      Remote:
+        Type: AWS::CloudFormation::Stack
+        Properties:
+          TemplateURL: https://example.com/routes.yaml
+          Parameters: {TableId: !Ref Table}
+      App:
+        Type: AWS::Serverless::Application
+        Properties:
+          Location: {ApplicationId: arn:aws:serverlessrepo:us-east-1:111122223333:applications/x}
+          Parameters: {VpcId: !GetAtt Vpc.VpcId}
+      Fn::ForEach::Routes:
+        - Name
+        - !Ref Names
+        - Route${Name}:
+            Type: AWS::EC2::Route
+            Properties: {RouteTableId: !Ref Table, VpcEndpointId: !Ref Endpoint}
+    """
+    evaluation = evaluate(tmp_path, {"parent.yaml": textwrap.dedent(parent)})
+    scope = str((tmp_path / "parent.yaml").resolve())
+    assert evaluation.opaque_inputs == {(scope, "Table"), (scope, "Vpc"), (scope, "Endpoint")}
+    assert evaluation.opaque == set()
 
 
 def test_import_passed_to_a_nested_stack_links(tmp_path):
@@ -618,7 +676,7 @@ def test_nested_stack_cycle_and_missing_template_are_notes(tmp_path):
     evaluation = evaluate(tmp_path, {"loop.yaml": textwrap.dedent(loop)})
     messages = " ".join(n.message for n in evaluation.notes)
     assert "nests its own template" in messages and "cannot read" in messages
-    assert str((tmp_path / "loop.yaml").resolve()) in evaluation.opaque
+    assert evaluation.opaque == evaluation.opaque_inputs == set()  # neither is handed anything
 
 
 def test_parameters_of_a_nested_stack_built_from_each_other_do_not_loop(tmp_path):
@@ -765,3 +823,106 @@ def test_sam_globals_apply_to_functions_with_their_own_values_winning(tmp_path):
     workload = build([str(tmp_path)], Config()).model.of(Workload)[0]
     assert [e.value for e in workload.subnets.external] == ["subnet-0123456789abcdef0"]
     assert workload.environment == {"STAGE": "prod", "QUEUE": "own"}
+
+
+# --- what is known of partly unknown values --------------------------------------------------
+
+def test_if_on_an_unknown_condition_is_a_choice_keyed_by_the_condition(tmp_path):
+    template = doc(CONDITIONS, """
+    Resources:
+      R:
+        Type: AWS::X::Y
+        Properties:
+          A: !If [Unknown, !Ref Res, !Ref AWS::NoValue]
+          B: !If [Unknown, !Ref AWS::NoValue, !GetAtt Res.Arn]
+          C: !If [NotUnknown, x, y]
+          D: !If [Unknown, [same, !Ref NoDefault], [same, !Ref NoDefault]]
+      Res:
+        Type: AWS::EC2::VPC
+    """)
+    found = values(tmp_path, template)["R"]
+    first, second, other = found["A"], found["B"], found["C"]
+    assert isinstance(first, Choice) and first.condition == second.condition != other.condition
+    assert decide(first, first.condition, False) is None  # AWS::NoValue: absent
+    assert decide(second, first.condition, False) == Ref(second.otherwise.scope, "Res", "Arn")
+    assert found["D"][0] == "same"  # branches that agree are known
+
+
+def test_select_of_a_known_member_and_of_distinct_azs(tmp_path):
+    template = doc(PARAMS, """
+    Resources:
+      R:
+        Type: AWS::X::Y
+        Properties:
+          Known: !Select [1, [!Ref NoDefault, b]]
+          First: !Select [0, !GetAZs ""]
+          Second: !Select [1, {"Fn::GetAZs": !Ref AWS::Region}]
+          FirstAgain: !Select ["0", !GetAZs ""]
+          Elsewhere: !Select [0, !GetAZs eu-west-1]
+    """)
+    found = values(tmp_path, template)["R"]
+    assert found["Known"] == "b"
+    first, second, again, elsewhere = (found[k] for k in ("First", "Second", "FirstAgain",
+                                                          "Elsewhere"))
+    assert all(isinstance(v, ListElement) for v in (first, second, again, elsewhere))
+    assert first == again and first != second and first.source == second.source
+    assert elsewhere.source != first.source  # another region's list: not comparable by index
+
+
+def test_sub_and_join_keep_their_known_text(tmp_path):
+    template = doc(PARAMS, """
+    Resources:
+      R:
+        Type: AWS::X::Y
+        Properties:
+          Image: !Sub "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/orders:1"
+          Secret: !Sub "${Res}:password::"
+          Joined: !Join ["", ["arn:", !Ref NoDefault, ":x"]]
+          Split: !Select [0, !Split [":", !Sub "${NoDefault}:x"]]
+      Res:
+        Type: AWS::SecretsManager::Secret
+    """)
+    found = values(tmp_path, template)["R"]
+    image = found["Image"]
+    assert isinstance(image, PartialString)
+    assert image.text == f"{HOLE}.dkr.ecr.{DEPLOYMENT_REGION}.{HOLE}/orders:1"
+    assert isinstance(image.parts[0], Unknown) and "AWS::AccountId" in image.parts[0].reason
+    secret = found["Secret"]
+    assert isinstance(secret.parts[0], Ref) and secret.parts[1] == ":password::"
+    assert found["Joined"].text == f"arn:{HOLE}:x"
+    assert type(found["Split"]) is Unknown  # what the whole string knows is not its part's
+
+
+def test_a_route_target_attribute_gives_its_kind_to_an_unknown_value(tmp_path):
+    template = doc(CONDITIONS, """
+    Resources:
+      Table:
+        Type: AWS::EC2::RouteTable
+        Properties: {VpcId: vpc-1}
+      Nat:
+        Type: AWS::EC2::NatGateway
+        Properties: {SubnetId: subnet-1}
+      ToTgw:
+        Type: AWS::EC2::Route
+        Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 10.0.0.0/8,
+                     TransitGatewayId: !Ref NoDefault}
+      ToNat:
+        Type: AWS::EC2::Route
+        Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 0.0.0.0/0,
+                     GatewayId: !Ref Nat}
+      Either:
+        Type: AWS::EC2::Route
+        Properties:
+          RouteTableId: !Ref Table
+          DestinationCidrBlock: 172.16.0.0/12
+          NatGatewayId: !If [Unknown, !Ref Nat, !Ref AWS::NoValue]
+          VpcEndpointId: !If [Unknown, !Ref AWS::NoValue, !Ref NoDefault]
+    """)
+    model = build_model(evaluate(tmp_path, {"t.yaml": template}).resources)
+    routes = {route.resource.address: route for route in model.of(Route)}
+    to_tgw, to_nat, either = routes["ToTgw"], routes["ToNat"], routes["Either"]
+    assert to_tgw.target_kind == "transit_gateway" and to_tgw.target.kinds == {"transit_gateway"}
+    assert Routing.target(to_tgw).kind == "tgw"  # traffic leaves through a transit gateway
+    assert to_nat.target_kind == "nat_gateway"  # a NAT in GatewayId is a NAT route
+    assert either.target_kind is None and isinstance(Routing.target(either), Unknown)
+    assert either.target.kinds == {"nat_gateway", "vpc_endpoint"}

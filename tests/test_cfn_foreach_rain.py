@@ -89,7 +89,9 @@ def test_foreach_with_an_unknown_collection_is_opaque_with_a_note(tmp_path):
     template = LOOPS.replace('Default: "a,b"', "Description: no default")
     evaluation = evaluate(tmp_path, {"t.yaml": template})
     assert set(by_address(evaluation)) == {"Vpc"}
-    assert scope(tmp_path, "t.yaml") in evaluation.opaque
+    # the loop's resources may be partners of what it names, and of nothing else
+    assert evaluation.opaque_inputs == {(scope(tmp_path, "t.yaml"), "Vpc")}
+    assert not evaluation.opaque
     assert "Fn::ForEach::Zones is not expanded (parameter Zones has no default" in notes(evaluation)
     assert evaluation.notes[0].line == 11
 
@@ -113,7 +115,7 @@ def test_foreach_writing_more_than_a_template_holds_is_not_read(tmp_path):
     evaluation = evaluate(tmp_path, {"t.yaml": template})
     assert set(by_address(evaluation)) == {"Vpc"}
     assert "it would write more than 1000 entries" in notes(evaluation)
-    assert scope(tmp_path, "t.yaml") in evaluation.opaque
+    assert evaluation.opaque_inputs == {(scope(tmp_path, "t.yaml"), "Vpc")}
 
 
 def test_foreach_ampersand_keeps_only_alphanumerics_and_loops_nest(tmp_path):

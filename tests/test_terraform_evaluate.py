@@ -6,7 +6,8 @@ from pathlib import Path
 
 from vpclint.evaluate.terraform import TerraformOptions, evaluate_terraform
 from vpclint.loaders.hcl import load_hcl
-from vpclint.values import DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Ref, Unknown
+from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Choice, ListElement,
+                            PartialCollection, PartialString, Ref, Unknown, decide)
 
 
 def _evaluate(tmp_path: Path, files: dict[str, str], options: TerraformOptions | None = None):
@@ -136,13 +137,35 @@ def test_data_sources_from_their_arguments_and_provider_aliases(tmp_path):
     assert endpoint.region == "us-east-1"
 
 
-def test_registry_module_without_init_is_opaque_with_a_note(tmp_path):
+def test_registry_module_without_init_has_unknown_outputs_and_a_note(tmp_path):
     files = {"main.tf": 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
                         'resource "aws_vpc_endpoint" "e" { vpc_id = module.vpc.vpc_id }\n'}
     resources, result = _evaluate(tmp_path, files)
     assert isinstance(resources["aws_vpc_endpoint.e"].values["vpc_id"], Unknown)
-    assert str(tmp_path) in result.opaque
+    assert result.opaque == result.opaque_inputs == set()  # it is handed nothing
     assert any("terraform init" in note.message for note in result.notes)
+
+
+def test_what_a_module_vpclint_cannot_read_is_handed_is_recorded(tmp_path):
+    files = {
+        "main.tf": 'locals {\n  tables = [aws_route_table.a.id]\n}\n'
+                   'resource "aws_route_table" "a" {}\n'
+                   'resource "aws_route_table" "unrelated" {}\n'
+                   'resource "aws_subnet" "s" {\n  count = 2\n}\n'
+                   'module "net" {\n  source = "./net"\n  vpc_id = aws_vpc.v.id\n}\n'
+                   'resource "aws_vpc" "v" {}\n'
+                   'module "routes" {\n  source = "git::https://example.com/routes.git"\n'
+                   '  names = format("%s", local.tables[0])\n'  # unknown: found as written
+                   '  subnets = aws_subnet.s[*].id\n  net = module.net.out\n'
+                   '  depends_on = [aws_route_table.unrelated]\n}\n',
+        "net/main.tf": 'variable "vpc_id" {}\nresource "aws_security_group" "g" {\n'
+                       '  vpc_id = var.vpc_id\n}\noutput "out" { value = aws_security_group.g }\n'}
+    _, result = _evaluate(tmp_path, files)
+    scope = str(tmp_path)
+    assert result.opaque_inputs == {
+        (scope, "aws_route_table.a"), (scope, "aws_subnet.s"), (scope, "aws_subnet.s[0]"),
+        (scope, "aws_subnet.s[1]"), (scope, "module.net.aws_security_group.g"),
+        (scope, "aws_vpc.v")}  # the group's attributes, handed with it, name its VPC
 
 
 def test_optional_object_attributes_get_null_or_their_default(tmp_path):
@@ -459,3 +482,160 @@ def test_an_iam_policy_looked_up_by_literal_name_or_arn_is_that_managed_policy(t
         "arn:aws-us-gov:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
         "AWSLambdaBasicExecutionRole"]
     assert isinstance(arns[3], Unknown)
+
+# --- unknowns no wider than Terraform's -----------------------------------------------------
+
+def _values(tmp_path: Path, body: str, prelude: str = "") -> dict:
+    """The arguments of ``resource "aws_vpc" "v" { <body> }`` after ``prelude``."""
+    files = {"main.tf": prelude + '\nresource "aws_vpc" "v" {\n' + body + "\n}\n"}
+    resources, _ = _evaluate(tmp_path, files)
+    return resources["aws_vpc.v"].values
+
+
+def test_a_conditional_whose_branches_agree_is_known(tmp_path):
+    values = _values(tmp_path, 'a = can(regex("^svc-", var.id)) ? "x" : "x"\n'
+                               'b = var.flag ? var.id : var.id\n'
+                               'c = var.flag ? "x" : "y"', 'variable "id" {}\nvariable "flag" {}')
+    assert values["a"] == "x"
+    assert values["b"] == Unknown("variable without a value", "var.id")
+    assert isinstance(values["c"], Choice) and (values["c"].then, values["c"].otherwise) == (
+        "x", "y")
+
+
+def test_conditionals_on_one_condition_share_its_key(tmp_path):
+    values = _values(tmp_path, 'a = var.arn_like ? null : aws_subnet.s.id\n'
+                               'b = var.arn_like ? aws_subnet.s.id : null\n'
+                               'c = var.other ? aws_subnet.s.id : null',
+                     'variable "arn_like" {}\nvariable "other" {}\nresource "aws_subnet" "s" {}')
+    first, second, third = values["a"], values["b"], values["c"]
+    assert first.condition == second.condition != third.condition
+    assert decide(first, first.condition, True) is None
+    assert decide(second, first.condition, True) == Ref(second.then.scope, "aws_subnet.s", "id")
+
+
+def test_the_same_condition_in_two_module_instances_has_two_keys(tmp_path):
+    files = {
+        "main.tf": 'module "a" {\n  source = "./m"\n}\nmodule "b" {\n  source = "./m"\n}\n',
+        "m/main.tf": 'variable "flag" {}\nresource "aws_vpc" "v" {\n  x = var.flag ? "a" : "b"\n}\n',
+    }
+    resources, _ = _evaluate(tmp_path, files)
+    first = resources["module.a.aws_vpc.v"].values["x"]
+    second = resources["module.b.aws_vpc.v"].values["x"]
+    assert isinstance(first, Choice) and first.condition != second.condition
+
+
+def test_templates_keep_their_known_text(tmp_path):
+    values = _values(tmp_path, 'image = "${var.account}.dkr.ecr.us-east-1.amazonaws.com/app:1"\n'
+                               'legacy = "${aws_subnet.s.id}"\n'
+                               'arn = "${aws_subnet.s.arn}/x"',
+                     'variable "account" {}\nresource "aws_subnet" "s" {}')
+    image = values["image"]
+    assert isinstance(image, PartialString)
+    assert image.parts == (Unknown("variable without a value", "var.account"),
+                           ".dkr.ecr.us-east-1.amazonaws.com/app:1")
+    assert isinstance(values["legacy"], Ref) and values["legacy"].attr == "id"
+    assert isinstance(values["arn"], PartialString) and values["arn"].parts[-1] == "/x"
+
+
+def test_an_unknown_that_cannot_be_null_is_not_null(tmp_path):
+    values = _values(tmp_path, 'a = jsonencode({ v = var.x }) == null\n'
+                               'b = "${var.x}-y" != null\n'
+                               'c = var.x == null\n'
+                               'd = var.x == "a" && false\n'
+                               'e = var.x == "a" || true',
+                     'variable "x" {}')
+    assert (values["a"], values["b"], values["d"], values["e"]) == (False, True, False, True)
+    assert isinstance(values["c"], Unknown)
+
+
+def test_a_for_filter_that_is_not_known_makes_entries_of_unknown_existence(tmp_path):
+    prelude = ('variable "flag" {}\nlocals {\n'
+               '  all = { a = { on = true }, b = { on = false }, c = { on = var.flag } }\n'
+               '  kept = { for k, v in local.all : k => k if v.on }\n'
+               '  listed = [for k, v in local.all : k if v.on]\n}')
+    values = _values(tmp_path, 'kept = local.kept\nlisted = local.listed\n'
+                               'a = local.kept["a"]\nc = local.kept["c"]\nb = local.kept["b"]\n'
+                               'n = length(local.kept)\nfirst = local.listed[0]\n'
+                               'second = local.listed[1]', prelude)
+    kept = values["kept"]
+    assert isinstance(kept, PartialCollection)
+    assert kept.items == {"a": "a", "c": "c"} and kept.maybe == frozenset({"c"})
+    assert values["a"] == "a"  # surely there
+    assert isinstance(values["c"], Unknown) and not values["c"].reason.startswith("error")
+    assert values["b"].reason.startswith("error")  # surely not there: Terraform fails
+    assert isinstance(values["n"], Unknown)
+    assert values["first"] == "a" and isinstance(values["second"], Unknown)
+
+
+def test_a_for_each_over_entries_of_unknown_existence_may_create_nothing(tmp_path):
+    files = {"main.tf": 'variable "flag" {}\n'
+                        'resource "aws_subnet" "s" {\n'
+                        '  for_each = { for k in ["a", "b"] : k => k if k == "a" || var.flag }\n'
+                        '}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    assert all(r.may_be_absent for r in resources.values())
+
+
+def test_availability_zones_of_one_data_source_are_distinct_elements(tmp_path):
+    prelude = ('data "aws_availability_zones" "az" {\n  state = "available"\n}\n'
+               'data "aws_availability_zones" "other" {\n  state = "available"\n'
+               '  exclude_names = ["us-east-1e"]\n}\n'
+               'locals {\n  azs = slice(data.aws_availability_zones.az.names, 0, 3)\n}')
+    values = _values(tmp_path, 'a = data.aws_availability_zones.az.names[0]\n'
+                               'b = element(data.aws_availability_zones.az.names, 1)\n'
+                               'c = local.azs[0]\nn = length(local.azs)\n'
+                               'd = data.aws_availability_zones.other.names[0]\n'
+                               'e = element(data.aws_availability_zones.az.names, 5)', prelude)
+    first, second, again, other = values["a"], values["b"], values["c"], values["d"]
+    assert all(isinstance(v, ListElement) for v in (first, second, again, other))
+    assert first == again and first != second and first.source == second.source
+    assert other.source != first.source  # another block, other arguments: not comparable
+    assert values["n"] == 3
+    assert not isinstance(values["e"], ListElement)  # element() wraps around a short list
+
+
+def test_complementary_conditions_share_a_key_with_their_branches_swapped(tmp_path):
+    prelude = 'variable "az" {}\nvariable "flag" {}'
+    values = _values(tmp_path, 'name = length(regexall("^[a-z]{2}-", var.az)) > 0 ? var.az : null\n'
+                               'id = length(regexall("^[a-z]{2}-", var.az)) == 0 ? var.az : null\n'
+                               'on = !var.flag ? "off" : "on"\nalso_on = var.flag ? "on" : "off"\n'
+                               'ne = var.az != "x" ? 1 : 2\neq = var.az == "x" ? 2 : 1', prelude)
+    name, zone_id = values["name"], values["id"]
+    assert name.condition == zone_id.condition
+    assert (name.then, zone_id.otherwise) == (None, None)  # the name when length == 0 is false
+    assert values["on"] == values["also_on"]
+    assert values["ne"] == values["eq"]
+
+
+def test_what_decides_whether_an_instance_exists_is_recorded_when_unknown(tmp_path):
+    files = {
+        "main.tf": 'variable "on" {}\nvariable "names" {}\n'
+                   'module "m" {\n  source = "./m"\n  count = var.on ? 1 : 0\n'
+                   '  names = var.names\n}\n'
+                   'resource "aws_vpc" "sure" {}\n',
+        "m/main.tf": 'variable "names" {}\nresource "aws_subnet" "each" {\n'
+                     '  for_each = toset(var.names)\n}\nresource "aws_vpc" "one" {}\n'}
+    resources, _ = _evaluate(tmp_path, files)
+    assert resources["aws_vpc.sure"].exists_if is None
+    assert not resources["aws_vpc.sure"].may_be_absent
+    assert resources["module.m[*].aws_vpc.one"].exists_if == "count of module.m depends on var.on"
+    assert resources["module.m[*].aws_subnet.each[*]"].exists_if == (
+        "count of module.m depends on var.on; for_each of module.m[*].aws_subnet.each depends "
+        "on var.names")
+
+
+def test_nested_for_expressions_past_the_step_limit_are_unknown(tmp_path):
+    # a million steps: Unknown rather than a stalled scan; a modest nest is still evaluated
+    resources, _ = _evaluate(tmp_path, {"main.tf": """
+locals {
+  huge  = [for i in range(1024) : [for j in range(1024) : i * j]]
+  small = [for i in range(3) : [for j in range(2) : i + j]]
+}
+resource "aws_vpc" "a" {
+  cidr_block = local.huge
+  tags       = { small = local.small }
+}
+"""})
+    values = resources["aws_vpc.a"].values
+    assert isinstance(values["cidr_block"], Unknown)
+    assert values["tags"]["small"] == [[0, 1], [1, 2], [2, 3]]

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vpclint.evaluate.tf_functions import FUNCTIONS, call
-from vpclint.values import PartialJson, Ref, Unknown
+from vpclint.values import (DistinctList, PartialCollection, PartialJson, PartialString, Ref,
+                            Unknown, join_parts)
 
 UNK = Unknown("variable without a value", "var.x")
 ERR = Unknown("error: no key 'x'", "x")
@@ -280,9 +281,7 @@ def test_core_namespace_is_the_builtin():
 
 def test_an_unknown_argument_is_passed_on_as_it_is():
     assert call("upper", [UNK]) is UNK
-    assert call("join", [",", ["a", UNK]]) is UNK
     assert call("cidrsubnet", ["10.0.0.0/16", 8, UNK]) is UNK
-    assert call("format", ["%s-%s", "a", UNK]) is UNK
     encoded = call("jsonencode", [{"a": [UNK]}])  # UNKNOWN text; the data stays readable
     assert isinstance(encoded, PartialJson) and encoded == PartialJson(UNK.reason, UNK.expr)
     assert encoded.data == {"a": [UNK]}
@@ -319,7 +318,7 @@ def test_collections_keep_unknown_elements():
     assert call("merge", [{"a": 1}, UNK]) is UNK
     assert call("slice", [[UNK, "a", "b"], 1, 3]) == ["a", "b"]
     assert call("tolist", [[VPC_ID, "a"]]) == [VPC_ID, "a"]
-    assert call("formatlist", ["%s!", ["a", UNK]]) == ["a!", UNK]
+    assert call("formatlist", ["%s!", ["a", UNK]]) == ["a!", join_parts([UNK, "!"])]
     assert call("setproduct", [[VPC_ID], ["a"]]) == [[VPC_ID, "a"]]
     assert call("zipmap", [["a"], [UNK]]) == {"a": UNK}
     assert call("zipmap", [[UNK], ["a"]]) is UNK
@@ -428,6 +427,8 @@ def _is_value(value) -> bool:
         return all(_is_value(item) for item in value)
     if isinstance(value, dict):
         return all(isinstance(key, str) and _is_value(item) for key, item in value.items())
+    if isinstance(value, PartialString):
+        return all(isinstance(p, str) or _is_value(p) for p in value.parts)
     return value is None or type(value) in (str, int, float, bool, Unknown, PartialJson, Ref)
 
 
@@ -458,3 +459,64 @@ def test_calls_that_would_build_huge_values_are_unknown():
         result = call(name, args)
         assert isinstance(result, Unknown) and not is_error(result), (name, result)
     assert len(call("setproduct", [[1, 2], [3, 4]])) == 4
+
+# --- partly known arguments -------------------------------------------------------------------
+
+AZS = DistinctList("AZs read from the account", "data.aws_availability_zones.az.names",
+                   source="az")
+MAYBE = PartialCollection("some entries may not exist", "for", items={"a": 1, "b": 2},
+                          maybe=frozenset({"b"}))
+
+
+def test_format_and_join_keep_their_known_text_around_unknown_strings():
+    image = call("format", ["%s.dkr.ecr.%s.amazonaws.com/app", UNK, "us-east-1"])
+    assert isinstance(image, PartialString)
+    assert image.parts == (UNK, ".dkr.ecr.us-east-1.amazonaws.com/app")
+    assert call("join", [",", ["a", VPC_ID]]).parts == ("a,", VPC_ID)
+    assert call("format", ["%5s-x", UNK]) is UNK  # padding depends on the unknown's length
+    assert call("format", ["%d", UNK]) is UNK
+    assert is_error(call("join", [",", [["a"], UNK]]))  # a list is no string, known or not
+    assert call("format", ["%s", ERR]) is ERR
+
+
+def test_a_partial_value_passes_on_only_its_reason():
+    partial = call("format", ["%s-x", UNK])
+    result = call("upper", [partial])
+    assert type(result) is Unknown and result.reason == UNK.reason
+    assert type(call("try", [[partial]])) is Unknown  # not the partial string itself
+    assert call("try", [partial]) is partial
+
+
+def test_lookup_merge_and_concat_keep_the_entries_that_surely_exist():
+    assert call("lookup", [MAYBE, "a"]) == 1
+    assert isinstance(call("lookup", [MAYBE, "b", 0]), Unknown)  # may exist
+    assert call("lookup", [MAYBE, "c", 0]) == 0  # surely does not
+    assert call("lookup", [{"a": "x", "b": "x"}, UNK, "x"]) == "x"  # every candidate agrees
+    assert call("lookup", [{"a": "x", "b": "y"}, UNK]) is UNK
+    merged = call("merge", [MAYBE, {"c": 3}])
+    assert isinstance(merged, PartialCollection) and merged.maybe == {"b"}
+    assert merged.items == {"a": 1, "b": 2, "c": 3}
+    overridden = call("merge", [{"b": 0}, MAYBE])
+    assert overridden.keys() == {"a", "b"} and isinstance(overridden["b"], Unknown)
+    assert call("merge", [MAYBE, {"b": 5}]) == {"a": 1, "b": 5}
+    listed = PartialCollection("p", "", items=["x", "y"], maybe=frozenset({1}))
+    joined = call("concat", [["w"], listed])
+    assert joined.items == ["w", "x", "y"] and joined.maybe == {2}
+    assert call("length", [MAYBE]) == Unknown(MAYBE.reason, MAYBE.expr)
+
+
+def test_flatten_and_coalesce_keep_unknowns_that_are_surely_strings():
+    partial = call("format", ["%s-x", UNK])
+    assert call("flatten", [[["a"], partial, AZS.element(0)]]) == ["a", partial, AZS.element(0)]
+    assert call("coalesce", ["", partial, "b"]) is partial  # known text: not empty
+    assert call("coalesce", [AZS.element(1), "b"]) == AZS.element(1)
+    assert call("coalesce", [call("format", ["%s", UNK]), "b"]) is UNK
+
+
+def test_a_list_of_distinct_unknowns_is_indexed_and_sliced():
+    assert call("element", [AZS, 1]) == AZS.element(1) != AZS.element(0)
+    assert isinstance(call("element", [AZS, 2]), Unknown)  # wraps around an unknown length
+    assert call("slice", [AZS, 1, 3]) == [AZS.element(1), AZS.element(2)]
+    assert call("tolist", [AZS]) is AZS
+    assert call("toset", [AZS]).source != AZS.source  # another order
+    assert isinstance(call("length", [AZS]), Unknown)

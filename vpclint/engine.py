@@ -19,6 +19,7 @@ from vpclint.evaluate.references import Unresolved, unresolved_cloudformation
 from vpclint.evaluate.references import unresolved_terraform
 from vpclint.evaluate.tf_plan import evaluate_plan
 from vpclint.evaluate.terraform import TerraformOptions, TerraformResult, evaluate_terraform
+from vpclint.existence import judge
 from vpclint.loading import load_files
 from vpclint.model import Model
 from vpclint.model.build import build_model
@@ -68,7 +69,8 @@ def build(paths: list[str], config: Config) -> Built:
     model = build_model(resources)
     failures.extend(model.failures)
     model.parse_errors = evaluated.parse_errors
-    model.opaque_scopes = evaluated.opaque
+    model.opaque_scopes |= evaluated.opaque  # with the scopes of resources it failed to model
+    model.opaque_inputs |= evaluated.opaque_inputs
     model.unresolved = _unresolved(sources, loaded, failures)
     model.exported |= evaluated.exported  # with what the model saw handed out (SSM)
     read = [path for path, doc in loaded.items()
@@ -188,6 +190,7 @@ class _Evaluated:
     suppressions: dict[str, list[Suppression]] = field(default_factory=dict)  # per file
     notes: list[Note] = field(default_factory=list)
     opaque: set[str] = field(default_factory=set)
+    opaque_inputs: set[tuple[str, str]] = field(default_factory=set)
     exported: set[tuple[str, str]] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)
 
@@ -195,7 +198,8 @@ class _Evaluated:
 def _evaluate(sources, loaded, config: Config) -> _Evaluated:
     terraform = _evaluate_terraform(sources, loaded, config)
     result = _Evaluated(list(terraform.resources), list(terraform.parse_errors),
-                        {}, list(terraform.notes), set(terraform.opaque), set(terraform.exported),
+                        {}, list(terraform.notes), set(terraform.opaque),
+                        set(terraform.opaque_inputs), set(terraform.exported),
                         list(terraform.failures))
     templates = []
     for path in sources.cloudformation:
@@ -214,6 +218,7 @@ def _evaluate(sources, loaded, config: Config) -> _Evaluated:
     result.notes.extend(cloudformation.notes)
     result.suppressions.update(cloudformation.suppressions)
     result.opaque |= cloudformation.opaque
+    result.opaque_inputs |= cloudformation.opaque_inputs
     result.exported |= cloudformation.exported
     result.failures.extend(cloudformation.failures)
     return result
@@ -234,7 +239,8 @@ def _run_rules(rules: dict[str, RuleModule], model: Model, failures: list[Failur
                 produced.append(finding)
         except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
             failures.append(_rule_failure(rule, error))
-        for finding in produced:
+        # a finding about a resource sure to exist speaks for its location before one "if created"
+        for finding in sorted(filter(judge, produced), key=_conditional):
             finding.rule = rule.meta
             finding.level = finding.level or rule.meta.level
             location = finding.location
@@ -294,6 +300,10 @@ class _InstanceNames:
         base = self.root if self.root is not None else Path.cwd()
         scope = Path(os.path.relpath(os.path.abspath(component.resource.scope), base))
         return f"{component.address} in {scope.as_posix()}"
+
+
+def _conditional(finding: Finding) -> bool:
+    return finding.component is not None and finding.component.resource.may_be_absent
 
 
 def _rule_failure(rule: RuleModule, error: Exception) -> Failure:

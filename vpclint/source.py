@@ -65,10 +65,16 @@ class Resource:
     suppressions: list[Suppression] = field(default_factory=list)
     region: Any = None  # the provider's / stack's region: a str, Unknown, or None if not given
     label: str | None = None  # how its author knows it, when not by address (a CDK construct path)
-    # an UNKNOWN count / for_each (Terraform) or Condition (CloudFormation): it may not exist
-    may_be_absent: bool = False
     # property path -> the module-call arguments its value came through (Terraform modules)
     origins: dict[Path, tuple[Origin, ...]] = field(default_factory=dict)
+    # When whether it is created at all is UNKNOWN, what decides it, for messages: "count of
+    # module.gwlb depends on var.gwlb_create" (Terraform), "Condition IsProduction" (CloudFormation)
+    exists_if: str | None = None
+
+    @property
+    def may_be_absent(self) -> bool:
+        """Whether it may not be created (an UNKNOWN count, for_each or Condition decides)."""
+        return self.exists_if is not None
 
     @property
     def display_address(self) -> str:

@@ -139,8 +139,9 @@ class _EndpointIndex:
             if endpoint.endpoint_type in _NOT_FOR_AWS_SERVICES:
                 continue
             name = endpoint.service_name
-            if isinstance(name, str):
-                if aws_service(name) == service:
+            named = aws_service(name)  # also of a name with unknown parts that still says it
+            if named is not None or isinstance(name, str):
+                if named == service:
                     found.append(endpoint)
             elif isinstance(name, Unknown):
                 maybe = True
@@ -420,6 +421,8 @@ def _target_label(target: Target) -> str:
         return f"{word} {short_name(value)}{inspection}"
     if isinstance(value, External):
         return f"{word} {value.value}"
+    if isinstance(value, Unknown):  # a transit gateway given as a parameter ...
+        return f"{word} {value.expr}" if value.expr else word
     return word if value is None else f"{word} {value}"
 
 

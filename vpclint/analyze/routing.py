@@ -29,6 +29,11 @@ class Target:
     component: Any = None
 
 
+# Route target kinds whose Target does not depend on which component the target is (an
+# interface may be a NAT instance's or a firewall's, so it is not among them).
+_KIND_ALONE = {"transit_gateway": "tgw", "peering": "peering", "egress_only_gateway": "egress_only"}
+
+
 class Routing:
     def __init__(self, model: Model):
         self.model = model
@@ -70,10 +75,13 @@ class Routing:
 
     @staticmethod
     def target(route: Route) -> Target | Unknown:
+        """Where the route leads. An UNKNOWN value in an attribute that names its kind (a
+        parameter in ``TransitGatewayId``) leads there all the same, unless what it leads to
+        depends on which one it is (an endpoint may be a GWLB endpoint or not)."""
         value = route.target
-        if isinstance(value, Unknown):
-            return value
         kind = route.target_kind
+        if isinstance(value, Unknown):
+            return Target(_KIND_ALONE[kind], value) if kind in _KIND_ALONE else value
         if kind == "nat_gateway":
             return Target("nat", value)
         if kind in ("instance", "network_interface"):

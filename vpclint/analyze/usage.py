@@ -6,6 +6,11 @@ topics, buckets, tables, secrets; literal ARNs; service hostnames), its containe
 driver and secrets, and EC2 user data. ``Action: "*"`` is not "every service": it says nothing.
 Calls the Lambda service makes on a function's behalf (its logs, image pulls, event-source
 polling) do not leave the VPC and are not counted.
+
+A string built around values not known statically (a ``PartialString``: an image URI with the
+account as a parameter, a secret reference ``${DbSecret}:password::``) is evidence through its
+known text and the resources its unknown parts name; an unknown part is matched where the
+patterns below accept ``HOLE``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any, Iterator
 from vpclint.model.components import Component, External
 from vpclint.model.workloads import IamPolicy, IamRole, InstanceProfile, LaunchTemplate
 from vpclint.model.workloads import TaskDefinition, Workload
-from vpclint.values import PartialJson, Unknown
+from vpclint.values import HOLE, PartialJson, PartialString, Unknown
 
 # IAM action prefix -> endpoint service names (DOMAIN.md §4 table)
 ACTION_SERVICES = {
@@ -67,10 +72,12 @@ RESOURCE_SERVICES = {
 }
 ARN_SERVICES = {"kinesis": "kinesis-streams", "firehose": "kinesis-firehose",
                 "states": "states", "cloudwatch": "monitoring"}
-_ARN = re.compile(r"^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):")
+_ARN = re.compile(rf"^arn:(?:aws[a-z-]*|<partition>|{HOLE}):([a-z0-9-]+):([a-z0-9-]*|<region>|{HOLE}):")
 _HOST = re.compile(r"(?:^|[/.])(sqs|sns|s3|dynamodb|secretsmanager|ssm|kms|sts|logs|monitoring|"
-                   r"events|states|lambda)\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com")
-_ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/")
+                   rf"events|states|lambda)\.([a-z]{{2}}(?:-[a-z]+)+-\d|<region>|{HOLE})\."
+                   rf"(?:amazonaws\.com|{HOLE})")
+_ECR_IMAGE = re.compile(rf"^(?:\d{{12}}|{HOLE})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+|<region>|{HOLE})\."
+                        rf"(?:amazonaws\.com(?:\.cn)?|{HOLE})/")
 _LAMBDA_SIDE = {"logs"}  # Lambda's own logging does not use the function's ENIs
 _POLLER_TEMPLATES = {"SQSPollerPolicy", "DynamoDBStreamReadPolicy", "KinesisStreamReadPolicy"}
 # What an event source mapping's poller needs on the function's role: the Lambda service polls
@@ -253,21 +260,35 @@ def _reference_evidence(owner: Component, values: Any, what: str) -> Iterator[Ev
         if isinstance(value, External) and value.type in RESOURCE_SERVICES:
             yield Evidence(RESOURCE_SERVICES[value.type], f"{what} {name} references "
                            f"{value.value}", owner)
-        elif isinstance(value, str):
+        elif isinstance(value, (str, PartialString)):
             yield from _string_evidence(owner, value, f"{what} {name}")
 
 
-def _string_evidence(owner: Component, text: str, what: str) -> Iterator[Evidence]:
+def _string_evidence(owner: Component, value: Any, what: str) -> Iterator[Evidence]:
+    text = _text(value)
     arn = _ARN.match(text)
     if arn:
         service = ARN_SERVICES.get(arn.group(1), arn.group(1))
         if service in _KNOWN_SERVICES:
             yield Evidence(service, f"{what} is an ARN of {arn.group(1)}", owner,
-                           arn.group(2) or None)
+                           _region(arn.group(2)))
         return
     for match in _HOST.finditer(text):
-        yield Evidence(match.group(1), f"{what} names {match.group(0).lstrip('/.')}", owner,
-                       match.group(2))
+        yield Evidence(match.group(1), f"{what} names {_shown(match.group(0)).lstrip('/.')}",
+                       owner, _region(match.group(2)))
+
+
+def _text(value: Any) -> str:
+    """The text patterns are matched on: a partly known string's, its unknowns as ``HOLE``."""
+    return value.text if isinstance(value, PartialString) else value
+
+
+def _shown(text: str) -> str:
+    return text.replace(HOLE, "${...}")
+
+
+def _region(text: str) -> str | None:
+    return None if not text or text == HOLE else text
 
 
 _KNOWN_SERVICES = {s for services in ACTION_SERVICES.values() for s in services} | {
@@ -282,28 +303,52 @@ def _container_evidence(task: TaskDefinition) -> Iterator[Evidence]:
             continue
         name = container.get("name") or container.get("Name") or "container"
         image = container.get("image") or container.get("Image")
-        if isinstance(image, str):
-            match = _ECR_IMAGE.match(image)
+        if isinstance(image, (str, PartialString)):
+            match = _ECR_IMAGE.match(_text(image))
             if match:
+                shown = image.expr if isinstance(image, PartialString) else image
                 for service in ("ecr.api", "ecr.dkr", "s3"):
-                    yield Evidence(service, f"container {name} pulls {image} from ECR", task,
-                                   match.group(1))
+                    yield Evidence(service, f"container {name} pulls {shown} from ECR", task,
+                                   _region(match.group(1)))
         logs = container.get("logConfiguration") or container.get("LogConfiguration") or {}
         if isinstance(logs, dict) and (logs.get("logDriver") or logs.get("LogDriver")) == "awslogs":
             yield Evidence("logs", f"container {name} logs with the awslogs driver", task)
         for secret in container.get("secrets") or container.get("Secrets") or []:
             source = secret.get("valueFrom") or secret.get("ValueFrom") if isinstance(
                 secret, dict) else None
-            if isinstance(source, str):
-                service = "ssm" if ":ssm:" in source or not source.startswith("arn:") else \
-                    "secretsmanager"
-                yield Evidence(service, f"container {name} reads secret {source}", task)
+            service = secret_service(source)
+            if service is not None:
+                shown = source.expr if isinstance(source, PartialString) else getattr(
+                    source, "display", None) or getattr(source, "value", source)
+                yield Evidence(service, f"container {name} reads secret {shown}", task)
         environment = container.get("environment") or container.get("Environment") or []
         for entry in environment if isinstance(environment, list) else []:
             if isinstance(entry, dict):
                 value = entry.get("value") or entry.get("Value")
-                if isinstance(value, str):
+                if isinstance(value, (str, PartialString)):
                     yield from _string_evidence(task, value, f"container {name} environment")
+
+
+_SECRET_SERVICES = ("secretsmanager", "ssm")
+
+
+def secret_service(source: Any) -> str | None:
+    """Where an ECS secret's ``valueFrom`` is read: ``secretsmanager`` or ``ssm`` (Parameter
+    Store), None when not known. A plain name is a parameter's; an ARN names its service; a
+    reference (or a string starting with one, as ``${DbSecret}:password::``) names the secret
+    or parameter it is."""
+    if isinstance(source, str) and not source.startswith("arn:"):
+        return "ssm"
+    if isinstance(source, (str, PartialString)):
+        arn = _ARN.match(_text(source))
+        if arn or not isinstance(source, PartialString):
+            service = arn.group(1) if arn else None
+            return service if service in _SECRET_SERVICES else None
+        source = source.parts[0]
+    kind = getattr(source, "type", None) or getattr(getattr(source, "resource", None), "type",
+                                                      None)
+    service = RESOURCE_SERVICES.get(kind or "")
+    return service if service in _SECRET_SERVICES else None
 
 
 def _user_data_evidence(workload: Workload, text: Any) -> Iterator[Evidence]:

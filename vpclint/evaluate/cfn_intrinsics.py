@@ -8,18 +8,22 @@ instance, and the exports pass.
 
 These rules keep the result sound:
 
-* UNKNOWN propagates: a function of an UNKNOWN argument is that UNKNOWN (keeping its reason,
+* UNKNOWN propagates: a function of an UNKNOWN argument is UNKNOWN (keeping its reason,
   which names the root cause: a parameter with no value, ``AWS::AccountId`` ...), unless the
   result does not depend on it (``Fn::If`` whose branches are equal, ``Fn::FindInMap`` whose
-  candidate entries agree, ``Fn::And`` with a false operand).
+  candidate entries agree, ``Fn::And`` with a false operand, ``Fn::Select`` of a known member).
+* What is known stays known: ``Fn::Sub`` and ``Fn::Join`` around unknown values are a
+  ``PartialString`` that keeps the known text; ``Fn::If`` on an unknown condition is a
+  ``Choice`` keyed by the condition's name, so several ``Fn::If`` on one condition are decided
+  together; ``Fn::GetAZs`` is a ``DistinctList``, whose ``Fn::Select``s are distinct AZs.
 * A resource's physical ID is never known statically: ``Ref`` / ``Fn::GetAtt`` of a resource is a
   ``Ref`` value for the model to link, and so is a ``Fn::Sub`` that is exactly ``${Res}`` or a
   ``Fn::Join`` of that one reference; any string built around a ``Ref`` is UNKNOWN. All that is
   known of a physical ID is that it is not empty, so ``Fn::Equals [!Ref Res, ""]`` is false
   (the usual test of whether a parent stack passed an ID).
 * ``AWS::NoValue`` is ``NO_VALUE``, which the enclosing mapping or list drops. An ``Fn::If`` on
-  an UNKNOWN condition with an ``AWS::NoValue`` branch is ``MaybeAbsent``: in a list, it makes
-  the positions after it and the length UNKNOWN.
+  an UNKNOWN condition with an ``AWS::NoValue`` branch is ``MaybeAbsent`` (a ``Choice`` whose
+  absent branch is None): in a list, it makes the positions after it and the length UNKNOWN.
 * Without ``--region``, ``AWS::Region`` is ``DEPLOYMENT_REGION``, a placeholder that strings
   carry (a service name stays ``com.amazonaws.<region>.s3``) but that is UNKNOWN where its value
   decides something: ``Fn::Equals``, the keys of ``Fn::FindInMap``, ``Fn::Base64``.
@@ -38,7 +42,8 @@ import re
 from itertools import islice
 from typing import Any, Callable, Protocol
 
-from vpclint.values import PLACEHOLDERS, Ref, Unknown
+from vpclint.values import (PLACEHOLDERS, Choice, DistinctList, Ref, Unknown, choose, join_parts,
+                            plain)
 
 
 class _NoValue:
@@ -51,9 +56,10 @@ class _NoValue:
 NO_VALUE = _NoValue()
 
 
-class MaybeAbsent(Unknown):
+class MaybeAbsent(Choice):
     """An UNKNOWN that may also be ``AWS::NoValue`` (``Fn::If`` on an UNKNOWN condition with a
-    ``AWS::NoValue`` branch): a list holding one has an unknown length and unknown positions."""
+    ``AWS::NoValue`` branch), the absent branch written None: a list holding one has an unknown
+    length and unknown positions."""
 
 
 Trace = dict  # evaluated path -> template path, kept for locating evaluated values
@@ -67,6 +73,8 @@ class Context(Protocol):
     """What intrinsic functions read from the template (and scan) being evaluated."""
 
     mappings: dict
+    scope: str  # the template (of the scan) the values belong to
+    prefix: str  # the nested stack instance within it ("" for the template itself)
 
     def ref(self, name: str) -> Any:
         """Value of ``Ref name``: a parameter, a pseudo parameter, a resource ``Ref``."""
@@ -133,7 +141,7 @@ def condition_value(expr: Any, ctx: Context) -> bool | Unknown:
     operands = arg if isinstance(arg, list) else None
     if key == "Fn::Not" and operands and len(operands) == 1:
         value = condition_value(operands[0], ctx)
-        return value if isinstance(value, Unknown) else not value
+        return plain(value) if isinstance(value, Unknown) else not value
     if key in ("Fn::And", "Fn::Or") and operands:
         decisive = key == "Fn::Or"  # the operand value that decides the result on its own
         values = [condition_value(o, ctx) for o in operands]
@@ -178,7 +186,9 @@ def _exact(value: Any) -> str | Unknown | None:
 
 
 def _first_unknown(values: list) -> Unknown | None:
-    return next((v for v in values if isinstance(v, Unknown)), None)
+    """The UNKNOWN that makes a result computed from ``values`` unknown."""
+    found = next((v for v in values if isinstance(v, Unknown)), None)
+    return None if found is None else plain(found)
 
 
 def _maybe_absent(values: list) -> MaybeAbsent | None:
@@ -188,15 +198,15 @@ def _maybe_absent(values: list) -> MaybeAbsent | None:
 def _index(value: Any) -> int | Unknown | None:
     value = text(value)
     if isinstance(value, Unknown):
-        return value
+        return plain(value)
     try:
         return int(value) if value is not None else None
     except ValueError:
         return None
 
 
-def _bounded(value: str) -> str | Unknown:
-    if len(value) > MAX_TEXT:
+def _bounded(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_TEXT:
         return Unknown(f"a string longer than {MAX_TEXT} characters is not evaluated")
     return value
 
@@ -211,7 +221,7 @@ def _bad(function: str, arg: Any) -> Unknown:
 def _ref(arg: Any, ctx: Context) -> Any:
     name = text(_arg(arg, ctx)) if isinstance(arg, dict) else arg
     if isinstance(name, Unknown):
-        return name
+        return plain(name)
     if not isinstance(name, str):
         return _bad("Ref", arg)
     return NO_VALUE if name == "AWS::NoValue" else ctx.ref(name)
@@ -224,7 +234,7 @@ def _getatt(arg: Any, ctx: Context) -> Any:
         return _bad("Fn::GetAtt", arg)
     attr = text(_arg(arg[1], ctx))
     if not isinstance(attr, str):
-        return attr if isinstance(attr, Unknown) else _bad("Fn::GetAtt", arg)
+        return plain(attr) if isinstance(attr, Unknown) else _bad("Fn::GetAtt", arg)
     return ctx.getatt(arg[0], attr)
 
 
@@ -267,39 +277,55 @@ def _sub(arg: Any, ctx: Context) -> Any:
         if name.startswith("!"):  # ${!Literal} is written as ${Literal}
             parts.append("${" + name[1:] + "}")
             continue
-        value = text(lookup(name))
-        if not isinstance(value, str):
-            return value if isinstance(value, Unknown) else _bad("Fn::Sub", name)
+        value = _text_or_hole(lookup(name))
+        if value is None:
+            return _bad("Fn::Sub", name)
         parts.append(value)
     parts.append(arg[position:])
-    return _bounded("".join(parts))
+    return _bounded(join_parts(parts))
+
+
+def _text_or_hole(value: Any) -> Any:
+    """A scalar's text, or an unknown string (a resource's physical ID, a parameter with no
+    value) kept whole as a hole of a ``PartialString``; None for a non-scalar."""
+    if isinstance(value, (MaybeAbsent, DistinctList)):
+        return plain(value)  # absent, it would change the text around it; a list is no text
+    if isinstance(value, (Ref, Unknown)):
+        return value
+    return text(value)
 
 
 def _join(arg: Any, ctx: Context) -> Any:
     if not isinstance(arg, list) or len(arg) != 2:
         return _bad("Fn::Join", arg)
     delimiter, items = text(_arg(arg[0], ctx)), _arg(arg[1], ctx)
-    if isinstance(delimiter, Unknown) or isinstance(items, Unknown):
-        return delimiter if isinstance(delimiter, Unknown) else items
+    unknown = _first_unknown([delimiter, items])
+    if unknown is not None:
+        return unknown
     if not isinstance(delimiter, str) or not isinstance(items, list):
         return _bad("Fn::Join", arg)
     if len(items) == 1 and isinstance(items[0], Ref):  # the one reference, unchanged
         return items[0]
-    texts = [text(item) for item in items]
-    unknown = _first_unknown(texts)
-    if unknown is not None:
-        return unknown
-    if None in texts:
-        return _bad("Fn::Join", arg)
-    return _bounded(delimiter.join(texts))
+    pieces: list = []
+    for position, item in enumerate(items):
+        piece = _text_or_hole(item)
+        if piece is None:
+            return _bad("Fn::Join", arg)
+        if isinstance(piece, MaybeAbsent):
+            return piece
+        pieces += [delimiter, piece] if position else [piece]
+    return _bounded(join_parts(pieces))
 
 
 def _select(arg: Any, ctx: Context) -> Any:
     if not isinstance(arg, list) or len(arg) != 2:
         return _bad("Fn::Select", arg)
     index, items = _index(_arg(arg[0], ctx)), _arg(arg[1], ctx)
-    if isinstance(index, Unknown) or isinstance(items, Unknown):
-        return index if isinstance(index, Unknown) else items
+    if isinstance(items, DistinctList) and isinstance(index, int) and index >= 0:
+        return items.element(index)  # CloudFormation fails an index past the list's end
+    unknown = _first_unknown([index, items])
+    if unknown is not None:
+        return unknown
     if index is None or not isinstance(items, list) or not 0 <= index < len(items):
         return _bad("Fn::Select", arg)
     shifting = _maybe_absent(items[: index + 1])  # an item before may not be there at all
@@ -310,8 +336,9 @@ def _split(arg: Any, ctx: Context) -> Any:
     if not isinstance(arg, list) or len(arg) != 2:
         return _bad("Fn::Split", arg)
     delimiter, source = text(_arg(arg[0], ctx)), text(_arg(arg[1], ctx))
-    if isinstance(delimiter, Unknown) or isinstance(source, Unknown):
-        return delimiter if isinstance(delimiter, Unknown) else source
+    unknown = _first_unknown([delimiter, source])
+    if unknown is not None:
+        return unknown
     if not isinstance(delimiter, str) or not delimiter or not isinstance(source, str):
         return _bad("Fn::Split", arg)
     return source.split(delimiter)
@@ -328,7 +355,8 @@ def _find_in_map(arg: Any, ctx: Context) -> Any:
     default = [_arg(options["DefaultValue"], ctx)] if options else []
     mapping = ctx.mappings.get(name) if isinstance(name, str) else None
     if isinstance(name, Unknown) or None in (top, second) or not isinstance(mapping, dict):
-        return name if isinstance(name, Unknown) else (default or [_bad("Fn::FindInMap", arg)])[0]
+        return plain(name) if isinstance(name, Unknown) else (
+            default or [_bad("Fn::FindInMap", arg)])[0]
     unknown = _first_unknown([top, second])
     if unknown is None:
         entries = mapping.get(top)
@@ -346,8 +374,17 @@ def _find_in_map(arg: Any, ctx: Context) -> Any:
 
 
 def _get_azs(arg: Any, ctx: Context) -> Unknown:
-    return Unknown("Fn::GetAZs: the account's availability zones are not known statically",
-                   "Fn::GetAZs")
+    """The AZs of a region: unknown names, but distinct ones, the same list for every
+    ``Fn::GetAZs`` of that region in one template (and its nested stacks, deployed in the same
+    account)."""
+    region = text(_arg(arg, ctx)) if arg not in (None, "") else ""
+    region = ctx.ref("AWS::Region") if region == "" else region
+    unknown = Unknown("Fn::GetAZs: the account's availability zones are not known statically",
+                      "Fn::GetAZs")
+    scope = getattr(ctx, "scope", None)
+    if not isinstance(region, str) or scope is None:
+        return unknown
+    return DistinctList(unknown.reason, "Fn::GetAZs", source=f"{scope}|Fn::GetAZs|{region}")
 
 
 def _cidr(arg: Any, ctx: Context) -> Any:
@@ -373,24 +410,24 @@ def _cidr(arg: Any, ctx: Context) -> Any:
 def _base64(arg: Any, ctx: Context) -> Any:
     value = _exact(_arg(arg, ctx))  # an encoded placeholder would pass for a known value
     if not isinstance(value, str):
-        return value if isinstance(value, Unknown) else _bad("Fn::Base64", arg)
+        return plain(value) if isinstance(value, Unknown) else _bad("Fn::Base64", arg)
     return _bounded(base64.b64encode(value.encode("utf-8")).decode("ascii"))
 
 
 def _length(arg: Any, ctx: Context) -> Any:
     items = _arg(arg, ctx)
     if isinstance(items, Unknown):
-        return items
+        return plain(items)
     if not isinstance(items, list):
         return _bad("Fn::Length", arg)
     absent = _maybe_absent(items)
-    return absent if absent is not None else len(items)
+    return plain(absent) if absent is not None else len(items)
 
 
 def _to_json_string(arg: Any, ctx: Context) -> Any:
     value = _arg(arg, ctx)
     if not isinstance(value, (dict, list)):
-        return value if isinstance(value, Unknown) else _bad("Fn::ToJsonString", arg)
+        return plain(value) if isinstance(value, Unknown) else _bad("Fn::ToJsonString", arg)
     try:
         return _bounded(json.dumps(value, separators=(",", ":"), default=_not_json))
     except _NotJson as missing:
@@ -404,13 +441,13 @@ class _NotJson(Exception):
 
 def _not_json(value: Any) -> Any:
     found = text(value)
-    raise _NotJson(found if isinstance(found, Unknown) else Unknown("not JSON", repr(value)))
+    raise _NotJson(plain(found) if isinstance(found, Unknown) else Unknown("not JSON", repr(value)))
 
 
 def _import_value(arg: Any, ctx: Context) -> Any:
     name = text(_arg(arg, ctx))
     if not isinstance(name, str):
-        return name if isinstance(name, Unknown) else _bad("Fn::ImportValue", arg)
+        return plain(name) if isinstance(name, Unknown) else _bad("Fn::ImportValue", arg)
     return ctx.import_value(name)
 
 
@@ -422,10 +459,12 @@ def _if(arg: Any, ctx: Context, trace: Trace | None, out: tuple, raw: tuple) -> 
         branch = 1 if chosen else 2
         return resolve(arg[branch], ctx, trace, out, raw + (branch,))
     when_true, when_false = resolve(arg[1], ctx), resolve(arg[2], ctx)
-    if when_true == when_false:
-        return when_true
-    return MaybeAbsent(chosen.reason, chosen.expr) if NO_VALUE in (when_true, when_false) \
-        else chosen
+    key = (getattr(ctx, "scope", None), getattr(ctx, "prefix", None), arg[0])
+    if NO_VALUE in (when_true, when_false) and when_true is not when_false:
+        then, otherwise = (None if v is NO_VALUE else v for v in (when_true, when_false))
+        return MaybeAbsent(chosen.reason, chosen.expr, condition=key, then=then,
+                           otherwise=otherwise)
+    return choose(key, when_true, when_false, plain(chosen))
 
 
 def _equals(arg: Any, ctx: Context) -> bool | Unknown:

@@ -58,6 +58,7 @@ class Stack:
         self.mappings = section(doc.data, "Mappings")
         self.children: dict[str, Stack] = {}  # nested stack logical ID -> its instance
         self.modules: dict[str, Stack] = {}  # Rain module logical ID -> its instance
+        self.exists_if: str | None = None  # what decides whether it exists, when UNKNOWN
         self._given = given  # the parameter values given: by the user, or by the parent stack
         self._pseudo = pseudo
         self._imports = imports
@@ -221,6 +222,15 @@ class Stack:
                           if name in self.resources}
                 found |= _references(self.output(key))
         return found
+
+    def named_in(self, written: Any, evaluated: Any = None) -> set[tuple[str, str]]:
+        """(scope, address) of the resources of this stack that a part of the template names,
+        as ``written`` (``Ref``, ``Fn::GetAtt``, ``Fn::Sub``) or as ``evaluated``: what a nested
+        stack, a SAM application, a Rain module or an ``Fn::ForEach`` vpclint cannot read is
+        handed."""
+        found = {(self.scope, self.prefix + name) for name in _written(written)
+                 if self.declares(name)}
+        return found | _references(evaluated)
 
     def nested_parameters(self, logical_id: str) -> Any:
         """The ``Parameters`` this stack passes to its nested stack ``logical_id``."""

@@ -64,6 +64,9 @@ class Evaluation:
     parse_errors: list[ParseError] = field(default_factory=list)  # nested templates read here
     suppressions: dict[str, list[Suppression]] = field(default_factory=dict)  # template-level
     opaque: set[str] = field(default_factory=set)  # scopes that may hold unseen resources
+    # (scope, address) of the resources handed to nested stacks, SAM applications, Rain modules
+    # or Fn::ForEach loops that vpclint cannot read: only they may get unseen partners
+    opaque_inputs: set[tuple[str, str]] = field(default_factory=set)
     exported: set[tuple[str, str]] = field(default_factory=set)  # (scope, address) in outputs
     failures: list[Failure] = field(default_factory=list)  # templates vpclint failed on
 
@@ -92,8 +95,9 @@ def evaluate_templates(documents: list[CfnDocument], config: Config,
         before = len(evaluation.resources)
         try:
             _evaluate_resources(stack, evaluation)
-            evaluation.exported |= _shallow(stack.handed_out, {  # too deep: say all are
-                (stack.scope, stack.prefix + name) for name in stack.resources})
+            if not stack.prefix:  # a nested stack's outputs go to its parent, which is seen
+                evaluation.exported |= _shallow(stack.handed_out, {  # too deep: say all are
+                    (stack.scope, name) for name in stack.resources})
         except Exception as error:  # noqa: BLE001 - a bug here must not stop other templates
             del evaluation.resources[before:]  # half a stack would make false pairings
             evaluation.opaque.add(stack.scope)
@@ -231,8 +235,7 @@ class _StackBuilder:
         for child in self._local_children(stack, any_condition=False):
             document = self._document(stack, child, chain)
             if document is None:
-                self.opaque.add(stack.scope)
-                continue
+                continue  # not read: what it is handed is recorded with the resources
             if child.kind == _MODULE:
                 instance: Stack = ModuleStack(document, stack, child.logical_id)
                 stack.modules[child.logical_id] = instance
@@ -242,6 +245,8 @@ class _StackBuilder:
                     lambda parent=stack, at=child.logical_id: parent.nested_parameters(at),
                     stack.pseudo)  # deployed where its parent is
                 stack.children[child.logical_id] = instance
+            instance.exists_if = _existence(stack, child.logical_id, f" of {child.kind} "
+                                            f"{child.logical_id}")
             self._expand(instance, chain + (child.path,), evaluated)
 
     def _local_children(self, stack: Stack, any_condition: bool) -> list[_Child]:
@@ -369,8 +374,11 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
     unseen = []
     for logical_id, body in expansion.entries.items():
         base = expansion.origins[logical_id]
-        if module_path(body) is not None:
-            continue  # a Rain module: its own stack, or opaque with a note when unread
+        if module_path(body) is not None:  # a Rain module: its own stack, or unread
+            if logical_id not in stack.modules:
+                evaluation.opaque_inputs |= stack.named_in(body, _shallow(
+                    lambda: stack.resolve(body.get("Properties")), None))
+            continue
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             unseen.append((str(logical_id), base))
             continue
@@ -378,12 +386,12 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
         if condition is False:
             continue
         kind = body["Type"]
-        if kind.startswith(_OPAQUE_TYPES) and logical_id not in stack.children:
-            evaluation.opaque.add(stack.scope)
         trace: dict = {}
         properties = _with_sam_globals(doc.data, kind, body.get("Properties", {}))
         values = _shallow(lambda: stack.resolve(properties, trace),
                           Unknown("nested too deeply to evaluate"))
+        if kind.startswith(_OPAQUE_TYPES) and logical_id not in stack.children:
+            evaluation.opaque_inputs |= stack.named_in(body, values)
         if isinstance(values, Unknown):
             unseen.append((str(logical_id), base))  # which properties it has is not known
             continue
@@ -398,20 +406,54 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
                 resource.spans[path] = span
         resource.suppressions = _suppressions(doc, body.get("Metadata"), base + ("Metadata",))
         resource.label = _construct_path(body.get("Metadata"))
-        resource.may_be_absent = condition is not True
+        resource.exists_if = _existence(stack, logical_id)
         evaluation.resources.append(resource)
     for loop, why, where in expansion.unexpanded:
-        evaluation.opaque.add(stack.scope)
+        _hand(evaluation, stack, _written_at(doc.data, where))
         evaluation.notes.append(Note(doc.file, f"Fn::ForEach::{loop} is not expanded ({why}): "
-                                     "pairings with the resources it creates are not judged",
+                                     "pairings of the resources it names are not judged",
                                      _line(doc, where)))
     if unseen:
-        evaluation.opaque.add(stack.scope)
+        for _, where in unseen:
+            _hand(evaluation, stack, _written_at(doc.data, where))
         names = ", ".join(name for name, _ in unseen[:3]) + (" ..." if len(unseen) > 3 else "")
         evaluation.notes.append(Note(doc.file, f"{len(unseen)} resource entries are not "
                                      f"evaluated ({names}: malformed, or properties vpclint "
-                                     "cannot evaluate); pairings with them are not judged",
-                                     _line(doc, unseen[0][1])))
+                                     "cannot evaluate); pairings of the resources they name "
+                                     "are not judged", _line(doc, unseen[0][1])))
+
+
+def _hand(evaluation: Evaluation, stack: Stack, written: Any) -> None:
+    """Record what an entry vpclint cannot read names as handed to the unseen; when it is too
+    deep to tell, its stack's scope may be linked to anywhere."""
+    named = _shallow(lambda: stack.named_in(written), None)
+    if named is None:
+        evaluation.opaque.add(stack.scope)
+    else:
+        evaluation.opaque_inputs |= named
+
+
+def _written_at(data: Any, path: tuple) -> Any:
+    """The part of a template at ``path``, as written (None where the path leads nowhere)."""
+    for step in path:
+        if isinstance(data, dict):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+def _existence(stack: Stack, logical_id: str, what: str = "") -> str | None:
+    """What decides whether resource ``logical_id`` (or the nested stack or module it is)
+    exists, when that is UNKNOWN: its ``Condition``, after what decides its stack's."""
+    if stack.resource_condition(logical_id) is True:
+        return stack.exists_if
+    condition = stack.resources[logical_id].get("Condition")
+    own = f"Condition {condition}{what}" if isinstance(condition, str) else \
+        f"its Condition{what} is not known"
+    return f"{stack.exists_if}; {own}" if stack.exists_if else own
 
 
 def _construct_path(metadata) -> str | None:

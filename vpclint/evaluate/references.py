@@ -96,6 +96,13 @@ def _traversals_in_block(block: Block, bound: frozenset) -> Iterator[tuple[Trave
         yield from _traversals_in_block(nested, inner)
 
 
+def free_traversals(expr: Any) -> Iterator[Traversal]:
+    """The references an expression makes to names outside it (not ``for`` variables)."""
+    for traversal, bound in _traversals(expr, frozenset()):
+        if traversal.root not in bound:
+            yield traversal
+
+
 def _traversals(expr: Any, bound: frozenset) -> Iterator[tuple[Traversal, frozenset]]:
     if isinstance(expr, Traversal):
         if isinstance(expr.root, str):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from vpclint.evaluate.references import free_traversals
 from vpclint.evaluate.tf_data import data_source
 from vpclint.evaluate.tf_origins import Origins, Written, innermost
 from vpclint.files import DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, read_bytes
@@ -56,7 +57,10 @@ class TerraformResult:
     resources: list[Resource] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     parse_errors: list[ParseError] = field(default_factory=list)
-    opaque: set[str] = field(default_factory=set)  # module dirs whose calls could not be followed
+    opaque: set[str] = field(default_factory=set)  # root modules vpclint failed to evaluate
+    # (scope, address) of resources handed to module calls that could not be followed; an
+    # address without an instance key stands for every instance
+    opaque_inputs: set[tuple[str, str]] = field(default_factory=set)
     exported: set[tuple[str, str]] = field(default_factory=set)  # root outputs' resources
     failures: list[Failure] = field(default_factory=list)  # root modules vpclint failed on
 
@@ -168,6 +172,7 @@ class _Instance:
         self._property_origins: dict[str, dict[tuple, set]] = {}  # resource instance -> notes
         self._tfvars: dict[str, Any] | None = None
         self.providers: dict[str, Any] = {}  # "aws" / "aws.alias" -> region (str or Unknown)
+        self.exists_if: str | None = None  # what decides whether it exists, when UNKNOWN
 
     def configure_providers(self, inherited: dict[str, Any] | None, mapping: dict[str, str]) -> None:
         """Regions of the AWS provider configurations this instance sees.
@@ -207,7 +212,8 @@ class _Instance:
 
         def one(names: dict) -> Any:
             args = _BodyEvaluator(self, names).body(block, ())
-            return data_source(kind, args, _own_region(args, provider))
+            return data_source(kind, args, _own_region(args, provider),
+                               f"{self.scope}:{self.prefix}data.{address}")
 
         if expansion is None:
             return one({})
@@ -518,8 +524,7 @@ class _Instance:
                                           block.pos.line))
             return None
         if directory is None or self.depth >= _MAX_DEPTH:
-            self.result.opaque.add(self.scope)
-            return None
+            return None  # its inputs are recorded as handed to the unseen by ``emit``
         files = self.load(directory)
         expansion = self.expansion(block, {})
         base = f"{self.prefix}module.{name}"
@@ -535,13 +540,44 @@ class _Instance:
                               self.load, self.options, self.depth + 1, self.root_dir, key,
                               (*self.ancestors, self.directory), self.origins)
             child.configure_providers(self.providers, _provider_mapping(block))
+            child.exists_if = self.exists_if
             return child
 
         if expansion is None:
             return make(base, {})
         if isinstance(expansion, Unknown):
-            return SomeInstances(make(base + "[*]", _some_names(block)))
+            some = make(base + "[*]", _some_names(block))
+            some.exists_if = _existence(self.exists_if, block, base)
+            return SomeInstances(some)
         return {k: make(f"{base}[{_key(k)}]", names) for k, names in expansion}
+
+    def handed_to(self, block: Block) -> set[tuple[str, str]]:
+        """(scope, address) of the resources a module call vpclint cannot read is handed: those
+        its arguments name as written (through locals too), and those their values hold
+        (through variables and module outputs). It can give partners to these, not to others."""
+        names = _some_names(block) if {"count", "for_each"} & set(block.attributes) else {}
+        handed: set[tuple[str, str]] = set()
+        for argument, attribute in block.attributes.items():
+            if argument not in ("source", "version", "providers", "depends_on", "count"):
+                handed |= _refs_in(evaluate(attribute.expr, self.scope_with(names)))
+                handed |= {(self.scope, self.prefix + address)
+                           for address in self._written_resources(attribute.expr, set())}
+        return handed
+
+    def _written_resources(self, expr: Any, seen: set[str]) -> set[str]:
+        """Addresses (without instance keys) of the resources of this module that ``expr``
+        names, directly or through the locals it names."""
+        found = set()
+        for traversal in free_traversals(expr):
+            steps = traversal.steps
+            name = steps[0][1] if steps and steps[0][0] == "attr" else None
+            local = self.blocks.get("local", {}).get(name) if traversal.root == "local" else None
+            if local is not None and name not in seen:
+                seen.add(name)
+                found |= self._written_resources(local[0].expr, seen)
+            elif f"{traversal.root}.{name}" in self.blocks.get("resource", {}):
+                found.add(f"{traversal.root}.{name}")
+        return found
 
     def module_directory(self, name: str, block: Block) -> str | None:
         source_attr = block.attributes.get("source")
@@ -631,7 +667,9 @@ class _Instance:
                 self.result.notes.extend(notes)
         for name, (block, _) in self.blocks.get("module", {}).items():
             instances = self.module_instances(name, block)
-            if isinstance(instances, _Instance):
+            if instances is None:  # not followed: only what it is handed may get partners there
+                self.result.opaque_inputs |= self.handed_to(block)
+            elif isinstance(instances, _Instance):
                 instances.emit()
             elif isinstance(instances, SomeInstances):
                 instances.instance.emit()
@@ -642,6 +680,8 @@ class _Instance:
     def _instances_of(self, block: Block, hcl_file: HclFile) -> list[Resource]:
         value = self.lookup(block.labels[0], (("attr", block.labels[1]),), None)[0]
         objects = value.instance if isinstance(value, SomeInstances) else value
+        exists_if = _existence(self.exists_if, block, self.prefix + ".".join(block.labels)) \
+            if isinstance(value, SomeInstances) else self.exists_if
         if isinstance(objects, ResourceObject):
             objects = [objects]
         elif isinstance(objects, dict):
@@ -651,7 +691,7 @@ class _Instance:
             resource = Resource("terraform", block.labels[0], obj.ref.target, self.scope,
                                 hcl_file.path, dict(obj),
                                 region=_own_region(obj, self.region_of(block)))
-            resource.may_be_absent = "[*]" in obj.ref.target  # unknown count / for_each
+            resource.exists_if = exists_if
             resource.spans = _BodyEvaluator.spans_of(block, hcl_file.path)
             resource.origins = {path: innermost(found) for path, found in
                                 self._property_origins.get(obj.ref.target, {}).items()}
@@ -736,6 +776,18 @@ def _provider_mapping(block: Block) -> dict[str, str]:
             if isinstance(inner, str) and isinstance(value, Traversal):
                 mapping[inner] = _render(value.root, value.steps)
     return mapping
+
+
+def _existence(outer: str | None, block: Block, address: str) -> str:
+    """What decides whether the instances of ``block`` (at ``address``) exist, when its count
+    or for_each is UNKNOWN: the names that expression reads, after what decides ``outer``."""
+    argument = "count" if "count" in block.attributes else "for_each"
+    names = list(dict.fromkeys(_render(t.root, t.steps) for t in
+                               free_traversals(block.attributes[argument].expr)
+                               if isinstance(t.root, str) and t.root not in ("count", "each")))
+    own = (f"{argument} of {address} depends on {', '.join(names[:3])}" if names
+           else f"{argument} of {address} is not known")
+    return f"{outer}; {own}" if outer else own
 
 
 def _some_names(block: Block) -> dict:

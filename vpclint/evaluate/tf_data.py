@@ -5,6 +5,8 @@ arguments and the provider's region, and real modules lean on them to build serv
 policies: ``aws_region``, ``aws_partition``, ``aws_iam_policy_document``,
 ``aws_vpc_endpoint_service`` (given ``service`` or ``service_name``), ``aws_iam_policy`` given
 the name or ARN of an AWS managed policy, and the prefix-list lookups by AWS service name.
+``aws_availability_zones`` reads the account, but what rules need of it is known: its names
+(and zone IDs) are distinct, so ``names[0]`` and ``names[1]`` are two AZs.
 
 ``region`` is the region the data source reads: its own ``region`` argument (AWS provider 6) or
 its provider's, ``DEPLOYMENT_REGION`` when the provider's is not known (it is still the region of
@@ -16,8 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, PartialJson, Unknown,
-                            contains_unknown)
+from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, DistinctList, PartialJson,
+                            Unknown, contains_unknown)
 
 
 # partition -> (dns_suffix, reverse_dns_prefix), as the AWS provider's partition data has them
@@ -81,12 +83,33 @@ def partition_of(region: Any) -> Any:
                  if region.startswith(prefix)), "aws")
 
 
-def data_source(kind: str, args: dict, region: Any) -> dict | Unknown:
-    """The attributes of ``data.<kind>.<name>``, or UNKNOWN when they come from the account."""
+def data_source(kind: str, args: dict, region: Any, address: str = "") -> dict | Unknown:
+    """The attributes of ``data.<kind>.<name>``, or UNKNOWN when they come from the account.
+    ``address`` names the data source block where the values it gives must be told apart
+    from another block's (the AZ lists of two ``aws_availability_zones``)."""
+    if kind == "aws_availability_zones":
+        return _availability_zones(args, address)
     handler = _HANDLERS.get(kind)
     if handler is None:
         return Unknown("data source (read from the account at plan time)", f"data.{kind}")
     return handler(args, region)
+
+
+def _availability_zones(args: dict, address: str) -> dict:
+    """Names and zone IDs are lists of distinct AZs in one order (the provider sorts the AZs by
+    name): one block (so one provider configuration) with the same arguments gives the same
+    lists, so an element is identified by the block, its arguments and its index."""
+    unknown = Unknown("data source (read from the account at plan time)",
+                      "data.aws_availability_zones")
+    result: dict[str, Any] = {"id": unknown, "group_names": unknown}
+    if not address or contains_unknown(args):
+        return {**result, "names": unknown, "zone_ids": unknown}
+    source = f"{address}|{json.dumps(args, sort_keys=True, default=repr)}"
+    for attribute in ("names", "zone_ids"):
+        result[attribute] = DistinctList("AZs read from the account at plan time",
+                                         f"{address.rsplit(':', 1)[-1]}.{attribute}",
+                                         source=f"{source}|{attribute}")
+    return result
 
 
 def _region(args: dict, region: Any) -> dict:

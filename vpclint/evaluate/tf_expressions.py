@@ -3,17 +3,33 @@
 The expression tree comes from ``loaders.hcl_ast``; names are looked up through a ``Scope``
 supplied by the module evaluator (variables, locals, resources, module outputs, ``count`` and
 ``each``, ``for`` variables). An operator or function applied to an UNKNOWN gives UNKNOWN, so a
-rule never sees a value that depends on something vpclint could not know.
+rule never sees a value that depends on something vpclint could not know. Such an UNKNOWN keeps
+the reason of the one it comes from, but not what that one knows (``plain``): the text of a
+partial string is not the text of its attribute, nor a choice's branches those of its negation.
+
+UNKNOWN reaches no further than it would when Terraform applies the configuration:
+
+* a conditional on an unknown condition is the value both branches agree on, else a ``Choice``
+  keyed by the condition, so that several conditionals on one condition are decided together;
+* a template with unknown interpolations is a ``PartialString`` that keeps its known text, and
+  a template that is one interpolation (``"${aws_vpc.main.id}"``) is that value;
+* ``x == null`` is false for an UNKNOWN known not to be null (a template's or ``jsonencode``'s
+  result), and ``&&`` / ``||`` are decided by one known operand;
+* a ``for`` expression whose ``if`` is unknown for some elements is a ``PartialCollection``:
+  the elements that surely exist stay readable, the others may or may not exist.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 from vpclint.evaluate.tf_functions import call
 from vpclint.loaders.hcl_ast import (BinaryOp, Call, Conditional, ForExpr, Literal, ObjectExpr,
                                      Opaque, Template, Traversal, TupleExpr, UnaryOp)
-from vpclint.values import Ref, Unknown, contains_unknown
+from vpclint.values import (Choice, DistinctList, PartialCollection, Ref, Unknown, choose,
+                            contains_unknown, join_parts, known_not_null, plain)
 
 
 class Scope(Protocol):
@@ -73,15 +89,25 @@ def _to_str(value: Any) -> Any:
 
 
 def _template(expr: Template, scope) -> Any:
+    """The string; an unknown or computed interpolation is a hole of a ``PartialString``."""
     pieces = []
     for part in expr.parts:
         value = part if isinstance(part, str) else evaluate(part, scope)
-        if isinstance(value, Unknown):
+        if _is_error(value):
             return value
-        if isinstance(value, Ref) or not isinstance(value, (str, int, float, bool)):
-            return Unknown("string built from a computed value", "template")
-        pieces.append(_to_str(value))
-    return "".join(pieces)
+        if value is None:
+            return Unknown("error: a template cannot interpolate null", "template")
+        if isinstance(value, (list, dict)) or not isinstance(value, (str, int, float, bool, Ref,
+                                                                       Unknown)):
+            return Unknown("error: a template interpolates a collection", "template")
+        if isinstance(value, _INDEXABLE):  # a collection: what it knows is no string's
+            value = plain(value)
+        pieces.append(value if isinstance(value, (Ref, Unknown)) else _to_str(value))
+    return join_parts(pieces)
+
+
+def _is_error(value: Any) -> bool:
+    return isinstance(value, Unknown) and value.reason.startswith("error:")
 
 
 def _traversal(expr: Traversal, scope) -> Any:
@@ -95,14 +121,20 @@ def _traversal(expr: Traversal, scope) -> Any:
 def apply_steps(value: Any, steps: tuple, scope) -> Any:
     """Follow attribute, index and splat steps through a value."""
     for position, step in enumerate(steps):
-        if isinstance(value, Unknown):
-            return value
+        if isinstance(value, Choice):  # (c ? a : b).id is c ? a.id : b.id
+            rest = steps[position:]
+            return choose(value.condition, apply_steps(value.then, rest, scope),
+                          apply_steps(value.otherwise, rest, scope), value)
+        if isinstance(value, Unknown) and not isinstance(value, _INDEXABLE):
+            return plain(value)
         if step[0] in ("splat", "full_splat"):
             rest = steps[position + 1:]
             if value is None:
                 return []
             if isinstance(value, SomeInstances):
                 return Unknown("splat over an unknown number of instances", "[*]")
+            if isinstance(value, Unknown):
+                return Unknown("splat over a collection not fully known", "[*]")
             items = value if isinstance(value, list) else [value]
             return [apply_steps(item, rest, scope) for item in items]
         key = step[1] if step[0] == "attr" else evaluate(step[1], scope)
@@ -127,11 +159,20 @@ class SomeInstances:
         self.instance = instance
 
 
+_INDEXABLE = (DistinctList, PartialCollection)  # UNKNOWNs some of whose elements are known
+
+
 def index(value: Any, key: Any) -> Any:
     if isinstance(value, SomeInstances):
         return value.instance
     if isinstance(key, Unknown):
-        return key
+        return plain(key)
+    if isinstance(value, DistinctList):
+        position = _position(key)
+        return value.element(position) if position is not None and position >= 0 else Unknown(
+            "error: list index is not a whole number", str(key))
+    if isinstance(value, PartialCollection):
+        return _entry(value, key)
     if isinstance(value, ResourceObject):
         if key in ("id", "arn") or key not in value:
             return Ref(value.ref.scope, value.ref.target, str(key))
@@ -156,6 +197,33 @@ def index(value: Any, key: Any) -> Any:
     return Unknown("error: cannot index this value", str(key))
 
 
+def _position(key: Any) -> int | None:
+    try:
+        number = float(key)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() and not isinstance(key, bool) else None
+
+
+def _entry(collection: PartialCollection, key: Any) -> Any:
+    """An entry of a collection whose other entries may not exist: known when it surely
+    exists; a Terraform error when it cannot exist."""
+    items = collection.items
+    if isinstance(items, list):
+        position = _position(key)
+        if position is None or not 0 <= position < len(items):  # past every element that may be
+            return Unknown("error: index out of range", str(key))
+        if any(earlier in collection.maybe for earlier in range(position + 1)):
+            return Unknown("element at a position that depends on unknown elements", str(key))
+        return items[position]
+    key = _to_str(key)
+    if key not in items:
+        return Unknown(f"error: no key {key!r}", str(key))
+    if key in collection.maybe:
+        return Unknown("entry that may not exist", str(key))
+    return items[key]
+
+
 def _call(expr: Call, scope) -> Any:
     args = [evaluate(arg, scope) for arg in expr.args]
     if expr.expand_final and args:
@@ -170,9 +238,89 @@ def _conditional(expr: Conditional, scope) -> Any:
     condition = evaluate(expr.condition, scope)
     if isinstance(condition, str) and condition in ("true", "false"):
         condition = condition == "true"
-    if not isinstance(condition, bool):
-        return Unknown("condition not known", "conditional")
-    return evaluate(expr.then if condition else expr.otherwise, scope)
+    if isinstance(condition, bool):
+        return evaluate(expr.then if condition else expr.otherwise, scope)
+    if _is_error(condition):
+        return condition
+    normal, negated = _normalized(expr.condition)
+    then, otherwise = evaluate(expr.then, scope), evaluate(expr.otherwise, scope)
+    if negated:  # `!c ? a : b` is `c ? b : a`
+        then, otherwise = otherwise, then
+    return choose(_condition_key(normal, scope), then, otherwise,
+                  Unknown("condition not known", "conditional"))
+
+
+def _normalized(condition) -> tuple[Any, bool]:
+    """The condition written positively, and whether the original is its negation, so that
+    complementary conditions share a key: ``!c`` and ``c``, ``a != b`` and ``a == b``,
+    ``length(x) > 0`` and ``length(x) == 0`` (a length is never negative)."""
+    if isinstance(condition, UnaryOp) and condition.op == "!":
+        inner, negated = _normalized(condition.operand)
+        return inner, not negated
+    if isinstance(condition, BinaryOp):
+        if condition.op == "!=":
+            return dataclasses.replace(condition, op="=="), True
+        if condition.op in (">", ">=") and isinstance(condition.left, Call) and \
+                condition.left.name == "length" and isinstance(condition.right, Literal) and \
+                type(condition.right.value) in (int, float) and \
+                condition.right.value == (0 if condition.op == ">" else 1):
+            zero = dataclasses.replace(condition.right, value=0)
+            return dataclasses.replace(condition, op="==", right=zero), True
+    return condition, False
+
+
+def _condition_key(condition, scope) -> tuple:
+    """A key equal for two conditions that are the same value: the same expression (wherever it
+    is written) over the same values of the names it reads. Known values and references are
+    compared by value, anything else by identity (a module instance reads ``var.x`` as one
+    object; another instance's ``var.x`` is another object even when both are UNKNOWN)."""
+    names = tuple(_Same(evaluate(node, scope)) for node in _traversals(condition))
+    return _shape(condition), names
+
+
+class _Same:
+    """A value in a condition key: equal by value when known, by identity otherwise (holding
+    the value keeps its identity from being reused)."""
+
+    def __init__(self, value: Any):
+        self.value = value
+        self.by_value = value is None or isinstance(value, (str, int, float, bool, Ref))
+
+    def __eq__(self, other: Any) -> bool:
+        if not isinstance(other, _Same) or self.by_value != other.by_value:
+            return False
+        if self.by_value:
+            return type(self.value) is type(other.value) and self.value == other.value
+        return self.value is other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value) if self.by_value else id(self.value)
+
+
+def _traversals(node) -> list[Traversal]:
+    """The name lookups (``var.x``, ``each.value.y``) an expression makes, in order."""
+    if isinstance(node, Traversal):
+        return [node]
+    found: list[Traversal] = []
+    if isinstance(node, tuple):
+        for item in node:
+            found += _traversals(item)
+    elif dataclasses.is_dataclass(node):
+        for field in dataclasses.fields(node):
+            if field.name != "pos":
+                found += _traversals(getattr(node, field.name))
+    return found
+
+
+def _shape(node) -> Any:
+    """An expression without its positions: equal for the same text written anywhere."""
+    if isinstance(node, tuple):
+        return tuple(_shape(item) for item in node)
+    if dataclasses.is_dataclass(node):
+        return (type(node).__name__,) + tuple(_shape(getattr(node, field.name))
+                                             for field in dataclasses.fields(node)
+                                             if field.name != "pos")
+    return node
 
 
 _NUMERIC = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
@@ -188,15 +336,20 @@ def _binary(expr: BinaryOp, scope) -> Any:
             return left
     right = evaluate(expr.right, scope)
     if op in ("==", "!="):
+        if (left is None and known_not_null(right)) or (right is None and known_not_null(left)):
+            return op == "!="  # an UNKNOWN that cannot be null is not null
         if contains_unknown(left) or contains_unknown(right) or isinstance(left, Ref) or \
                 isinstance(right, Ref):
             return Unknown("comparison with an unknown value", op)
         equal = _normal(left) == _normal(right)
         return equal if op == "==" else not equal
+    if op in ("&&", "||") and isinstance(left, Unknown) and not _is_error(left) and \
+            right is (op == "||"):
+        return right  # `unknown && false` is false, `unknown || true` is true
     if isinstance(left, Unknown):
-        return left
+        return plain(left)
     if isinstance(right, Unknown):
-        return right
+        return plain(right)
     if op in ("&&", "||"):
         if isinstance(left, bool) and isinstance(right, bool):
             return (left and right) if op == "&&" else (left or right)
@@ -227,7 +380,7 @@ def _number(value: Any) -> Any:
 def _unary(expr: UnaryOp, scope) -> Any:
     value = evaluate(expr.operand, scope)
     if isinstance(value, Unknown):
-        return value
+        return plain(value)
     if expr.op == "!" and isinstance(value, bool):
         return not value
     if expr.op == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -235,30 +388,69 @@ def _unary(expr: UnaryOp, scope) -> Any:
     return Unknown(f"error: cannot apply {expr.op}", expr.op)
 
 
+MAX_FOR_ITERATIONS = 100_000  # per outermost ``for``, nested ones included
+_FOR_BUDGET: ContextVar[list[int] | None] = ContextVar("for_budget", default=None)
+
+
 def _for(expr: ForExpr, scope) -> Any:
+    """The list or map; elements whose ``if`` is not known make a ``PartialCollection``.
+
+    Nested ``for`` expressions multiply (``[for i in range(1024) : [for j in range(1024) :
+    ...]]`` is a million steps): past ``MAX_FOR_ITERATIONS`` in one outermost ``for`` the value
+    is UNKNOWN, so a hostile configuration cannot stall the scan."""
+    if _FOR_BUDGET.get() is not None:
+        return _for_steps(expr, scope)
+    budget = [MAX_FOR_ITERATIONS]
+    token = _FOR_BUDGET.set(budget)
+    try:
+        value = _for_steps(expr, scope)
+    finally:
+        _FOR_BUDGET.reset(token)
+    if budget[0] < 0:  # an inner ``for`` ran out: the whole value is not known
+        return Unknown(f"for expressions past {MAX_FOR_ITERATIONS:,} steps are not evaluated",
+                       "for")
+    return value
+
+
+def _for_steps(expr: ForExpr, scope) -> Any:
     collection = evaluate(expr.collection, scope)
+    maybe_in: frozenset = frozenset()
+    if isinstance(collection, PartialCollection):
+        if isinstance(collection.items, list) and expr.key_var:
+            return Unknown("index into a list whose elements may not all exist", "for")
+        collection, maybe_in = collection.items, collection.maybe
     if isinstance(collection, Unknown):
-        return collection
+        return plain(collection)
     if isinstance(collection, dict):
         pairs = list(collection.items())
     elif isinstance(collection, list):
         pairs = list(enumerate(collection))
     else:
         return Unknown("error: for over a non-collection", "for")
+    budget = _FOR_BUDGET.get()
+    budget[0] -= len(pairs)
+    if budget[0] < 0:
+        return Unknown(f"for expressions past {MAX_FOR_ITERATIONS:,} steps are not evaluated",
+                       "for")
     results: list = []
     object_result: dict = {}
+    maybe: set = set()
     for key, value in pairs:
         names = {expr.value_var: value}
         if expr.key_var:
             names[expr.key_var] = key
         inner = scope.with_names(names)
+        unsure = key in maybe_in
         if expr.condition is not None:
             keep = evaluate(expr.condition, inner)
-            if not isinstance(keep, bool):
-                return Unknown("for condition not known", "for")
-            if not keep:
+            if _is_error(keep):
+                return keep
+            if keep is False:
                 continue
+            unsure = unsure or keep is not True
         if expr.key is None:
+            if unsure:
+                maybe.add(len(results))
             results.append(evaluate(expr.value, inner))
             continue
         out_key = evaluate(expr.key, inner)
@@ -267,7 +459,17 @@ def _for(expr: ForExpr, scope) -> Any:
         out_value = evaluate(expr.value, inner)
         out_key = _to_str(out_key)
         if expr.grouping:
+            if unsure:
+                return Unknown("grouping of elements that may not exist", "for")
             object_result.setdefault(out_key, []).append(out_value)
         else:
+            if out_key in object_result and (unsure or out_key in maybe):
+                return Unknown("for expression whose duplicate keys may not exist", "for")
             object_result[out_key] = out_value
-    return results if expr.key is None else object_result
+            if unsure:
+                maybe.add(out_key)
+    result = results if expr.key is None else object_result
+    if maybe:
+        return PartialCollection("for expression whose condition is not known for every "
+                                 "element", "for", items=result, maybe=frozenset(maybe))
+    return result

@@ -16,6 +16,12 @@ The result is UNKNOWN when vpclint cannot know it:
 
 Marking failures lets ``try`` and ``can`` tell a failed expression (Terraform would move on to
 the next argument) from one that merely cannot be known statically (Terraform might not fail).
+
+What is known of a partly unknown argument is kept where the result does not depend on the
+rest: ``format`` and ``join`` keep their known text around unknown values (a ``PartialString``);
+``lookup``, ``merge``, ``concat`` and ``flatten`` keep the entries that surely exist; ``coalesce``
+takes an unknown argument that cannot be null or empty; ``element``, ``slice`` and the set
+conversions index a ``DistinctList`` (the AZ names of ``data.aws_availability_zones``).
 """
 
 from __future__ import annotations
@@ -35,7 +41,8 @@ from typing import Any, Callable, Iterator
 
 import re2
 
-from vpclint.values import PartialJson, Ref, Unknown
+from vpclint.values import (DistinctList, ListElement, PartialCollection, PartialJson,
+                            PartialString, Ref, Unknown, join_parts, plain)
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 # Bounds on what one call may build, so a hostile configuration cannot exhaust memory or time:
@@ -82,6 +89,8 @@ def _call(name: str, impl: Callable[..., Any], args: list) -> Any:
         failed = _first_error(args)
         if failed is not None:
             return failed
+    if name in _OVER_DISTINCT and args and isinstance(args[0], DistinctList):
+        return _OVER_DISTINCT[name](*args)
     if policy == "deep":
         blocker = next(_opaque_leaves(args), None)
     elif policy == "shallow":
@@ -144,8 +153,10 @@ def _first_unknown(value: Any) -> Unknown | None:
 
 
 def _as_unknown(value: Any) -> Unknown:
+    """An UNKNOWN for a result that ``value`` keeps from being known: what a partial value
+    knows (its text, its entries) is not the result's, so only its reason is kept."""
     if isinstance(value, Unknown):
-        return value
+        return plain(value)
     if isinstance(value, Ref):
         return Unknown("resource attribute known only after apply",
                        f"{value.target}.{value.attr}" if value.attr else value.target)
@@ -547,14 +558,36 @@ def _split(separator: Any, text: Any) -> list:
     return list(text) if separator == "" else text.split(separator)
 
 
-@_function("join")
-def _join(separator: Any, *lists: Any) -> str:
+@_function("join", unknowns="shallow")
+def _join(separator: Any, *lists: Any) -> Any:
+    """An unknown element is a hole of the result, which keeps the rest of the text."""
     if not lists:
         raise _Error("at least one list is required")
     items = [item for each in lists for item in _list(each)]
     if None in items:
         raise _Error("cannot concatenate null values")
-    return _str(separator).join(_str(item) for item in items)
+    pieces: list = []
+    for position, item in enumerate(items):
+        if position:
+            pieces.append(_str(separator))
+        pieces.append(_text_or_hole(item))
+    return join_parts(pieces)
+
+
+def _text_or_hole(value: Any) -> Any:
+    """A string's text, or an unknown string as a hole of a ``PartialString``; an unknown that
+    may not be a string makes the whole result unknown."""
+    if _is_string_like(value):
+        return value
+    if _opaque(value):
+        raise _Unknowable(_as_unknown(value))
+    return _str(value)
+
+
+def _is_string_like(value: Any) -> bool:
+    """An unknown that is surely a string (or a resource's ID): it can be a hole of a text."""
+    return isinstance(value, (Ref, PartialString, PartialJson, ListElement)) or (
+        type(value) is Unknown)
 
 
 @_function("sort")
@@ -669,14 +702,16 @@ _VERB = re.compile(r"%(?P<flags>[-+# 0]*)(?:\[(?P<index>[1-9][0-9]*)\])?(?P<widt
                    r"(?P<precision>\.[0-9]*)?(?P<verb>[A-Za-z])?")
 
 
-@_function("format")
-def _format(template: Any, *args: Any) -> str:
+@_function("format", unknowns="own")
+def _format(template: Any, *args: Any) -> Any:
     """Terraform's printf: %v (strings plain, numbers like Go's %g, anything else as JSON), %#v
     (JSON), %t, %b %d %o %x %X (whole numbers only), %e %E %f %g %G, %s, %q (a JSON string),
     %%; flags ``-+# 0``, width, precision and ``[n]`` argument indexes. Every argument must
     be used."""
+    if _opaque(template):
+        return _as_unknown(template)
     template = _str(template)
-    out: list[str] = []
+    out: list = []
     position, next_arg, highest = 0, 1, 0
     while (percent := template.find("%", position)) >= 0:
         out.append(template[position:percent])
@@ -695,11 +730,17 @@ def _format(template: Any, *args: Any) -> str:
         highest, next_arg, position = max(highest, number), number + 1, spec.end()
     if highest < len(args):
         raise _Error(f"too many arguments; only {highest} used by format string")
-    return "".join(out) + template[position:]
+    return join_parts(out + [template[position:]])
 
 
-def _format_verb(spec: re.Match, value: Any) -> str:
+def _format_verb(spec: re.Match, value: Any) -> Any:
+    """The text of one verb; a plain ``%s`` / ``%v`` of an unknown string is a hole."""
     verb, flags = spec["verb"], spec["flags"]
+    blocker = next(_opaque_leaves(value), None)
+    if blocker is not None:
+        if verb in "sv" and spec[0] in ("%s", "%v") and _is_string_like(value):
+            return value
+        raise _Unknowable(_as_unknown(blocker))
     width = int(spec["width"]) if spec["width"] else None
     precision = int(spec["precision"][1:] or 0) if spec["precision"] else None
     if max(width or 0, precision or 0) > MAX_TEXT:
@@ -798,8 +839,10 @@ def _formatlist(template: Any, *args: Any) -> list:
     rows = []
     for row in range(lengths.pop() if lengths else 1):
         values = [arg[row] if type(arg) is list else arg for arg in args]
-        blocker = next(_opaque_leaves([template, values]), None)
-        rows.append(_format(template, *values) if blocker is None else _as_unknown(blocker))
+        try:
+            rows.append(_format(template, *values))
+        except _Unknowable as unknowable:
+            rows.append(unknowable.args[0])
     return rows
 
 
@@ -933,22 +976,43 @@ def _length(value: Any) -> int:
                  f"not {_kind(value)}")
 
 
-@_function("concat", unknowns="shallow")
-def _concat(*lists: Any) -> list:
+@_function("concat", unknowns="own")
+def _concat(*lists: Any) -> Any:
+    """A list some of whose elements may not exist makes those elements, and the positions of
+    those after them, unknown: a ``PartialCollection``."""
     if not lists:
         raise _Error("at least one argument is required")
-    return [item for each in lists for item in _list(each)]
+    items: list = []
+    maybe: set = set()
+    for each in lists:
+        if isinstance(each, PartialCollection) and isinstance(each.items, list):
+            maybe |= {len(items) + position for position in each.maybe}
+            items += each.items
+        elif _opaque(each):
+            return _as_unknown(each)
+        else:
+            items += _list(each)
+    return _partial(items, maybe)
+
+
+def _partial(items: Any, maybe: set) -> Any:
+    if not maybe:
+        return items
+    return PartialCollection("collection whose entries may not all exist", "",
+                             items=items, maybe=frozenset(maybe))
 
 
 @_function("flatten", unknowns="shallow")
 def _flatten(values: Any) -> list:
     """Nested lists are flattened at any depth; an unknown element might be a list, so it makes
-    the whole result unknown (an id/arn reference is a string)."""
+    the whole result unknown, unless it is surely a string (a resource's ID, a partly known
+    string, an element of a list of strings)."""
     flat = []
     for item in _list(values):
         if type(item) is list:
             flat += _flatten(item)
-        elif _opaque(item) and not _is_id_ref(item):
+        elif _opaque(item) and not (_is_id_ref(item) or isinstance(
+                item, (PartialString, PartialJson, ListElement))):
             raise _Unknowable(_as_unknown(item))
         else:
             flat.append(item)
@@ -1029,25 +1093,58 @@ def _zipmap(keys: Any, values: Any) -> Any:
     return {_str(key): value for key, value in zip(keys, values)}
 
 
-@_function("merge", unknowns="shallow")
+@_function("merge", unknowns="own")
 def _merge(*maps: Any) -> Any:
-    """Later maps win; null arguments are skipped, and merging only nulls gives null."""
+    """Later maps win; null arguments are skipped, and merging only nulls gives null. A map
+    some of whose entries may not exist keeps those entries unsure (a ``PartialCollection``);
+    where such an entry would override a sure one, the key surely exists with an unknown
+    value."""
     merged: dict = {}
+    maybe: set = set()
     for mapping in maps:
-        if mapping is not None:
-            merged.update(_map(mapping))
-    return None if maps and all(mapping is None for mapping in maps) else merged
+        if isinstance(mapping, PartialCollection) and isinstance(mapping.items, dict):
+            for key, value in mapping.items.items():
+                if key not in mapping.maybe:
+                    merged[key] = value
+                    maybe.discard(key)
+                elif key in merged and key not in maybe:
+                    merged[key] = Unknown("value of an entry that may be overridden", key)
+                else:
+                    merged[key] = value
+                    maybe.add(key)
+        elif _opaque(mapping):
+            return _as_unknown(mapping)
+        elif mapping is not None:
+            for key, value in _map(mapping).items():
+                merged[key] = value
+                maybe.discard(key)
+    if maps and all(mapping is None for mapping in maps):
+        return None
+    return _partial(merged, maybe)
 
 
 @_function("lookup", unknowns="own")
 def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
-    """The default is needed (and may be unknown) only when the key is missing."""
+    """The default is needed (and may be unknown) only when the key is missing. In a map some
+    of whose entries may not exist, an entry that surely exists is found, and a key no entry
+    has gives the default; with an unknown key, the value every entry it could name agrees on."""
     if len(default) > 1:
         raise _Error("lookup() takes two or three arguments")
-    for arg in (mapping, key):
-        if _opaque(arg):
-            return _as_unknown(arg)
-    mapping, key = _map(mapping), _str(key)
+    unsure: frozenset = frozenset()
+    if isinstance(mapping, PartialCollection) and isinstance(mapping.items, dict):
+        mapping, unsure = mapping.items, mapping.maybe
+    if _opaque(mapping):
+        return _as_unknown(mapping)
+    mapping = _map(mapping)
+    if _opaque(key):
+        candidates = list(mapping.values()) + list(default)
+        agreed = bool(candidates) and all(
+            _canon(c) == _canon(candidates[0]) and next(_opaque_leaves(c), None) is None
+            for c in candidates)
+        return candidates[0] if agreed else _as_unknown(key)
+    key = _str(key)
+    if key in unsure:
+        return Unknown("lookup of an entry that may not exist", key)
     if key in mapping:
         return mapping[key]
     if default:
@@ -1135,13 +1232,22 @@ def _anytrue(values: Any) -> Any:
 @_function("coalesce", unknowns="own")
 def _coalesce(*values: Any) -> Any:
     """The first argument that is neither null nor "", converted to the arguments' common type
-    (coalesce(1, "a") is "1"); an unknown argument before it makes the result unknown."""
+    (coalesce(1, "a") is "1"); an unknown argument before it makes the result unknown, unless
+    it can be neither (a resource's ID, a string with known text, a list element that is an AZ
+    name)."""
     for value in _unify(list(values)):
         if _opaque(value):
-            return value if _is_id_ref(value) else _as_unknown(value)
+            return value if _never_empty(value) else _as_unknown(value)
         if value is not None and value != "":
             return value
     raise _Error("no non-null, non-empty-string arguments")
+
+
+def _never_empty(value: Any) -> bool:
+    if _is_id_ref(value) or isinstance(value, ListElement):
+        return True
+    return isinstance(value, PartialString) and any(
+        isinstance(part, str) and part for part in value.parts)
 
 
 @_function("coalescelist", unknowns="own")
@@ -1289,6 +1395,42 @@ def _cidrnetmask(prefix: Any) -> str:
     return str(network.netmask)
 
 
+# --- lists of distinct unknown elements -------------------------------------------------------
+
+def _element_of_distinct(values: DistinctList, index: Any) -> Any:
+    """element() wraps around the list's unknown length: only an index below the length every
+    such list has names one element for sure."""
+    if _opaque(index):
+        return _as_unknown(index)
+    index = _whole(index)
+    if index < 0:
+        raise _Error("cannot use element function with a negative index")
+    if index < DistinctList.MIN_LENGTH:
+        return values.element(index)
+    return Unknown("element() of a list of unknown length wraps around", values.expr)
+
+
+def _slice_of_distinct(values: DistinctList, start: Any, end: Any) -> Any:
+    """Terraform fails when ``end`` is past the list: in a configuration that applies, the
+    slice is that many distinct elements."""
+    if _opaque(start) or _opaque(end):
+        return _as_unknown(start if _opaque(start) else end)
+    start, end = _whole(start), _whole(end)
+    if start < 0 or start > end:
+        raise _Error("invalid slice indexes")
+    return [values.element(index) for index in range(start, end)]
+
+
+_OVER_DISTINCT: dict[str, Callable[..., Any]] = {
+    "element": _element_of_distinct,
+    "slice": _slice_of_distinct,
+    "tolist": lambda values: values,
+    "distinct": lambda values: values,
+    "toset": lambda values: values.derived("toset"),
+    "sort": lambda values: values.derived("sort"),
+}
+
+
 # --- errors and things never known statically -------------------------------------------------
 
 @_function("try", unknowns="raw")
@@ -1300,7 +1442,8 @@ def _try(*values: Any) -> Any:
         raise _Error("at least one argument is required")
     for value in values:
         if _first_error(value) is None:
-            return _first_unknown(value) or value
+            unknown = _first_unknown(value)
+            return value if unknown is None or unknown is value else _as_unknown(unknown)
     raise _Error("no expression succeeded")
 
 
@@ -1309,7 +1452,8 @@ def _can(value: Any) -> Any:
     """false if the argument failed, true if it evaluated; unknown if vpclint cannot tell."""
     if _first_error(value) is not None:
         return False
-    return _first_unknown(value) or True
+    unknown = _first_unknown(value)
+    return True if unknown is None else _as_unknown(unknown)
 
 
 def _never_static(unknown: Unknown, *args: Any) -> Unknown:

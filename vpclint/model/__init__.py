@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterator, TypeVar
 
 from vpclint.model.components import Component, Links
-from vpclint.source import Failure, Note, ParseError
+from vpclint.source import Failure, Note, ParseError, Resource
 from vpclint.values import Unknown
 
 T = TypeVar("T", bound=Component)
@@ -22,32 +23,40 @@ class Model:
     ``Links`` when some Kind component's field is UNKNOWN, because it might point at target.
 
     Which UNKNOWN links might point at a target: those in the target's own scope (template,
-    Terraform root module), and those anywhere when the target leaves its scope through an
-    output or export (``exported``); another stack can only name a resource it was given.
+    Terraform root module); another stack or root module can only name a resource it was given.
+    Besides them, something vpclint cannot see may link to a target it was handed
+    (``open_to_unseen``).
     """
 
     components: list[Component] = field(default_factory=list)
     parse_errors: list[ParseError] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)  # resources vpclint failed to model
-    # Terraform modules / templates that may hold resources vpclint cannot see (a module call,
-    # Fn::ForEach, a nested stack): "nothing links to X" is never claimed for X declared there.
+    # Terraform root modules / templates where something vpclint cannot see may link to
+    # anything (a file it could not read, a module it failed to evaluate, a Rain module
+    # fragment): "nothing links to X" is never claimed for X declared there.
     opaque_scopes: set[str] = field(default_factory=set)
+    # (scope, address) of the resources handed to something vpclint cannot read (a module call
+    # without its source, a remote nested stack, Fn::ForEach, a custom resource): an address
+    # without its last [index] stands for every instance
+    opaque_inputs: set[tuple[str, str]] = field(default_factory=set)
     unresolved: list = field(default_factory=list)  # evaluate.references.Unresolved, for VPC002
     analysis: Any = None  # analyze.Analysis, computed on first use by analyze.analysis_of
-    exported: set[tuple[str, str]] = field(default_factory=set)  # (scope, address) in outputs
+    # (scope, address) of the resources a template's or root module's outputs name
+    exported: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._by_kind: dict[type, list[Component]] = defaultdict(list)
         self._referrers: dict[tuple[type, str, int], list[Component]] = defaultdict(list)
-        self._open_fields: set[tuple[type, str, str]] = set()  # (kind, field, flavour)
         self._open_in_scope: set[tuple[type, str, str]] = set()  # (kind, field, scope)
+        self._unseen: set[int] | None = None  # components open_to_unseen, computed on first use
         for component in self.components:
             self._index(component)
 
     def reindex(self) -> None:
         """Rebuild the kind index after components were removed."""
         self._by_kind.clear()
+        self._unseen = None
         for component in self.components:
             self._index(component)
 
@@ -57,12 +66,13 @@ class Model:
 
     def _index(self, component: Component) -> None:
         self._by_kind[type(component)].append(component)
+        self._unseen = None
 
     def index_links(self) -> None:
         """Build the reverse-link index; call once after every link is resolved."""
         self._referrers.clear()
-        self._open_fields.clear()
         self._open_in_scope.clear()
+        self._unseen = None
         for component in self.components:
             for name, value in vars(component).items():
                 if name in ("resource", "origin"):
@@ -73,15 +83,11 @@ class Model:
                 elif isinstance(value, Links):
                     targets = value.items
                     if value.open:
-                        self._mark_open(component, name)
+                        self._open_in_scope.add((type(component), name, component.resource.scope))
                 elif isinstance(value, Unknown):
-                    self._mark_open(component, name)
+                    self._open_in_scope.add((type(component), name, component.resource.scope))
                 for target in targets:
                     self._referrers[(type(component), name, id(target))].append(component)
-
-    def _mark_open(self, component: Component, name: str) -> None:
-        self._open_fields.add((type(component), name, component.flavour))
-        self._open_in_scope.add((type(component), name, component.resource.scope))
 
     def of(self, kind: type[T]) -> list[T]:
         """All components of one kind, in scan order."""
@@ -90,12 +96,59 @@ class Model:
     def linked_from(self, target: Component, kind: type[T], name: str) -> Links[T]:
         """The ``kind`` components whose field ``name`` links to ``target``."""
         items = list(self._referrers.get((kind, name, id(target)), []))
-        resource = target.resource
-        is_open = ((kind, name, resource.scope) in self._open_in_scope
-                   or resource.scope in self.opaque_scopes
-                   or ((kind, name, target.flavour) in self._open_fields
-                       and (resource.scope, resource.address) in self.exported))
+        is_open = ((kind, name, target.resource.scope) in self._open_in_scope
+                   or self.open_to_unseen(target))
         return Links(items, open=is_open)  # type: ignore[arg-type]
+
+    def open_to_unseen(self, component: Component) -> bool:
+        """Whether something vpclint cannot see may link to ``component``, so that "nothing
+        links to it" cannot be claimed.
+
+        Only what was handed to the unseen, or what it could find, may be linked: a component
+        declared where vpclint is blind (``opaque_scopes``), named by a CloudFormation
+        template's outputs, or whose identifier, or that of its VPC, subnets, route tables,
+        service network or target group, reaches the inputs of a module, nested stack or custom
+        resource vpclint cannot read (``opaque_inputs``). Every other component is judged as if
+        the unseen did not exist: a tags module sees no endpoint.
+
+        Outputs differ by IaC. Stacks are composed through their outputs (exports, a parent
+        reading its nested stack's, a pipeline passing one stack's outputs as the next one's
+        parameters): whoever reads them may link to what they name. Terraform configurations
+        are composed through modules, which vpclint follows: a root module's outputs are shown
+        to people, and are no link (a configuration reading another's state is not followed).
+        """
+        if self._unseen is None:
+            self._unseen = {id(c) for c in self.components if self._reached_by_unseen(c)}
+        return id(component) in self._unseen
+
+    def _reached_by_unseen(self, component: Component) -> bool:
+        resource = component.resource
+        if resource.scope in self.opaque_scopes:
+            return True
+        if resource.flavour == "cloudformation" and \
+                (resource.scope, resource.address) in self.exported:
+            return True
+        return any(self._handed(partner.resource) for partner in _context(component))
+
+    def _handed(self, resource: Resource) -> bool:
+        return ((resource.scope, resource.address) in self.opaque_inputs
+                or (resource.scope, _INDEX.sub("", resource.address)) in self.opaque_inputs)
 
     def __iter__(self) -> Iterator[Component]:
         return iter(self.components)
+
+
+# Whose identifiers lead to a component: its own, and those of the network it sits in or the
+# group it belongs to (a module handed a VPC ID can look up the endpoints of that VPC).
+_CONTEXT = ("vpc", "subnets", "route_tables", "service_network", "target_group")
+_INDEX = re.compile(r'\[(?:\d+|\*|"(?:[^"\\]|\\.)*")\]$')  # the instance key of an address
+
+
+def _context(component: Component) -> Iterator[Component]:
+    yield component
+    for name in _CONTEXT:
+        value = getattr(component, name, None)
+        if isinstance(value, Component):
+            yield value
+        elif isinstance(value, Links):
+            yield from value.items

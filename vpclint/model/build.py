@@ -27,7 +27,8 @@ from vpclint.model import workloads as w
 from vpclint.model.specs import TERRAFORM, WORKLOAD_TYPES
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, Resource
-from vpclint.values import PartialJson, Ref, Unknown, as_bool
+from vpclint.values import (Choice, PartialJson, PartialString, Ref, Unknown, as_bool, choose,
+                            conditions_of, decide, known_not_null, with_kinds)
 
 _SPECS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
 _MISSING = object()
@@ -50,6 +51,8 @@ def build_model(resources: list[Resource]) -> Model:
         for component in produced:
             model.add(component)
             registry.setdefault((resource.scope, resource.address), component)
+        if not produced and resource.type.startswith(_UNSEEN_MAKERS):
+            model.opaque_inputs |= {(ref.scope, ref.target) for ref in _refs(resource.values)}
     resolver = _Resolver(registry, types)
     for component in model.components:
         try:
@@ -79,6 +82,22 @@ def _hand_offs(model: Model, resources: list[Resource]) -> None:
     if named:
         model.exported.update((x.resource.scope, x.resource.address)
                               for x in model.components if x in named)
+
+
+# Resource types that create or change resources vpclint cannot see, from what they are handed:
+# Cloud Control resources it does not model, custom resources (a Lambda function does the work),
+# stacks and products deployed from a template it does not read.
+_UNSEEN_MAKERS = ("awscc_", "aws_cloudformation_stack", "aws_servicecatalog_provisioned_product",
+                  "Custom::", "AWS::CloudFormation::CustomResource",
+                  "AWS::ServiceCatalog::CloudFormationProvisionedProduct")
+
+
+def _refs(value: Any):
+    if isinstance(value, Ref):
+        yield value
+    elif isinstance(value, (dict, list)):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _refs(item)
 
 
 def _failed(model: Model, resource: Resource, error: Exception, failed: set[int]) -> None:
@@ -122,12 +141,32 @@ def _is_many(cls: type, name: str) -> bool:
 
 
 def _read(values: dict, path_spec: str, many: bool) -> tuple[Any, tuple]:
-    """Value and concrete property path of ``path_spec`` (see specs' module docstring)."""
+    """Value and concrete property path of ``path_spec`` (see specs' module docstring).
+
+    A value picked by an undecided condition (a ``Choice``) is read in both worlds of that
+    condition, every alternative attribute decided the same way, and the value is the
+    ``Choice`` of the two readings, which is known when they agree (``service_identifier = c ?
+    x : null`` with ``service_arn = c ? null : x`` names service x either way; references to
+    one resource agree once resolved)."""
+    value, origin = _read_in(values, path_spec, many, None)
+    conditions = conditions_of(value if many and isinstance(value, list) else [value])
+    if len(conditions) != 1:
+        return value, origin
+    (first, where), (second, _) = (_read_in(values, path_spec, many, (conditions[0], truth))
+                                   for truth in (True, False))
+    if first is _MISSING or second is _MISSING or many:
+        agreed = first is not _MISSING and first == second
+        return (first, where) if agreed else (value, origin)
+    return choose(conditions[0], first, second, value), where
+
+
+def _read_in(values: dict, path_spec: str, many: bool, world: tuple | None) -> tuple[Any, tuple]:
+    """``_read`` where the choices on ``world``'s condition are decided as it says."""
     spec, _, conversion = path_spec.partition(":")
     first_origin: tuple = ()
     for alternative in spec.split("|"):
         steps = alternative.split(".")
-        matches = list(_walk(values, steps, ()))
+        matches = list(_walk(values, steps, (), world))
         if not first_origin:
             first_origin = tuple(s.rstrip("[]") for s in steps)
         if not matches:
@@ -139,7 +178,9 @@ def _read(values: dict, path_spec: str, many: bool) -> tuple[Any, tuple]:
     return _MISSING, first_origin
 
 
-def _walk(value: Any, steps: list[str], path: tuple):
+def _walk(value: Any, steps: list[str], path: tuple, world: tuple | None = None):
+    if world is not None and isinstance(value, Choice):
+        value = decide(value, *world)
     if isinstance(value, Unknown):
         yield value, path
         return
@@ -150,7 +191,7 @@ def _walk(value: Any, steps: list[str], path: tuple):
     step, rest = steps[0], steps[1:]
     if isinstance(value, list):  # a Terraform block list: descend into each block
         for index, item in enumerate(value):
-            yield from _walk(item, steps, path + (index,))
+            yield from _walk(item, steps, path + (index,), world)
         return
     if not isinstance(value, dict):
         return
@@ -160,9 +201,9 @@ def _walk(value: Any, steps: list[str], path: tuple):
     child = value[key]
     if step.endswith("[]") and isinstance(child, list):
         for index, item in enumerate(child):
-            yield from _walk(item, rest, path + (key, index))
+            yield from _walk(item, rest, path + (key, index), world)
     else:
-        yield from _walk(child, rest, path + (key,))
+        yield from _walk(child, rest, path + (key,), world)
 
 
 def _convert(value: Any, conversion: str) -> Any:
@@ -206,6 +247,8 @@ def _route_table(table: c.RouteTable, resource: Resource) -> list[c.Component]:
             route = _route_from(body, resource, ("route", index))
             route.route_table = table
             routes.append(route)
+        elif isinstance(body, Unknown):  # a route vpclint cannot read (a conditional one)
+            table.routes_open = True
     return routes
 
 
@@ -225,12 +268,66 @@ def _route_from(body: dict, resource: Resource, base: tuple) -> c.Route:
             route.destination = body[key]
             route.origin["destination"] = base + (key,)
             break
-    for key, kind in ROUTE_TARGETS[resource.flavour].items():
-        if body.get(key) not in (None, ""):
-            route.target_kind, route.target = kind, body[key]
-            route.origin["target"] = base + (key,)
-            break
+    key, route.target_kind, route.target = _route_target(body, resource.flavour)
+    if key is not None:
+        route.origin["target"] = base + (key,)
     return route
+
+
+# What a route's target attribute can hold, as component kinds (``Component.kind``, or a kind
+# vpclint has no component for): an UNKNOWN value keeps this, so it opens no other pairing.
+# ``gateway_id`` takes internet and virtual private gateways, and AWS also accepts a NAT
+# gateway's or an endpoint's ID there.
+_TARGET_KINDS = {
+    "gateway": ("internet_gateway", "vpn_gateway", "nat_gateway", "vpc_endpoint"),
+    "nat_gateway": ("nat_gateway",), "vpc_endpoint": ("vpc_endpoint",),
+    "transit_gateway": ("transit_gateway",), "egress_only_gateway": ("egress_only_gateway",),
+    "network_interface": ("network_interface",), "peering": ("peering",),
+    "core_network": ("core_network",), "local_gateway": ("local_gateway",),
+    "carrier_gateway": ("carrier_gateway",), "instance": ("workload",),
+}
+
+
+def _route_target(body: dict, flavour: str) -> tuple[str | None, str | None, Any]:
+    """(attribute, kind, value) of a route's target. A route has exactly one target, so the
+    attribute that surely holds a value is it, whatever that value is (a parameter in
+    ``TransitGatewayId`` is a transit gateway: ``_fold`` marks an UNKNOWN value with the kinds
+    its attribute allows). Attributes that may each be null (conditional ones) are decided
+    together, condition by condition; when that leaves the kind open, the kind is None and the
+    value an UNKNOWN that may denote any of their kinds."""
+    present = [(key, kind, body[key]) for key, kind in ROUTE_TARGETS[flavour].items()
+               if body.get(key) not in (None, "")]
+    if not present:
+        return None, None, None
+    sure = [entry for entry in present if _surely_set(entry[2], flavour)]
+    if sure or len(present) == 1:
+        key, kind, value = (sure or present)[0]
+        return key, kind, _set_branch(value)
+    conditions = conditions_of(value for _, _, value in present)
+    if len(conditions) == 1:
+        picked = [next(((k, kind, decide(v, conditions[0], truth)) for k, kind, v in present
+                        if decide(v, conditions[0], truth) not in (None, "")), None)
+                  for truth in (True, False)]
+        if picked[0] is not None and picked[0] == picked[1]:
+            return picked[0]
+    kinds = {k for _, kind, _ in present for k in _TARGET_KINDS[kind]}
+    return present[0][0], None, Unknown("route target of several possible kinds", "route",
+                                        kinds=frozenset(kinds))
+
+
+def _surely_set(value: Any, flavour: str) -> bool:
+    """True when a target attribute holds a value in every world (a CloudFormation parameter is
+    never null; a Terraform unknown may be)."""
+    if isinstance(value, Choice):
+        return _surely_set(value.then, flavour) and _surely_set(value.otherwise, flavour)
+    return value is not None if flavour == "cloudformation" else known_not_null(value)
+
+
+def _set_branch(value: Any) -> Any:
+    """The only target attribute of a route is set: of ``c ? x : null``, it is x."""
+    while isinstance(value, Choice) and (value.then is None) != (value.otherwise is None):
+        value = value.otherwise if value.then is None else value.then
+    return value
 
 
 def _security_group(group: c.SecurityGroup, resource: Resource) -> list[c.Component]:
@@ -431,6 +528,10 @@ def separate_sg_rule(resource: Resource) -> c.SecurityGroupRule | None:
 
 # --- pass 2: resolve -----------------------------------------------------------------------------
 
+# Value fields whose references are resolved at any depth: a container definition names the
+# secrets, parameters and repositories it reads by reference.
+_DEEP_REFERENCES = {(w.TaskDefinition, "containers")}
+
 
 class _Resolver:
     def __init__(self, registry: dict[tuple[str, str], c.Component],
@@ -458,15 +559,31 @@ class _Resolver:
                 setattr(component, name, links)
             elif not isinstance(raw, c.Component):
                 setattr(component, name, self.one(raw))
-        for name, value in vars(component).items():
-            if isinstance(value, Ref):  # a reference in a value field: the component, if any
-                setattr(component, name, self.value(value))
-            elif isinstance(value, list) and any(isinstance(v, Ref) for v in value):
-                setattr(component, name, [self.value(v) if isinstance(v, Ref) else v
-                                          for v in value])
-            elif isinstance(value, dict) and any(isinstance(v, Ref) for v in value.values()):
-                setattr(component, name, {k: self.value(v) if isinstance(v, Ref) else v
-                                          for k, v in value.items()})
+        for name, value in list(vars(component).items()):
+            if name in ("resource", "origin"):
+                continue
+            if (type(component), name) in _DEEP_REFERENCES:
+                resolved = self.deep(value, every_ref=True)
+            elif isinstance(value, (list, dict)):  # references as items, as written
+                resolved = _mapped(value, lambda item: self.value(item) if isinstance(
+                    item, Ref) else self.deep(item, every_ref=False))
+            else:  # a reference in a value field: the component, if any
+                resolved = self.deep(value, every_ref=True)
+            if resolved is not value:
+                setattr(component, name, resolved)
+
+    def deep(self, value: Any, every_ref: bool) -> Any:
+        """``value`` with the references that are parts of partly known strings resolved at any
+        depth (what ``${DbSecret}:password::`` reads), and with ``every_ref`` every reference;
+        the same object when nothing changed."""
+        if isinstance(value, Ref):
+            return self.value(value) if every_ref else value
+        if isinstance(value, PartialString):
+            if not any(isinstance(part, Ref) for part in value.parts):
+                return value
+            return dataclasses.replace(value, parts=tuple(
+                self.value(part) if isinstance(part, Ref) else part for part in value.parts))
+        return _mapped(value, lambda item: self.deep(item, every_ref))
 
     def value(self, ref: Ref) -> Any:
         """The component a reference names; an in-scan resource vpclint does not model is
@@ -493,6 +610,8 @@ class _Resolver:
         return Unknown("reference to a resource outside the scan", ref.target)
 
     def one(self, raw: Any) -> Any:
+        if isinstance(raw, Choice):  # known when both branches name the same thing
+            return choose(raw.condition, self.one(raw.then), self.one(raw.otherwise), raw)
         if raw is None or isinstance(raw, (c.Component, Unknown, c.External)):
             return raw
         if isinstance(raw, Ref):
@@ -502,7 +621,21 @@ class _Resolver:
         return Unknown("not a reference", repr(raw))
 
 
+def _mapped(value: Any, function) -> Any:
+    """A list's or mapping's items through ``function``: the same object when none changed."""
+    if isinstance(value, list):
+        items = [function(item) for item in value]
+        return value if all(a is b for a, b in zip(items, value)) else items
+    if isinstance(value, dict):
+        entries = {key: function(item) for key, item in value.items()}
+        return value if all(entries[key] is value[key] for key in value) else entries
+    return value
+
+
 # --- pass 3: fold ----------------------------------------------------------------------------
+
+
+_NAT_TYPES = ("aws_nat_gateway", "AWS::EC2::NatGateway")
 
 
 def _fold(model: Model) -> None:
@@ -510,6 +643,10 @@ def _fold(model: Model) -> None:
         table = route.route_table
         if isinstance(table, c.RouteTable) and route not in table.routes:
             table.routes.append(route)
+        if route.target_kind == "gateway" and _is_nat(route.target):
+            route.target_kind = "nat_gateway"  # AWS stores a NAT in GatewayId as a NAT route
+        if route.target_kind is not None:
+            route.target = with_kinds(route.target, _TARGET_KINDS[route.target_kind])
     for rule in model.of(c.SecurityGroupRule):
         if isinstance(rule.group, c.SecurityGroup):
             rule.group.rules.append(rule)
@@ -547,6 +684,13 @@ def _fold(model: Model) -> None:
         if isinstance(group, c.TargetGroup) and lb_target not in group.targets:
             group.targets.append(lb_target)
     _fold_workloads(model)
+
+
+def _is_nat(target: Any) -> bool:
+    if isinstance(target, c.NatGateway):
+        return True
+    return isinstance(target, c.External) and (
+        target.type in _NAT_TYPES or (target.type is None and target.value.startswith("nat-")))
 
 
 def _fold_workloads(model: Model) -> None:

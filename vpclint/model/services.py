@@ -4,24 +4,41 @@ from __future__ import annotations
 
 import re
 
-from vpclint.values import DEPLOYMENT_REGION
+from vpclint.values import DEPLOYMENT_REGION, HOLE, PartialString
 
 GATEWAY_SERVICES = frozenset({"s3", "dynamodb", "s3express"})
 _AWS_SERVICE = re.compile(
     r"^(?:cn\.)?com\.amazonaws\.(?:([a-z]{2}(?:-[a-z]+)+-\d|<region>)\.)?(.+)$")
+# A service name built around unknowns: what comes before its last unknown part (nothing, the
+# reverse DNS prefix, or an unknown prefix and a dot), and after it (the region and service).
+_PARTIAL_HEAD = re.compile(rf"^(?:(?:cn\.)?com\.amazonaws\.|{HOLE}\.)?$")
+_PARTIAL_TAIL = re.compile(
+    r"^\.(?:(?:[a-z]{2}(?:-[a-z]+)+-\d|<region>)\.)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*)$")
 
 
 def aws_service(service_name) -> str | None:
     """``"s3"`` for ``com.amazonaws.us-east-1.s3``; None for other names (PrivateLink, UNKNOWN).
 
-    PrivateLink names (``com.amazonaws.vpce.<region>.vpce-svc-...``) are not AWS services.
+    PrivateLink names (``com.amazonaws.vpce.<region>.vpce-svc-...``) are not AWS services. A
+    name whose prefix or region is unknown still names its service when the known end does:
+    ``com.amazonaws.${var.region}.s3``, ``${partition.reverse_dns_prefix}.${region}.s3``.
     """
+    if isinstance(service_name, PartialString):
+        return _partial_service(service_name.text)
     if not isinstance(service_name, str):
         return None
     match = _AWS_SERVICE.match(service_name)
     if not match or service_name.startswith(("com.amazonaws.vpce.", "cn.com.amazonaws.vpce.")):
         return None
     return match.group(2)
+
+
+def _partial_service(text: str) -> str | None:
+    last = text.rfind(HOLE)
+    tail = _PARTIAL_TAIL.match(text[last + 1:])
+    if not tail or not _PARTIAL_HEAD.match(text[:last]) or tail.group(1).startswith("vpce"):
+        return None
+    return tail.group(1)
 
 
 def service_region(service_name) -> str | None:
