@@ -11,8 +11,9 @@ hosted zone for it there, which takes, as documented for ``privateDnsEnabled`` a
   configuration's association with the network;
 - a private DNS preference of the access point that admits the name: ``ALL_DOMAINS``, or
   ``SPECIFIED_DOMAINS_ONLY`` / ``VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS`` with a specified
-  domain that matches it (``*.amazonaws.com``). ``VERIFIED_DOMAINS_ONLY``, the default, never
-  admits an AWS service's name: no resource provider can verify a domain AWS owns.
+  domain that matches it (``*.amazonaws.com``). ``VERIFIED_DOMAINS_ONLY``, what an access point
+  that names no preference gets (the default AWS's own DNS tooling assumes), never admits an
+  AWS service's name: no resource provider can verify a domain AWS owns.
 
 SDK calls from the VPC then go through Lattice and the resource gateway to the resource the
 configuration defines, typically a central interface endpoint with private DNS off. Whatever of
@@ -237,12 +238,12 @@ class LatticeIndex:
                 domain = Unknown(f"the custom domain name of {_named(configuration)} is not "
                                  "known")
         answers = [domain if isinstance(domain, Unknown) else True,
-                   admits(access, domain), _set(entry.private_dns, configuration)]
+                   _admits(access, domain), _set(entry.private_dns, configuration)]
         target = None
         if not isinstance(configuration, Unknown):
             target = self._targets.get(id(configuration))
             answers.append(target if isinstance(target, Unknown) else True)
-        verdict = both(answers)
+        verdict = _both(answers)
         if verdict is False:
             return None
         if isinstance(verdict, Unknown):
@@ -261,7 +262,7 @@ class LatticeIndex:
                         configuration.custom_domain, service, region):
                     continue
                 domain = configuration.custom_domain
-                if admits(access, domain) is False:
+                if _admits(access, domain) is False:
                     return _refusal(access)
                 if entry.private_dns is False and entry.association is not None:
                     return LatticeMiss(entry.association, "private_dns", (
@@ -314,7 +315,7 @@ class LatticeIndex:
 # --- three-valued logic and DNS preferences ---------------------------------------------------
 
 
-def both(answers: Iterable[Any]) -> bool | Unknown:
+def _both(answers: Iterable[Any]) -> bool | Unknown:
     """True when all are; False when one is; else the first UNKNOWN."""
     unknown = None
     for answer in answers:
@@ -325,7 +326,7 @@ def both(answers: Iterable[Any]) -> bool | Unknown:
     return unknown or True
 
 
-def admits(access: Component, domain: Any) -> bool | Unknown:
+def _admits(access: Component, domain: Any) -> bool | Unknown:
     """Whether ``access`` gets a Lattice-managed private hosted zone for ``domain``, an AWS
     service's hostname (or UNKNOWN: a name that may be one)."""
     enabled = access.private_dns
@@ -383,7 +384,7 @@ def _may_name_aws(pattern: str) -> bool:
 def _refusal(access: Component) -> LatticeMiss:
     """Why ``access`` gets no private hosted zone for an AWS service's name that a resource
     configuration it reaches carries."""
-    if access.private_dns is not True:
+    if access.private_dns is False:
         return LatticeMiss(access, "private_dns", (
             f"{_named(access)} has private DNS off: Lattice provisions no private hosted zone in "
             "the VPC for the AWS service names its resource configurations carry"))
