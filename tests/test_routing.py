@@ -218,3 +218,18 @@ def test_a_table_handed_to_a_custom_resource_may_have_any_route(tmp_path):
 '''
     _, _, (flow,) = _flows(tmp_path, _NAT_TABLE + custom)
     assert flow.verdict is Verdict.UNKNOWN
+
+
+def test_a_route_of_another_template_on_a_table_not_known_stands_for_none_of_these_tables(
+        tmp_path):
+    # its parameter stands for nothing outside its own template; another stack adding routes to
+    # the exported table is taken to add a default route it lacks, not a public detour
+    other = '''AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  SomeRouteTableId:
+    Type: String
+Resources:
+''' + _route("Elsewhere", "!Ref SomeRouteTableId", "52.0.0.0/8",
+             "TransitGatewayId: tgw-0123456789abcdef0")
+    _, _, (flow,) = _flows(tmp_path, _NAT_TABLE + _EXPORT, files={"other.yaml": other})
+    assert flow.verdict is Verdict.INTERNET_GATEWAY

@@ -10,9 +10,8 @@ Gateway endpoints add their service's prefix-list route to every table they are 
 routes are more specific than ``0.0.0.0/0`` and win.
 
 A route whose table is not known (a parameter, an import with no export in the scan) may be on
-any table of its own template or module, or on an exported table of another template (a pipeline
-may pass the export on as the parameter); stacks outside the scan may add routes to an exported
-table too.
+any table of its own template or module (an unknown stands for nothing outside it), and other
+stacks may add routes to an exported table (a pipeline may pass the export on as a parameter).
 Such a route only matters for traffic its destination may cover: the flows here go to public
 IPv4 addresses (AWS service endpoints, the internet), which a route to private or IPv6 addresses
 never takes.
@@ -114,14 +113,15 @@ class Routing:
     def default_route(self, table: RouteTable) -> Route | None | Unknown:
         """The ``0.0.0.0/0`` route, None when the table has none, UNKNOWN when it may.
 
-        Routes vpclint does not see on the table may still be there: a route of the scan whose
-        table is not known, or one a stack outside the scan adds to an exported table. Neither
-        can have a destination the table already routes (AWS rejects a second route to it). One whose
+        Routes vpclint does not see on the table may still be there: a route of its template
+        whose table is not known, or one another stack adds to an exported table. Neither can
+        have a destination the table already routes (AWS rejects a second route to it). One whose
         destination may hold public addresses may be, or beat, the default route: UNKNOWN. When
         the table has no default route, any of them keeps it UNKNOWN: it may be the default
         route, or lead out of the VPC to a central endpoint VPC whose private hosted zones
-        answer the service's name. Stacks outside the scan are taken to add routes as the
-        scan's do, so a public destination is only assumed for a route vpclint sees."""
+        answer the service's name. Another stack is taken to add what such stacks add, the
+        default route a table lacks or routes to private ranges: a public destination is only
+        assumed for a route of the table's own template."""
         if table.routes_open:
             return Unknown("routes of this table not all known", table.display)
         found = None
@@ -132,7 +132,8 @@ class Routing:
                 found = route
         extra = self._floating_on(table)
         if extra is None:
-            return Unknown("routes of this table not all known", table.display)
+            return Unknown("code vpclint cannot read (a custom resource, nested stack or module) "
+                           "may change the routes of this table", table.display)
         floating, exported = extra
         taken = {_cidr(r.destination) for r in table.routes}
         floating = [r for r in floating if _cidr(r.destination) not in taken]
@@ -148,11 +149,10 @@ class Routing:
 
     def _floating_on(self, table: RouteTable) -> tuple[list[Route], bool] | None:
         """The routes whose table is not known that may be on ``table`` (those of its own
-        template or module, and for an exported table those of other templates too), and
-        whether stacks outside the scan may add routes to it (it is exported); None when
-        something vpclint cannot read may change it (a template it cannot see into, a custom
-        resource, nested stack or module handed the table or its VPC). Computed once per
-        table."""
+        template or module: an unknown stands for nothing outside it), and whether other stacks
+        may add routes to it (it is exported); None when something vpclint cannot read may
+        change it (a template it cannot see into, a custom resource, nested stack or module
+        handed the table or its VPC). Computed once per table."""
         if id(table) not in self._floating_cache:
             self._floating_cache[id(table)] = self._find_floating(table)
         return self._floating_cache[id(table)]
@@ -168,11 +168,7 @@ class Routing:
         if key in self.model.opaque_inputs or (self.model.open_to_unseen(table)
                                                and not exported):
             return None
-        found = list(self._floating.get(scope, []))
-        if exported:  # a pipeline may pass the export to another template's parameter
-            found += [route for where, routes in self._floating.items() if where != scope
-                      for route in routes if route.flavour == table.flavour]
-        return found, exported
+        return self._floating.get(scope, []), exported
 
     @staticmethod
     def target(route: Route) -> Target | Unknown:
