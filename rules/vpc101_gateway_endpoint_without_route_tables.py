@@ -53,7 +53,7 @@ S3Endpoint:
 
 from __future__ import annotations
 
-from ._endpoints import gateway_service_or_unknown
+from ._endpoints import endpoint_label
 from vpclint.model.components import EndpointAssociation, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta
 
@@ -63,14 +63,11 @@ RULE = RuleMeta("VPC101", "gateway-endpoint-without-route-tables", Level.ERROR,
 
 def check(model):
     for endpoint in model.of(VpcEndpoint):
-        if endpoint.endpoint_type != "Gateway" or not endpoint.route_tables.known_empty:
-            continue
-        if not gateway_service_or_unknown(endpoint):
-            continue  # VPC103 reports the omitted type: one defect, one finding
+        if endpoint.intended_type != "Gateway" or not endpoint.route_tables.known_empty:
+            continue  # an omitted type meant as Interface is a wrong type, not missing routes
         if model.linked_from(endpoint, EndpointAssociation, "endpoint").open:
             continue  # an association vpclint cannot resolve may attach route tables
         if not endpoint.type_explicit and (endpoint.subnets or endpoint.security_groups):
             continue  # meant as Interface: VPC206 reports the subnets with the "set the type" hint
-        kind = "Gateway" if endpoint.type_explicit else "Gateway (the default type)"
-        yield Finding(endpoint, f"{kind} endpoint {endpoint.display} is on no route table: it "
+        yield Finding(endpoint, f"{endpoint_label(endpoint)} is on no route table: it "
                       "carries no traffic until route tables are attached", field="route_tables")

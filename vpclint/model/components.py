@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Iterator, TypeVar, Union
 
+from vpclint.model.services import GATEWAY_SERVICES, aws_service
 from vpclint.source import Path, Resource, Span
 from vpclint.values import Unknown
 
@@ -114,6 +115,12 @@ class Component:
 
     def span(self, name: str | None = None) -> Span:
         return self.resource.locate(self.path_of(name))
+
+    def source_name(self, name: str) -> str:
+        """The attribute a field is written as in this component's IaC (``vpc_endpoint_type``,
+        ``VpcEndpointType``), also when it is not written: messages speak the user's words."""
+        written = [step for step in self.path_of(name) if isinstance(step, str)]
+        return written[-1] if written else name
 
     def __hash__(self) -> int:
         return id(self)
@@ -254,6 +261,34 @@ class VpcEndpoint(Component):
     service_network: Link = None
     auto_accept: bool | Unknown | None = None  # Terraform: accept a same-account connection
     service_region: str | Unknown | None = None  # cross-Region: where the service is hosted
+
+    @property
+    def intended_type(self) -> str | Unknown:
+        """The type the endpoint is meant to have, which every rule judging what it does uses.
+
+        Its type, except when the type is omitted (so Gateway, AWS's default) for a service
+        known to have no Gateway endpoint: an Interface-only AWS service, a PrivateLink service.
+        Then the omission is the slip, and the type meant is the one the service takes:
+        GatewayLoadBalancer for an endpoint service fronted by Gateway Load Balancers only,
+        else Interface. An UNKNOWN or missing service name might be S3 or DynamoDB, so the
+        default stands for it."""
+        if self.type_explicit or _may_have_gateway_endpoint(self.service_name):
+            return self.endpoint_type
+        service = self.service_name
+        if isinstance(service, EndpointService) and service.network_load_balancers.known_empty \
+                and not service.gateway_load_balancers.known_empty:
+            return "GatewayLoadBalancer"
+        return "Interface"
+
+
+def _may_have_gateway_endpoint(service_name: Any) -> bool:
+    """False only for a service known to have no Gateway endpoint: an in-scan endpoint service
+    or a ``vpce-svc`` name never has one; an UNKNOWN or missing name might be S3."""
+    if isinstance(service_name, EndpointService):
+        return False
+    if not isinstance(service_name, str):
+        return True
+    return aws_service(service_name) in GATEWAY_SERVICES
 
 
 @dataclass(eq=False)
