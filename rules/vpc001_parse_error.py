@@ -51,6 +51,12 @@ RULE = RuleMeta("VPC001", "parse-error", Level.ERROR,
 
 def check(model):
     for error in model.parse_errors:
+        name = error.file.rsplit('/', 1)[-1]
+        if error.recovered:
+            yield Finding(None, f"{error.message} in {name}: the last value is the one "
+                          "CloudFormation keeps, and the one vpclint analyses (keep each key "
+                          "once)", span=Span(error.file, error.line, error.column))
+            continue
         verb = "cannot read" if error.unread else "cannot parse"
-        yield Finding(None, f"{verb} {error.file.rsplit('/', 1)[-1]}: {error.message}",
+        yield Finding(None, f"{verb} {name}: {error.message}",
                       span=Span(error.file, error.line, error.column))
