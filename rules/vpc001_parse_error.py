@@ -4,7 +4,7 @@
 Reports a file that should be Terraform (`.tf`, `.tf.json`) or CloudFormation (a YAML or JSON
 file holding a template) but cannot be parsed, at the line and column of the syntax error. A
 CloudFormation mapping with the same key twice is reported too: CloudFormation silently keeps
-the last value. So is a file vpclint does not read at all: one past the size limit
+the last value, and vpclint analyses the template with it. So is a file vpclint does not read at all: one past the size limit
 (`--max-file-size`), one that is not a regular file (a FIFO, a device, a symlink loop), a
 symlink out of the scanned paths, or a file name that is not UTF-8. Scanning of every other
 file goes on.
