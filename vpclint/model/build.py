@@ -654,6 +654,15 @@ def _fold(model: Model) -> None:
     for attachment in model.of(c.GatewayAttachment):
         if isinstance(attachment.gateway, c.InternetGateway):
             attachment.gateway.vpc = attachment.vpc
+    for propagation in model.of(c.RoutePropagation):
+        for table in propagation.route_tables:
+            if isinstance(table, c.RouteTable):
+                table.propagating.add(propagation.gateway or Unknown("VPN gateway", ""))
+    for block in model.of(c.VpcCidrBlock):
+        if isinstance(block.vpc, c.Vpc) and isinstance(block.vpc.cidr_blocks, list):
+            # an UNKNOWN block (an IPAM allocation) leaves the VPC's addresses not all known
+            block.vpc.cidr_blocks = block.vpc.cidr_blocks + [
+                block.cidr_block if block.cidr_block is not None else Unknown("IPAM", "")]
     for target in model.of(c.LatticeTarget):
         group = target.target_group
         if isinstance(group, c.LatticeTargetGroup) and target not in group.targets:

@@ -132,7 +132,7 @@ class Component:
 @dataclass(eq=False)
 class Vpc(Component):
     kind: ClassVar[str] = "vpc"
-    cidr_blocks: list[Any] = field(default_factory=list)
+    cidr_blocks: list[Any] = field(default_factory=list)  # with its secondary blocks
     dns_support: bool | Unknown = True  # AWS default
     dns_hostnames: bool | Unknown = False  # AWS default for non-default VPCs
 
@@ -164,6 +164,29 @@ class RouteTable(Component):
     routes: list[Route] = field(default_factory=list)
     is_default: bool = False  # aws_default_route_table: the VPC's main table
     routes_open: bool = False  # inline routes from a dynamic block: not all known
+    # virtual private gateways that propagate their (BGP-learned) routes into it, inline
+    # (propagating_vgws) or through a RoutePropagation: routes the table holds but lists nowhere
+    propagating: Links = field(default_factory=Links)
+
+
+@dataclass(eq=False)
+class RoutePropagation(Component):
+    """``aws_vpn_gateway_route_propagation`` / ``AWS::EC2::VPNGatewayRoutePropagation``: a VPN
+    gateway propagates the routes it learns into route tables."""
+
+    kind: ClassVar[str] = "route_propagation"
+    route_tables: Links = field(default_factory=Links)
+    gateway: Link = None
+
+
+@dataclass(eq=False)
+class VpcCidrBlock(Component):
+    """A secondary CIDR block of a VPC (``aws_vpc_ipv4_cidr_block_association``,
+    ``AWS::EC2::VPCCidrBlock``), folded into its VPC's ``cidr_blocks``."""
+
+    kind: ClassVar[str] = "vpc_cidr_block"
+    vpc: Link = None
+    cidr_block: str | Unknown | None = None
 
 
 @dataclass(eq=False)
@@ -339,6 +362,16 @@ class LoadBalancer(Component):
 
 
 @dataclass(eq=False)
+class Database(Component):
+    """A database or cache cluster in the VPC (RDS instance or cluster, Aurora, DocumentDB,
+    Neptune, Redshift, ElastiCache): what a resource configuration may share, behind its own
+    security groups."""
+
+    kind: ClassVar[str] = "database"
+    security_groups: Links = field(default_factory=Links)
+
+
+@dataclass(eq=False)
 class TargetGroup(Component):
     """An ELBv2 target group."""
 
@@ -488,6 +521,9 @@ class ResourceConfiguration(Component):
     port_ranges: list[Any] | Unknown = field(default_factory=list)
     definition: Any = None
     allow_shareable: bool | Unknown | None = None
+    # the in-scan resource its domain name or ARN names by reference: a Database, a
+    # LoadBalancer; External for a literal name or a resource vpclint does not model
+    denotes: Link = None
 
 
 @dataclass(eq=False)
