@@ -279,6 +279,10 @@ class VpcEndpoint(Component):
     security_groups: Links = field(default_factory=Links)
     private_dns: bool | Unknown = False  # AWS default
     private_dns_set: bool = False
+    # Resource and ServiceNetwork endpoints: which custom domain names of the resource
+    # configurations behind them get a private hosted zone (see ServiceNetworkAssociation)
+    dns_preference: str | Unknown | None = None
+    dns_domains: list[Any] | Unknown | None = None
     policy: Any = None
     resource_configuration: Link = None
     service_network: Link = None
@@ -492,6 +496,14 @@ class ServiceNetworkAssociation(Component):
     associates: str = "vpc"  # vpc | service | resource_configuration
     member: Link = None
     security_groups: Links = field(default_factory=Links)
+    # private DNS of a VPC or resource-configuration association (None: not set, and AWS
+    # documents no default); for a VPC, which custom domain names of the network's resource
+    # configurations get a private hosted zone in it: ALL_DOMAINS, VERIFIED_DOMAINS_ONLY (the
+    # default), SPECIFIED_DOMAINS_ONLY or VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS with
+    # ``dns_domains`` (exact names, or ``*.`` wildcards)
+    private_dns: bool | Unknown | None = None
+    dns_preference: str | Unknown | None = None
+    dns_domains: list[Any] | Unknown | None = None
 
 
 @dataclass(eq=False)
@@ -521,6 +533,7 @@ class ResourceConfiguration(Component):
     port_ranges: list[Any] | Unknown = field(default_factory=list)
     definition: Any = None
     allow_shareable: bool | Unknown | None = None
+    custom_domain: str | Unknown | None = None  # the name consumers reach it by
     # the in-scan resource its domain name or ARN names by reference: a Database, a
     # LoadBalancer; External for a literal name or a resource vpclint does not model
     denotes: Link = None
