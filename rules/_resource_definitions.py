@@ -17,7 +17,6 @@ from ._lattice import upper
 from vpclint.analyze import analysis_of
 from vpclint.model.components import (ResourceConfiguration, ResourceGateway, Route,
                                       RoutePropagation, RouteTable, Subnet, Vpc, VpcCidrBlock)
-from vpclint.values import Unknown
 
 # The IPv4 ranges AWS accepts for an IP resource ("Public IPs aren't supported").
 _PRIVATE_V4 = tuple(ipaddress.ip_network(n) for n in (
@@ -28,12 +27,12 @@ def definition_of(config: ResourceConfiguration) -> tuple[str | None, Any]:
     """(ip | dns | arn | cidr, its body) of a definition in any flavour's spelling
     (``ip_resource { ip_address }``, ``IpResource: 10.0.0.1``, awscc ``ip_resource = "..."``);
     the body of an IP resource is its address."""
-    definition = unwrap(config.definition)
+    definition = _unwrap(config.definition)
     if not isinstance(definition, dict):
         return None, None
     for key, value in definition.items():
         name = key.replace("_", "").lower()
-        body = unwrap(value)
+        body = _unwrap(value)
         if name == "ipresource":
             address = body.get("ip_address") or body.get("IpAddress") \
                 if isinstance(body, dict) else body
@@ -47,7 +46,7 @@ def definition_of(config: ResourceConfiguration) -> tuple[str | None, Any]:
     return None, None
 
 
-def unwrap(value: Any) -> Any:
+def _unwrap(value: Any) -> Any:
     """A one-element list (a Terraform block) as its element."""
     while isinstance(value, list) and len(value) == 1:
         value = value[0]
