@@ -187,6 +187,14 @@ def counted_evidence(flow: Flow) -> list:
             if not (_image(e) or _pull_permission(e)) or (fargate_pull and _image(e))]
 
 
+def image_layers_only(flow: Flow) -> bool:
+    """An S3 flow whose only counted evidence is the workload pulling ECR images (S3 serves
+    their layers): part of the ECR endpoint set, judged with it, not a use of S3 of its own."""
+    counted = counted_evidence(flow)
+    return flow.service == "s3" and bool(counted) and all(
+        _image(e) or _pull_permission(e) for e in counted)
+
+
 def evidence_phrase(flow: Flow) -> str:
     """Why the workload is taken to call the flow's service, for a message: its strongest
     counted evidence; image pulls are named as such (S3 serves ECR's image layers)."""

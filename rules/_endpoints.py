@@ -1,22 +1,26 @@
-"""Shared facts about AWS endpoint service names, used by several endpoint rules."""
+"""How endpoint rules name an endpoint and its type: one wording for every rule.
+
+Rules judge an endpoint by its intended type (``VpcEndpoint.intended_type``). Where that is not
+the type it has as written (a type omitted, so Gateway, for a service with no Gateway endpoint),
+a message must not call it an Interface endpoint while another calls it a Gateway one: it says
+which type is meant, and that the type is not set.
+"""
 
 from __future__ import annotations
 
-from vpclint.model.components import EndpointService, VpcEndpoint
-from vpclint.model.services import GATEWAY_SERVICES, aws_service
-
-__all__ = ["aws_service", "gateway_service_or_unknown"]
+from vpclint.model.components import VpcEndpoint
 
 
-def gateway_service_or_unknown(endpoint: VpcEndpoint) -> bool:
-    """False only when the endpoint's service is known to have no gateway endpoint.
-
-    A custom PrivateLink service (an in-scan endpoint service, or a ``vpce-svc`` name) never
-    has one; an UNKNOWN or missing name might be S3 or DynamoDB, so it stays True.
-    """
-    name = endpoint.service_name
-    if isinstance(name, EndpointService):
-        return False
-    if not isinstance(name, str):
-        return True
-    return aws_service(name) in GATEWAY_SERVICES
+def endpoint_label(endpoint: VpcEndpoint) -> str:
+    """``Interface endpoint X``; ``Gateway (the default type) endpoint X`` for an omitted type;
+    ``endpoint X (meant as Interface; it sets no VpcEndpointType)`` when the omitted type is
+    not the one meant; ``endpoint X`` when the type is UNKNOWN."""
+    meant = endpoint.intended_type
+    if not isinstance(meant, str):
+        return f"endpoint {endpoint.display}"
+    if endpoint.type_explicit:
+        return f"{meant} endpoint {endpoint.display}"
+    if meant == endpoint.endpoint_type:
+        return f"{meant} (the default type) endpoint {endpoint.display}"
+    return (f"endpoint {endpoint.display} (meant as {meant}; it sets no "
+            f"{endpoint.source_name('endpoint_type')})")

@@ -10,8 +10,11 @@ rules stay linear; ``rules_by_service`` is the one for listener rules.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ._pairing import Index, referrers_in_scope
-from vpclint.model.components import Component, External, LatticeService, Listener, ListenerRule
+from vpclint.model.components import (Component, External, LatticeService, Listener,
+                                      ListenerRule, ServiceNetwork, ServiceNetworkAssociation)
 from vpclint.values import Unknown
 
 
@@ -36,6 +39,23 @@ def _rule_owner(rule: ListenerRule):
     if isinstance(rule.service, Unknown) or isinstance(listener, Unknown):
         return Unknown("listener rule's service")
     return None
+
+
+def serves_only_resources(model) -> Callable[[Component], bool]:
+    """For an auth policy's target: True for a service network whose members are resource
+    configurations only, no Lattice service among them, nor one that might join it unseen.
+    Auth policies govern requests to Lattice services, never connections to resource
+    configurations, so such a network's auth type and auth policy decide nothing."""
+    services_of = referrers_in_scope(model, ServiceNetworkAssociation, "service_network",
+                                     where=lambda a: a.associates == "service")
+
+    def only_resources(target: Component) -> bool:
+        if not isinstance(target, ServiceNetwork) or not services_of(target).known_empty:
+            return False
+        return any(a.associates == "resource_configuration" for a in
+                   model.linked_from(target, ServiceNetworkAssociation, "service_network"))
+
+    return only_resources
 
 
 def upper(value) -> str | None:

@@ -4,7 +4,7 @@
 Reports a file that should be Terraform (`.tf`, `.tf.json`) or CloudFormation (a YAML or JSON
 file holding a template) but cannot be parsed, at the line and column of the syntax error. A
 CloudFormation mapping with the same key twice is reported too: CloudFormation silently keeps
-the last value. So is a file vpclint does not read at all: one past the size limit
+the last value, and vpclint analyses the template with it. So is a file vpclint does not read at all: one past the size limit
 (`--max-file-size`), one that is not a regular file (a FIFO, a device, a symlink loop), a
 symlink out of the scanned paths, or a file name that is not UTF-8. Scanning of every other
 file goes on.
@@ -51,6 +51,12 @@ RULE = RuleMeta("VPC001", "parse-error", Level.ERROR,
 
 def check(model):
     for error in model.parse_errors:
+        name = error.file.rsplit('/', 1)[-1]
+        if error.recovered:
+            yield Finding(None, f"{error.message} in {name}: the last value is the one "
+                          "CloudFormation keeps, and the one vpclint analyses (keep each key "
+                          "once)", span=Span(error.file, error.line, error.column))
+            continue
         verb = "cannot read" if error.unread else "cannot parse"
-        yield Finding(None, f"{verb} {error.file.rsplit('/', 1)[-1]}: {error.message}",
+        yield Finding(None, f"{verb} {name}: {error.message}",
                       span=Span(error.file, error.line, error.column))

@@ -3,7 +3,9 @@
 ## What it does
 Finds Gateway VPC endpoints (type `Gateway` set explicitly, or omitted: Gateway is the default)
 that no route table uses: no `route_table_ids` / `RouteTableIds`, and no
-`aws_vpc_endpoint_route_table_association` anywhere in the scan.
+`aws_vpc_endpoint_route_table_association` anywhere in the scan. When workloads of the
+endpoint's VPC call its service from subnets whose route tables are known, the finding names
+those tables, the ones the endpoint should be on, and relates them.
 
 ## Why it matters
 A gateway endpoint works only through the prefix-list routes it adds to route tables. On no
@@ -53,24 +55,56 @@ S3Endpoint:
 
 from __future__ import annotations
 
-from ._endpoints import gateway_service_or_unknown
-from vpclint.model.components import EndpointAssociation, VpcEndpoint
-from vpclint.rule import Finding, Level, RuleMeta
+from collections import defaultdict
+
+from ._detours import counted_evidence, in_deployment_region, label, names, unique
+from ._endpoints import endpoint_label
+from vpclint.analyze import analysis_of
+from vpclint.model.components import EndpointAssociation, RouteTable, Vpc, VpcEndpoint
+from vpclint.model.services import aws_service
+from vpclint.rule import Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC101", "gateway-endpoint-without-route-tables", Level.ERROR,
                 "A Gateway VPC endpoint is attached to no route table")
 
 
 def check(model):
+    wanted = None
     for endpoint in model.of(VpcEndpoint):
-        if endpoint.endpoint_type != "Gateway" or not endpoint.route_tables.known_empty:
-            continue
-        if not gateway_service_or_unknown(endpoint):
-            continue  # VPC103 reports the omitted type: one defect, one finding
+        if endpoint.intended_type != "Gateway" or not endpoint.route_tables.known_empty:
+            continue  # an omitted type meant as Interface is a wrong type, not missing routes
         if model.linked_from(endpoint, EndpointAssociation, "endpoint").open:
             continue  # an association vpclint cannot resolve may attach route tables
         if not endpoint.type_explicit and (endpoint.subnets or endpoint.security_groups):
             continue  # meant as Interface: VPC206 reports the subnets with the "set the type" hint
-        kind = "Gateway" if endpoint.type_explicit else "Gateway (the default type)"
-        yield Finding(endpoint, f"{kind} endpoint {endpoint.display} is on no route table: it "
-                      "carries no traffic until route tables are attached", field="route_tables")
+        wanted = wanted if wanted is not None else _tables_wanted(model)
+        service = aws_service(endpoint.service_name)
+        flows = wanted.get((id(endpoint.vpc), service), []) \
+            if isinstance(endpoint.vpc, Vpc) else []
+        message = (f"{endpoint_label(endpoint)} is on no route table: it carries no traffic "
+                   "until route tables are attached")
+        tables = unique(flow.route_table for flow in flows)
+        if tables:
+            callers = unique(flow.workload for flow in flows)
+            workloads = names(w.label for w in callers)
+            message += (f"; {workloads} call{'s' if len(callers) == 1 else ''} "
+                        f"{label(str(service))} from subnets on "
+                        f"{names(t.display for t in tables)}: attach "
+                        f"{'it' if len(tables) == 1 else 'them'}")
+        yield Finding(endpoint, message, field="route_tables",
+                      related=[Related(table, f"route table {table.display}, whose subnets' "
+                                       f"workloads call {label(str(service))}")
+                               for table in tables])
+
+
+def _tables_wanted(model) -> dict[tuple[int, str], list]:
+    """For each (VPC, service), the flows that a gateway endpoint of that VPC should carry: a
+    workload's own calls to the service, in the deployment's Region, from a subnet whose route
+    table is known and whose calls take no private path yet."""
+    wanted: dict[tuple[int, str], list] = defaultdict(list)
+    for flow in analysis_of(model).flows:
+        if (isinstance(flow.route_table, RouteTable) and not flow.verdict.private
+                and isinstance(flow.subnet.vpc, Vpc) and counted_evidence(flow)
+                and in_deployment_region(flow)):
+            wanted[(id(flow.subnet.vpc), flow.service)].append(flow)
+    return wanted

@@ -4,7 +4,9 @@
 Finds Interface, GatewayLoadBalancer, Resource and ServiceNetwork VPC endpoints that have no
 subnet at all: no `subnet_ids` / `subnet_configuration` / `SubnetIds`, and no
 `aws_vpc_endpoint_subnet_association` anywhere in the scan. Gateway endpoints take route tables
-instead (VPC101 checks those). An endpoint whose type or subnets come from a value vpclint
+instead (VPC101 checks those). An endpoint whose type is omitted (so Gateway) for a service
+with no Gateway endpoint is judged as the Interface endpoint it is meant to be, and left to
+VPC103 when that rule is enabled. An endpoint whose type or subnets come from a value vpclint
 cannot know (a variable with no value, a parameter, a condition) is not reported.
 
 ## Why it matters
@@ -67,6 +69,7 @@ SsmEndpoint:
 
 from __future__ import annotations
 
+from ._endpoints import endpoint_label
 from vpclint.model.components import EndpointAssociation, EndpointService, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta
 
@@ -79,7 +82,7 @@ SUBNET_TYPES = ("Interface", "GatewayLoadBalancer", "Resource", "ServiceNetwork"
 
 def check(model):
     for endpoint in model.of(VpcEndpoint):
-        kind = endpoint.endpoint_type
+        kind = endpoint.intended_type
         if not isinstance(kind, str) or kind not in SUBNET_TYPES:
             continue
         if not endpoint.subnets.known_empty:
@@ -90,7 +93,7 @@ def check(model):
         # endpoint its subnets: "no subnets" is then unknown.
         if model.linked_from(endpoint, EndpointAssociation, "endpoint").open:
             continue
-        yield Finding(endpoint, f"{kind} endpoint {endpoint.display}{_for(endpoint)} has no "
+        yield Finding(endpoint, f"{endpoint_label(endpoint)}{_for(endpoint)} has no "
                       "subnets: AWS creates its network interfaces in the subnets it is given, "
                       "so with none it cannot carry traffic", field="subnets")
 

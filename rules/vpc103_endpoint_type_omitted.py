@@ -7,6 +7,11 @@ PrivateLink service (`com.amazonaws.vpce.<region>.vpce-svc-...`) or an endpoint 
 declared in the scan. An omitted type means `Gateway`, and only those three services offer
 one. A service name vpclint cannot know (a variable, a parameter) is not reported.
 
+Other rules judge such an endpoint as the Interface endpoint it is meant to be (and say so:
+"meant as Interface"). Where this rule fires, what the endpoint lacks or has too many of for
+that type (VPC102's missing subnets, VPC206's invalid attributes) is not reported besides:
+setting the type comes first.
+
 ## Why it matters
 The endpoint is requested as a Gateway endpoint for a service that has none, so
 `terraform apply` or the stack fails (`InvalidServiceName` / "not a valid gateway endpoint
@@ -65,42 +70,34 @@ SsmEndpoint:
 
 from __future__ import annotations
 
-from ._endpoints import aws_service, gateway_service_or_unknown
 from vpclint.model.components import EndpointService, VpcEndpoint
+from vpclint.model.services import aws_service
 from vpclint.rule import Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC103", "endpoint-type-omitted", Level.ERROR,
-                "A VPC endpoint omits its type (so Gateway) for a service with no Gateway endpoint")
-
-
-def type_omitted_for_non_gateway_service(endpoint: VpcEndpoint) -> bool:
-    """True when VPC103 reports ``endpoint`` (other endpoint rules then stay silent on it)."""
-    return not endpoint.type_explicit and not gateway_service_or_unknown(endpoint)
+                "A VPC endpoint omits its type (so Gateway) for a service with no Gateway endpoint",
+                # what an endpoint with the wrong type lacks or has too many of, for the type
+                # meant, is one defect with it: setting the type comes first
+                supersedes=("VPC102", "VPC206"))
 
 
 def check(model):
     for endpoint in model.of(VpcEndpoint):
-        if not type_omitted_for_non_gateway_service(endpoint):
+        meant = endpoint.intended_type
+        if endpoint.type_explicit or meant == endpoint.endpoint_type:
             continue
         service = endpoint.service_name
         if isinstance(service, EndpointService):
-            needed = _custom_service_type(service)
+            needed = meant
             named = f"endpoint service {service.display}"
         elif aws_service(service) is None and "vpce-svc-" in service:
             # a PrivateLink service name: a Network or a Gateway Load Balancer behind it
             needed = "Interface (GatewayLoadBalancer for a Gateway Load Balancer service)"
             named = f"PrivateLink service {service}"
         else:
-            needed = "Interface"
+            needed = meant
             named = f"service {service}"
-        attribute = "vpc_endpoint_type" if endpoint.flavour == "terraform" else "VpcEndpointType"
+        attribute = endpoint.source_name("endpoint_type")
         yield Finding(endpoint, f"endpoint {endpoint.display} sets no {attribute}, so it is a "
                       f"Gateway endpoint, but {named} has no Gateway endpoint: set {attribute} "
                       f"to {needed}", field="endpoint_type")
-
-
-def _custom_service_type(service: EndpointService) -> str:
-    """GatewayLoadBalancer for a service fronted only by Gateway Load Balancers."""
-    gwlb_only = (service.network_load_balancers.known_empty
-                 and not service.gateway_load_balancers.known_empty)
-    return "GatewayLoadBalancer" if gwlb_only else "Interface"

@@ -9,6 +9,9 @@ the list it is in: an NLB list holding an application or gateway load balancer, 
 holding anything but a gateway load balancer. A load balancer with no `load_balancer_type` /
 `Type` is an application load balancer, the AWS default.
 
+A service reported here is not also reported by VPC115 for allowing no principal: a service EC2
+refuses to create has nobody to allow.
+
 ## Why it matters
 An endpoint service is only a front for load balancers: interface endpoints reach it through a
 Network Load Balancer, Gateway Load Balancer endpoints through a Gateway Load Balancer. EC2
@@ -76,7 +79,9 @@ from vpclint.model.components import EndpointService, LoadBalancer
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC104", "endpoint-service-without-load-balancer", Level.ERROR,
-                "An endpoint service has no Network or Gateway Load Balancer of the right type")
+                "An endpoint service has no Network or Gateway Load Balancer of the right type",
+                # a service EC2 refuses to create has no principal to allow
+                supersedes=("VPC115",))
 
 _LISTS = (
     ("network_load_balancers", "NETWORK", "Network Load Balancer"),

@@ -16,7 +16,8 @@ Checks what a VPC endpoint (`aws_vpc_endpoint`, `AWS::EC2::VPCEndpoint`) connect
 A PrivateLink name of a service outside the scan (`com.amazonaws.vpce.<region>.vpce-svc-...`),
 a name from a variable or parameter with no value, and a name far from every known service (it
 may be a service newer than vpclint's list) are not reported. An endpoint with no type at all is
-VPC103's.
+VPC103's. An endpoint reported here is not also reported by VPC113 for lacking routes: EC2
+refuses to create it.
 
 ## Why it matters
 EC2 refuses to create an Interface endpoint for a Gateway Load Balancer service, a Gateway Load
@@ -96,17 +97,13 @@ from vpclint.model.services import aws_service
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC105", "endpoint-type-mismatch", Level.ERROR,
-                "A VPC endpoint's type does not fit its service, or its AWS service name is a typo")
+                "A VPC endpoint's type does not fit its service, or its AWS service name is a typo",
+                # an endpoint EC2 refuses to create needs no routes
+                supersedes=("VPC113",))
 
 # a region label regions the model's pattern does not know (eusc-de-east-1 ...)
 _REGION_LABEL = re.compile(r"^[a-z]{2,5}(?:-[a-z]+)+-\d+\.")
 _CONSUMER_TYPES = ("Interface", "GatewayLoadBalancer", "Gateway")
-
-
-def type_mismatch(endpoint: VpcEndpoint) -> bool:
-    """True when VPC105 reports ``endpoint``'s type as wrong for its service (other rules about
-    the endpoint's type, such as VPC113 for GatewayLoadBalancer endpoints, then stay silent)."""
-    return any(f.field == "endpoint_type" for f in _check_one(endpoint))
 
 
 def check(model):
@@ -115,7 +112,7 @@ def check(model):
 
 
 def _check_one(endpoint: VpcEndpoint):
-    endpoint_type = endpoint.endpoint_type
+    endpoint_type = endpoint.intended_type  # an omitted type is meant to fit the service
     if not isinstance(endpoint_type, str) or endpoint_type not in _CONSUMER_TYPES:
         return  # UNKNOWN, or a Resource / ServiceNetwork endpoint (no service name)
     service = endpoint.service_name
@@ -126,13 +123,11 @@ def _check_one(endpoint: VpcEndpoint):
 
 
 def _custom_service(endpoint: VpcEndpoint, service: EndpointService):
-    if not endpoint.type_explicit:
-        return  # no type at all: VPC103 says which one to set
     kind = _backed_by(service)
     if kind is None:
         return
     wanted = "GatewayLoadBalancer" if kind == "gateway" else "Interface"
-    if endpoint.endpoint_type == wanted:
+    if endpoint.intended_type == wanted:
         return
     if kind == "gateway":
         why = (f"endpoint service {service.display} is fronted by a Gateway Load Balancer, "

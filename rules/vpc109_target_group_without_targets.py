@@ -16,7 +16,10 @@ to, but that nothing registers targets in:
 
 A target group that one of these might name through a variable, a parameter or a data source is
 not reported, nor is one handed to what vpclint cannot see (a stack output, a module it cannot
-read). Neither is a target group that is only the default action of listeners handed out so: other
+read, a custom resource, a provisioner's command), nor one named by a resource type vpclint does
+not model (a spot fleet, a Kubernetes `TargetGroupBinding`) or by the environment or code of a
+Lambda function (a registrar calling `register_targets`): its targets are not known. An alarm or
+a scaling policy that watches the group registers nothing. Neither is a target group that is only the default action of listeners handed out so: other
 stacks add the listener rules that carry the traffic, and an empty default target group is then a
 deliberate catch-all that drops unmatched requests.
 

@@ -5,7 +5,9 @@ Finds VPC Lattice service networks and services with `auth_type = "AWS_IAM"` / `
 AWS_IAM` that no auth policy (`aws_vpclattice_auth_policy`, `AWS::VpcLattice::AuthPolicy`)
 targets anywhere in the scan (error, on the `auth_type`). It also finds auth policies attached to
 a service network or service whose auth type is `NONE`, written or left to the default (warning,
-on the policy). An auth type or policy target from a variable or parameter keeps it silent.
+on the policy). An auth type or policy target from a variable or parameter keeps it silent, and
+so does a service network whose members are resource configurations only: auth policies govern
+requests to Lattice services, not connections to resource configurations.
 
 ## Why it matters
 With `AWS_IAM`, VPC Lattice evaluates the auth policy on every request, and with no policy there
@@ -82,7 +84,7 @@ OrdersAuthPolicy:
 
 from __future__ import annotations
 
-from ._lattice import upper, written
+from ._lattice import serves_only_resources, upper, written
 from vpclint.model.components import AuthPolicy, LatticeService, ServiceNetwork
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -92,8 +94,9 @@ RULE = RuleMeta("VPC112", "auth-type-policy-mismatch", Level.ERROR,
 
 
 def check(model):
+    only_resources = serves_only_resources(model)
     for target in [*model.of(ServiceNetwork), *model.of(LatticeService)]:
-        if upper(target.auth_type) != "AWS_IAM":
+        if upper(target.auth_type) != "AWS_IAM" or only_resources(target):
             continue
         if model.linked_from(target, AuthPolicy, "target").known_empty:
             yield Finding(target, f"{_kind(target)} {target.display} has auth type AWS_IAM but "
@@ -103,7 +106,7 @@ def check(model):
         target = policy.target
         if not isinstance(target, (ServiceNetwork, LatticeService)):
             continue
-        if upper(target.auth_type) != "NONE":
+        if upper(target.auth_type) != "NONE" or only_resources(target):
             continue
         how = "is NONE" if written(target, "auth_type") else "is unset, so NONE"
         yield Finding(policy, f"auth policy {policy.display} is ignored: the auth type of "

@@ -81,7 +81,6 @@ AppToInspection:
 from __future__ import annotations
 
 from ._pairing import unmodelled_resource
-from .vpc105_endpoint_type_mismatch import type_mismatch
 from vpclint.model.components import Component, Route, RouteTable, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta
 from vpclint.values import Unknown
@@ -95,8 +94,6 @@ def check(model):
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "GatewayLoadBalancer" or id(endpoint) in routed:
             continue
-        if type_mismatch(endpoint):
-            continue  # VPC105: it should not be a GatewayLoadBalancer endpoint at all
         if endpoint.resource.scope in open_scopes:
             continue
         if model.open_to_unseen(endpoint):

@@ -132,7 +132,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ._vpcs import DEFAULT, Key, differ, key_of, key_of_link, link_name, vpc_name, what
-from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
+from ._endpoints import endpoint_label
 from vpclint.model.components import (Component, EndpointAssociation, LbListener,
                                       LbListenerRule, LoadBalancer, ResourceGateway,
                                       RouteTableAssociation, ServiceNetworkAssociation,
@@ -201,9 +201,7 @@ def check(model):
 
 
 def _endpoint(model, endpoint: VpcEndpoint) -> Iterable[Finding]:
-    kind = endpoint.endpoint_type
-    if type_omitted_for_non_gateway_service(endpoint):
-        kind = "Interface"  # VPC103's finding; the type meant is Interface
+    kind = endpoint.intended_type
     # Members of a field the type does not take are VPC206's finding, not a VPC mix-up.
     if kind == "Gateway":
         fields: tuple[str, ...] = ("route_tables",)
@@ -215,8 +213,7 @@ def _endpoint(model, endpoint: VpcEndpoint) -> Iterable[Finding]:
              for a in model.linked_from(endpoint, EndpointAssociation, "endpoint")
              if isinstance(a.member, Component)}
     parts = _parts(endpoint, fields, added)
-    label = f"{kind if isinstance(kind, str) else ''} endpoint {endpoint.display}".lstrip()
-    yield from _against_vpc(endpoint, label, key_of_link(endpoint.vpc), endpoint.vpc, "vpc",
+    yield from _against_vpc(endpoint, endpoint_label(endpoint), key_of_link(endpoint.vpc), endpoint.vpc, "vpc",
                             parts)
 
 

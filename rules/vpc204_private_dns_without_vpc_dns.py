@@ -75,7 +75,6 @@ Vpc:
 
 from __future__ import annotations
 
-from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta, Related
 
@@ -90,12 +89,8 @@ def check(model):
     for endpoint in model.of(VpcEndpoint):
         if endpoint.private_dns is not True or not isinstance(endpoint.vpc, Vpc):
             continue
-        kind = endpoint.endpoint_type
-        if not isinstance(kind, str):
-            continue
-        # An omitted type for an Interface-only service (VPC103) is meant as Interface: the
-        # VPC's DNS is a second defect the user meets once the type is fixed.
-        if kind in _NO_PRIVATE_DNS and not type_omitted_for_non_gateway_service(endpoint):
+        kind = endpoint.intended_type  # an omitted type meant as Interface takes private DNS
+        if not isinstance(kind, str) or kind in _NO_PRIVATE_DNS:
             continue
         vpc = endpoint.vpc
         off = [name for name in ("dns_support", "dns_hostnames") if getattr(vpc, name) is False]

@@ -11,8 +11,9 @@ Finds VPC endpoints that set an attribute their type does not take:
   ServiceNetwork endpoints accept it);
 - more than one subnet on a GatewayLoadBalancer endpoint.
 
-An endpoint that omits its type for a service with no Gateway endpoint is left to VPC103, and a
-value vpclint cannot know (a variable, a parameter, a condition) is not reported.
+An endpoint that omits its type for a service with no Gateway endpoint is judged as the
+Interface endpoint it is meant to be, and left to VPC103 when that rule reports it; a value
+vpclint cannot know (a variable, a parameter, a condition) is not reported.
 
 ## Why it matters
 AWS rejects these combinations when the endpoint is created or modified (`InvalidParameter`),
@@ -76,7 +77,7 @@ SsmEndpoint:
 
 from __future__ import annotations
 
-from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
+from ._endpoints import endpoint_label
 from vpclint.model.components import ENDPOINT_TYPES, EndpointAssociation, Links, VpcEndpoint
 from vpclint.rule import Finding, Level, RuleMeta, Related
 
@@ -89,12 +90,12 @@ _WHAT = {"route_tables": "a route table", "subnets": "a subnet",
 
 def check(model):
     for endpoint in model.of(VpcEndpoint):
-        kind = endpoint.endpoint_type
-        if kind not in ENDPOINT_TYPES or type_omitted_for_non_gateway_service(endpoint):
-            continue  # an UNKNOWN or misspelt type; or VPC103's finding
-        label = kind if endpoint.type_explicit else f"{kind} (the default type)"
+        kind = endpoint.intended_type
+        if kind not in ENDPOINT_TYPES:
+            continue  # an UNKNOWN or misspelt type
+        label = endpoint_label(endpoint)
         if kind != "Gateway" and _present(endpoint.route_tables):
-            yield _finding(model, endpoint, "route_tables", f"{label} endpoint {endpoint.display} "
+            yield _finding(model, endpoint, "route_tables", f"{label} "
                            f"is attached to route tables ({_members(endpoint.route_tables)}): "
                            "only Gateway endpoints take route tables")
         if kind == "Gateway":
@@ -106,8 +107,8 @@ def check(model):
             if found:
                 listed = " and ".join(f"{what} ({_members(getattr(endpoint, name))})"
                                       for name, what in found)
-                finding = _finding(model, endpoint, found[0][0], f"{label} endpoint "
-                                   f"{endpoint.display} has {listed}: Gateway endpoints take only "
+                finding = _finding(model, endpoint, found[0][0], f"{label} "
+                                   f"has {listed}: Gateway endpoints take only "
                                    f"route tables{_hint(endpoint)}")
                 for name, what in found[1:]:
                     finding.related.append(Related(endpoint, f"the {what} of {endpoint.display}",
@@ -115,12 +116,12 @@ def check(model):
                     finding.related.extend(_associations(model, endpoint, name))
                 yield finding
         if kind in ("Gateway", "GatewayLoadBalancer") and endpoint.private_dns is True:
-            yield _finding(model, endpoint, "private_dns", f"{label} endpoint {endpoint.display} "
+            yield _finding(model, endpoint, "private_dns", f"{label} "
                            f"enables private DNS: only Interface, Resource and ServiceNetwork "
                            "endpoints support it")
         if kind == "GatewayLoadBalancer" and (endpoint.subnets.count or 0) > 1:
-            yield _finding(model, endpoint, "subnets", f"GatewayLoadBalancer endpoint "
-                           f"{endpoint.display} has {endpoint.subnets.count} subnets "
+            yield _finding(model, endpoint, "subnets", f"{label} "
+                           f"has {endpoint.subnets.count} subnets "
                            f"({_members(endpoint.subnets)}): it takes exactly one; create one "
                            "endpoint per AZ")
 
@@ -139,7 +140,7 @@ def _members(links: Links) -> str:
 def _hint(endpoint: VpcEndpoint) -> str:
     if endpoint.type_explicit:
         return ""
-    attribute = "vpc_endpoint_type" if endpoint.flavour == "terraform" else "VpcEndpointType"
+    attribute = endpoint.source_name("endpoint_type")
     value = "\"Interface\"" if endpoint.flavour == "terraform" else "Interface"
     sep = " = " if endpoint.flavour == "terraform" else ": "
     return f"; for an Interface endpoint set {attribute}{sep}{value}"

@@ -125,7 +125,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ._zones import zone_forms, zone_text
-from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
+from ._endpoints import endpoint_label
 from vpclint.model.components import (Component, EndpointAssociation, ResourceGateway, Subnet,
                                       TransitGatewayAttachment, VpcEndpoint)
 from vpclint.rule import Finding, Level, Related, RuleMeta
@@ -140,14 +140,12 @@ _VPC206_TYPES = ("Gateway", "GatewayLoadBalancer")
 
 def check(model):
     for endpoint in model.of(VpcEndpoint):
-        kind = endpoint.endpoint_type
-        if kind in _VPC206_TYPES and not type_omitted_for_non_gateway_service(endpoint):
+        if endpoint.intended_type in _VPC206_TYPES:
             continue
         added = {id(a.member): a
                  for a in model.linked_from(endpoint, EndpointAssociation, "endpoint")
                  if a.attaches == "subnets" and isinstance(a.member, Component)}
-        label = kind if isinstance(kind, str) and endpoint.type_explicit else ""
-        yield from _duplicates(endpoint, f"{label} endpoint {endpoint.display}".lstrip(), added)
+        yield from _duplicates(endpoint, endpoint_label(endpoint), added)
     for gateway in model.of(ResourceGateway):
         yield from _duplicates(gateway, f"resource gateway {gateway.display}", {})
     for attachment in model.of(TransitGatewayAttachment):

@@ -121,7 +121,7 @@ from __future__ import annotations
 import re
 
 from ._regions import Regions, known_region
-from .vpc103_endpoint_type_omitted import type_omitted_for_non_gateway_service
+from ._endpoints import endpoint_label
 from vpclint.model.components import EndpointService, VpcEndpoint
 from vpclint.model.services import service_region
 from vpclint.rule import Finding, Level, RuleMeta
@@ -136,14 +136,10 @@ _PRIVATELINK = re.compile(r"^(?:cn\.)?com\.amazonaws\.vpce\.([a-z]{2}(?:-[a-z]+)
 def check(model):
     regions = Regions(model)
     for endpoint in model.of(VpcEndpoint):
-        kind = endpoint.endpoint_type
-        meant_interface = type_omitted_for_non_gateway_service(endpoint)  # VPC103's finding
-        if kind == "Gateway" and not meant_interface:
-            gateway = True
-        elif kind == "Interface" or meant_interface:
-            gateway = False
-        else:
+        kind = endpoint.intended_type
+        if kind not in ("Gateway", "Interface"):
             continue
+        gateway = kind == "Gateway"
         named = _named_region(endpoint)
         if named is None:
             continue
@@ -152,15 +148,15 @@ def check(model):
             continue
         region, source = here
         if gateway:
-            yield Finding(endpoint, f"Gateway endpoint {endpoint.display} names "
+            yield Finding(endpoint, f"{endpoint_label(endpoint)} names "
                           f"{_service(endpoint)}, a service in {named}, but it is deployed in "
                           f"{region} ({source}): gateway endpoints work in their own Region "
                           f"only; name the service in {region}", field="service_name")
             continue
         if endpoint.service_region is not None:
             continue  # set (to the service's Region, or to something vpclint cannot know)
-        attribute = "service_region" if endpoint.flavour == "terraform" else "ServiceRegion"
-        yield Finding(endpoint, f"Interface endpoint {endpoint.display} names "
+        attribute = endpoint.source_name("service_region")
+        yield Finding(endpoint, f"{endpoint_label(endpoint)} names "
                       f"{_service(endpoint)}, a service in {named}, but it is deployed in "
                       f"{region} ({source}) and sets no {attribute}: the name is looked up in "
                       f"{region} and not found; set {attribute} to {named} (cross-Region "

@@ -16,9 +16,17 @@ Terraform adopts it with `aws_default_security_group`):
   (a dual-stack gateway toward an IPv6 resource with IPv4-only egress) is reported, and so is an
   address-family mismatch between gateway and resource (an IPV4 gateway, an IPv6 resource).
 
+It also checks the other side: when a configuration names a database, cluster or load balancer
+of the scan by reference (`domain_name = aws_db_instance.orders.address`,
+`ArnResource: !GetAtt OrdersCluster.DBClusterArn`, a load balancer's DNS name), that resource's
+own security groups must admit the gateway's network interfaces (its subnets' addresses, or its
+security groups) on the configuration's ports; the finding then points at the resource's
+security groups.
+
 It reports only what is certainly blocked: a port range opened in part, unknown rules, groups
-outside the scan keep it silent. The resource's own security group (an RDS instance's) is not
-modelled, so "the resource does not admit the gateway" is not checked.
+outside the scan keep it silent. A configuration whose address no gateway could serve (a public
+IP, a private one outside the gateway VPC that no route leads to) is left alone: the address is
+what must change.
 
 ## Why it matters
 The resource gateway is the only way consumers reach the resource: Lattice connects from the
@@ -158,12 +166,15 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
-from typing import Any
+from typing import Any, Iterable
 
 from ._lattice import upper
-from ._security import group_related, single_cidr
-from vpclint.analyze.security import Peer, describe_rules, security_of, sg_allows, tri_or
-from vpclint.model.components import ResourceConfiguration, ResourceGateway
+from ._resource_definitions import definition_of, unservable
+from ._security import group_related, single_cidr, subnet_cidr
+from vpclint.analyze.security import (Peer, describe_rules, peer_of, security_of, sg_allows,
+                                      tri_or)
+from vpclint.model.components import (Database, LoadBalancer, ResourceConfiguration,
+                                      ResourceGateway, Subnet)
 from vpclint.rule import Finding, Level, Related, RuleMeta
 from vpclint.values import Unknown
 
@@ -172,13 +183,6 @@ RULE = RuleMeta("VPC214", "resource-gateway-cannot-reach-resource", Level.ERROR,
 
 _GATEWAY_FAMILIES = {"IPV4": {4}, "IPV6": {6}, "DUALSTACK": {4, 6}}
 _FAMILY = {4: "IPv4", 6: "IPv6"}
-
-
-def invalid_ip_resource(config: ResourceConfiguration) -> bool:
-    """True when VPC215 reports the configuration's IP resource as one AWS refuses."""
-    from .vpc215_resource_definition_outside_gateway_vpc import ip_resource_problem
-
-    return ip_resource_problem(config) is not None
 
 
 def check(model):
@@ -196,27 +200,87 @@ def check(model):
                 served.append((config, config))
             elif kind == "GROUP":
                 served.extend((child, config) for child in children.get(id(config), []))
-        families = _gateway_families(gateway)
-        if not served or families is None:
+        if not served:
             continue
         groups = security.with_default(gateway.security_groups, gateway.vpc)
-        mismatched, blocked = [], []
-        for config, owner in served:
-            if invalid_ip_resource(config):
-                continue  # VPC215: AWS rejects the definition, reachability is moot
-            problem = _check(gateway, groups, families, config, owner)
-            if problem is not None:
-                (mismatched if problem[0] == "family" else blocked).append((config, problem[1]))
-        rules = describe_rules(groups, "egress")
-        if mismatched:
-            yield Finding(gateway, f"resource gateway {gateway.display} is "
-                          f"{_gateway_type(gateway)} and cannot reach {_join(mismatched)}",
-                          field="ip_address_type", related=_related(groups, mismatched))
-        if blocked:
-            yield Finding(gateway, f"resource gateway {gateway.display} cannot reach "
-                          f"{_join(blocked)}: its security groups allow no egress there "
-                          f"({rules})", field="security_groups",
-                          related=_related(groups, blocked))
+        # an address no gateway could serve makes reachability moot
+        servable = [(config, owner) for config, owner in served
+                    if unservable(model, config) is None]
+        yield from _gateway_side(gateway, groups, servable)
+        yield from _resource_side(gateway, groups, servable)
+
+
+def _gateway_side(gateway: ResourceGateway, groups, served) -> Iterable[Finding]:
+    """The gateway's own address family and security-group egress, toward each resource."""
+    families = _gateway_families(gateway)
+    if families is None:
+        return
+    mismatched, blocked = [], []
+    for config, owner in served:
+        problem = _check(gateway, groups, families, config, owner)
+        if problem is not None:
+            (mismatched if problem[0] == "family" else blocked).append((config, problem[1]))
+    if mismatched:
+        yield Finding(gateway, f"resource gateway {gateway.display} is "
+                      f"{_gateway_type(gateway)} and cannot reach {_join(mismatched)}",
+                      field="ip_address_type", related=_related(groups, mismatched))
+    if blocked:
+        yield Finding(gateway, f"resource gateway {gateway.display} cannot reach "
+                      f"{_join(blocked)}: its security groups allow no egress there "
+                      f"({describe_rules(groups, 'egress')})", field="security_groups",
+                      related=_related(groups, blocked))
+
+
+def _resource_side(gateway: ResourceGateway, groups, served) -> Iterable[Finding]:
+    """The security groups of the database, cluster or load balancer a configuration names by
+    reference: they must admit the gateway's network interfaces, from every one of its
+    subnets. One finding per resource that admits them on none of the configuration's ports."""
+    by_resource: dict[int, tuple[Any, list]] = {}
+    for config, owner in served:
+        if isinstance(config.denotes, (Database, LoadBalancer)):
+            by_resource.setdefault(id(config.denotes), (config.denotes, []))[1].append(
+                (config, owner))
+    peers = _gateway_interfaces(gateway, groups)
+    for resource, configs in by_resource.values():
+        refused = []
+        for config, owner in configs:
+            # an ARN resource has no configured ports: any TCP port counts
+            ranges = [None] if definition_of(config)[0] == "arn" \
+                else _port_ranges(owner.port_ranges)
+            closed = [ports for ports in ranges
+                      if all(sg_allows(resource.security_groups, "ingress", "tcp", ports,
+                                       peer) is False for peer in peers)]
+            if closed:
+                refused.append((config, closed))
+        if not refused:
+            continue
+        listed = "; ".join(f"{_ports_of(closed)} for resource configuration {config.display}"
+                           for config, closed in refused[:3])
+        what = "load balancer" if isinstance(resource, LoadBalancer) else "database"
+        yield Finding(resource, f"{what} {resource.display} does not admit resource gateway "
+                      f"{gateway.display}: its security groups allow no ingress from the "
+                      f"gateway's subnets or security groups on {listed} "
+                      f"({describe_rules(resource.security_groups, 'ingress')}), so every "
+                      "connection through the gateway is refused", field="security_groups",
+                      related=[Related(config, f"resource configuration {config.display} names "
+                                       f"{resource.display}", "denotes")
+                               for config, _ in refused]
+                      + [Related(gateway, f"resource gateway {gateway.display}, whose network "
+                                 "interfaces connect to it", "subnets")])
+
+
+def _gateway_interfaces(gateway: ResourceGateway, groups) -> list[Peer]:
+    """The gateway's network interfaces: one per subnet, in its CIDR, with its groups; the
+    VPC's CIDR stands in for subnets vpclint cannot see."""
+    peers = [peer_of(subnet_cidr(subnet), groups) for subnet in gateway.subnets.items
+             if isinstance(subnet, Subnet)]
+    if gateway.subnets.open or gateway.subnets.external or not peers:
+        peers.append(peer_of(single_cidr(gateway.vpc), groups))
+    return peers
+
+
+def _ports_of(closed: list) -> str:
+    return ", ".join(_ports(p) for p in closed)
 
 
 def _join(problems) -> str:
@@ -277,39 +341,26 @@ def _gateway_type(gateway: ResourceGateway) -> str:
 
 def _resource(config: ResourceConfiguration) -> tuple[str, Any, set[int]] | None:
     """(kind, address, address families) of the resource: ip / dns / arn; None when not known."""
-    definition = _unwrap(config.definition)
-    if not isinstance(definition, dict):
-        return None
-    for key, value in definition.items():
-        name = key.replace("_", "").lower()
-        body = _unwrap(value)
-        if name == "ipresource":
-            address = body.get("ip_address") if isinstance(body, dict) else body
-            if not isinstance(address, str):
-                return None
-            try:
-                version = ipaddress.ip_address(address.strip()).version
-            except ValueError:
-                return None
-            return "ip", address.strip(), {version}
-        if name == "dnsresource":
-            if not isinstance(body, dict):
-                return None
-            kind = body.get("ip_address_type") or body.get("IpAddressType")
-            if isinstance(kind, Unknown):
-                return None
-            families = _GATEWAY_FAMILIES.get(upper(kind) or "", {4, 6})
-            return "dns", body.get("domain_name") or body.get("DomainName"), families
-        if name == "arnresource":
-            address = body.get("arn") if isinstance(body, dict) else body
-            return "arn", address, {4, 6}
+    kind, body = definition_of(config)
+    if kind == "ip":
+        if not isinstance(body, str):
+            return None
+        try:
+            version = ipaddress.ip_address(body.strip()).version
+        except ValueError:
+            return None
+        return "ip", body.strip(), {version}
+    if kind == "dns":
+        if not isinstance(body, dict):
+            return None
+        address_type = body.get("ip_address_type") or body.get("IpAddressType")
+        if isinstance(address_type, Unknown):
+            return None
+        families = _GATEWAY_FAMILIES.get(upper(address_type) or "", {4, 6})
+        return "dns", body.get("domain_name") or body.get("DomainName"), families
+    if kind == "arn":
+        return "arn", body, {4, 6}
     return None
-
-
-def _unwrap(value: Any) -> Any:
-    while isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return value
 
 
 def _port_ranges(value: Any) -> list[tuple[int, int]]:

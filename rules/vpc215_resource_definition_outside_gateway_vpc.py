@@ -6,7 +6,8 @@ Checks each VPC Lattice resource configuration's definition against what its res
 - an **IP resource** that no VPC can hold: an IPv4 address outside the private ranges AWS
   accepts (`10.0.0.0/8`, `100.64.0.0/10`, `172.16.0.0/12`, `192.168.0.0/16`) and outside the
   gateway VPC's CIDR, or an IPv6 address that is link-local, loopback, multicast, unspecified or
-  IPv4-mapped (IPv6 resources must be addresses of the gateway's VPC);
+  IPv4-mapped (IPv6 resources must be addresses of the gateway's VPC); and a private IPv4
+  address outside the gateway VPC that no route of its subnets leads to;
 - a **CIDR** configuration on a gateway whose `resource_config_dns_resolution` /
   `ResourceConfigDnsResolution` is not `IN_VPC` (the default is `PUBLIC`): Tunnel endpoints
   reach CIDR configurations only through `IN_VPC` gateways;
@@ -14,9 +15,13 @@ Checks each VPC Lattice resource configuration's definition against what its res
 - a **CIDR** configuration associated with a service network: a network segment is reached
   through a Tunnel endpoint, never through a service network.
 
-UNKNOWN addresses, types, DNS-resolution settings and gateways outside the scan keep it silent.
-A private IPv4 address outside the gateway VPC is accepted (AWS reaches on-premises and peered
-networks through the gateway VPC's routes), so it is not reported.
+An IP resource with a private IPv4 address outside the gateway VPC's CIDRs is reported only when
+no route of the gateway subnets' route tables other than the local one covers it: an
+on-premises or peered address reached over a VPN gateway, transit gateway or peering connection
+is served through those routes. Route tables whose routes are not all known (a `dynamic` block,
+a route from a variable, routes a VPN gateway propagates, a prefix-list destination) keep it
+silent. UNKNOWN addresses, types, DNS-resolution settings and gateways outside the scan keep it
+silent too.
 
 ## Why it matters
 A resource configuration is only an address book entry: the resource gateway, in its VPC, makes
@@ -124,39 +129,31 @@ PartnerApiConfiguration:
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from ._lattice import upper
+from ._resource_definitions import definition_of, gateway_of, unservable
 from vpclint.model.components import (ResourceConfiguration, ResourceGateway,
-                                      ServiceNetworkAssociation, Vpc)
+                                      ServiceNetworkAssociation)
 from vpclint.rule import Finding, Level, Related, RuleMeta
-from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC215", "resource-definition-outside-gateway-vpc", Level.ERROR,
                 "A resource configuration defines a resource its resource gateway cannot serve")
 
-# The IPv4 ranges AWS accepts for an IP resource ("Public IPs aren't supported").
-_PRIVATE_V4 = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"))
-
-
-def ip_resource_problem(config: ResourceConfiguration) -> str | None:
-    """Why AWS refuses the configuration's IP resource, or None (also for other kinds)."""
-    kind, value = _definition(config.definition)
-    return _ip_problem(value, _gateway(config)) if kind == "ip" else None
-
 
 def check(model):
     for config in model.of(ResourceConfiguration):
-        kind, value = _definition(config.definition)
-        gateway = _gateway(config)
+        kind, value = definition_of(config)
+        gateway = gateway_of(config)
         if kind == "ip":
-            problem = ip_resource_problem(config)
+            problem = unservable(model, config)
             if problem:
+                related = _gateway_related(gateway, "vpc") + [
+                    Related(table, f"route table {table.display}: no route to {value}")
+                    for table in problem.tables]
                 yield Finding(config, f"resource configuration {config.display} defines IP "
-                              f"resource {value}, {problem}", field="definition",
-                              related=_gateway_related(gateway, "vpc"))
+                              f"resource {value}, {problem.reason}", field="definition",
+                              related=related)
         if not isinstance(gateway, ResourceGateway):
             continue
         resolution = upper(gateway.dns_resolution)
@@ -182,7 +179,7 @@ def check(model):
         if association.associates != "resource_configuration" or not isinstance(
                 config, ResourceConfiguration):
             continue
-        if _is_cidr(config, _definition(config.definition)[0]):
+        if _is_cidr(config, definition_of(config)[0]):
             network = association.service_network
             name = getattr(network, "display", None) or getattr(network, "value", None) \
                 or "a service network"
@@ -193,12 +190,6 @@ def check(model):
                           "share it with a Tunnel VPC endpoint instead", field="member",
                           related=[Related(config, f"CIDR resource configuration "
                                                    f"{config.display}", "config_type")])
-
-
-def _gateway(config: ResourceConfiguration) -> Any:
-    if upper(config.config_type) == "CHILD" and isinstance(config.group, ResourceConfiguration):
-        return config.group.gateway
-    return config.gateway
 
 
 def _gateway_related(gateway: Any, field: str) -> list[Related]:
@@ -218,76 +209,3 @@ def _is_cidr(config: ResourceConfiguration, kind: str | None) -> bool:
 
 def _is_arn(config: ResourceConfiguration, kind: str | None) -> bool:
     return upper(config.config_type) == "ARN" or kind == "arn"
-
-
-def _definition(definition: Any) -> tuple[str | None, Any]:
-    """(ip | dns | arn | cidr, the address) of a definition in any flavour's spelling
-    (``ip_resource { ip_address }``, ``IpResource: 10.0.0.1``, awscc ``ip_resource = "..."``)."""
-    definition = _unwrap(definition)
-    if not isinstance(definition, dict):
-        return None, None
-    for key, value in definition.items():
-        name = key.replace("_", "").lower()
-        body = _unwrap(value)
-        if name == "ipresource":
-            address = body.get("ip_address") or body.get("IpAddress") \
-                if isinstance(body, dict) else body
-            return "ip", address
-        if name == "cidrresource":
-            return "cidr", body
-        if name == "arnresource":
-            return "arn", body.get("arn") if isinstance(body, dict) else body
-        if name == "dnsresource":
-            return "dns", body
-    return None, None
-
-
-def _unwrap(value: Any) -> Any:
-    while isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return value
-
-
-def _ip_problem(value: Any, gateway: Any) -> str | None:
-    """Why no resource gateway can serve this IP, or None (also when it is not known)."""
-    if not isinstance(value, str) or isinstance(value, Unknown):
-        return None
-    try:
-        address = ipaddress.ip_address(value.strip())
-    except ValueError:
-        return None
-    if address.version == 6:
-        for test, what in ((address.is_link_local, "a link-local address"),
-                           (address.is_loopback, "the loopback address"),
-                           (address.is_multicast, "a multicast address"),
-                           (address.is_unspecified, "the unspecified address"),
-                           (address.ipv4_mapped is not None, "an IPv4-mapped address")):
-            if test:
-                return (f"{what}: an IPv6 resource must be an address of the resource gateway's "
-                        "VPC, and no VPC subnet holds this one")
-        return None
-    if any(address in network for network in _PRIVATE_V4) or _in_vpc(address, gateway):
-        return None
-    return ("a public IPv4 address: AWS accepts IPv4 resources only from 10.0.0.0/8, "
-            "100.64.0.0/10, 172.16.0.0/12 and 192.168.0.0/16 (public IPs are not supported), so "
-            "the configuration is rejected; name a public service by its domain (a DNS "
-            "resource) or use the private address the gateway's VPC reaches it at")
-
-
-def _in_vpc(address, gateway: Any) -> bool:
-    """True when the address may lie in the gateway VPC's CIDR (a VPC may use a non-RFC 1918
-    range); also True when that VPC or its CIDR is not known, so the rule stays quiet."""
-    vpc = gateway.vpc if isinstance(gateway, ResourceGateway) else None
-    if not isinstance(vpc, Vpc):
-        return vpc is not None
-    if not isinstance(vpc.cidr_blocks, list) or not vpc.cidr_blocks:
-        return True  # UNKNOWN, or allocated from IPAM
-    for block in vpc.cidr_blocks:
-        if not isinstance(block, str):
-            return True
-        try:
-            if address in ipaddress.ip_network(block, strict=False):
-                return True
-        except ValueError:
-            return True
-    return False

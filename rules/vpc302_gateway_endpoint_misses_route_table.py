@@ -13,7 +13,9 @@ It reports flows that go through NAT and the internet, leave the VPC (transit ga
 VPN), or have no path at all; then the level is `error`, since the calls fail. A subnet whose
 default route is an internet gateway is left alone: public subnets reaching the public
 endpoint is a common, deliberate design. A Gateway endpoint on no route table at all is
-VPC101's; route tables that are not all known keep the rule silent.
+VPC101's; route tables that are not all known keep the rule silent. S3 traffic that only carries
+the layers of the ECR images a workload pulls is left to VPC304, which judges the ECR endpoint
+set as a whole.
 
 ## Why it matters
 A Gateway endpoint only carries the traffic of the route tables it is on. A subnet whose table
@@ -239,8 +241,8 @@ Resources:
 from __future__ import annotations
 
 from ._detours import (counted_evidence, endpoints_of, evidence_phrase,
-                            gateway_endpoint_missing, in_deployment_region, label, names,
-                            subnet_phrase, unique)
+                            gateway_endpoint_missing, image_layers_only, in_deployment_region,
+                            label, names, subnet_phrase, unique)
 from vpclint.analyze import Flow, Verdict, analysis_of
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -261,6 +263,8 @@ def check(model):
     for flow in analysis.flows:
         if flow.verdict not in _VERDICTS or not counted_evidence(flow):
             continue
+        if image_layers_only(flow) and flow.verdict is not Verdict.LEAVES_VPC:
+            continue  # the layers of ECR images: the ECR endpoint set is judged as a whole
         if not in_deployment_region(flow):
             continue  # a bucket / table in another Region: no gateway endpoint can carry it
         endpoint = gateway_endpoint_missing(flow, endpoints)

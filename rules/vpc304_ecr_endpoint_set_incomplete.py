@@ -15,11 +15,13 @@ With no NAT (no default route) the pull fails: the finding is an `error`. With a
 the pull works but crosses the public internet and pays NAT processing per gigabyte: the finding
 is a `warning`, for the Interface endpoints only.
 
-One defect, one finding: this rule is about the Interface endpoints, and about S3 only when the
-VPC has no S3 gateway endpoint at all and no NAT. The S3 detour through NAT is VPC301's finding
-(on the route table's default route), an S3 gateway endpoint that misses the workload's route
-table is VPC302's (on the endpoint's route tables), and an Interface endpoint that exists with
-private DNS off is VPC303's.
+One defect, one finding: this rule is about the Interface endpoints, and about S3 for the image
+layers: when the VPC has no S3 gateway endpoint at all and no NAT, and when its S3 gateway
+endpoint misses the workload's route table and the workload uses S3 for nothing else (then
+VPC302 leaves the layers to this rule). The S3 detour through NAT with no S3 gateway endpoint is
+VPC301's finding (on the route table's default route), an S3 gateway endpoint that misses the
+route table of a workload using S3 itself is VPC302's (on the endpoint's route tables), and an
+Interface endpoint that exists with private DNS off is VPC303's.
 
 It points at the workload; the message names the missing endpoints, and the path of one failing
 flow is attached. ECS services on the EC2 launch type are skipped: the container instance pulls
@@ -275,6 +277,7 @@ Resources:
 
 from __future__ import annotations
 
+from ._detours import image_layers_only
 from ._endpoint_sets import (INSTANCE_KINDS, collect, flows_by_workload, names,
                                   route_table_notes, runs_on_fargate, services_of, subnets_of)
 from vpclint.analyze import analysis_of
@@ -312,10 +315,14 @@ def check(model):
                 for e in usage.services.get("logs", [])):
             required.append("logs")  # the awslogs driver, not a logs permission
         gaps = collect(flows, required, detour_services=[s for s in DETOUR_SERVICES
-                                                          if s in required])
-        # an S3 gateway endpoint in the VPC but not on this route table: VPC302's finding
-        gaps.no_path = [f for f in gaps.no_path
-                        if f.service != "s3" or id(f.subnet.vpc) not in s3_gateway_vpcs]
+                                                          if s in required] + ["s3"])
+        # S3 for the image layers only: the workload's own S3 calls past an S3 gateway
+        # endpoint that misses its route table are that endpoint's finding, and with a NAT and
+        # no S3 gateway endpoint at all the route table's default route is where to fix it
+        gaps.no_path = [f for f in gaps.no_path if f.service != "s3" or image_layers_only(f)
+                        or id(f.subnet.vpc) not in s3_gateway_vpcs]
+        gaps.detour = [f for f in gaps.detour if f.service != "s3" or (
+            image_layers_only(f) and id(f.subnet.vpc) in s3_gateway_vpcs)]
         if not gaps:
             continue
         yield _finding(workload, pulls[0], gaps)

@@ -106,9 +106,14 @@ DynamoDbEndpoint:
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterator
+
 from . import _policy as p
 from ._pairing import referrers_in_scope
-from vpclint.model.components import EndpointAssociation, EndpointService, VpcEndpoint
+from vpclint.model.components import (Component, EndpointAssociation, EndpointService,
+                                      VpcEndpoint)
 from vpclint.model.services import aws_service
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -122,47 +127,84 @@ _POLICY_TYPES = ("Gateway", "Interface")  # the endpoint types that take a polic
 
 
 def check(model):
+    """Each defect of each endpoint, worded for every endpoint whose finding lands on the same
+    place: the instances of one ``for_each`` block share a policy attribute, and their merged
+    finding names them all."""
     policy_may_come = _unseen_policies(model)
-    for endpoint in model.of(VpcEndpoint):
-        kind = endpoint.endpoint_type
-        if isinstance(kind, str) and kind not in _POLICY_TYPES:
-            continue
-        service = aws_service(endpoint.service_name)
-        owner, field, related = _policy_source(model, endpoint)
-        if endpoint.policy is None:
-            if service in _FULL_ACCESS_SERVICES and not policy_may_come(endpoint):
-                yield Finding(endpoint, f"{_label(endpoint, service)} has no endpoint policy, so "
-                              "AWS attaches the default one: every principal may run every "
-                              f"{service} action on every {_things(service)} of any account "
-                              "through it (attach a policy naming the "
-                              f"{_things(service)}s, accounts or organization it may reach)")
-            continue
-        doc = p.document(endpoint.policy)
-        statements = p.statements(doc) if doc is not None else None
-        if not statements:
-            continue
-        effects = [p.effect(s) for s in statements]
-        if None in effects:
-            continue
-        if "Allow" not in effects:
-            yield Finding(owner, f"the endpoint policy of {_label(endpoint, service)} has only "
-                          "Deny statements: a custom policy replaces the default allow-all one, "
-                          "and with no Allow statement every request through the endpoint is "
-                          "denied (add an Allow statement, and keep the Deny for what it "
-                          "excludes)", field=field, related=related)
-            continue
-        if service not in _FULL_ACCESS_SERVICES or "Deny" in effects:
-            continue  # a Deny statement narrows the Allow: not full access
-        statement = next((s for s in statements if _full_access(s, service)), None)
-        if statement is None:
-            continue
-        yield Finding(owner, f"the endpoint policy of {_label(endpoint, service)} allows "
-                      f"Principal {p.shown(statement.get('Principal'))}, Action "
-                      f"{p.shown(statement.get('Action'))} on Resource "
-                      f"{p.shown(statement.get('Resource'))} with no Condition: the same full "
-                      "access as the default policy (name the "
-                      f"{_things(service)}s, or add a condition such as aws:ResourceAccount or "
-                      "aws:PrincipalOrgID)", field=field, related=related)
+    defects = [defect for endpoint in model.of(VpcEndpoint)
+               for defect in _defects(model, endpoint, policy_may_come)]
+    alike: dict[tuple, list[_Defect]] = defaultdict(list)
+    for defect in defects:
+        alike[(defect.kind, defect.owner.span(defect.field))].append(defect)
+    for defect in defects:
+        group = alike[(defect.kind, defect.owner.span(defect.field))]
+        yield Finding(defect.owner, _MESSAGES[defect.kind](defect, group), field=defect.field,
+                      related=defect.related)
+
+
+@dataclass
+class _Defect:
+    kind: str  # "no policy", "only deny" or "full access"
+    endpoint: VpcEndpoint
+    service: str | None
+    owner: Component  # where the policy is written: the endpoint, or a separate policy resource
+    field: str | None
+    related: list[Related]
+    statement: dict | None = None  # the full-access statement
+
+
+def _defects(model, endpoint: VpcEndpoint, policy_may_come) -> Iterator[_Defect]:
+    kind = endpoint.endpoint_type
+    if isinstance(kind, str) and kind not in _POLICY_TYPES:
+        return
+    service = aws_service(endpoint.service_name)
+    if endpoint.policy is None:
+        if service in _FULL_ACCESS_SERVICES and not policy_may_come(endpoint):
+            yield _Defect("no policy", endpoint, service, endpoint, None, [])
+        return
+    owner, field, related = _policy_source(model, endpoint)
+    doc = p.document(endpoint.policy)
+    statements = p.statements(doc) if doc is not None else None
+    if not statements:
+        return
+    effects = [p.effect(s) for s in statements]
+    if None in effects:
+        return
+    if "Allow" not in effects:
+        yield _Defect("only deny", endpoint, service, owner, field, related)
+        return
+    if service not in _FULL_ACCESS_SERVICES or "Deny" in effects:
+        return  # a Deny statement narrows the Allow: not full access
+    statement = next((s for s in statements if _full_access(s, service)), None)
+    if statement is not None:
+        yield _Defect("full access", endpoint, service, owner, field, related, statement)
+
+
+def _no_policy(defect: _Defect, group: list[_Defect]) -> str:
+    return (f"{_labels(group)} {_has(group)} no endpoint policy, so AWS attaches the default "
+            f"one: every principal may run every {_services(group)} action on every "
+            f"{_things(group, plural=False)} of any account through {_it(group)} (attach a "
+            f"policy naming the {_things(group)}, accounts or organization {_it(group)} may "
+            "reach)")
+
+
+def _only_deny(defect: _Defect, group: list[_Defect]) -> str:
+    return (f"the endpoint policy of {_labels(group)} has only Deny statements: a custom "
+            "policy replaces the default allow-all one, and with no Allow statement every "
+            f"request through {_it(group)} is denied (add an Allow statement, and keep the "
+            "Deny for what it excludes)")
+
+
+def _full(defect: _Defect, group: list[_Defect]) -> str:
+    statement = defect.statement or {}
+    return (f"the endpoint policy of {_labels(group)} allows Principal "
+            f"{p.shown(statement.get('Principal'))}, Action {p.shown(statement.get('Action'))} "
+            f"on Resource {p.shown(statement.get('Resource'))} with no Condition: the same full "
+            f"access as the default policy (name the {_things(group)}, or add a condition such "
+            "as aws:ResourceAccount or aws:PrincipalOrgID)")
+
+
+_MESSAGES = {"no policy": _no_policy, "only deny": _only_deny, "full access": _full}
 
 
 def _unseen_policies(model):
@@ -202,15 +244,51 @@ def _policy_source(model, endpoint: VpcEndpoint):
     return endpoint, "policy", []
 
 
-def _label(endpoint: VpcEndpoint, service: str | None) -> str:
-    kind = endpoint.endpoint_type if isinstance(endpoint.endpoint_type, str) else "VPC"
-    if service:
-        return f"{kind} endpoint {endpoint.display} ({service})"
-    if isinstance(endpoint.service_name, EndpointService):
-        return f"{kind} endpoint {endpoint.display} (endpoint service " \
-               f"{endpoint.service_name.display})"
-    return f"{kind} endpoint {endpoint.display}"
+def _labels(group: list[_Defect]) -> str:
+    """The endpoints of a group, each with its type and service (each once: the instances of
+    one module in several root modules share their addresses)."""
+    if len(_distinct(group)) == 1:
+        defect = group[0]
+        service = _service(defect)
+        return f"{_kind(defect.endpoint)} endpoint {defect.endpoint.display}" + \
+            (f" ({service})" if service else "")
+    shown = list(dict.fromkeys(
+        f"{d.endpoint.display} ({', '.join(filter(None, (_kind(d.endpoint), _service(d))))})"
+        for d in group))
+    return f"endpoints {', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def _things(service: str) -> str:
-    return "bucket" if service == "s3" else "table"
+def _distinct(group: list[_Defect]) -> set[str]:
+    return {d.endpoint.display for d in group}
+
+
+def _kind(endpoint: VpcEndpoint) -> str:
+    return endpoint.endpoint_type if isinstance(endpoint.endpoint_type, str) else "VPC"
+
+
+def _service(defect: _Defect) -> str:
+    if defect.service:
+        return defect.service
+    name = defect.endpoint.service_name
+    if isinstance(name, EndpointService):
+        return f"endpoint service {name.display}"
+    return ""
+
+
+def _services(group: list[_Defect]) -> str:
+    return " or ".join(dict.fromkeys(str(d.service) for d in group))
+
+
+def _things(group: list[_Defect], plural: bool = True) -> str:
+    """What the policy would name: buckets, tables, or both."""
+    ending = "s" if plural else ""
+    return " or ".join(dict.fromkeys(("bucket" if d.service == "s3" else "table") + ending
+                                     for d in group))
+
+
+def _has(group: list[_Defect]) -> str:
+    return "has" if len(_distinct(group)) == 1 else "have"
+
+
+def _it(group: list[_Defect]) -> str:
+    return "it" if len(_distinct(group)) == 1 else "them"

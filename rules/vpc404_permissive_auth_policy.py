@@ -12,7 +12,8 @@ does not say which accounts may call, but it does what this rule is about, refus
 requests. A `Deny` statement that applies to every principal also keeps it silent (that is how
 policies carve exceptions such as "deny outside my organization"). So does a policy on a service
 or service network whose auth type is `NONE`: the policy is not evaluated at all, and VPC112
-reports it. A policy vpclint cannot evaluate stays silent.
+reports it; and a policy on a service network whose members are resource configurations only,
+which auth policies do not govern. A policy vpclint cannot evaluate stays silent.
 
 ## Why it matters
 Setting the auth type to `AWS_IAM` suggests that callers are authenticated and authorized. A
@@ -116,7 +117,7 @@ OrdersAuthPolicy:
 from __future__ import annotations
 
 from . import _policy as p
-from ._lattice import upper
+from ._lattice import serves_only_resources, upper
 from vpclint.model.components import AuthPolicy, LatticeService, ServiceNetwork
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -126,11 +127,14 @@ RULE = RuleMeta("VPC404", "permissive-auth-policy", Level.WARNING,
 
 
 def check(model):
+    only_resources = serves_only_resources(model)
     for policy in model.of(AuthPolicy):
         target = policy.target
         if isinstance(target, (ServiceNetwork, LatticeService)) \
                 and upper(target.auth_type) == "NONE":
-            continue  # the policy is inactive: VPC112
+            continue  # the policy is inactive
+        if only_resources(target):
+            continue  # it governs no Lattice service: resource configurations ignore it
         doc = p.document(policy.policy)
         statements = p.statements(doc) if doc is not None else None
         if not statements:

@@ -223,7 +223,8 @@ def test_duplicate_keys_keep_the_last_value_and_are_reported():
         """)
     assert props(doc, "Tg")["Tags"] == [{"Key": "version", "Value": "v2"}]
     assert doc.duplicates == [
-        ParseError("t.yaml", "duplicate key 'Tags' (first defined at line 5)", 8, 7)]
+        ParseError("t.yaml", "duplicate key 'Tags' (first defined at line 5)", 8, 7,
+                   recovered=True)]
     assert doc.spans[("Resources", "Tg", "Properties", "Tags")].line == 8
 
 

@@ -59,8 +59,12 @@ READ_BY_HAND: dict[str, tuple[str, ...]] = {
         "ResourceConfigurationDefinition.DnsResource.DomainName",
         "ResourceConfigurationDefinition.DnsResource.IpAddressType",
         "ResourceConfigurationDefinition.IpResource", "AllowAssociationToSharableServiceNetwork"),
-    # model/build.py: SAM's own Policies (the SAM schema that cfn-lint ships)
-    "AWS::Serverless::Function": ("Policies",),
+    # model/build.py: SAM's own Policies (the SAM schema that cfn-lint ships); what the code of
+    # a function or instance is given, handed to the unseen
+    "AWS::Serverless::Function": ("Policies", "Environment", "InlineCode"),
+    "AWS::Lambda::Function": ("Environment", "Code"),
+    "AWS::EC2::Instance": ("UserData",),
+    "AWS::EC2::LaunchTemplate": ("LaunchTemplateData",),
 }
 
 # PascalCase names in that code that are not resource properties: type names, the keys of IAM

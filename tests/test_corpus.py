@@ -14,7 +14,7 @@ import pytest
 from vpclint.analyze import Verdict, analysis_of
 from vpclint.config import Config
 from vpclint.engine import build, scan
-from vpclint.model.components import Subnet
+from vpclint.model.components import LatticeTargetGroup, Subnet
 from vpclint.model.workloads import Workload
 from vpclint.reporters import render
 
@@ -27,6 +27,7 @@ MALFORMED = {
     # cfn-lint's deliberately broken JSON fixture: a missing ':' on line 5
     ("aws-cloudformation__cfn-lint/test/fixtures/templates/bad/json_parse.json", 5),
     # `Tags:` declared twice in VpcLatticeLambdaTargetGroup (cfn-lint E0000); line of the second
+    # (the template is analysed with the last value all the same)
     ("aws-samples__vpc-lattice-strangler-cfn-templates/cfn-lattice-basic.yaml", 72),
 }
 
@@ -110,6 +111,8 @@ def test_workloads_placed_through_rain_modules_and_loops_have_known_subnets():
 # Findings reviewed by hand on the corpus: a true positive that must stay, a false positive that
 # must not come back.
 _EC2_CLUSTERS = "aws-cloudformation__aws-cloudformation-templates/ECS/EC2LaunchType/clusters"
+_CHECKOV_ACCEPTANCE = ("bridgecrewio__checkov/tests/cloudformation/checks/resource/aws/"
+                      "example_VPCEndpointAcceptanceConfigured/")
 REVIEWED_PRESENT = {
     # examples/issues: the NAT gateway of the third private route table sits in the first AZ of
     # data.aws_availability_zones (element() wraps over two public subnets), and the table serves
@@ -121,11 +124,20 @@ REVIEWED_PRESENT = {
     # :304 and PrivateRouteTwo at :335, pointed at on their NatGatewayId) and ECR too (the ASG)
     *(("VPC301", f"{_EC2_CLUSTERS}/private-vpc.json", line) for line in (311, 342)),
     ("VPC304", f"{_EC2_CLUSTERS}/private-vpc.json", 448),
+    # endpoint services with no load balancer: EC2 refuses to create them
+    *{("VPC104", f"{_CHECKOV_ACCEPTANCE}{file}", line)
+      for file, line in (("FAIL.yaml", 3), ("FAIL.yaml", 5), ("PASS.yaml", 3))},
 }
 REVIEWED_ABSENT = {
     # every AWS_IAM service of the examples passes its own auth_policy (a jsonencode result,
     # never null), so the module's open default policy is not created for any of them
     ("VPC404", "tfstack__terraform-aws-vpc-lattice/modules/auth-policies/main.tf", 39),
+    # ...nor again as services allowing no principal: one defect, one finding
+    *{("VPC115", f"{_CHECKOV_ACCEPTANCE}{file}", line)
+      for file, line in (("FAIL.yaml", 3), ("FAIL.yaml", 5), ("PASS.yaml", 3))},
+    # an ECS container's DependsOn condition (START) names no template condition
+    ("VPC002", "aws-cloudformation__cfn-lint/test/fixtures/templates/bad/"
+     "resources_circular_dependency.yaml", 255),
 }
 
 
@@ -263,3 +275,22 @@ def test_routes_toward_private_ranges_on_tables_not_known_leave_the_appliances_d
     assert {path: set(found) for path, found in verdicts.items()} == _APPLIANCES
     every = [v for found in verdicts.values() for seen in found.values() for v in seen]
     assert every == [Verdict.NAT_DETOUR] * 12
+
+
+STRANGLER = "aws-samples__vpc-lattice-strangler-cfn-templates/cfn-lattice-basic.yaml"
+
+
+def test_a_duplicate_key_leaves_its_template_analysed(corpus_result):
+    duplicate = _at(corpus_result, "VPC001", STRANGLER, 72)
+    assert "cannot parse" not in duplicate.message
+    model = build([str(CORPUS / STRANGLER)], Config()).model
+    groups = {g.display: g for g in model.of(LatticeTargetGroup)}
+    # the target group whose Tags are written twice keeps its Lambda target
+    assert groups["VpcLatticeLambdaTargetGroup"].targets
+
+
+def test_a_policy_shared_by_for_each_instances_names_every_endpoint(corpus_result):
+    finding = _at(corpus_result, "VPC402",
+                  "terraform-aws-modules__terraform-aws-vpc/modules/vpc-endpoints/main.tf", 41)
+    for key in ("dynamodb", "ecr_api", "ecr_dkr"):
+        assert f'aws_vpc_endpoint.this["{key}"]' in finding.message

@@ -150,6 +150,16 @@ def test_parse_errors_are_mentioned_on_stderr(repo):
     assert "1 file could not be parsed" in result.stderr
 
 
+def test_a_duplicate_key_leaves_the_template_analysed(repo):
+    template = repo / "lambda-sqs-secrets-nat" / "cloudformation" / "template.yaml"
+    text = template.read_text()
+    # a second Description: CloudFormation keeps the last one, and so does vpclint
+    template.write_text(text.replace("Resources:", "Description: twice\nResources:", 1))
+    result = run("lambda-sqs-secrets-nat/cloudformation", "-f", "json", cwd=repo)
+    assert "could not be parsed" not in result.stderr
+    assert json.loads(result.stdout)["workloads"]
+
+
 def test_usage_errors_exit_2(repo):
     assert run(".", "--format", "sarif", cwd=repo).returncode == 2
     missing = run("no-such-dir", cwd=repo)

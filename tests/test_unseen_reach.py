@@ -17,7 +17,8 @@ import pytest
 
 from fixture_cases import FIXTURES, ROOT, cases, expected
 from vpclint.config import Config
-from vpclint.engine import scan
+from vpclint.engine import build, scan
+from vpclint.model.components import RouteTableAssociation
 
 UNSEEN = FIXTURES / "unseen"
 CASES = [case for folder in sorted((FIXTURES / "rules").iterdir()) if folder.is_dir()
@@ -49,3 +50,47 @@ def test_fixture_findings_do_not_change_beside_unseen_and_unrelated_code(case, t
             found.add((finding.rule.id, original.relative_to(ROOT).as_posix(),
                        finding.location.line))
     assert found == expected(case)
+
+
+NAMED_BY_UNMODELLED = '''
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.1.0/24"
+}
+resource "aws_flow_log" "main" {
+  vpc_id       = aws_vpc.main.id
+  traffic_type = "ALL"
+}
+resource "aws_db_subnet_group" "main" {
+  subnet_ids = [aws_subnet.a.id]
+}
+resource "aws_lb_target_group" "fleet" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_lb_target_group" "watched" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_spot_fleet_request" "workers" {
+  target_group_arns = [aws_lb_target_group.fleet.arn]
+}
+resource "aws_cloudwatch_metric_alarm" "watched" {
+  dimensions = { TargetGroup = aws_lb_target_group.watched.arn_suffix }
+}
+'''
+
+
+def test_an_unmodelled_resource_may_act_on_the_target_groups_it_names_not_on_the_network(
+        tmp_path):
+    (tmp_path / "main.tf").write_text(NAMED_BY_UNMODELLED)
+    model = build([str(tmp_path)], Config()).model
+    by_name = {c.display: c for c in model}
+    # a spot fleet registers targets in the group it names; an alarm only watches its group
+    assert model.open_to_unseen(by_name["aws_lb_target_group.fleet"])
+    assert not model.open_to_unseen(by_name["aws_lb_target_group.watched"])
+    # a flow log and a subnet group are placed in the network: its routes stay known
+    for name in ("aws_vpc.main", "aws_subnet.a"):
+        assert not model.open_to_unseen(by_name[name])
+    assert model.linked_from(by_name["aws_subnet.a"], RouteTableAssociation, "subnet").known_empty

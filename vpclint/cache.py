@@ -382,7 +382,7 @@ _TYPES: dict[type, tuple[str, tuple]] = {
     HclFile: ("H", (("path", _STR), ("blocks", _list_of(_one_of(Block))),
                     ("ignores", _list_of(_one_of(IgnoreComment))))),
     ParseError: ("E", (("file", _STR), ("message", _STR), ("line", _INT), ("column", _INT),
-                       ("unread", _BOOL))),
+                       ("unread", _BOOL), ("recovered", _BOOL))),
     CfnDocument: ("C", (("file", _STR), ("data", _DATA), ("spans", _SPANS),
                         ("duplicates", _list_of(_one_of(ParseError))))),
 }

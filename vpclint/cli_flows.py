@@ -106,8 +106,9 @@ def flows_command(
         typer.echo(json.dumps(_json(rows, analysis, root), indent=2, ensure_ascii=False))
     else:
         typer.echo(_text(rows, analysis, here, evidence, bool(services)), nl=False)
-    if built.model.parse_errors:
-        count = len(built.model.parse_errors)
+    unparsed = {e.file for e in built.model.parse_errors if not e.recovered}
+    if unparsed:
+        count = len(unparsed)
         typer.echo(f"vpclint: {count} file{'s' if count != 1 else ''} could not be parsed; "
                    "their workloads are missing ('vpclint check' shows where)", err=True)
 

@@ -28,9 +28,10 @@ from vpclint.registry import load_rules
 from vpclint.result import ScanResult
 from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE, internal_error_findings
 from vpclint.model.components import Component
-from vpclint.rule import Finding, RuleModule
+from vpclint.rule import Finding, RuleMeta, RuleModule
 from vpclint.selection import Selector
 from vpclint.source import Failure, Note, Origin, ParseError, Resource, Span, Suppression
+from vpclint.supersede import drop_superseded
 from vpclint.suppress import apply_suppressions
 
 
@@ -230,22 +231,25 @@ def _run_rules(rules: dict[str, RuleModule], model: Model, failures: list[Failur
     """Every rule's findings, stamped with the rule and merged per location: the instances of
     one block (``count``/``for_each``, module instances) are one finding listing them, with
     the module-call arguments that decided any of them (``_origins``)."""
+    produced: list[tuple[RuleMeta, list[Finding]]] = []  # each rule's standing findings
+    for rule in rules.values():
+        found: list[Finding] = []
+        try:
+            for finding in rule.run(model):  # what a rule found before it failed is kept
+                found.append(finding)
+        except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
+            failures.append(_rule_failure(rule, error))
+        produced.append((rule.meta, list(filter(judge, found))))
     findings: list[Finding] = []
     first_at: dict[tuple, Finding] = {}
     name = _InstanceNames(model, root)
-    for rule in rules.values():
-        produced: list[Finding] = []
-        try:
-            for finding in rule.run(model):  # what a rule found before it failed is kept
-                produced.append(finding)
-        except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
-            failures.append(_rule_failure(rule, error))
+    for meta, found in drop_superseded(produced):
         # a finding about a resource sure to exist speaks for its location before one "if created"
-        for finding in sorted(filter(judge, produced), key=_conditional):
-            finding.rule = rule.meta
-            finding.level = finding.level or rule.meta.level
+        for finding in sorted(found, key=_conditional):
+            finding.rule = meta
+            finding.level = finding.level or meta.level
             location = finding.location
-            key = (rule.meta.id, location.file, location.line, location.column)
+            key = (meta.id, location.file, location.line, location.column)
             instance = name(finding.component) if finding.component is not None else None
             origins = _origins(finding)
             first = first_at.get(key)

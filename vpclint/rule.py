@@ -51,6 +51,10 @@ class RuleMeta:
     summary: str  # one line, for `vpclint rules` and SARIF shortDescription
     security_severity: float | None = None  # set on exposure rules so code scanning ranks them
     precision: str = "high"
+    # Rules whose findings on a component this rule's finding on it replaces: both would
+    # report one defect (an endpoint service EC2 refuses to create has no principals either).
+    # The engine drops them only when this rule is enabled and fired on that component.
+    supersedes: tuple[str, ...] = ()
 
     @property
     def band(self) -> str:

@@ -120,6 +120,8 @@ class ParseError:
     line: int = 1
     column: int = 1
     unread: bool = False  # not read at all (too large, not a regular file, outside the scan)
+    # read all the same: a duplicate key keeps its last value, and the file is analysed with it
+    recovered: bool = False
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,14 @@ def _children(expr: Any) -> list:
     return []
 
 
+def _names_condition(path: tuple) -> bool:
+    """Whether a ``Condition`` key at ``path`` names a template condition: a resource's or an
+    output's own ``Condition``, or the condition function in the Conditions section. Elsewhere
+    it is a property of that name (an ECS container's ``DependsOn[].Condition: START``, an IAM
+    policy's ``Condition`` block)."""
+    return len(path) == 2 and path[0] in ("Resources", "Outputs") or path[:1] == ("Conditions",)
+
+
 def unresolved_cloudformation(file: str, data: dict, spans: dict) -> list[Unresolved]:
     def names(section: str) -> set:
         value = data.get(section)
@@ -190,7 +198,7 @@ def unresolved_cloudformation(file: str, data: dict, spans: dict) -> list[Unreso
                         if head not in referable and head not in variables \
                                 and variable.strip() not in _PSEUDO:
                             report(where, head, "parameter, resource or Sub variable")
-            elif key in ("Fn::If", "Condition"):  # a resource's Condition, or a reference
+            elif key == "Fn::If" or key == "Condition" and _names_condition(path):
                 name = arg[0] if key == "Fn::If" and isinstance(arg, list) and arg else arg
                 if isinstance(name, str) and name not in conditions:
                     report(where, name, "condition")

@@ -33,7 +33,7 @@ from vpclint.loaders.hcl import HclFile, IgnoreComment, load_tfvars
 from vpclint.loaders.hcl_ast import Block, Call, Literal, ObjectExpr, Pos, Traversal, TupleExpr
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
-from vpclint.values import DEPLOYMENT_REGION, Ref, Unknown
+from vpclint.values import DEPLOYMENT_REGION, PartialString, Ref, Unknown
 
 _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle"}
 _SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection", "timeouts"}
@@ -564,6 +564,22 @@ class _Instance:
                            for address in self._written_resources(attribute.expr, set())}
         return handed
 
+    def provisioned(self, block: Block) -> set[tuple[str, str]]:
+        """(scope, address) of the resources a resource's provisioners name, in their command
+        text or connection, as written and as evaluated: the commands they run may act on them
+        (``aws elbv2 register-targets --target-group-arn ${aws_lb_target_group.x.arn}``).
+        vpclint does not run provisioners, so it evaluates nothing else of them."""
+        handed: set[tuple[str, str]] = set()
+        pending = [nested for nested in block.blocks if nested.type == "provisioner"]
+        while pending:
+            nested = pending.pop()
+            pending.extend(nested.blocks)
+            for attribute in nested.attributes.values():
+                handed |= _refs_in(evaluate(attribute.expr, self.scope_with({})))
+                handed |= {(self.scope, self.prefix + address)
+                           for address in self._written_resources(attribute.expr, set())}
+        return handed
+
     def _written_resources(self, expr: Any, seen: set[str]) -> set[str]:
         """Addresses (without instance keys) of the resources of this module that ``expr``
         names, directly or through the locals it names."""
@@ -661,6 +677,7 @@ class _Instance:
                     continue
                 for resource in self._instances_of(block, hcl_file):
                     file_resources.append((block, resource))
+                self.result.opaque_inputs |= self.provisioned(block)
             self.result.resources.extend(resource for _, resource in file_resources)
             notes = _attach_ignores(hcl_file, file_resources)
             if self.depth == 0:  # a called module's comments are judged with its caller's
@@ -737,6 +754,8 @@ def _refs_in(value: Any) -> set[tuple[str, str]]:
         return set().union(*(_refs_in(v) for v in value.values())) if value else set()
     if isinstance(value, list):
         return set().union(*(_refs_in(v) for v in value)) if value else set()
+    if isinstance(value, PartialString):  # "${aws_lb_target_group.x.arn}" inside a command
+        return _refs_in(list(value.parts))
     return set()
 
 

@@ -316,7 +316,8 @@ def _duplicates(file: str, keys: list, pairs: list, out: list) -> set:
         mark = pairs[i][0].start_mark
         if key in first:
             message = f"duplicate key '{key}' (first defined at line {first[key]})"
-            out.append(ParseError(file, message, mark.line + 1, mark.column + 1))
+            out.append(ParseError(file, message, mark.line + 1, mark.column + 1,
+                                  recovered=True))
         else:
             first[key] = mark.line + 1
         last[key] = i

@@ -11,6 +11,7 @@ well-known map attribute, which is the same shape for the evaluator in either ca
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from hcl2 import api
@@ -29,8 +30,8 @@ def load_tf_json(path: str, text: str) -> HclFile | ParseError:
     doc = load_cfn(path, text)
     if isinstance(doc, ParseError):
         return doc
-    if doc.duplicates:
-        return doc.duplicates[0]
+    if doc.duplicates:  # Terraform rejects the file ("Duplicate argument"): nothing to analyse
+        return replace(doc.duplicates[0], recovered=False)
     blocks: list[Block] = []
     for block_type, body in doc.data.items():
         depth = _LABELS.get(block_type)

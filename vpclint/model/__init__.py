@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterator, TypeVar
 
-from vpclint.model.components import Component, Links
+from vpclint.model.components import (Component, LatticeService, LatticeTargetGroup, Links,
+                                      ServiceNetwork, TargetGroup)
 from vpclint.source import Failure, Note, ParseError, Resource
 from vpclint.values import Unknown
 
@@ -40,6 +41,9 @@ class Model:
     # without its source, a remote nested stack, Fn::ForEach, a custom resource): an address
     # without its last [index] stands for every instance
     opaque_inputs: set[tuple[str, str]] = field(default_factory=set)
+    # (scope, address) of the resources named by something vpclint does not model (a resource
+    # type it has no component for, the code of a Lambda function): it may act on them alone
+    named_by_unseen: set[tuple[str, str]] = field(default_factory=set)
     unresolved: list = field(default_factory=list)  # evaluate.references.Unresolved, for VPC002
     analysis: Any = None  # analyze.Analysis, computed on first use by analyze.analysis_of
     # (scope, address) of the resources a template's or root module's outputs name
@@ -107,9 +111,15 @@ class Model:
         Only what was handed to the unseen, or what it could find, may be linked: a component
         declared where vpclint is blind (``opaque_scopes``), named by a CloudFormation
         template's outputs, or whose identifier, or that of its VPC, subnets, route tables,
-        service network or target group, reaches the inputs of a module, nested stack or custom
-        resource vpclint cannot read (``opaque_inputs``). Every other component is judged as if
-        the unseen did not exist: a tags module sees no endpoint.
+        service network or target group, reaches the inputs of a module, nested stack, custom
+        resource or provisioner vpclint cannot read (``opaque_inputs``). A resource of a type
+        vpclint does not model, or the code of a Lambda function or instance, may act on the
+        target groups, services and service networks it names (``named_by_unseen``, see
+        ``_ACTED_ON``): register targets, associate the service from another account. What
+        else it names it uses or is placed in: an endpoint an API Gateway integration calls, the
+        VPC a flow log watches get no partner from it.
+        Every other component is judged as if the unseen did not exist: a tags module sees no
+        endpoint.
 
         Outputs differ by IaC. Stacks are composed through their outputs (exports, a parent
         reading its nested stack's, a pipeline passing one stack's outputs as the next one's
@@ -128,11 +138,13 @@ class Model:
         if resource.flavour == "cloudformation" and \
                 (resource.scope, resource.address) in self.exported:
             return True
+        if isinstance(component, _ACTED_ON) and \
+                _named(self.named_by_unseen, component.resource):
+            return True
         return any(self._handed(partner.resource) for partner in _context(component))
 
     def _handed(self, resource: Resource) -> bool:
-        return ((resource.scope, resource.address) in self.opaque_inputs
-                or (resource.scope, _INDEX.sub("", resource.address)) in self.opaque_inputs)
+        return _named(self.opaque_inputs, resource)
 
     def __iter__(self) -> Iterator[Component]:
         return iter(self.components)
@@ -142,6 +154,20 @@ class Model:
 # group it belongs to (a module handed a VPC ID can look up the endpoints of that VPC).
 _CONTEXT = ("vpc", "subnets", "route_tables", "service_network", "target_group")
 _INDEX = re.compile(r'\[(?:\d+|\*|"(?:[^"\\]|\\.)*")\]$')  # the instance key of an address
+
+
+# Components whose partners anything that names them may make: targets are registered in a
+# target group by whatever holds its ARN (a spot fleet, a Kubernetes controller, a script); a
+# service or service network is associated from other accounts once a resource policy names it.
+# Other components get their partners from resources vpclint models (an endpoint's
+# associations, a listener's rules): what else names them uses them (an API Gateway integration,
+# a DNS alias) or is placed in them (a flow log, a subnet group).
+_ACTED_ON = (TargetGroup, LatticeTargetGroup, LatticeService, ServiceNetwork)
+
+
+def _named(named: set[tuple[str, str]], resource: Resource) -> bool:
+    return ((resource.scope, resource.address) in named
+            or (resource.scope, _INDEX.sub("", resource.address)) in named)
 
 
 def _context(component: Component) -> Iterator[Component]:

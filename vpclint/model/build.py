@@ -27,8 +27,8 @@ from vpclint.model import workloads as w
 from vpclint.model.specs import TERRAFORM, WORKLOAD_TYPES
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, Resource
-from vpclint.values import (Choice, PartialJson, PartialString, Ref, Unknown, as_bool, choose,
-                            conditions_of, decide, known_not_null, with_kinds)
+from vpclint.values import (Choice, PartialCollection, PartialJson, PartialString, Ref, Unknown,
+                            as_bool, choose, conditions_of, decide, known_not_null, with_kinds)
 
 _SPECS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
 _MISSING = object()
@@ -51,8 +51,7 @@ def build_model(resources: list[Resource]) -> Model:
         for component in produced:
             model.add(component)
             registry.setdefault((resource.scope, resource.address), component)
-        if not produced and resource.type.startswith(_UNSEEN_MAKERS):
-            model.opaque_inputs |= {(ref.scope, ref.target) for ref in _refs(resource.values)}
+        _hand_to_unseen(model, resource, produced)
     resolver = _Resolver(registry, types)
     for component in model.components:
         try:
@@ -86,18 +85,59 @@ def _hand_offs(model: Model, resources: list[Resource]) -> None:
 
 # Resource types that create or change resources vpclint cannot see, from what they are handed:
 # Cloud Control resources it does not model, custom resources (a Lambda function does the work),
-# stacks and products deployed from a template it does not read.
+# stacks and products deployed from a template it does not read, commands Terraform runs
+# (terraform_data, null_resource), Kubernetes objects whose controllers act on AWS (a
+# TargetGroupBinding registers pods in a target group). Like a module vpclint cannot read, they
+# may reach what they are handed and what its identifiers lead to (Model.opaque_inputs).
 _UNSEEN_MAKERS = ("awscc_", "aws_cloudformation_stack", "aws_servicecatalog_provisioned_product",
                   "Custom::", "AWS::CloudFormation::CustomResource",
-                  "AWS::ServiceCatalog::CloudFormationProvisionedProduct")
+                  "AWS::ServiceCatalog::CloudFormationProvisionedProduct", "terraform_data",
+                  "null_resource", "kubernetes_", "kubectl_", "helm_release")
+# Resource types vpclint does not model that only watch or describe what they name, and never
+# create its partners: alarms, access logs, invoke permissions, web ACLs, scaling policies.
+_OBSERVERS = ("aws_cloudwatch_metric_alarm", "AWS::CloudWatch::Alarm",
+              "aws_vpclattice_access_log_subscription", "AWS::VpcLattice::AccessLogSubscription",
+              "aws_lambda_permission", "AWS::Lambda::Permission",
+              "aws_wafv2_web_acl_association", "AWS::WAFv2::WebACLAssociation",
+              "aws_appautoscaling_policy", "AWS::ApplicationAutoScaling::ScalingPolicy",
+              "aws_autoscaling_policy", "AWS::AutoScaling::ScalingPolicy",
+              "aws_shield_protection", "AWS::Shield::Protection")
+# Modelled resources that run code: what their code is given (environment, inline code, user
+# data) may be acted on by it, as a Lambda function that registers targets does.
+_RUNS_CODE = ("aws_lambda_function", "AWS::Lambda::Function", "AWS::Serverless::Function",
+              "aws_instance", "AWS::EC2::Instance", "aws_launch_template",
+              "AWS::EC2::LaunchTemplate")
+_CODE_INPUTS = ("environment", "Environment", "Code", "InlineCode", "user_data", "UserData",
+                "LaunchTemplateData")
+
+
+def _hand_to_unseen(model: Model, resource: Resource, produced: list) -> None:
+    """Record what a resource hands to what vpclint cannot see. A maker's inputs reach as far
+    as a module's; any other resource type vpclint does not model (bar observers) may act on
+    what it names, and so may the code of a resource that runs code (Model.named_by_unseen)."""
+    if not produced and resource.type.startswith(_UNSEEN_MAKERS):
+        model.opaque_inputs |= {(ref.scope, ref.target) for ref in _refs(resource.values)}
+    elif not produced and not resource.type.startswith(_OBSERVERS):
+        model.named_by_unseen |= {(ref.scope, ref.target) for ref in _refs(resource.values)}
+    elif resource.type in _RUNS_CODE:
+        inputs = [resource.values.get(name) for name in _CODE_INPUTS]
+        model.named_by_unseen |= {(ref.scope, ref.target) for ref in _refs(inputs)}
 
 
 def _refs(value: Any):
+    """Every reference in a value, also inside strings built around them (``!Sub``,
+    ``"${...}"``), undecided conditionals, partly known JSON and collections."""
     if isinstance(value, Ref):
         yield value
     elif isinstance(value, (dict, list)):
         for item in value.values() if isinstance(value, dict) else value:
             yield from _refs(item)
+    elif isinstance(value, PartialString):
+        yield from _refs(list(value.parts))
+    elif isinstance(value, Choice):
+        yield from _refs([value.then, value.otherwise])
+    elif isinstance(value, (PartialJson, PartialCollection)):
+        yield from _refs(value.data if isinstance(value, PartialJson) else value.items)
 
 
 def _failed(model: Model, resource: Resource, error: Exception, failed: set[int]) -> None:
@@ -675,6 +715,15 @@ def _fold(model: Model) -> None:
     for attachment in model.of(c.GatewayAttachment):
         if isinstance(attachment.gateway, c.InternetGateway):
             attachment.gateway.vpc = attachment.vpc
+    for propagation in model.of(c.RoutePropagation):
+        for table in propagation.route_tables:
+            if isinstance(table, c.RouteTable):
+                table.propagating.add(propagation.gateway or Unknown("VPN gateway", ""))
+    for block in model.of(c.VpcCidrBlock):
+        if isinstance(block.vpc, c.Vpc) and isinstance(block.vpc.cidr_blocks, list):
+            # an UNKNOWN block (an IPAM allocation) leaves the VPC's addresses not all known
+            block.vpc.cidr_blocks = block.vpc.cidr_blocks + [
+                block.cidr_block if block.cidr_block is not None else Unknown("IPAM", "")]
     for target in model.of(c.LatticeTarget):
         group = target.target_group
         if isinstance(group, c.LatticeTargetGroup) and target not in group.targets:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Iterator, TypeVar, Union
 
+from vpclint.model.services import GATEWAY_SERVICES, aws_service
 from vpclint.source import Path, Resource, Span
 from vpclint.values import Unknown
 
@@ -115,6 +116,12 @@ class Component:
     def span(self, name: str | None = None) -> Span:
         return self.resource.locate(self.path_of(name))
 
+    def source_name(self, name: str) -> str:
+        """The attribute a field is written as in this component's IaC (``vpc_endpoint_type``,
+        ``VpcEndpointType``), also when it is not written: messages speak the user's words."""
+        written = [step for step in self.path_of(name) if isinstance(step, str)]
+        return written[-1] if written else name
+
     def __hash__(self) -> int:
         return id(self)
 
@@ -125,7 +132,7 @@ class Component:
 @dataclass(eq=False)
 class Vpc(Component):
     kind: ClassVar[str] = "vpc"
-    cidr_blocks: list[Any] = field(default_factory=list)
+    cidr_blocks: list[Any] = field(default_factory=list)  # with its secondary blocks
     dns_support: bool | Unknown = True  # AWS default
     dns_hostnames: bool | Unknown = False  # AWS default for non-default VPCs
 
@@ -157,6 +164,29 @@ class RouteTable(Component):
     routes: list[Route] = field(default_factory=list)
     is_default: bool = False  # aws_default_route_table: the VPC's main table
     routes_open: bool = False  # inline routes from a dynamic block: not all known
+    # virtual private gateways that propagate their (BGP-learned) routes into it, inline
+    # (propagating_vgws) or through a RoutePropagation: routes the table holds but lists nowhere
+    propagating: Links = field(default_factory=Links)
+
+
+@dataclass(eq=False)
+class RoutePropagation(Component):
+    """``aws_vpn_gateway_route_propagation`` / ``AWS::EC2::VPNGatewayRoutePropagation``: a VPN
+    gateway propagates the routes it learns into route tables."""
+
+    kind: ClassVar[str] = "route_propagation"
+    route_tables: Links = field(default_factory=Links)
+    gateway: Link = None
+
+
+@dataclass(eq=False)
+class VpcCidrBlock(Component):
+    """A secondary CIDR block of a VPC (``aws_vpc_ipv4_cidr_block_association``,
+    ``AWS::EC2::VPCCidrBlock``), folded into its VPC's ``cidr_blocks``."""
+
+    kind: ClassVar[str] = "vpc_cidr_block"
+    vpc: Link = None
+    cidr_block: str | Unknown | None = None
 
 
 @dataclass(eq=False)
@@ -259,6 +289,34 @@ class VpcEndpoint(Component):
     auto_accept: bool | Unknown | None = None  # Terraform: accept a same-account connection
     service_region: str | Unknown | None = None  # cross-Region: where the service is hosted
 
+    @property
+    def intended_type(self) -> str | Unknown:
+        """The type the endpoint is meant to have, which every rule judging what it does uses.
+
+        Its type, except when the type is omitted (so Gateway, AWS's default) for a service
+        known to have no Gateway endpoint: an Interface-only AWS service, a PrivateLink service.
+        Then the omission is the slip, and the type meant is the one the service takes:
+        GatewayLoadBalancer for an endpoint service fronted by Gateway Load Balancers only,
+        else Interface. An UNKNOWN or missing service name might be S3 or DynamoDB, so the
+        default stands for it."""
+        if self.type_explicit or _may_have_gateway_endpoint(self.service_name):
+            return self.endpoint_type
+        service = self.service_name
+        if isinstance(service, EndpointService) and service.network_load_balancers.known_empty \
+                and not service.gateway_load_balancers.known_empty:
+            return "GatewayLoadBalancer"
+        return "Interface"
+
+
+def _may_have_gateway_endpoint(service_name: Any) -> bool:
+    """False only for a service known to have no Gateway endpoint: an in-scan endpoint service
+    or a ``vpce-svc`` name never has one; an UNKNOWN or missing name might be S3."""
+    if isinstance(service_name, EndpointService):
+        return False
+    if not isinstance(service_name, str):
+        return True
+    return aws_service(service_name) in GATEWAY_SERVICES
+
 
 @dataclass(eq=False)
 class EndpointAssociation(Component):
@@ -304,6 +362,16 @@ class LoadBalancer(Component):
     kind: ClassVar[str] = "load_balancer"
     lb_type: str | Unknown = "application"  # AWS default
     subnets: Links = field(default_factory=Links)
+    security_groups: Links = field(default_factory=Links)
+
+
+@dataclass(eq=False)
+class Database(Component):
+    """A database or cache cluster in the VPC (RDS instance or cluster, Aurora, DocumentDB,
+    Neptune, Redshift, ElastiCache): what a resource configuration may share, behind its own
+    security groups."""
+
+    kind: ClassVar[str] = "database"
     security_groups: Links = field(default_factory=Links)
 
 
@@ -466,6 +534,9 @@ class ResourceConfiguration(Component):
     definition: Any = None
     allow_shareable: bool | Unknown | None = None
     custom_domain: str | Unknown | None = None  # the name consumers reach it by
+    # the in-scan resource its domain name or ARN names by reference: a Database, a
+    # LoadBalancer; External for a literal name or a resource vpclint does not model
+    denotes: Link = None
 
 
 @dataclass(eq=False)

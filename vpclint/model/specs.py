@@ -46,8 +46,13 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
     "aws_subnet": (c.Subnet, {"vpc": "vpc_id", "availability_zone": "availability_zone",
                               "availability_zone_id": "availability_zone_id",
                               "cidr_block": "cidr_block"}),
-    "aws_route_table": (c.RouteTable, {"vpc": "vpc_id"}),
-    "aws_default_route_table": (c.RouteTable, {"vpc": "default_route_table_id"}),
+    "aws_route_table": (c.RouteTable, {"vpc": "vpc_id", "propagating": "propagating_vgws[]"}),
+    "aws_default_route_table": (c.RouteTable, {"vpc": "default_route_table_id",
+                                               "propagating": "propagating_vgws[]"}),
+    "aws_vpn_gateway_route_propagation": (c.RoutePropagation, {
+        "route_tables": "route_table_id", "gateway": "vpn_gateway_id"}),
+    "aws_vpc_ipv4_cidr_block_association": (c.VpcCidrBlock, {
+        "vpc": "vpc_id", "cidr_block": "cidr_block"}),
     "aws_route": (c.Route, {"route_table": "route_table_id"}),
     "aws_route_table_association": (c.RouteTableAssociation, {
         "route_table": "route_table_id", "subnet": "subnet_id", "gateway": "gateway_id"}),
@@ -87,6 +92,11 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "allowed_principals": "allowed_principals"}),
     "aws_vpc_endpoint_service_allowed_principal": (c.EndpointServicePermission, {
         "service": "vpc_endpoint_service_id", "principals": "principal_arn:list"}),
+    **{kind: (c.Database, {"security_groups": "vpc_security_group_ids[]"}) for kind in (
+        "aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster",
+        "aws_redshift_cluster")},
+    **{kind: (c.Database, {"security_groups": "security_group_ids[]"}) for kind in (
+        "aws_elasticache_cluster", "aws_elasticache_replication_group")},
     "aws_lb": (c.LoadBalancer, {"lb_type": "load_balancer_type",
                                 "subnets": "subnets[]|subnet_mapping.subnet_id",
                                 "security_groups": "security_groups[]"}),
@@ -148,14 +158,18 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "group": "resource_configuration_group_id", "port_ranges": "port_ranges",
         "definition": "resource_configuration_definition",
         "allow_shareable": "allow_association_to_shareable_service_network:bool",
-        "custom_domain": "custom_domain_name"}),
+        "custom_domain": "custom_domain_name",
+        "denotes": "resource_configuration_definition.dns_resource.domain_name|"
+                   "resource_configuration_definition.arn_resource.arn"}),
     # the Cloud Control (awscc) provider's spelling, used by AWS's own Lattice blueprints
     "awscc_vpclattice_resource_configuration": (c.ResourceConfiguration, {
         "config_type": "resource_configuration_type", "gateway": "resource_gateway_id",
         "group": "resource_configuration_group_id", "port_ranges": "port_ranges",
         "definition": "resource_configuration_definition",
         "allow_shareable": "allow_association_to_sharable_service_network:bool",
-        "custom_domain": "custom_domain_name"}),
+        "custom_domain": "custom_domain_name",
+        "denotes": "resource_configuration_definition.dns_resource.domain_name|"
+                   "resource_configuration_definition.arn_resource"}),
     "awscc_vpclattice_service_network_resource_association": (c.ServiceNetworkAssociation, {
         "service_network": "service_network_id", "member": "resource_configuration_id",
         "private_dns": "private_dns_enabled:bool"}),
@@ -178,6 +192,9 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
                                     "availability_zone_id": "AvailabilityZoneId",
                                     "cidr_block": "CidrBlock"}),
     "AWS::EC2::RouteTable": (c.RouteTable, {"vpc": "VpcId"}),
+    "AWS::EC2::VPNGatewayRoutePropagation": (c.RoutePropagation, {
+        "route_tables": "RouteTableIds[]", "gateway": "VpnGatewayId"}),
+    "AWS::EC2::VPCCidrBlock": (c.VpcCidrBlock, {"vpc": "VpcId", "cidr_block": "CidrBlock"}),
     "AWS::EC2::Route": (c.Route, {"route_table": "RouteTableId"}),
     "AWS::EC2::SubnetRouteTableAssociation": (c.RouteTableAssociation, {
         "route_table": "RouteTableId", "subnet": "SubnetId"}),
@@ -205,6 +222,12 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "acceptance_required": "AcceptanceRequired:bool"}),
     "AWS::EC2::VPCEndpointServicePermissions": (c.EndpointServicePermission, {
         "service": "ServiceId", "principals": "AllowedPrincipals"}),
+    "AWS::RDS::DBInstance": (c.Database, {"security_groups": "VPCSecurityGroups[]"}),
+    **{kind: (c.Database, {"security_groups": "VpcSecurityGroupIds[]"}) for kind in (
+        "AWS::RDS::DBCluster", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster",
+        "AWS::Redshift::Cluster")},
+    **{kind: (c.Database, {"security_groups": "SecurityGroupIds[]"}) for kind in (
+        "AWS::ElastiCache::ReplicationGroup",)},
     "AWS::ElasticLoadBalancingV2::LoadBalancer": (c.LoadBalancer, {
         "lb_type": "Type", "subnets": "Subnets[]|SubnetMappings[].SubnetId",
         "security_groups": "SecurityGroups[]"}),
@@ -256,7 +279,9 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "group": "ResourceConfigurationGroupId", "port_ranges": "PortRanges",
         "definition": "ResourceConfigurationDefinition",
         "allow_shareable": "AllowAssociationToSharableServiceNetwork:bool",
-        "custom_domain": "CustomDomainName"}),
+        "custom_domain": "CustomDomainName",
+        "denotes": "ResourceConfigurationDefinition.DnsResource.DomainName|"
+                   "ResourceConfigurationDefinition.ArnResource"}),
     "AWS::RAM::ResourceShare": (c.RamShare, {"resources": "ResourceArns[]"}),
 }
 

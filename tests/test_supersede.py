@@ -1,0 +1,56 @@
+"""One defect, one finding: a rule's declared ``supersedes`` drops another rule's finding on the
+same component, only when the superseding rule is enabled and fired there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fixture_cases import FIXTURES
+from vpclint.config import Config
+from vpclint.engine import scan
+from vpclint.model.components import EndpointService
+from vpclint.registry import load_rules
+from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.source import Resource
+from vpclint.supersede import drop_superseded
+
+CANNOT_BE_CREATED = [FIXTURES / "rules" / "VPC115" / "cfn_good_cannot_be_created.yaml",
+                     FIXTURES / "rules" / "VPC115" / "tf_good_cannot_be_created"]
+
+
+def _found(result) -> set[tuple[str, int]]:
+    return {(f.rule.id, f.location.line) for f in result.findings}
+
+
+@pytest.mark.parametrize("case", CANNOT_BE_CREATED, ids=lambda p: p.name)
+def test_ignoring_the_superseding_rule_brings_the_lesser_finding_back(case: Path):
+    everything = _found(scan([str(case)], Config()))
+    assert {rule for rule, _ in everything} == {"VPC104"}
+    without = _found(scan([str(case)], Config(ignore=["VPC104"])))
+    # both services allow no principal: VPC115 reports them once VPC104 does not
+    assert {rule for rule, _ in without} == {"VPC115"} and len(without) == 2
+
+
+def _service(name: str) -> EndpointService:
+    return EndpointService(resource=Resource("cloudformation", "AWS::EC2::VPCEndpointService",
+                                             name, "t.yaml", "t.yaml", {}))
+
+
+def test_only_findings_on_the_component_the_superseding_rule_fired_on_are_dropped():
+    broken, open_one = _service("Broken"), _service("Open")
+    major = RuleMeta("VPC901", "major", Level.ERROR, "s", supersedes=("VPC902",))
+    minor = RuleMeta("VPC902", "minor", Level.WARNING, "s")
+    kept = drop_superseded([(major, [Finding(broken, "cannot be created")]),
+                            (minor, [Finding(broken, "no principal"),
+                                     Finding(open_one, "no principal")])])
+    assert [[f.component for f in found] for _, found in kept] == [[broken], [open_one]]
+
+
+def test_declared_overlaps_name_registered_rules_and_never_each_other():
+    rules = load_rules()
+    for rule_id, rule in rules.items():
+        for lesser in rule.meta.supersedes:
+            assert lesser in rules and lesser != rule_id, (rule_id, lesser)
+            assert rule_id not in rules[lesser].meta.supersedes, (rule_id, lesser)
