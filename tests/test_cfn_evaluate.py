@@ -438,6 +438,12 @@ def test_import_reads_only_exports_of_its_own_account_and_region(tmp_path):
     endpoint = {r.file: r for r in evaluation.resources if r.address == "Endpoint"}
     assert endpoint[str(paths["consumer.yaml"].resolve())].values["VpcId"] == \
         Ref(str(paths["prod.yaml"].resolve()), "Vpc")
+    # a stack of another account imports none of them
+    lone = evaluate_templates([load(paths["dev.yaml"]), load(paths["consumer.yaml"])], Config(),
+                              environments={k: v for k, v in environments.items()
+                                            if not k.endswith("prod.yaml")})
+    assert unknown(next(r for r in lone.resources if r.address == "Endpoint").values["VpcId"],
+                   "no template of the scan deployed to this stack's account and region exports")
     # a stack whose account is not known may be in either: the import stays unknown
     assert unknown(endpoint[str(paths["anywhere.yaml"].resolve())].values["VpcId"],
                    "2 templates of the scan export 'prod-VpcId'")

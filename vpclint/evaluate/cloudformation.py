@@ -186,13 +186,15 @@ class Exports:
         if self._by_name is None:
             return Unknown("Fn::ImportValue is not evaluated where it decides which nested "
                            "stacks exist or what an export is named", name)
-        found = [(stack, key) for stack, key in self._by_name.get(name, [])
+        exporters = self._by_name.get(name, [])
+        found = [(stack, key) for stack, key in exporters
                  if _may_share_environment(stack.pseudo, importer)]
         if len(found) == 1:
             stack, key = found[0]
             return stack.output(key)
         if not found:
-            return Unknown(f"no template of the scan exports {name!r}", name)
+            where = " deployed to this stack's account and region" if exporters else ""
+            return Unknown(f"no template of the scan{where} exports {name!r}", name)
         return Unknown(f"{len(found)} templates of the scan export {name!r}", name)
 
 
