@@ -123,7 +123,28 @@ def misspelling(service: str) -> str | None:
         distance = _distance(name, candidate, limit)
         if distance < best_distance:
             best, best_distance = candidate, distance
-    return best
+    return best or _stems().get(_stem(name))
+
+
+# Word endings that make another form of the same word (elasticloadbalanc-ing / -er / -ers).
+_ENDINGS = ("ions", "ion", "ings", "ing", "ers", "er", "ors", "or", "es", "s")
+_MIN_STEM = 6  # shorter stems are no evidence: many short names end alike
+
+
+def _stem(name: str) -> str:
+    """``name`` without its word ending, so that two forms of one word compare equal."""
+    for ending in _ENDINGS:
+        if name.endswith(ending) and len(name) - len(ending) >= _MIN_STEM:
+            return name[:-len(ending)]
+    return name
+
+
+@lru_cache(maxsize=1)
+def _stems() -> dict[str, str]:
+    """Known services by stem: another form of a long name's last word (``elasticloadbalancer``
+    for ``elasticloadbalancing``) is three or more letters away, but no other service has
+    that stem (no two known services share one), so it is a typo, not a new service."""
+    return {_stem(service): service for service in known_services()}
 
 
 def _distance(a: str, b: str, limit: int) -> int:

@@ -3,7 +3,10 @@
 ## What it does
 Reports a Terraform reference to a variable, local value, module, data source or resource
 that its module does not declare, and a CloudFormation `Ref`, `Fn::GetAtt`, `Fn::Sub`
-variable, condition or mapping that its template does not declare.
+variable, condition or mapping that its template does not declare (in a SAM template, in its
+`Globals` too; names the SAM transform generates, such as `MyFunctionRole` or
+`ServerlessRestApi`, are declared by it). Names in a template that another transform or a Rain
+module may generate are not judged.
 
 ## Why it matters
 A typo or a deleted resource makes the value unknowable: vpclint treats it as UNKNOWN and every

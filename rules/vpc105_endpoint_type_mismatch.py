@@ -9,9 +9,11 @@ Checks what a VPC endpoint (`aws_vpc_endpoint`, `AWS::EC2::VPCEndpoint`) connect
   endpoint; an AWS service (`com.amazonaws.<region>.<svc>`) is never consumed by a
   `GatewayLoadBalancer` endpoint (level error);
 - in `com.amazonaws.<region>.<svc>`, `<svc>` must be an AWS endpoint service: a name that is
-  not, but is one or two letters away from one (`secretmanager`, `ecr.dkrr`) or is a common
-  wrong name (`cloudwatch` for `monitoring`, `kinesis` for `kinesis-streams`), is reported as a
-  typo (level warning).
+  not, but is one or two letters away from one (`secretmanager`, `ecr.dkrr`), another form of
+  its last word (`elasticloadbalancer` for `elasticloadbalancing`) or a common wrong name
+  (`cloudwatch` for `monitoring`, `kinesis` for `kinesis-streams`), is reported as a typo
+  (level warning), wherever the name comes from (a variable, a `for_each` over a tfvars list, a
+  mapping, an `Fn::ForEach` over a parameter).
 
 A PrivateLink name of a service outside the scan (`com.amazonaws.vpce.<region>.vpce-svc-...`),
 a name from a variable or parameter with no value, and a name far from every known service (it

@@ -153,7 +153,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ._lattice import upper, written
+from ._lattice import upper
 from vpclint.model.components import (RamShare, ResourceConfiguration, ServiceNetwork,
                                       ServiceNetworkAssociation)
 from vpclint.rule import Finding, Level, Related, RuleMeta
@@ -192,7 +192,8 @@ def check(model):
     for key, hits in offending.items():
         config = configs[key]
         flag = _FLAG.get(config.resource.type, "allow_association_to_shareable_service_network")
-        state = "is false" if written(config, "allow_shareable") else "is unset, so false"
+        # a null (Terraform) or AWS::NoValue flag is unset, however it is written
+        state = "is false" if config.allow_shareable is False else "is unset, so false"
         places = "; ".join(f"{a.display} puts it in service network {n.display}, which {how}"
                            for a, n, how, _ in hits)
         related = []

@@ -1,7 +1,8 @@
 """Fixture cases and their expected findings, read from `# expect: VPC101` markers.
 
-A case is a directory (one Terraform module, or a set of templates scanned together) or a single
-CloudFormation file. A marker comment names the rule(s) expected on that very line; a case with
+A case is a directory (one Terraform module, or a set of templates scanned together, with its own
+``.vpclint.toml`` when it is deployed with a parameter or var file) or a single CloudFormation
+file. A marker comment names the rule(s) expected on that very line; a case with
 no marker must produce no finding at all, so every case also checks "one defect, one finding".
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from vpclint.config import Config
+from vpclint.config import CONFIG_FILE, Config, load_config
 from vpclint.engine import scan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,8 +50,15 @@ def expected(case: Path) -> set[tuple[str, str, int]]:
     return marks
 
 
+def case_config(case: Path) -> Config:
+    """The configuration a case directory's own ``.vpclint.toml`` gives (a case deployed with a
+    parameter file or a var file names it there, as its repository would), else the defaults."""
+    own = case / CONFIG_FILE if case.is_dir() else None
+    return load_config(case, own) if own is not None and own.is_file() else Config()
+
+
 def actual(case: Path, config: Config | None = None) -> set[tuple[str, str, int]]:
-    result = scan([str(case)], config or Config(), root=ROOT)
+    result = scan([str(case)], config or case_config(case), root=ROOT)
     found = set()
     for finding in result.active:
         location = finding.location

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vpclint.analyze.routing import Routing
+from vpclint.cloud_assembly import Environment
 from vpclint.config import Config
 from vpclint.errors import ConfigError
 from vpclint.evaluate.cfn_intrinsics import MaybeAbsent
@@ -420,6 +421,60 @@ def test_import_of_an_export_declared_twice_is_unknown(tmp_path):
                                      "consumer.yaml": CONSUMER})
     endpoint = next(r for r in evaluation.resources if r.address == "Endpoint")
     assert unknown(endpoint.values["VpcId"], "2 templates of the scan export 'prod-VpcId'")
+
+
+def test_import_reads_only_exports_of_its_own_account_and_region(tmp_path):
+    """CDK stages synthesize one stack per account with the same stack name, so the same
+    export names: the consumer in account 222 imports its own account's export."""
+    paths = {name: write(tmp_path / name, text) for name, text in
+             (("dev.yaml", NETWORK), ("prod.yaml", NETWORK), ("consumer.yaml", CONSUMER),
+              ("anywhere.yaml", CONSUMER))}
+    environments = {str(paths["dev.yaml"].resolve()): Environment("111111111111", "eu-west-1"),
+                    str(paths["prod.yaml"].resolve()): Environment("222222222222", "eu-west-1"),
+                    str(paths["consumer.yaml"].resolve()): Environment("222222222222",
+                                                                       "eu-west-1")}
+    evaluation = evaluate_templates([load(p) for p in paths.values()], Config(),
+                                    environments=environments)
+    endpoint = {r.file: r for r in evaluation.resources if r.address == "Endpoint"}
+    assert endpoint[str(paths["consumer.yaml"].resolve())].values["VpcId"] == \
+        Ref(str(paths["prod.yaml"].resolve()), "Vpc")
+    # a stack of another account imports none of them
+    lone = evaluate_templates([load(paths["dev.yaml"]), load(paths["consumer.yaml"])], Config(),
+                              environments={k: v for k, v in environments.items()
+                                            if not k.endswith("prod.yaml")})
+    assert unknown(next(r for r in lone.resources if r.address == "Endpoint").values["VpcId"],
+                   "no template of the scan deployed to this stack's account and region exports")
+    # a stack whose account is not known may be in either: the import stays unknown
+    assert unknown(endpoint[str(paths["anywhere.yaml"].resolve())].values["VpcId"],
+                   "2 templates of the scan export 'prod-VpcId'")
+
+
+@pytest.mark.parametrize("service_name", [
+    "!Sub 'com.amazonaws.vpce.${AWS::Region}.${Service}'",
+    "!Join ['.', [com.amazonaws.vpce, !Ref AWS::Region, !Ref Service]]",  # as the CDK writes it
+    "!Join ['', [com.amazonaws.vpce., !Ref AWS::Region, ., !Ref Service]]",
+])
+def test_a_privatelink_name_built_on_the_service_links_it(tmp_path, service_name):
+    found = values(tmp_path, f"""
+    Resources:
+      Service: {{Type: AWS::EC2::VPCEndpointService, Properties: {{}}}}
+      Endpoint:
+        Type: AWS::EC2::VPCEndpoint
+        Properties: {{ServiceName: {service_name}}}
+    """, region="eu-west-1")
+    assert found["Endpoint"]["ServiceName"] == Ref(str((tmp_path / "t.yaml").resolve()),
+                                                   "Service", "ServiceName")
+
+
+def test_a_name_joined_on_a_resource_elsewhere_is_no_link(tmp_path):
+    found = values(tmp_path, """
+    Resources:
+      Service: {Type: AWS::EC2::VPCEndpointService, Properties: {}}
+      Endpoint:
+        Type: AWS::EC2::VPCEndpoint
+        Properties: {ServiceName: !Join ['.', [com.amazonaws, !Ref AWS::Region, !Ref Service]]}
+    """, region="eu-west-1")
+    assert not isinstance(found["Endpoint"]["ServiceName"], Ref)
 
 
 def test_export_whose_condition_is_false_is_not_exported(tmp_path):

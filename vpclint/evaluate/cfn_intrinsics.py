@@ -239,9 +239,9 @@ def _getatt(arg: Any, ctx: Context) -> Any:
 
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
-# How a consumer names an endpoint service of the same template (it has no ServiceName
-# attribute): com.amazonaws.vpce.<region>.<service id>
-_PRIVATELINK_NAME = re.compile(r"(?:cn\.)?com\.amazonaws\.vpce\.[^.]+\.\$\{([A-Za-z0-9]+)\}")
+# How a consumer names an endpoint service of the scan (it has no ServiceName attribute):
+# com.amazonaws.vpce.<region>.<service id>, with !Sub or, as the CDK writes it, Fn::Join
+_PRIVATELINK_PREFIX = re.compile(r"(?:cn\.)?com\.amazonaws\.vpce\.[^.]+\.")
 
 
 def _sub(arg: Any, ctx: Context) -> Any:
@@ -263,11 +263,6 @@ def _sub(arg: Any, ctx: Context) -> Any:
         value = lookup(whole.group(1))
         if isinstance(value, Ref):  # exactly ${Res}: the reference itself
             return value
-    privatelink = _PRIVATELINK_NAME.fullmatch(arg)
-    if privatelink:
-        value = lookup(privatelink.group(1))
-        if isinstance(value, Ref):  # the service's name: a link to the endpoint service
-            return Ref(value.scope, value.target, "ServiceName")
     parts = []
     position = 0
     for match in _PLACEHOLDER.finditer(arg):
@@ -282,7 +277,21 @@ def _sub(arg: Any, ctx: Context) -> Any:
             return _bad("Fn::Sub", name)
         parts.append(value)
     parts.append(arg[position:])
-    return _bounded(join_parts(parts))
+    return _privatelink_service(parts) or _bounded(join_parts(parts))
+
+
+def _privatelink_service(parts: list) -> Ref | None:
+    """A link to the endpoint service whose PrivateLink name the pieces of a ``Fn::Sub`` or
+    ``Fn::Join`` spell (``com.amazonaws.vpce.<region>.`` then a ``Ref`` to the service), else
+    None."""
+    pieces = [part for part in parts if part != ""]
+    if not pieces or not isinstance(pieces[-1], Ref) or pieces[-1].attr is not None:
+        return None
+    prefix = pieces[:-1]
+    if not all(isinstance(part, str) for part in prefix) or \
+            not _PRIVATELINK_PREFIX.fullmatch("".join(prefix)):
+        return None
+    return Ref(pieces[-1].scope, pieces[-1].target, "ServiceName")
 
 
 def _text_or_hole(value: Any) -> Any:
@@ -314,7 +323,7 @@ def _join(arg: Any, ctx: Context) -> Any:
         if isinstance(piece, MaybeAbsent):
             return piece
         pieces += [delimiter, piece] if position else [piece]
-    return _bounded(join_parts(pieces))
+    return _privatelink_service(pieces) or _bounded(join_parts(pieces))
 
 
 def _select(arg: Any, ctx: Context) -> Any:

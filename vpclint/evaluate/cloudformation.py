@@ -47,7 +47,7 @@ from vpclint.loaders.cfn import CfnDocument
 from vpclint.loading import load_files
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
-from vpclint.values import Unknown
+from vpclint.values import PLACEHOLDERS, Unknown
 
 # Resource types that create resources vpclint does not load (unless a local nested stack).
 _OPAQUE_TYPES = (NESTED_STACK, "AWS::Serverless::Application")
@@ -158,7 +158,10 @@ class Exports:
     An import resolves only to an export whose name evaluates to the same known string, and
     only when exactly one stack of the scan exports it: a name built on ``AWS::StackName`` is
     UNKNOWN (the stack name is chosen at deploy time), and two candidates (JSON and YAML twins
-    of one template) leave the import UNKNOWN rather than guessed.
+    of one template) leave the import UNKNOWN rather than guessed. Export names are unique per
+    account and region only, and an import reads its own account's and region's: a stack known
+    to deploy elsewhere (a CDK stage for another account, whose stacks share their names and so
+    their export names) is no candidate.
     """
 
     def __init__(self) -> None:
@@ -178,17 +181,31 @@ class Exports:
                     by_name[name].append((stack, key))
         self._by_name = by_name
 
-    def lookup(self, name: str) -> Any:
+    def lookup(self, name: str, importer: dict[str, Any]) -> Any:
+        """The value exported as ``name`` to a stack whose pseudo parameters are ``importer``."""
         if self._by_name is None:
             return Unknown("Fn::ImportValue is not evaluated where it decides which nested "
                            "stacks exist or what an export is named", name)
-        found = self._by_name.get(name, [])
+        exporters = self._by_name.get(name, [])
+        found = [(stack, key) for stack, key in exporters
+                 if _may_share_environment(stack.pseudo, importer)]
         if len(found) == 1:
             stack, key = found[0]
             return stack.output(key)
         if not found:
-            return Unknown(f"no template of the scan exports {name!r}", name)
+            where = " deployed to this stack's account and region" if exporters else ""
+            return Unknown(f"no template of the scan{where} exports {name!r}", name)
         return Unknown(f"{len(found)} templates of the scan export {name!r}", name)
+
+
+def _may_share_environment(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """False when two stacks' account or region are both known and differ."""
+    for name in ("AWS::AccountId", "AWS::Region"):
+        mine, theirs = one.get(name), other.get(name)
+        if mine != theirs and all(isinstance(v, str) and v not in PLACEHOLDERS
+                                  for v in (mine, theirs)):
+            return False
+    return True
 
 
 class _StackBuilder:
@@ -227,7 +244,8 @@ class _StackBuilder:
         return self.stacks
 
     def _stack(self, doc: CfnDocument, scope: str, prefix: str, given, pseudo: dict) -> Stack:
-        return Stack(doc, scope, prefix, given, pseudo, self.exports.lookup)
+        return Stack(doc, scope, prefix, given, pseudo,
+                     lambda name: self.exports.lookup(name, pseudo))
 
     def _expand(self, stack: Stack, chain: tuple[str, ...], evaluated: set[str]) -> None:
         self.stacks.append(stack)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from vpclint.loaders.hcl import HclFile
 from vpclint.loaders.hcl_ast import (BinaryOp, Block, Call, Conditional, ForExpr, ObjectExpr,
@@ -23,6 +23,10 @@ _BUILTIN_ROOTS = {"count", "each", "path", "terraform", "self"}
 _PSEUDO = {"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
            "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"}
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
+_SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+# logical IDs the SAM transform creates for no resource of the template (the implicit REST and
+# HTTP APIs, the CodeDeploy application and role of gradual deployments)
+_SAM_IMPLICIT_PREFIXES = ("Serverless", "CodeDeploy")
 
 
 @dataclass(frozen=True)
@@ -158,12 +162,7 @@ def unresolved_cloudformation(file: str, data: dict, spans: dict) -> list[Unreso
     conditions, mappings = names("Conditions"), names("Mappings")
     referable = parameters | resources | _PSEUDO  # built once: a template has many Refs
     found: list[Unresolved] = []
-    # A transform (SAM, LanguageExtensions' Fn::ForEach) or a module (Rain) creates logical IDs
-    # and loop variables that are not written in the template: names cannot be judged there.
-    generated = "Transform" in data or any(
-        not isinstance(body, dict) or not isinstance(body.get("Type"), str)
-        for body in (data.get("Resources") or {}).values()) if isinstance(
-        data.get("Resources"), dict) else True
+    generated = _generated_names(data)
 
     def report(path: tuple, reference: str, what: str) -> None:
         span = spans.get(path) or Span(file, 1)
@@ -178,15 +177,13 @@ def unresolved_cloudformation(file: str, data: dict, spans: dict) -> list[Unreso
             return
         for key, arg in value.items():
             where = path + (key,)
-            if generated and key in ("Ref", "Fn::GetAtt", "Fn::Sub"):
-                pass
-            elif key == "Ref" and isinstance(arg, str):
-                if arg not in referable:
+            if key == "Ref" and isinstance(arg, str):
+                if arg not in referable and not generated(arg):
                     report(where, arg, "parameter or resource")
             elif key == "Fn::GetAtt":
                 target = arg.split(".", 1)[0] if isinstance(arg, str) else (
                     arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
-                if target is not None and target not in resources:
+                if target is not None and target not in resources and not generated(target):
                     report(where, target, "resource")
             elif key == "Fn::Sub":
                 template, variables = (arg, {}) if isinstance(arg, str) else (
@@ -196,7 +193,7 @@ def unresolved_cloudformation(file: str, data: dict, spans: dict) -> list[Unreso
                     for variable in _SUB_VARIABLE.findall(template):
                         head = variable.split(".", 1)[0].strip()
                         if head not in referable and head not in variables \
-                                and variable.strip() not in _PSEUDO:
+                                and variable.strip() not in _PSEUDO and not generated(head):
                             report(where, head, "parameter, resource or Sub variable")
             elif key == "Fn::If" or key == "Condition" and _names_condition(path):
                 name = arg[0] if key == "Fn::If" and isinstance(arg, list) and arg else arg
@@ -207,9 +204,35 @@ def unresolved_cloudformation(file: str, data: dict, spans: dict) -> list[Unreso
                 report(where, arg[0], "mapping")
             walk(arg, where)
 
-    for section in ("Resources", "Outputs", "Conditions"):
+    for section in ("Resources", "Outputs", "Conditions", "Globals"):
         body = data.get(section)
         if isinstance(body, dict):
             for name, item in body.items():
                 walk(item, (section, name))
     return found
+
+
+def _generated_names(data: dict) -> Callable[[str], bool]:
+    """Which names a transform or a module may create without writing them in the template.
+
+    The SAM transform alone names what it generates after the resource generating it
+    (``MyFunctionRole``, ``MyApiProdStage``, ``MyFunction.Alias``) or ``Serverless*`` /
+    ``CodeDeploy*`` for its implicit API and deployment resources: any other name a SAM
+    template refers to must be declared, in ``Globals`` as in ``Resources``. Another transform
+    (LanguageExtensions' ``Fn::ForEach`` creates logical IDs and loop variables) or a module
+    (Rain, a resource whose ``Type`` is no string) may create any name: none is judged there.
+    """
+    resources = data.get("Resources")
+    if not isinstance(resources, dict) or any(
+            not isinstance(body, dict) or not isinstance(body.get("Type"), str)
+            for body in resources.values()):
+        return lambda name: True
+    transform = data.get("Transform")
+    if transform is None:
+        return lambda name: False
+    transforms = transform if isinstance(transform, list) else [transform]
+    if transforms != [_SAM_TRANSFORM]:
+        return lambda name: True
+    prefixes = tuple(name for name, body in resources.items()
+                     if body["Type"].startswith("AWS::Serverless::")) + _SAM_IMPLICIT_PREFIXES
+    return lambda name: name.startswith(prefixes)

@@ -30,6 +30,7 @@ from vpclint.evaluate.tf_origins import Origins, Written, innermost
 from vpclint.files import DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, read_bytes
 from vpclint.evaluate.tf_expressions import ResourceObject, SomeInstances, evaluate
 from vpclint.loaders.hcl import HclFile, IgnoreComment, load_tfvars
+from vpclint.loaders.json_errors import json_parse_error
 from vpclint.loaders.hcl_ast import Block, Call, Literal, ObjectExpr, Pos, Traversal, TupleExpr
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
@@ -394,8 +395,7 @@ class _Instance:
                 data = json.loads(text)
                 return data if isinstance(data, dict) else {}
             except json.JSONDecodeError as error:
-                self.result.parse_errors.append(ParseError(str(path), error.msg, error.lineno,
-                                                           error.colno))
+                self.result.parse_errors.append(json_parse_error(str(path), error))
                 return {}
         parsed = load_tfvars(str(path), text)
         if isinstance(parsed, ParseError):

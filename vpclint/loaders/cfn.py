@@ -36,6 +36,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode
 
+from vpclint.loaders.json_errors import json_parse_error
 from vpclint.source import ParseError, Span
 
 __all__ = ["CfnDocument", "looks_like_template", "load_cfn"]
@@ -136,7 +137,7 @@ def _load(file: str, text: str) -> CfnDocument | ParseError:
         try:
             json.loads(text)
         except json.JSONDecodeError as jexc:
-            return ParseError(file, jexc.msg, jexc.lineno, jexc.colno)
+            return json_parse_error(file, jexc)
         # Valid JSON that libyaml refuses: blank the strings, keep their decoded values aside.
         strings = {m.start(): json.loads(m.group()) for m in _JSON_STRING.finditer(text)}
         skeleton = _JSON_STRING.sub(lambda m: '"' + "x" * (len(m.group()) - 2) + '"', text)
