@@ -3,6 +3,8 @@
 A case is a directory (one Terraform module, or a set of templates scanned together) or a single
 CloudFormation file. A marker comment names the rule(s) expected on that very line; a case with
 no marker must produce no finding at all, so every case also checks "one defect, one finding".
+A case directory may hold a ``.vpclint.toml`` (parameter files, var files, a region): it is
+scanned with that config, as vpclint run in that directory would be.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from vpclint.config import Config
+from vpclint.config import CONFIG_FILE, Config, load_config
 from vpclint.engine import scan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,10 +52,16 @@ def expected(case: Path) -> set[tuple[str, str, int]]:
 
 
 def actual(case: Path, config: Config | None = None) -> set[tuple[str, str, int]]:
-    result = scan([str(case)], config or Config(), root=ROOT)
+    result = scan([str(case)], config or case_config(case), root=ROOT)
     found = set()
     for finding in result.active:
         location = finding.location
         found.add((finding.rule.id, Path(location.file).resolve().relative_to(ROOT).as_posix(),
                    location.line))
     return found
+
+
+def case_config(case: Path) -> Config:
+    """The case's own ``.vpclint.toml``, or the defaults."""
+    own = case / CONFIG_FILE
+    return load_config(case, own) if own.is_file() else Config()
