@@ -438,6 +438,46 @@ def test_imported_value_is_evaluated_in_the_exporting_template(tmp_path):
     assert cidr == Ref(str((tmp_path / "network.yaml").resolve()), "Vpc", "CidrBlock")
 
 
+def test_split_of_joined_physical_ids_gives_each_id(tmp_path):
+    """A list of IDs crosses stacks as one string (``!Join [",", [!Ref A, !Ref B]]``); the
+    importer's ``Fn::Split`` gives each ID back, since a physical ID holds no comma."""
+    res = Ref(str((tmp_path / "t.yaml").resolve()), "Res")
+    assert prop(tmp_path, "!Split [',', !Join [',', [!Ref Res, subnet-x, !Ref Res]]]") == [
+        res, "subnet-x", res]
+    first, second = prop(tmp_path, "!Split [',', !Sub 'a-${Res},b']")
+    assert isinstance(first, PartialString) and first.parts == ("a-", res) and second == "b"
+    assert prop(tmp_path, "!Split [',', !Ref Res]") == [res]
+    # an attribute or a value not known may hold the delimiter; another delimiter may be in an
+    # ID (rtb-0abc): the items are not known
+    assert unknown(prop(tmp_path, "!Split [',', !Join [',', [!GetAtt Res.CidrBlock, x]]]"))
+    assert unknown(prop(tmp_path, "!Split [',', !Join [',', [!Ref Res, !Ref NoDefault]]]",
+                        PARAMS))
+    assert unknown(prop(tmp_path, "!Split ['-', !Ref Res]"))
+
+
+def test_imported_list_of_ids_links_each(tmp_path):
+    network = NETWORK + "    Export: {Name: literal-cidr}\n" \
+        "  RouteTables:\n    Value: !Join [',', [!Ref TableA, !Ref TableB]]\n" \
+        "    Export: {Name: route-tables}\n"
+    network = network.replace("Resources:\n", "Resources:\n"
+                              "  TableA: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}\n"
+                              "  TableB: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}\n")
+    consumer = doc("""
+    Resources:
+      S3:
+        Type: AWS::EC2::VPCEndpoint
+        Properties:
+          ServiceName: com.amazonaws.us-east-1.s3
+          VpcId: vpc-0a1b2c3d4e5f60718
+          RouteTableIds: !Split [",", !ImportValue route-tables]
+    """)
+    model = build_model(evaluate(tmp_path, {"network.yaml": network,
+                                            "consumer.yaml": consumer}).resources)
+    endpoint = model.of(VpcEndpoint)[0]
+    assert [t.address for t in endpoint.route_tables] == ["TableA", "TableB"]
+    assert not endpoint.route_tables.open
+
+
 def test_cyclic_imports_are_unknown(tmp_path):
     loop = """
     Resources:
