@@ -865,6 +865,32 @@ def test_sam_globals_apply_to_functions_with_their_own_values_winning(tmp_path):
     assert workload.environment == {"STAGE": "prod", "QUEUE": "own"}
 
 
+def test_sam_globals_properties_are_located_in_the_globals_section(tmp_path):
+    """A finding on an inherited property points where it is written: the Globals section (one
+    location for every function that inherits it); a function's own value points at itself."""
+    template = write(tmp_path / "template.yaml", """
+    Transform: AWS::Serverless-2016-10-31
+    Globals:
+      Function:
+        VpcConfig:
+          SubnetIds: [subnet-0123456789abcdef0]
+        Environment:
+          Variables: {STAGE: prod}
+    Resources:
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Environment:
+            Variables: {QUEUE: own}
+    """)
+    resource = evaluate_templates([load(template)], Config()).resources[0]
+    assert resource.locate(("VpcConfig", "SubnetIds")).line == 5
+    assert resource.locate(("Environment", "Variables", "STAGE")).line == 7
+    assert resource.locate(("Environment", "Variables", "QUEUE")).line == 14
+    assert resource.locate(("Handler",)).line == 12
+
+
 # --- what is known of partly unknown values --------------------------------------------------
 
 def test_if_on_an_unknown_condition_is_a_choice_keyed_by_the_condition(tmp_path):
