@@ -553,6 +553,18 @@ def test_nested_stack_gets_the_parameters_its_parent_passes(tmp_path):
     assert evaluation.opaque == set()  # the remote nested stack is handed nothing
 
 
+def test_nested_list_parameter_given_joined_ids_gets_each_id(tmp_path):
+    """A parent passes several IDs to a list parameter as ``!Join [",", [...]]`` (a parameter
+    value is a string): the child sees each ID, spaces around them trimmed."""
+    parent = PARENT.replace("RouteTableIds: !Ref RouteTable",
+                            'RouteTableIds: !Join [", ", [!Ref RouteTable, rtb-0abc, !Ref Vpc]]')
+    evaluation = evaluate(tmp_path, {"parent.yaml": parent, "child/endpoint.yaml": CHILD})
+    scope = str((tmp_path / "parent.yaml").resolve())
+    routed = next(r for r in evaluation.resources if r.address == "Routed/Endpoint")
+    assert routed.values["RouteTableIds"] == [Ref(scope, "RouteTable"), "rtb-0abc",
+                                              Ref(scope, "Vpc")]
+
+
 def test_nested_stack_links_in_the_model(tmp_path):
     evaluation = evaluate(tmp_path, {"parent.yaml": PARENT.replace("  Remote:", "  Gone:\n"
                                      "    Type: AWS::EC2::VPC\n  Remote:"),

@@ -338,8 +338,8 @@ def _split(arg: Any, ctx: Context) -> Any:
     if not isinstance(arg, list) or len(arg) != 2:
         return _bad("Fn::Split", arg)
     delimiter, value = text(_arg(arg[0], ctx)), _arg(arg[1], ctx)
-    if isinstance(delimiter, str) and "," in delimiter and _physical_ids(value):
-        return _split_around_ids(value, delimiter)
+    if isinstance(delimiter, str) and "," in delimiter and physical_ids(value):
+        return split_ids(value, delimiter)
     source = text(value)
     unknown = _first_unknown([delimiter, source])
     if unknown is not None:
@@ -349,20 +349,30 @@ def _split(arg: Any, ctx: Context) -> Any:
     return source.split(delimiter)
 
 
-def _physical_ids(value: Any) -> bool:
+def physical_ids(value: Any) -> bool:
     """Whether ``value`` is a physical ID (``Ref`` of a resource), or a string built of known
     text and physical IDs: the list of IDs a stack exports as ``!Join [",", [!Ref A, !Ref B]]``
-    for others to ``Fn::Split``."""
+    for others to ``Fn::Split``, or passes so to a nested stack's list parameter."""
     holes = value.parts if isinstance(value, PartialString) else (value,)
     return isinstance(value, (PartialString, Ref)) and all(
         isinstance(hole, str) or (isinstance(hole, Ref) and hole.attr is None) for hole in holes)
 
 
-def _split_around_ids(value: Any, delimiter: str) -> list:
-    """``Fn::Split`` of such a string on a delimiter holding a comma: a physical ID holds no
-    comma, so the delimiter is found in the known text only, and each item is known text, an
-    ID, or a string built of both."""
-    items, current = [], []
+def split_ids(value: Any, delimiter: str, trim: bool = False) -> list:
+    """Such a ``value`` split on a delimiter holding a comma: a physical ID holds no comma, so
+    the delimiter is found in the known text only, and each item is known text, an ID, or a
+    string built of both; ``trim`` strips the spaces around each item (as CloudFormation does
+    for list parameters)."""
+    items: list = []
+    current: list = []
+
+    def close() -> None:
+        if trim and current and isinstance(current[0], str):
+            current[0] = current[0].lstrip()
+        if trim and current and isinstance(current[-1], str):
+            current[-1] = current[-1].rstrip()
+        items.append(join_parts(current))
+
     for part in value.parts if isinstance(value, PartialString) else (value,):
         if not isinstance(part, str):
             current.append(part)
@@ -370,9 +380,9 @@ def _split_around_ids(value: Any, delimiter: str) -> list:
         first, *rest = part.split(delimiter)
         current.append(first)
         for piece in rest:
-            items.append(join_parts(current))
+            close()
             current = [piece]
-    items.append(join_parts(current))
+    close()
     return items
 
 
