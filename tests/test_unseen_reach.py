@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fixture_cases import FIXTURES, ROOT, cases, expected
-from vpclint.config import Config
+from fixture_cases import FIXTURES, ROOT, case_config, cases, expected
 from vpclint.engine import scan
 
 UNSEEN = FIXTURES / "unseen"
@@ -40,7 +39,7 @@ def _with_unseen_neighbours(case: Path, tmp_path: Path) -> Path:
 def test_fixture_findings_do_not_change_beside_unseen_and_unrelated_code(case, tmp_path):
     scanned = _with_unseen_neighbours(case, tmp_path).resolve()
     result = scan([str(scanned), str(UNSEEN / "unrelated_root"), str(UNSEEN / "unrelated.yaml")],
-                  Config(), root=tmp_path)
+                  case_config(case), root=tmp_path)
     found = set()
     for finding in result.active:
         path = Path(finding.location.file).resolve()
