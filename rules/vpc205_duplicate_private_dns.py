@@ -135,7 +135,10 @@ def check(model):
                 related=[Related(where[id(other)][0], f"endpoint {other.display} also enables "
                                  f"private DNS for {named} in this VPC",
                                  field=where[id(other)][1])
-                         for other in others])
+                         for other in others[:_MAX_RELATED]])
+
+
+_MAX_RELATED = 10  # partners shown per finding: the message counts the rest (keeps N linear)
 
 
 def _enabled_at(model, endpoint: VpcEndpoint) -> tuple[Component, str]:

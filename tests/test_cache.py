@@ -436,12 +436,12 @@ def test_cold_and_warm_scans_give_byte_identical_sarif(tmp_path):
         assert result.returncode in (0, 1), result.stderr
         return out.read_bytes()
 
-    cold = run("cold")
+    cold = run("cold", PYTHONHASHSEED="1")
     entries = list((tmp_path / "xdg" / "vpclint").iterdir())
-    warm = run("warm")
+    warm = run("warm", PYTHONHASHSEED="2")  # set and dict orders must not leak into reports
     assert warm == cold
     assert sorted(entries) == sorted((tmp_path / "xdg" / "vpclint").iterdir())
-    assert run("uncached", VPCLINT_NO_CACHE="1") == cold
+    assert run("uncached", VPCLINT_NO_CACHE="1", PYTHONHASHSEED="3") == cold
 
 
 # --- pruning and the directory -----------------------------------------------------------------

@@ -391,3 +391,21 @@ def test_a_crash_while_loading_one_file_spares_the_others(tmp_path, monkeypatch)
     root = project(tmp_path, {"cursed/main.tf": GOOD})
     result = run(root)
     assert found(result) == {GOOD_FINDING, ("VPC000", "cursed/main.tf", 1)}
+
+
+def test_many_duplicate_endpoints_relate_a_bounded_number_of_partners(tmp_path):
+    # 300 interface endpoints for one service with private DNS: one finding, partners counted
+    # rather than listed 300 x 299 times
+    root = project(tmp_path, {"dup/main.tf": """\
+resource "aws_vpc_endpoint" "ssm" {
+  for_each            = toset([for i in range(300) : tostring(i)])
+  vpc_id              = "vpc-1"
+  service_name        = "com.amazonaws.us-east-1.ssm"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+}
+"""})
+    result = scan([str(root / "dup")], Config(select=["VPC205"]), root=root)
+    (finding,) = result.findings
+    assert (finding.rule.id, finding.location.line) == ("VPC205", 6)
+    assert len(finding.related) <= 10 and "and 296 more" in finding.message

@@ -622,3 +622,20 @@ def test_what_decides_whether_an_instance_exists_is_recorded_when_unknown(tmp_pa
     assert resources["module.m[*].aws_subnet.each[*]"].exists_if == (
         "count of module.m depends on var.on; for_each of module.m[*].aws_subnet.each depends "
         "on var.names")
+
+
+def test_nested_for_expressions_past_the_step_limit_are_unknown(tmp_path):
+    # a million steps: Unknown rather than a stalled scan; a modest nest is still evaluated
+    resources, _ = _evaluate(tmp_path, {"main.tf": """
+locals {
+  huge  = [for i in range(1024) : [for j in range(1024) : i * j]]
+  small = [for i in range(3) : [for j in range(2) : i + j]]
+}
+resource "aws_vpc" "a" {
+  cidr_block = local.huge
+  tags       = { small = local.small }
+}
+"""})
+    values = resources["aws_vpc.a"].values
+    assert isinstance(values["cidr_block"], Unknown)
+    assert values["tags"]["small"] == [[0, 1], [1, 2], [2, 3]]

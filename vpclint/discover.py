@@ -26,7 +26,7 @@ from pathlib import Path
 
 from vpclint.cloud_assembly import MANIFEST, Environment, SynthesizedStack, read_assembly
 from vpclint.files import (DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, display_name,
-                           is_printable_name, read_bytes)
+                           forget_real_paths, is_printable_name, read_bytes)
 from vpclint.loaders.cfn import looks_like_template
 from vpclint.source import Note, ParseError
 
@@ -64,6 +64,7 @@ def discover(paths: list[str], exclude: list[str] | None = None, allow_read: lis
              max_bytes: int = DEFAULT_MAX_MB * MB) -> Sources:
     """Find Terraform modules and CloudFormation templates under ``paths``; read nothing
     outside them (and the ``allow_read`` directories), nothing over ``max_bytes``."""
+    forget_real_paths()  # directories may have changed since the last scan in this process
     sources = Sources(boundary=Boundary.around([p for p in paths if os.path.exists(p)],
                                                list(allow_read)), max_bytes=max_bytes)
     patterns = list(exclude or [])

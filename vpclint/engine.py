@@ -20,6 +20,7 @@ from vpclint.evaluate.references import unresolved_terraform
 from vpclint.evaluate.tf_plan import evaluate_plan
 from vpclint.evaluate.terraform import TerraformOptions, TerraformResult, evaluate_terraform
 from vpclint.existence import judge
+from vpclint.files import real_path
 from vpclint.loading import load_files
 from vpclint.model import Model
 from vpclint.model.build import build_model
@@ -72,13 +73,13 @@ def build(paths: list[str], config: Config) -> Built:
     model.opaque_scopes |= evaluated.opaque  # with the scopes of resources it failed to model
     model.opaque_inputs |= evaluated.opaque_inputs
     model.unresolved = _unresolved(sources, loaded, failures)
-    model.exported = evaluated.exported
+    model.exported |= evaluated.exported  # with what the model saw handed out (SSM)
     read = [path for path, doc in loaded.items()
             if _usable(doc) or isinstance(doc, ParseError) and not doc.unread] \
         + [r.file for r in resources] + [e.file for e in evaluated.parse_errors if not e.unread]
     return Built(model, list(evaluated.notes), sources.file_count, sources.focus,
                  evaluated.suppressions, resources, failures,
-                 frozenset(os.path.realpath(path) for path in read))
+                 frozenset(real_path(path) for path in set(read)))
 
 
 def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResult:
@@ -94,7 +95,7 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
     findings.extend(internal_error_findings(failures, paths))
     if built.focus is not None:
         findings = [f for f in findings
-                    if os.path.realpath(f.location.file) in built.focus or f.rule is INTERNAL_ERROR]
+                    if real_path(f.location.file) in built.focus or f.rule is INTERNAL_ERROR]
     notes.extend(apply_suppressions(findings, rules, built.suppressions, set(enabled),
                                     built.resources))
     notes = list(dict.fromkeys(notes))  # a called module's notes repeat once per instance

@@ -21,12 +21,31 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import os
 import stat
 from dataclasses import dataclass
 
 DEFAULT_MAX_MB = 2  # CloudFormation allows 1 MB templates; python-hcl2 parses ~0.1 MB/s
 MB = 1024 * 1024
+
+
+def real_path(path: str) -> str:
+    """``os.path.realpath(path)``, resolving each directory once per scan: a scan asks about
+    thousands of files in a few hundred directories, and realpath costs a system call per
+    path component. ``forget_real_paths`` starts afresh (each scan does)."""
+    directory, name = os.path.split(os.path.abspath(path))
+    candidate = os.path.join(_real_directory(directory), name)
+    return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+
+
+@functools.lru_cache(maxsize=8192)
+def _real_directory(directory: str) -> str:
+    return os.path.realpath(directory)
+
+
+def forget_real_paths() -> None:
+    _real_directory.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -55,7 +74,7 @@ class Boundary:
     def contains(self, path: str) -> bool:
         """Whether ``path`` (after following its symlinks) lies inside the boundary."""
         try:
-            real = os.path.realpath(path)
+            real = real_path(path)
         except (OSError, ValueError):
             return False
         return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep)

@@ -263,4 +263,4 @@ def as_bool(value: Any) -> bool | Unknown | None:
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    return Unknown("not a boolean", repr(value))
+    return Unknown("not a boolean", repr(value)[:80] if not isinstance(value, int) else "number")

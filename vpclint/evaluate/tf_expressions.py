@@ -22,6 +22,7 @@ UNKNOWN reaches no further than it would when Terraform applies the configuratio
 from __future__ import annotations
 
 import dataclasses
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 from vpclint.evaluate.tf_functions import call
@@ -387,8 +388,31 @@ def _unary(expr: UnaryOp, scope) -> Any:
     return Unknown(f"error: cannot apply {expr.op}", expr.op)
 
 
+MAX_FOR_ITERATIONS = 100_000  # per outermost ``for``, nested ones included
+_FOR_BUDGET: ContextVar[list[int] | None] = ContextVar("for_budget", default=None)
+
+
 def _for(expr: ForExpr, scope) -> Any:
-    """The list or map; elements whose ``if`` is not known make a ``PartialCollection``."""
+    """The list or map; elements whose ``if`` is not known make a ``PartialCollection``.
+
+    Nested ``for`` expressions multiply (``[for i in range(1024) : [for j in range(1024) :
+    ...]]`` is a million steps): past ``MAX_FOR_ITERATIONS`` in one outermost ``for`` the value
+    is UNKNOWN, so a hostile configuration cannot stall the scan."""
+    if _FOR_BUDGET.get() is not None:
+        return _for_steps(expr, scope)
+    budget = [MAX_FOR_ITERATIONS]
+    token = _FOR_BUDGET.set(budget)
+    try:
+        value = _for_steps(expr, scope)
+    finally:
+        _FOR_BUDGET.reset(token)
+    if budget[0] < 0:  # an inner ``for`` ran out: the whole value is not known
+        return Unknown(f"for expressions past {MAX_FOR_ITERATIONS:,} steps are not evaluated",
+                       "for")
+    return value
+
+
+def _for_steps(expr: ForExpr, scope) -> Any:
     collection = evaluate(expr.collection, scope)
     maybe_in: frozenset = frozenset()
     if isinstance(collection, PartialCollection):
@@ -403,6 +427,11 @@ def _for(expr: ForExpr, scope) -> Any:
         pairs = list(enumerate(collection))
     else:
         return Unknown("error: for over a non-collection", "for")
+    budget = _FOR_BUDGET.get()
+    budget[0] -= len(pairs)
+    if budget[0] < 0:
+        return Unknown(f"for expressions past {MAX_FOR_ITERATIONS:,} steps are not evaluated",
+                       "for")
     results: list = []
     object_result: dict = {}
     maybe: set = set()

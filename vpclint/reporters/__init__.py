@@ -14,6 +14,7 @@ import os
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from vpclint.files import real_path
 from vpclint.rule import Finding, Level
 from vpclint.source import Span
 
@@ -61,15 +62,18 @@ def relative_path(file: str | PurePath, root: str | PurePath) -> Path | None:
     link to ``/private/tmp``, and the loaders may have recorded either spelling).
     """
     path, base = _absolute(file), _absolute(root)
-    real_path, real_base = Path(os.path.realpath(path)), Path(os.path.realpath(base))
-    for candidate, anchor in ((path, base), (real_path, real_base)):
-        try:
-            rel = candidate.relative_to(anchor)
-        except ValueError:
-            continue
-        if rel.parts:
-            return rel
-    return None
+    rel = _strictly_under(path, base)
+    if rel is None:  # resolving symlinks costs system calls: only when the spelling differs
+        rel = _strictly_under(Path(real_path(str(path))), Path(real_path(str(base))))
+    return rel
+
+
+def _strictly_under(path: Path, base: Path) -> Path | None:
+    try:
+        rel = path.relative_to(base)
+    except ValueError:
+        return None
+    return rel if rel.parts else None
 
 
 def relative_uri(file: str | PurePath, root: str | PurePath) -> str:
