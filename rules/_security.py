@@ -46,13 +46,15 @@ def endpoint_ports(model, endpoint: VpcEndpoint) -> tuple[int, ...] | None:
 
 def service_listeners(model, service: EndpointService) -> list[LbListener]:
     """The listeners of the service's Network Load Balancers; empty when they are not all known
-    (see ``endpoint_ports``)."""
+    (see ``endpoint_ports``), or when a balancer is not a Network Load Balancer (VPC104's
+    finding: the service cannot be created)."""
     balancers = service.network_load_balancers
     if balancers.open or balancers.external or not service.gateway_load_balancers.known_empty:
         return []
     found: list[LbListener] = []
     for balancer in balancers:
-        if not isinstance(balancer, LoadBalancer):
+        kind = balancer.lb_type if isinstance(balancer, LoadBalancer) else None
+        if not (isinstance(kind, str) and kind.lower() == "network"):
             return []
         listeners = model.linked_from(balancer, LbListener, "load_balancer")
         if listeners.open:
