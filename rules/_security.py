@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpclint.analyze.security import peer_of
-from vpclint.model.components import Component, Links, SecurityGroup, Subnet, Vpc, VpcEndpoint
+from vpclint.analyze.security import peer_of, service_ports
+from vpclint.model.components import (Component, EndpointService, LbListener, Links,
+                                      LoadBalancer, SecurityGroup, Subnet, Vpc, VpcEndpoint)
 from vpclint.model.services import aws_service
 from vpclint.rule import Related
 
@@ -31,8 +32,59 @@ def group_related(groups: Links, role: str) -> list[Related]:
     return [Related(g, role) for g in groups.items if isinstance(g, SecurityGroup)]
 
 
+def endpoint_ports(model, endpoint: VpcEndpoint) -> tuple[int, ...] | None:
+    """The TCP ports clients use on an interface endpoint (any one of them will do): an AWS
+    service's, or for an endpoint service of the scan the ports its Network Load Balancers
+    listen on over TCP or TLS, which is where the endpoint forwards. None when not known (a
+    name vpclint cannot read, a service outside the scan, a listener or load balancer whose
+    port or protocol is not known, listeners that something vpclint cannot see may add)."""
+    service = endpoint.service_name
+    if isinstance(service, EndpointService):
+        return _listener_ports(model, service)
+    return service_ports(endpoint)
+
+
+def service_listeners(model, service: EndpointService) -> list[LbListener]:
+    """The listeners of the service's Network Load Balancers; empty when they are not all known
+    (see ``endpoint_ports``), or when a balancer is not a Network Load Balancer (VPC104's
+    finding: the service cannot be created)."""
+    balancers = service.network_load_balancers
+    if balancers.open or balancers.external or not service.gateway_load_balancers.known_empty:
+        return []
+    found: list[LbListener] = []
+    for balancer in balancers:
+        kind = balancer.lb_type if isinstance(balancer, LoadBalancer) else None
+        if not (isinstance(kind, str) and kind.lower() == "network"):
+            return []
+        listeners = model.linked_from(balancer, LbListener, "load_balancer")
+        if listeners.open:
+            return []
+        found.extend(listeners)
+    return found
+
+
+def _listener_ports(model, service: EndpointService) -> tuple[int, ...] | None:
+    ports = set()
+    for listener in service_listeners(model, service):
+        protocol, port = listener.protocol, _number(listener.port)
+        if not isinstance(protocol, str) or port is None:
+            return None
+        if protocol.upper() != "UDP":  # TCP, TLS, TCP_UDP: clients connect over TCP
+            ports.add(port)
+    return tuple(sorted(ports)) or None
+
+
+def _number(value: Any) -> int | None:
+    text = str(value).strip() if isinstance(value, (int, str)) else ""
+    return int(text) if text.isdigit() else None
+
+
 def endpoint_label(endpoint: VpcEndpoint) -> str:
-    service = aws_service(endpoint.service_name) or "custom service"
+    name = endpoint.service_name
+    if isinstance(name, EndpointService):
+        kind = endpoint.endpoint_type if isinstance(endpoint.endpoint_type, str) else "?"
+        return f"{kind.lower()} endpoint {endpoint.display} (endpoint service {name.display})"
+    service = aws_service(name) or "custom service"
     kind = endpoint.endpoint_type if isinstance(endpoint.endpoint_type, str) else "?"
     return f"{kind.lower()} endpoint {endpoint.display} ({service})"
 
@@ -69,5 +121,6 @@ def client_label(workload: Component, subnet: Subnet) -> str:
     return f"{workload.label} (subnet {subnet.display}{cidr})"  # type: ignore[attr-defined]
 
 
-__all__ = ["client_label", "endpoint_interfaces", "endpoint_label", "group_names",
-           "group_related", "ports_text", "single_cidr", "subnet_cidr"]
+__all__ = ["client_label", "endpoint_interfaces", "endpoint_label", "endpoint_ports",
+           "group_names", "group_related", "ports_text", "service_listeners", "single_cidr",
+           "subnet_cidr"]

@@ -7,9 +7,10 @@ service port: 443 for AWS services, 9142 for Amazon Keyspaces (`cassandra`), the
 `email-smtp`. When workloads in the scan reach the service through this endpoint, it reports the
 ones whose subnet CIDR and security groups are both refused. When none is known, it reports an
 endpoint whose groups open the port to nobody at all (no rule for that port, from any CIDR,
-prefix list or security group). Custom PrivateLink services are skipped: their ports are the
-load balancer's listeners, which vpclint does not model. Rules it cannot read (dynamic blocks,
-variables with no value, groups outside the scan) keep it silent.
+prefix list or security group). For an endpoint service of the scan the port is the one its
+Network Load Balancer's TCP or TLS listeners use (any one of them admitted will do); a service
+outside the scan, or whose listeners are not all known, is skipped. Rules it cannot read (dynamic
+blocks, variables with no value, groups outside the scan) keep it silent.
 
 ## Why it matters
 The endpoint's ENIs drop every connection its security groups do not admit. With private DNS on,
@@ -99,11 +100,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ._security import endpoint_label, group_related, ports_text, subnet_cidr
+from ._security import (endpoint_label, endpoint_ports, group_related, ports_text,
+                        service_listeners, subnet_cidr)
 from vpclint.analyze import Verdict, analysis_of
-from vpclint.analyze.security import (ANYONE, describe_rules, peer_of, security_of, service_ports,
-                                      sg_allows)
-from vpclint.model.components import VpcEndpoint
+from vpclint.analyze.security import ANYONE, describe_rules, peer_of, security_of, sg_allows
+from vpclint.model.components import EndpointService, VpcEndpoint
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC202", "endpoint-security-group-blocks-clients", Level.ERROR,
@@ -120,11 +121,12 @@ def check(model):
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "Interface":
             continue
-        ports = service_ports(endpoint)
+        ports = endpoint_ports(model, endpoint)
         if not ports:
             continue
         groups = security.endpoint_groups(endpoint)
-        related = group_related(groups, "security group of the endpoint")
+        related = group_related(groups, "security group of the endpoint") + _listeners(
+            model, endpoint)
         rules = describe_rules(groups, "ingress")
         if endpoint.security_groups.known_empty:
             rules = f"none set, so the VPC's default group applies: {rules}"
@@ -158,6 +160,16 @@ def check(model):
             field="security_groups", flow=blocked[0],
             related=related + [Related(group[0].workload, "client refused by the endpoint",
                                        "security_groups") for group in by_workload.values()])
+
+
+def _listeners(model, endpoint: VpcEndpoint) -> list[Related]:
+    """Where the ports of a custom service come from: its load balancer's listeners."""
+    service = endpoint.service_name
+    if not isinstance(service, EndpointService):
+        return []
+    return [Related(listener, f"{listener.display} of endpoint service {service.display} "
+                    f"listens on TCP {listener.port}", field="port")
+            for listener in service_listeners(model, service)]
 
 
 def _client(flows) -> str:

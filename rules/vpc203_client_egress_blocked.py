@@ -256,11 +256,11 @@ ReportsFunction:
 
 from __future__ import annotations
 
-from ._security import (client_label, endpoint_interfaces, endpoint_label, group_related,
-                             ports_text)
+from ._security import (client_label, endpoint_interfaces, endpoint_label, endpoint_ports,
+                        group_related, ports_text)
 from vpclint.analyze import Verdict, analysis_of
 from vpclint.analyze.security import (EPHEMERAL, describe_rules, nacl_allows, security_of,
-                                      service_ports, sg_allows, tri_and, tri_or)
+                                      sg_allows, tri_and, tri_or)
 from vpclint.model.components import Subnet
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -285,7 +285,7 @@ def check(model):
             continue
         seen.add(key)
         if flow.verdict is Verdict.INTERFACE_ENDPOINT:
-            ports = service_ports(endpoint)
+            ports = endpoint_ports(model, endpoint)
             if not ports:
                 continue
             groups = security.endpoint_groups(endpoint)

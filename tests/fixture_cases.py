@@ -4,6 +4,8 @@ A case is a directory (one Terraform module, or a set of templates scanned toget
 ``.vpclint.toml`` when it is deployed with a parameter or var file) or a single CloudFormation
 file. A marker comment names the rule(s) expected on that very line; a case with
 no marker must produce no finding at all, so every case also checks "one defect, one finding".
+A case directory may hold a ``.vpclint.toml`` (parameter files, var files, a region): it is
+scanned with that config, as vpclint run in that directory would be.
 """
 
 from __future__ import annotations
@@ -65,3 +67,9 @@ def actual(case: Path, config: Config | None = None) -> set[tuple[str, str, int]
         found.add((finding.rule.id, Path(location.file).resolve().relative_to(ROOT).as_posix(),
                    location.line))
     return found
+
+
+def case_config(case: Path) -> Config:
+    """The case's own ``.vpclint.toml``, or the defaults."""
+    own = case / CONFIG_FILE
+    return load_config(case, own) if own.is_file() else Config()

@@ -493,6 +493,46 @@ def test_imported_value_is_evaluated_in_the_exporting_template(tmp_path):
     assert cidr == Ref(str((tmp_path / "network.yaml").resolve()), "Vpc", "CidrBlock")
 
 
+def test_split_of_joined_physical_ids_gives_each_id(tmp_path):
+    """A list of IDs crosses stacks as one string (``!Join [",", [!Ref A, !Ref B]]``); the
+    importer's ``Fn::Split`` gives each ID back, since a physical ID holds no comma."""
+    res = Ref(str((tmp_path / "t.yaml").resolve()), "Res")
+    assert prop(tmp_path, "!Split [',', !Join [',', [!Ref Res, subnet-x, !Ref Res]]]") == [
+        res, "subnet-x", res]
+    first, second = prop(tmp_path, "!Split [',', !Sub 'a-${Res},b']")
+    assert isinstance(first, PartialString) and first.parts == ("a-", res) and second == "b"
+    assert prop(tmp_path, "!Split [',', !Ref Res]") == [res]
+    # an attribute or a value not known may hold the delimiter; another delimiter may be in an
+    # ID (rtb-0abc): the items are not known
+    assert unknown(prop(tmp_path, "!Split [',', !Join [',', [!GetAtt Res.CidrBlock, x]]]"))
+    assert unknown(prop(tmp_path, "!Split [',', !Join [',', [!Ref Res, !Ref NoDefault]]]",
+                        PARAMS))
+    assert unknown(prop(tmp_path, "!Split ['-', !Ref Res]"))
+
+
+def test_imported_list_of_ids_links_each(tmp_path):
+    network = NETWORK + "    Export: {Name: literal-cidr}\n" \
+        "  RouteTables:\n    Value: !Join [',', [!Ref TableA, !Ref TableB]]\n" \
+        "    Export: {Name: route-tables}\n"
+    network = network.replace("Resources:\n", "Resources:\n"
+                              "  TableA: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}\n"
+                              "  TableB: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}\n")
+    consumer = doc("""
+    Resources:
+      S3:
+        Type: AWS::EC2::VPCEndpoint
+        Properties:
+          ServiceName: com.amazonaws.us-east-1.s3
+          VpcId: vpc-0a1b2c3d4e5f60718
+          RouteTableIds: !Split [",", !ImportValue route-tables]
+    """)
+    model = build_model(evaluate(tmp_path, {"network.yaml": network,
+                                            "consumer.yaml": consumer}).resources)
+    endpoint = model.of(VpcEndpoint)[0]
+    assert [t.address for t in endpoint.route_tables] == ["TableA", "TableB"]
+    assert not endpoint.route_tables.open
+
+
 def test_cyclic_imports_are_unknown(tmp_path):
     loop = """
     Resources:
@@ -566,6 +606,18 @@ def test_nested_stack_gets_the_parameters_its_parent_passes(tmp_path):
     assert routed.values == {"VpcId": Ref(scope, "Vpc"), "RouteTableIds": [Ref(scope, "RouteTable")]}
     assert unrouted.values == {"VpcId": Ref(scope, "Vpc")}
     assert evaluation.opaque == set()  # the remote nested stack is handed nothing
+
+
+def test_nested_list_parameter_given_joined_ids_gets_each_id(tmp_path):
+    """A parent passes several IDs to a list parameter as ``!Join [",", [...]]`` (a parameter
+    value is a string): the child sees each ID, spaces around them trimmed."""
+    parent = PARENT.replace("RouteTableIds: !Ref RouteTable",
+                            'RouteTableIds: !Join [", ", [!Ref RouteTable, rtb-0abc, !Ref Vpc]]')
+    evaluation = evaluate(tmp_path, {"parent.yaml": parent, "child/endpoint.yaml": CHILD})
+    scope = str((tmp_path / "parent.yaml").resolve())
+    routed = next(r for r in evaluation.resources if r.address == "Routed/Endpoint")
+    assert routed.values["RouteTableIds"] == [Ref(scope, "RouteTable"), "rtb-0abc",
+                                              Ref(scope, "Vpc")]
 
 
 def test_nested_stack_links_in_the_model(tmp_path):
@@ -878,6 +930,32 @@ def test_sam_globals_apply_to_functions_with_their_own_values_winning(tmp_path):
     workload = build([str(tmp_path)], Config()).model.of(Workload)[0]
     assert [e.value for e in workload.subnets.external] == ["subnet-0123456789abcdef0"]
     assert workload.environment == {"STAGE": "prod", "QUEUE": "own"}
+
+
+def test_sam_globals_properties_are_located_in_the_globals_section(tmp_path):
+    """A finding on an inherited property points where it is written: the Globals section (one
+    location for every function that inherits it); a function's own value points at itself."""
+    template = write(tmp_path / "template.yaml", """
+    Transform: AWS::Serverless-2016-10-31
+    Globals:
+      Function:
+        VpcConfig:
+          SubnetIds: [subnet-0123456789abcdef0]
+        Environment:
+          Variables: {STAGE: prod}
+    Resources:
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Environment:
+            Variables: {QUEUE: own}
+    """)
+    resource = evaluate_templates([load(template)], Config()).resources[0]
+    assert resource.locate(("VpcConfig", "SubnetIds")).line == 5
+    assert resource.locate(("Environment", "Variables", "STAGE")).line == 7
+    assert resource.locate(("Environment", "Variables", "QUEUE")).line == 14
+    assert resource.locate(("Handler",)).line == 12
 
 
 # --- what is known of partly unknown values --------------------------------------------------

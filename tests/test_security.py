@@ -471,6 +471,59 @@ def test_service_ports(name, ports):
     assert service_ports(endpoint) == ports
 
 
+LISTENERS = """
+resource "aws_lb" "svc" {
+  name               = "svc"
+  load_balancer_type = "network"
+  subnets            = ["subnet-0a1b2c3d4e5f60718"]
+}
+
+resource "aws_lb_listener" "tls" {
+  load_balancer_arn = aws_lb.svc.arn
+  port              = 8443
+  protocol          = "TLS"
+}
+
+resource "aws_lb_listener" "other" {
+  load_balancer_arn = aws_lb.svc.arn
+  port              = PORT
+  protocol          = "PROTOCOL"
+}
+
+resource "aws_vpc_endpoint_service" "svc" {
+  acceptance_required        = true
+  network_load_balancer_arns = [aws_lb.svc.arn]
+}
+
+resource "aws_vpc_endpoint" "consumer" {
+  vpc_id            = "vpc-0a1b2c3d4e5f60718"
+  service_name      = aws_vpc_endpoint_service.svc.service_name
+  vpc_endpoint_type = "Interface"
+}
+
+variable "port" {
+  type = number
+}
+"""
+
+
+@pytest.mark.parametrize("port, protocol, balancer, ports", [
+    ("5432", "TCP", "network", (5432, 8443)),
+    ("53", "TCP_UDP", "network", (53, 8443)),
+    ("53", "UDP", "network", (8443,)),  # clients of a UDP listener do not connect over TCP
+    ("var.port", "TCP", "network", None),  # a listener port not known: the ports are not
+    ("5432", "TCP", "application", None),  # VPC104's: a service an ALB cannot back
+])
+def test_custom_service_ports_are_its_network_load_balancer_listeners(tmp_path, port, protocol,
+                                                                      balancer, ports):
+    from vpclint.model.components import VpcEndpoint
+    from vpclint.rules._security import endpoint_ports
+    text = LISTENERS.replace("PORT", port).replace("PROTOCOL", protocol).replace(
+        '"network"', f'"{balancer}"')
+    model = _model(tmp_path, {"main.tf": text})
+    assert endpoint_ports(model, model.of(VpcEndpoint)[0]) == ports
+
+
 def test_endpoint_groups_from_associations_keep_the_default_group(tmp_path):
     model = _model(tmp_path, {"main.tf": """
         resource "aws_vpc" "main" { cidr_block = "10.0.0.0/16" }

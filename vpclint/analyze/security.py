@@ -714,8 +714,9 @@ _PORTS_NOT_KNOWN_PREFIXES = ("dsql",)
 
 
 def service_ports(endpoint: VpcEndpoint) -> tuple[int, ...] | None:
-    """The TCP ports clients use on an interface endpoint; None when not known (an UNKNOWN
-    name, a custom PrivateLink service: its load balancer listeners are not modelled)."""
+    """The TCP ports clients use on an AWS service's interface endpoint; None when not known
+    (an UNKNOWN name, a custom PrivateLink service: its ports are those its load balancer
+    listens on, which the rules read from the model)."""
     name = endpoint.service_name
     if isinstance(name, EndpointService):
         return None

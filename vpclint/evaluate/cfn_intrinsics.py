@@ -20,7 +20,9 @@ These rules keep the result sound:
   ``Ref`` value for the model to link, and so is a ``Fn::Sub`` that is exactly ``${Res}`` or a
   ``Fn::Join`` of that one reference; any string built around a ``Ref`` is UNKNOWN. All that is
   known of a physical ID is that it is not empty, so ``Fn::Equals [!Ref Res, ""]`` is false
-  (the usual test of whether a parent stack passed an ID).
+  (the usual test of whether a parent stack passed an ID), and that it holds no comma, so
+  ``Fn::Split`` on a comma gives back the IDs of a list joined into one string (how a stack
+  exports a list for another to import).
 * ``AWS::NoValue`` is ``NO_VALUE``, which the enclosing mapping or list drops. An ``Fn::If`` on
   an UNKNOWN condition with an ``AWS::NoValue`` branch is ``MaybeAbsent`` (a ``Choice`` whose
   absent branch is None): in a list, it makes the positions after it and the length UNKNOWN.
@@ -42,8 +44,8 @@ import re
 from itertools import islice
 from typing import Any, Callable, Protocol
 
-from vpclint.values import (PLACEHOLDERS, Choice, DistinctList, Ref, Unknown, choose, join_parts,
-                            plain)
+from vpclint.values import (PLACEHOLDERS, Choice, DistinctList, PartialString, Ref, Unknown,
+                            choose, join_parts, plain)
 
 
 class _NoValue:
@@ -344,13 +346,53 @@ def _select(arg: Any, ctx: Context) -> Any:
 def _split(arg: Any, ctx: Context) -> Any:
     if not isinstance(arg, list) or len(arg) != 2:
         return _bad("Fn::Split", arg)
-    delimiter, source = text(_arg(arg[0], ctx)), text(_arg(arg[1], ctx))
+    delimiter, value = text(_arg(arg[0], ctx)), _arg(arg[1], ctx)
+    if isinstance(delimiter, str) and "," in delimiter and physical_ids(value):
+        return split_ids(value, delimiter)
+    source = text(value)
     unknown = _first_unknown([delimiter, source])
     if unknown is not None:
         return unknown
     if not isinstance(delimiter, str) or not delimiter or not isinstance(source, str):
         return _bad("Fn::Split", arg)
     return source.split(delimiter)
+
+
+def physical_ids(value: Any) -> bool:
+    """Whether ``value`` is a physical ID (``Ref`` of a resource), or a string built of known
+    text and physical IDs: the list of IDs a stack exports as ``!Join [",", [!Ref A, !Ref B]]``
+    for others to ``Fn::Split``, or passes so to a nested stack's list parameter."""
+    holes = value.parts if isinstance(value, PartialString) else (value,)
+    return isinstance(value, (PartialString, Ref)) and all(
+        isinstance(hole, str) or (isinstance(hole, Ref) and hole.attr is None) for hole in holes)
+
+
+def split_ids(value: Any, delimiter: str, trim: bool = False) -> list:
+    """Such a ``value`` split on a delimiter holding a comma: a physical ID holds no comma, so
+    the delimiter is found in the known text only, and each item is known text, an ID, or a
+    string built of both; ``trim`` strips the spaces around each item (as CloudFormation does
+    for list parameters)."""
+    items: list = []
+    current: list = []
+
+    def close() -> None:
+        if trim and current and isinstance(current[0], str):
+            current[0] = current[0].lstrip()
+        if trim and current and isinstance(current[-1], str):
+            current[-1] = current[-1].rstrip()
+        items.append(join_parts(current))
+
+    for part in value.parts if isinstance(value, PartialString) else (value,):
+        if not isinstance(part, str):
+            current.append(part)
+            continue
+        first, *rest = part.split(delimiter)
+        current.append(first)
+        for piece in rest:
+            close()
+            current = [piece]
+    close()
+    return items
 
 
 def _find_in_map(arg: Any, ctx: Context) -> Any:

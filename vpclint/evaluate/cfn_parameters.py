@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vpclint.errors import ConfigError
-from vpclint.evaluate.cfn_intrinsics import text
+from vpclint.evaluate.cfn_intrinsics import physical_ids, split_ids, text
 from vpclint.values import DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Ref, Unknown
 
 # Regions outside the "aws" partition, by prefix: (partition, URL suffix).
@@ -126,7 +126,8 @@ def typed(value: Any, kind: str, name: str) -> Any:
     """``value`` as ``Ref`` of a parameter of type ``kind`` returns it.
 
     A ``Ref`` (a resource of a parent stack, passed to a nested stack) stays a reference, as a
-    one-item list for a list type: a physical ID holds no comma.
+    one-item list for a list type: a physical ID holds no comma, so IDs the parent joined with
+    commas (``!Join [",", [!Ref A, !Ref B]]``) are as many items.
     """
     if kind.startswith("AWS::SSM::Parameter::Value<"):
         return Unknown(f"parameter {name} is read from SSM Parameter Store at deploy time", name)
@@ -136,6 +137,8 @@ def typed(value: Any, kind: str, name: str) -> Any:
         return _scalar(value, name)
     if isinstance(value, Ref):
         return [value]
+    if physical_ids(value):  # the IDs a parent stack joined into one string
+        return split_ids(value, ",", trim=True)
     if not isinstance(value, list):
         value = _scalar(value, name)
         if not isinstance(value, str):

@@ -128,12 +128,22 @@ _SAM_GLOBALS = {"AWS::Serverless::Function": "Function", "AWS::Serverless::Api":
 def _with_sam_globals(data: dict, kind: str, properties: Any) -> Any:
     """A SAM resource's properties with the template's ``Globals`` section applied, as the SAM
     transform does: the resource's own values win, and maps (``Environment.Variables``) merge."""
-    section_name = _SAM_GLOBALS.get(kind)
-    globals_ = (data.get("Globals") or {}).get(section_name) if section_name and isinstance(
-        data.get("Globals"), dict) else None
+    path = _sam_globals_path(data, kind)
+    globals_ = data["Globals"][path[1]] if path is not None else None
     if not isinstance(globals_, dict) or not isinstance(properties, dict):
         return properties
     return merged(globals_, properties)
+
+
+def _sam_globals_path(data: dict, kind: str) -> tuple | None:
+    """Where the ``Globals`` section that applies to a SAM resource of ``kind`` is written
+    (``("Globals", "Function")``), so that a finding on an inherited property points there."""
+    section_name = _SAM_GLOBALS.get(kind)
+    globals_ = data.get("Globals")
+    if section_name is None or not isinstance(globals_, dict) or \
+            not isinstance(globals_.get(section_name), dict):
+        return None
+    return ("Globals", section_name)
 
 
 def _module_fragments(documents: list[CfnDocument]) -> set[str]:
@@ -418,8 +428,11 @@ def _evaluate_resources(stack: Stack, evaluation: Evaluation) -> None:
                             region=stack.pseudo.get("AWS::Region"))
         resource.spans[()] = doc.spans.get(base, Span(doc.file, 1))
         properties = base + ("Properties",)
+        inherited = _sam_globals_path(doc.data, kind)
         for path, origin in trace.items():
             span = doc.spans.get(properties + origin)
+            if span is None and inherited is not None:  # written in the Globals section
+                span = doc.spans.get(inherited + origin)
             if span is not None:
                 resource.spans[path] = span
         resource.suppressions = _suppressions(doc, body.get("Metadata"), base + ("Metadata",))
