@@ -171,6 +171,12 @@ class Tagged:
     def __init__(self, tag: str, value: Any) -> None:
         self.tag, self.value = tag, value
 
+    def __repr__(self) -> str:
+        # A mutator may write str() of a value holding a Tagged into the document: the default
+        # repr would put a memory address (and this module's name) there, so the same seed
+        # and index would give a different mutant in every process.
+        return f"Tagged({self.tag!r}, {self.value!r})"
+
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """PyYAML's safe loader (libyaml's when installed), keeping local tags as ``Tagged``."""
