@@ -25,8 +25,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))  # the fuzzer is bench/fuzzing, beside bench/fuzz.py
 
 from fuzzing.generate import make_mutant  # noqa: E402
+from fuzzing.check import FuzzTimeout  # noqa: E402
 from fuzzing.mutant import Mutant  # noqa: E402
-from fuzzing.pool import run_one  # noqa: E402
+from fuzzing.pool import Pool, run_one  # noqa: E402
 from fuzzing.rounds import run_round  # noqa: E402
 from fuzzing.saved import load_mutant  # noqa: E402
 from fuzzing.seeds import CORPUS, SeedBank, find_seeds, seed_roots  # noqa: E402
@@ -153,3 +154,18 @@ def test_harness_reports_an_internal_error_the_engine_contained(monkeypatch):
     failures = _failures_with(monkeypatch, scan, timeout=TIMEOUT)
     assert [f["kind"] for f in failures] == ["internal-error"]
     assert failures[0]["signature"].startswith("internal-error: KeyError at ")
+
+
+@needs_fork
+def test_a_worker_that_quits_after_a_mutant_too_slow_to_make_is_replaced(monkeypatch):
+    """The alarm can go off while a mutant is being made: the worker reports it and exits, and
+    the next task goes to a fresh worker, not to the one on its way out."""
+    import fuzzing.worker
+
+    def make_mutant(bank, seed, index):
+        raise FuzzTimeout("per-mutant timeout")  # as the alarm would, in the middle of it
+
+    monkeypatch.setattr(fuzzing.worker, "make_mutant", make_mutant)
+    results = []
+    Pool([], 1, TIMEOUT, MEMORY_MB).run([(SEED, 0), _fixture_mutant()], results.append)
+    assert [[f["kind"] for f in r.failures] for r in results] == [["fuzzer-error"], []]

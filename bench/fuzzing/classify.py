@@ -86,12 +86,6 @@ def distinct(failures: list[dict]) -> list[dict]:
     return list(seen.values())
 
 
-def needs_fresh_worker(failures: list[dict]) -> bool:
-    """After a timeout or a memory error the worker's memory may be fragmented or its state
-    half-changed: it exits, and the pool starts another."""
-    return any(f["kind"] in ("memory", "timeout") for f in failures)
-
-
 def same_class(found: str, wanted: str) -> bool:
     """Whether two signatures name the same failure, line numbers aside (they move as the
     engine changes)."""

@@ -1,6 +1,7 @@
 """Worker processes fed one task at a time, from the parent's side: a worker that hangs past
 its own limits is killed, one that dies is replaced, and either way the task gets a failure
-(``timeout`` or ``crash``) and the round goes on.
+(``timeout`` or ``crash``) and the round goes on. A worker that ends itself after a timeout or a
+memory error says so in its last ``Result``, and is replaced before it gets another task.
 
 Workers are forked after the parent imported all of vpclint, so every worker runs one snapshot
 of the code even while the source tree is being edited, and each sees what the parent set up
@@ -17,7 +18,7 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .classify import exit_reason, needs_fresh_worker, record, stack_where
+from .classify import exit_reason, record, stack_where
 from .generate import make_mutant
 from .mutant import Mutant
 from .seeds import Seed, SeedBank
@@ -131,8 +132,8 @@ class Pool:
                             slot["process"].join(timeout=5)
                             result = self._dead(slot, bank, exit_reason(slot["process"].exitcode))
                             replace = True
-                        elif needs_fresh_worker(result.failures):
-                            self._stop(slot)  # the worker exits after these
+                        elif result.worker_exits:
+                            self._stop(slot)  # it said so: do not send it the next task
                             replace = True
                     elif time.perf_counter() - slot["started"] > hard_limit:
                         result = self._dead(slot, bank, "timeout (killed)")

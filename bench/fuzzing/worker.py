@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import FuzzTimeout, arm_alarm, check, disarm_alarm
-from .classify import failure, needs_fresh_worker
+from .classify import failure
 from .contained import watch_contained_crashes
 from .generate import make_mutant
 from .mutant import Mutant
@@ -37,6 +37,7 @@ class Result:
     mutant: Mutant | None  # sent back only when it failed (to be saved and reported)
     elapsed: float
     stats: dict[str, int] = field(default_factory=dict)  # see check.check
+    worker_exits: bool = False  # the worker ends after sending this: the pool starts another
 
     @property
     def index(self) -> int:
@@ -72,8 +73,9 @@ def serve(conn, seeds: list[Seed], memory_mb: int, timeout: float, workdir: str)
         except BaseException as error:  # noqa: BLE001 - a bug of the fuzzer, reported as such
             faulthandler.cancel_dump_traceback_later()
             found = failure("fuzzer-error", error, f"making the mutant: {error!r}")
-            conn.send(Result(task, [found], None, 0.0))
-            if isinstance(error, FuzzTimeout):
+            exits = isinstance(error, FuzzTimeout)  # interrupted anywhere: start afresh
+            conn.send(Result(task, [found], None, 0.0, worker_exits=exits))
+            if exits:
                 return
             continue
         finally:
@@ -82,9 +84,16 @@ def serve(conn, seeds: list[Seed], memory_mb: int, timeout: float, workdir: str)
         failures, stats = check(mutant, Path(workdir), timeout)
         faulthandler.cancel_dump_traceback_later()
         elapsed = time.perf_counter() - started
-        conn.send(Result(task, failures, mutant if failures else None, elapsed, stats))
-        if needs_fresh_worker(failures):
+        exits = _needs_fresh_worker(failures)
+        conn.send(Result(task, failures, mutant if failures else None, elapsed, stats, exits))
+        if exits:
             return
+
+
+def _needs_fresh_worker(failures: list[dict]) -> bool:
+    """After a timeout or a memory error the worker's memory may be fragmented or its state
+    half-changed: it exits, and the pool starts another."""
+    return any(f["kind"] in ("memory", "timeout") for f in failures)
 
 
 def _phase(dump, name: str) -> None:
