@@ -1,4 +1,5 @@
-"""The mutation fuzzer (``bench/fuzz.py``): a short fixed-seed round of the whole pipeline.
+"""The mutation fuzzer (``bench/fuzz.py``, the package ``bench/fuzzing``): a short fixed-seed
+round of the whole pipeline.
 
 Each mutant (a fixture or corpus file with lines deleted, characters flipped, nesting thousands
 deep, odd YAML tags, self-references, huge counts ...) is scanned and reported in text, JSON and
@@ -14,7 +15,6 @@ the 10 s timeout). The corpus round skips when ``../shared/corpus`` is absent.
 
 from __future__ import annotations
 
-import importlib.util
 import signal
 import sys
 from pathlib import Path
@@ -22,10 +22,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-_SPEC = importlib.util.spec_from_file_location("vpclint_bench_fuzz", REPO / "bench" / "fuzz.py")
-fuzz = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = fuzz  # worker processes send Mutant objects back: pickle finds it here
-_SPEC.loader.exec_module(fuzz)
+sys.path.insert(0, str(REPO / "bench"))  # the fuzzer is bench/fuzzing, beside bench/fuzz.py
+
+from fuzzing.generate import make_mutant  # noqa: E402
+from fuzzing.check import FuzzTimeout  # noqa: E402
+from fuzzing.mutant import Mutant  # noqa: E402
+from fuzzing.pool import Pool, run_one  # noqa: E402
+from fuzzing.rounds import run_round  # noqa: E402
+from fuzzing.saved import load_mutant  # noqa: E402
+from fuzzing.seeds import CORPUS, SeedBank, find_seeds, seed_roots  # noqa: E402
+from fuzzing.summary import Summary  # noqa: E402
 
 SEED = 1
 COUNT = 125  # per round: both rounds take about 30 s on two cores
@@ -37,32 +43,32 @@ needs_fork = pytest.mark.skipif(sys.platform == "win32" or not hasattr(signal, "
                                 reason="the fuzzer's workers need POSIX signals and fork")
 
 
-def _round(roots: list[Path]) -> "fuzz.Summary":
-    summary = fuzz.run_round(SEED, COUNT, jobs=JOBS, timeout=TIMEOUT, memory_mb=MEMORY_MB,
-                             roots=roots)
+def _round(roots: list[Path]) -> Summary:
+    summary = run_round(SEED, COUNT, jobs=JOBS, timeout=TIMEOUT, memory_mb=MEMORY_MB,
+                        roots=roots)
     assert summary.run == COUNT
     return summary
 
 
 @needs_fork
 def test_fuzz_round_on_fixtures_finds_no_failure():
-    summary = _round(fuzz.seed_roots(corpus=None, fixtures=True))
+    summary = _round(seed_roots(corpus=None, fixtures=True))
     if summary.failures:
         pytest.fail(summary.report(), pytrace=False)
 
 
 @needs_fork
-@pytest.mark.skipif(not fuzz.CORPUS.is_dir(), reason="../shared/corpus is not present")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
 def test_fuzz_round_on_corpus_finds_no_failure():
-    summary = _round(fuzz.seed_roots(corpus=fuzz.CORPUS, fixtures=False))
+    summary = _round(seed_roots(corpus=CORPUS, fixtures=False))
     if summary.failures:
         pytest.fail(summary.report(), pytrace=False)
 
 
 def test_mutants_depend_only_on_seed_and_index():
-    bank = fuzz.SeedBank(fuzz.find_seeds(fuzz.seed_roots(corpus=None)))
-    first = [fuzz.make_mutant(bank, SEED, i).to_json() for i in range(30)]
-    again = [fuzz.make_mutant(bank, SEED, i).to_json() for i in reversed(range(30))][::-1]
+    bank = SeedBank(find_seeds(seed_roots(corpus=None)))
+    first = [make_mutant(bank, SEED, i).to_json() for i in range(30)]
+    again = [make_mutant(bank, SEED, i).to_json() for i in reversed(range(30))][::-1]
     assert first == again
     assert len({m["origin"] for m in first}) > 10  # different seed files ...
     assert len({tuple(m["mutations"]) for m in first}) > 20  # ... mutated in different ways
@@ -71,21 +77,21 @@ def test_mutants_depend_only_on_seed_and_index():
 # The harness itself: a hang, a crash, a memory blow-up and an escaping exception of the
 # pipeline are each reported as such (the workers are forked, so they see the monkeypatch).
 
-def _fixture_mutant() -> "fuzz.Mutant":
+def _fixture_mutant() -> Mutant:
     case = REPO / "fixtures" / "rules" / "VPC101" / "tf_good"
-    return fuzz.load_mutant(case)
+    return load_mutant(case)
 
 
 def _failures_with(monkeypatch, replacement, timeout: float = 2) -> list[dict]:
     import vpclint.engine
 
     monkeypatch.setattr(vpclint.engine, "scan", replacement)
-    return fuzz.run_one(_fixture_mutant(), timeout=timeout, memory_mb=1024)
+    return run_one(_fixture_mutant(), timeout=timeout, memory_mb=1024)
 
 
 @needs_fork
 def test_an_unmodified_fixture_passes():
-    assert fuzz.run_one(_fixture_mutant(), timeout=TIMEOUT, memory_mb=MEMORY_MB) == []
+    assert run_one(_fixture_mutant(), timeout=TIMEOUT, memory_mb=MEMORY_MB) == []
 
 
 @needs_fork
@@ -148,3 +154,18 @@ def test_harness_reports_an_internal_error_the_engine_contained(monkeypatch):
     failures = _failures_with(monkeypatch, scan, timeout=TIMEOUT)
     assert [f["kind"] for f in failures] == ["internal-error"]
     assert failures[0]["signature"].startswith("internal-error: KeyError at ")
+
+
+@needs_fork
+def test_a_worker_that_quits_after_a_mutant_too_slow_to_make_is_replaced(monkeypatch):
+    """The alarm can go off while a mutant is being made: the worker reports it and exits, and
+    the next task goes to a fresh worker, not to the one on its way out."""
+    import fuzzing.worker
+
+    def make_mutant(bank, seed, index):
+        raise FuzzTimeout("per-mutant timeout")  # as the alarm would, in the middle of it
+
+    monkeypatch.setattr(fuzzing.worker, "make_mutant", make_mutant)
+    results = []
+    Pool([], 1, TIMEOUT, MEMORY_MB).run([(SEED, 0), _fixture_mutant()], results.append)
+    assert [[f["kind"] for f in r.failures] for r in results] == [["fuzzer-error"], []]
