@@ -7,6 +7,7 @@ share a module file, readable in the JSON.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -40,7 +41,10 @@ class Canvas:
         return f"{self.scope_id(resource.scope)}#{resource.address}"
 
     def scope_id(self, scope: str) -> str:
-        """A template or root module, named relative to the repository root."""
+        """A template or root module, named relative to the repository root (``.`` for a
+        root module at the root itself)."""
+        if os.path.abspath(scope) == os.path.abspath(self.root):
+            return "."
         return relative_uri(scope, self.root)
 
     def add(self, component: Component | None, kind: str, label: str, parent: str | None = None,

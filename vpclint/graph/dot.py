@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from vpclint.graph.graph import Graph, Node
 from vpclint.graph.style import (HIDDEN_EDGES, LEVEL_COLOURS, containers, fill, lines, note,
-                                 worst_level)
+                                 segments, worst_level)
 from vpclint.graph.verdicts import style_of
 
 _SHAPES = {"route_table": "note", "internet_gateway": "hexagon", "nat_gateway": "hexagon",
@@ -59,19 +59,14 @@ def render_dot(graph: Graph) -> str:
         if edge.kind not in HIDDEN_EDGES:
             out.append(f"  {ids[edge.source]} -> {ids[edge.target]} [label={quote(edge.label)}, "
                        'style=dashed, color="#9e9e9e", fontcolor="#757575", arrowsize=0.6];')
-    for flow in graph.flows:
+    for segment in segments(graph, "\n"):
+        flow = segment.flow
         style = style_of(flow.verdict, flow.private)
-        width = 2.5 if style.broken else 1.8
-        for index in range(len(flow.path) - 1):
-            last = index == len(flow.path) - 2
-            text = f"{flow.service}: {flow.verdict_text}" if index == 0 else ""
-            if last and flow.ends == "no_path":
-                text = (text + "\n" if text else "") + "✕ no route"
-            dashed = ", style=dashed" if style.dash or (last and flow.ends != "reached") else ""
-            out.append(f"  {ids[flow.path[index]]} -> {ids[flow.path[index + 1]]} "
-                       f'[label={quote(text)}, color="{style.colour}", '
-                       f'fontcolor="{style.colour}", penwidth={width}{dashed}, '
-                       f"tooltip={quote(flow.path_text[0] if flow.path_text else '')}];")
+        dashed = ", style=dashed" if style.dash or segment.broken_end else ""
+        out.append(f"  {ids[segment.source]} -> {ids[segment.target]} "
+                   f'[label={quote(segment.text)}, color="{style.colour}", '
+                   f'fontcolor="{style.colour}", penwidth={2.5 if style.broken else 1.8}'
+                   f"{dashed}, tooltip={quote(flow.path_text[0] if flow.path_text else '')}];")
     for number, finding in enumerate(graph.findings, 1):
         if finding.node is None or finding.node not in ids:
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from vpclint.graph.graph import Graph, Node
 from vpclint.graph.style import (HIDDEN_EDGES, LEVEL_COLOURS, containers, fill, lines, note,
-                                 worst_level)
+                                 segments, worst_level)
 from vpclint.graph.verdicts import style_of
 
 # characters that end a quoted label or that Mermaid reads as HTML or as an entity
@@ -62,21 +62,13 @@ def render_mermaid(graph: Graph) -> str:
             text = f'|"{escape(edge.label)}"|' if edge.label else ""
             links.append((f"  {ids[edge.source]} -.->{text} {ids[edge.target]}",
                           "stroke:#9e9e9e,stroke-width:1px"))
-    for flow in graph.flows:
-        style = style_of(flow.verdict, flow.private)
-        width = 3 if style.broken else 2
+    for segment in segments(graph):
+        style = style_of(segment.flow.verdict, segment.flow.private)
         dash = f",stroke-dasharray:{style.dash}" if style.dash else ""
-        css = f"stroke:{style.colour},stroke-width:{width}px{dash}"
-        hops = flow.path
-        for index in range(len(hops) - 1):
-            source, target = ids[hops[index]], ids[hops[index + 1]]
-            last = index == len(hops) - 2
-            text = f"{flow.service}: {flow.verdict_text}" if index == 0 else ""
-            if last and flow.ends == "no_path":
-                text = (text + " " if text else "") + "✕ no route"
-            arrow = "-.->" if last and flow.ends != "reached" else "-->"
-            shown = f'|"{escape(text)}"|' if text else ""
-            links.append((f"  {source} {arrow}{shown} {target}", css))
+        css = f"stroke:{style.colour},stroke-width:{3 if style.broken else 2}px{dash}"
+        arrow = "-.->" if segment.broken_end else "-->"
+        shown = f'|"{escape(segment.text)}"|' if segment.text else ""
+        links.append((f"  {ids[segment.source]} {arrow}{shown} {ids[segment.target]}", css))
     for number, finding in enumerate(graph.findings, 1):
         if finding.node is None or finding.node not in ids:
             continue

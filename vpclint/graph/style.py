@@ -3,7 +3,10 @@ which edges they draw, and how a finding's note reads."""
 
 from __future__ import annotations
 
-from vpclint.graph.graph import CONTAINER_KINDS, Finding, Graph, Node
+from dataclasses import dataclass
+from typing import Iterator
+
+from vpclint.graph.graph import CONTAINER_KINDS, Finding, Flow, Graph, Node
 
 KIND_WORDS = {
     "vpc": "VPC", "az": "AZ", "subnet": "subnet", "route_table": "route table",
@@ -73,3 +76,32 @@ def worst_level(levels: list[str]) -> str:
         if level in levels:
             return level
     return "note"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One arrow of a flow between two consecutive nodes of its path."""
+
+    flow: Flow
+    source: str
+    target: str
+    text: str  # the first arrow names the service and verdict
+    broken_end: bool  # the last arrow of a path that does not reach (no path, unknown)
+
+
+def segments(graph: Graph, line_break: str = " ") -> Iterator[Segment]:
+    """Every flow's arrows, each drawn once: flows from several subnets share their onward
+    hops (the same NAT, the same internet gateway), and a picture repeats none."""
+    seen = set()
+    for flow in graph.flows:
+        for index in range(len(flow.path) - 1):
+            last = index == len(flow.path) - 2
+            text = f"{flow.service}: {flow.verdict_text}" if index == 0 else ""
+            if last and flow.ends == "no_path":
+                text = (text + line_break if text else "") + "✕ no route"
+            broken = last and flow.ends != "reached"
+            segment = Segment(flow, flow.path[index], flow.path[index + 1], text, broken)
+            key = (segment.source, segment.target, flow.verdict, text, broken)
+            if key not in seen:
+                seen.add(key)
+                yield segment
