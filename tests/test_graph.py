@@ -470,3 +470,14 @@ def test_html_is_one_offline_file_whose_data_cannot_end_its_script(hostile):
     start = page.index('id="vpclint-data">') + len('id="vpclint-data">')
     data = json.loads(page[start:page.index("</script>", start)])
     assert {n["label"] for n in data["nodes"]} == {n.label for n in hostile.nodes}
+
+
+def test_every_rule_fixture_draws_in_every_format():
+    """Odd models (unknown links, missing partners, parse errors) draw without failing, and
+    their JSON still follows the schema."""
+    graph, _ = graph_for(FIXTURES / "rules")
+    assert len(graph.nodes) > 500 and graph.findings
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(render(graph, "json")))
+    check_mermaid(render(graph, "mermaid"))
+    assert render(graph, "dot").endswith("}\n")
+    assert render(graph, "html").count("</script>") == 2
