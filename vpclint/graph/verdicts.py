@@ -20,6 +20,7 @@ class VerdictStyle:
 STYLES: dict[str, VerdictStyle] = {
     "GATEWAY_ENDPOINT": VerdictStyle("#2e7d32"),
     "INTERFACE_ENDPOINT": VerdictStyle("#43a047"),
+    "LATTICE": VerdictStyle("#7cb342"),
     "NAT_DETOUR": VerdictStyle("#ef6c00", broken=True),
     "INTERNET_GATEWAY": VerdictStyle("#d84315", broken=True),
     "LEAVES_VPC": VerdictStyle("#1565c0"),

@@ -50,7 +50,7 @@
     ["zones", ["az"]],
     ["route tables", ["route_table"]],
     ["endpoints", ["vpc_endpoint"]],
-    ["load balancing", ["load_balancer", "endpoint_service", "lattice_target_group", "resource_gateway"]],
+    ["load balancing, PrivateLink and Lattice", ["load_balancer", "endpoint_service", "lattice_target_group", "resource_gateway"]],
   ];
 
   // --- the data --------------------------------------------------------------------------
