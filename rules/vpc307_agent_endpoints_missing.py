@@ -259,8 +259,8 @@ from __future__ import annotations
 from ._endpoint_sets import (INSTANCE_KINDS, collect, containers, flows_by_workload, names,
                                   route_table_notes, runs_on_fargate, services_of, subnets_of)
 from vpclint.analyze import analysis_of
-from vpclint.analyze.usage import roles_of, secret_service
-from vpclint.model.workloads import IamRole, TaskDefinition, Workload
+from vpclint.analyze.usage import secret_service
+from vpclint.model.workloads import TaskDefinition, Workload
 from vpclint.rule import Finding, Level, RuleMeta, Related
 
 RULE = RuleMeta("VPC307", "agent-endpoints-missing", Level.WARNING,
@@ -270,7 +270,6 @@ RULE = RuleMeta("VPC307", "agent-endpoints-missing", Level.WARNING,
 SSM = ("ssm", "ssmmessages", "ec2messages")
 ECS_AGENT = ("ecs", "ecs-agent", "ecs-telemetry")
 SECRETS = ("secretsmanager", "ssm")
-_SSM_MANAGED_POLICIES = ("AmazonSSMManagedInstanceCore", "AmazonEC2RoleforSSM")
 _SECRETS_PURPOSE = "the task's secrets"
 
 
@@ -284,7 +283,7 @@ def check(model):
         services = analysis.usage[id(workload)].services
         needs: list[tuple[str, tuple[str, ...], list[str]]] = []  # purpose, order, required
         if workload.workload_kind in INSTANCE_KINDS:
-            ssm = _ssm_required(workload, services)
+            ssm = _ssm_required(services)
             if ssm:
                 needs.append(("the SSM Agent", SSM, ssm))
             agent = _ecs_agent(services)
@@ -307,14 +306,14 @@ def check(model):
             yield _finding(workload, found)
 
 
-def _ssm_required(workload: Workload, services: dict) -> list[str]:
-    """The SSM endpoints an SSM-managed workload needs; [] when it is not SSM-managed."""
-    managed = bool(_managed_policies(workload) & set(_SSM_MANAGED_POLICIES))
+def _ssm_required(services: dict) -> list[str]:
+    """The SSM endpoints an SSM-managed workload needs; [] when it is not SSM-managed (its
+    roles grant none of the agent's messaging, AmazonSSMManagedInstanceCore among them)."""
     updates = any((e.action or "").lower() == "ssm:updateinstanceinformation"
                   for e in services.get("ssm", []))
     messages = "ssmmessages" in services
     legacy = "ec2messages" in services
-    if not (managed or updates or messages or legacy):
+    if not (updates or messages or legacy):
         return []  # an instance that reads parameters is not managed by Systems Manager
     required = ["ssm"] if "ssm" in services else []
     if messages:
@@ -330,17 +329,6 @@ def _ecs_agent(services: dict) -> list[str]:
     if "ecs-agent" not in services and "ecs-telemetry" not in services:
         return []
     return [service for service in ECS_AGENT if service in services]
-
-
-def _managed_policies(workload: Workload) -> set[str]:
-    """Names of the AWS managed policies on the workload's roles."""
-    found = set()
-    for role in roles_of(workload):
-        if isinstance(role, IamRole):
-            for policy in role.managed_policies:
-                if isinstance(policy, str):
-                    found.add(policy.rsplit("/", 1)[-1])
-    return found
 
 
 def _secret_services(workload: Workload) -> list[str]:

@@ -46,9 +46,12 @@ READ_BY_HAND: dict[str, tuple[str, ...]] = {
                                                  "Targets[].AvailabilityZone"),
     "AWS::VpcLattice::TargetGroup": ("Targets[].Id", "Targets[].Port",
                                      "Config.LambdaEventStructureVersion"),  # rules/vpc210
-    # model/build.py: the names IAM policies use for roles and instance profiles
+    # model/build.py: the names IAM policies, instances and auto-scaling groups use for roles,
+    # instance profiles, launch templates and launch configurations
     "AWS::IAM::Role": ("RoleName",),
     "AWS::IAM::InstanceProfile": ("InstanceProfileName",),
+    "AWS::EC2::LaunchTemplate": ("LaunchTemplateName",),
+    "AWS::AutoScaling::LaunchConfiguration": ("LaunchConfigurationName",),
     # analyze/usage.py, rules/vpc211, rules/vpc307: container definitions
     "AWS::ECS::TaskDefinition": _CONTAINER,
     # rules/vpc214: what a resource configuration's DNS resource resolves

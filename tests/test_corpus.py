@@ -109,11 +109,18 @@ def test_workloads_placed_through_rain_modules_and_loops_have_known_subnets():
 
 # Findings reviewed by hand on the corpus: a true positive that must stay, a false positive that
 # must not come back.
+_EC2_CLUSTERS = "aws-cloudformation__aws-cloudformation-templates/ECS/EC2LaunchType/clusters"
 REVIEWED_PRESENT = {
     # examples/issues: the NAT gateway of the third private route table sits in the first AZ of
     # data.aws_availability_zones (element() wraps over two public subnets), and the table serves
     # the database subnet of the third AZ ("asymmetrical"; "single NAT" for issue 108)
     ("VPC216", "terraform-aws-modules__terraform-aws-vpc/main.tf", 1263),
+    # ECS/EC2LaunchType/clusters/private-vpc.json, the JSON twin of private-vpc.yaml: its
+    # auto-scaling group is launched from a LaunchConfiguration whose instance profile's role
+    # pulls from ECR and reads S3; S3 leaves through each AZ's NAT (the routes PrivateRouteOne at
+    # :304 and PrivateRouteTwo at :335, pointed at on their NatGatewayId) and ECR too (the ASG)
+    *(("VPC301", f"{_EC2_CLUSTERS}/private-vpc.json", line) for line in (311, 342)),
+    ("VPC304", f"{_EC2_CLUSTERS}/private-vpc.json", 448),
 }
 REVIEWED_ABSENT = {
     # every AWS_IAM service of the examples passes its own auth_policy (a jsonencode result,
@@ -195,3 +202,64 @@ def test_agents_behind_vpc_lattice_are_not_reported(corpus_result):
         assert flow.reason == (f"VPC Lattice may answer {flow.service}'s name in this VPC: a "
                                "resource configuration of service network "
                                "VpcLatticeServiceNetwork is not known")
+
+
+# --- workload and usage recall -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_analysis():
+    model = build([str(CORPUS)], Config()).model
+    return model, analysis_of(model)
+
+
+def _workload(model, file: str, address: str) -> Workload:
+    return next(w for w in model.of(Workload) if w.address == address
+                and Path(w.resource.file).relative_to(CORPUS).as_posix() == file)
+
+
+@pytest.mark.parametrize("file", [f"{_SOLUTIONS}{path}-pkg.{suffix}" for suffix in ("yaml", "json")
+                                  for path in ("Gitea/Gitea", "GitLab/GitLabServer",
+                                               "VSCode/VSCodeServer")])
+def test_an_inline_role_policy_resource_is_read(corpus_analysis, file):
+    # the Server's role gets its only permissions from an AWS::IAM::RolePolicy
+    model, analysis = corpus_analysis
+    usage = analysis.usage[id(_workload(model, file, "Server"))]
+    assert {"ssm", "ssmmessages", "ec2messages", "secretsmanager"} <= set(usage.services)
+
+
+def test_an_asg_launched_from_a_launch_configuration_follows_its_instance_profile(
+        corpus_analysis):
+    model, analysis = corpus_analysis
+    flows = {suffix: {(f.subnet.address, f.service): f.verdict
+                      for f in analysis.flows_of(_workload(
+                          model, f"{_EC2_CLUSTERS}/private-vpc.{suffix}", "ECSAutoScalingGroup"))}
+             for suffix in ("json", "yaml")}
+    assert len(flows["json"]) == 14 and flows["json"] == flows["yaml"]
+
+
+_GWLB = "aws-samples__aws-gateway-load-balancer-code-samples"
+_CENTRALIZED = "aws-cloudformation/centralized_architecture"
+_APPLIANCES = {
+    f"{_CENTRALIZED}/CentralizedArchitectureApplianceVpc2Az.yaml": {"ec2"},
+    f"{_CENTRALIZED}/nested-stack/ApplianceVpc2Az.yaml": {"ec2"},
+    f"{_CENTRALIZED}/centralized_architecture_patterns/onpremises_vpc/"
+    "CentralizedArchitectureInspectionVpc2Az.yaml": {"ec2", "ec2messages", "ssm", "ssmmessages"},
+}
+
+
+def test_routes_toward_private_ranges_on_tables_not_known_leave_the_appliances_detour_known(
+        corpus_analysis):
+    # The transit gateway stacks add 10.0.0.0/24 and 10.0.1.0/24 -> TGW routes (and 0.0.0.0/0
+    # -> TGW ones for the spokes) to route tables given as parameters, the appliance stacks'
+    # exports. The appliance tables already route 0.0.0.0/0 to NAT, so no route another stack
+    # adds changes where AWS API calls go (two appliances a file: 12 flows).
+    model, analysis = corpus_analysis
+    verdicts: dict = {}
+    for path in _APPLIANCES:
+        for name in ("Appliance1", "Appliance2"):
+            for flow in analysis.flows_of(_workload(model, f"{_GWLB}/{path}", name)):
+                verdicts.setdefault(path, {}).setdefault(flow.service, []).append(flow.verdict)
+    assert {path: set(found) for path, found in verdicts.items()} == _APPLIANCES
+    every = [v for found in verdicts.values() for seen in found.values() for v in seen]
+    assert every == [Verdict.NAT_DETOUR] * 12

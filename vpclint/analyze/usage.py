@@ -1,11 +1,12 @@
 """Which AWS services a workload calls from inside the VPC, with the evidence (DOMAIN.md §4).
 
 Evidence, strongest first: IAM actions of the workload's roles (inline and attached, AWS managed
-policies known by name, SAM policy templates), references in its environment (in-scan queues,
-topics, buckets, tables, secrets; literal ARNs; service hostnames), its containers' images, log
-driver and secrets, and EC2 user data. ``Action: "*"`` is not "every service": it says nothing.
-Calls the Lambda service makes on a function's behalf (its logs, image pulls, event-source
-polling) do not leave the VPC and are not counted.
+policies through the table generated from their documents, SAM policy templates), references in
+its environment (in-scan queues, topics, buckets, tables, secrets; literal ARNs; service
+hostnames), its containers' images, log driver and secrets, and EC2 user data. ``Action: "*"``
+is not "every service": it says nothing. Calls the Lambda service makes on a function's behalf
+(its logs, image pulls, event-source polling, its network interfaces) do not leave the VPC and
+are not counted.
 
 A string built around values not known statically (a ``PartialString``: an image URI with the
 account as a parameter, a secret reference ``${DbSecret}:password::``) is evidence through its
@@ -18,9 +19,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import cache
 from typing import Any, Iterator
 
 from vpclint.model.components import Component, External
+from vpclint.model.managed_policies import grants, managed_policy_name
 from vpclint.model.workloads import IamPolicy, IamRole, InstanceProfile, LaunchTemplate
 from vpclint.model.workloads import TaskDefinition, Workload
 from vpclint.values import HOLE, PartialJson, PartialString, Unknown
@@ -36,21 +40,6 @@ ACTION_SERVICES = {
     "ecs": ("ecs",), "elasticloadbalancing": ("elasticloadbalancing",),
     "autoscaling": ("autoscaling",), "ec2": ("ec2",), "athena": ("athena",), "glue": ("glue",),
     "sagemaker": ("sagemaker.api",), "bedrock": ("bedrock",), "rds-data": ("rds-data",),
-}
-MANAGED_POLICIES = {
-    "AmazonECSTaskExecutionRolePolicy": ("ecr.api", "ecr.dkr", "s3", "logs"),
-    "AmazonSSMManagedInstanceCore": ("ssm", "ssmmessages", "ec2messages"),
-    "CloudWatchAgentServerPolicy": ("monitoring", "logs", "ssm"),
-    "AmazonEC2ContainerRegistryReadOnly": ("ecr.api", "ecr.dkr", "s3"),
-    "AmazonEC2ContainerRegistryPullOnly": ("ecr.api", "ecr.dkr", "s3"),
-    "AmazonS3ReadOnlyAccess": ("s3",), "AmazonS3FullAccess": ("s3",),
-    "AmazonDynamoDBFullAccess": ("dynamodb",), "AmazonDynamoDBReadOnlyAccess": ("dynamodb",),
-    "AmazonSQSFullAccess": ("sqs",), "AmazonSNSFullAccess": ("sns",),
-    "SecretsManagerReadWrite": ("secretsmanager",), "AmazonKinesisFullAccess": ("kinesis-streams",),
-    # Lambda's own: its logs and ENIs are handled by the Lambda service, outside the VPC
-    "AWSLambdaBasicExecutionRole": ("logs",), "AWSLambdaVPCAccessExecutionRole": ("logs",),
-    "AmazonEC2ContainerServiceforEC2Role": ("ecs", "ecs-agent", "ecs-telemetry", "ecr.api",
-                                            "ecr.dkr", "s3", "logs"),
 }
 # SAM policy template name prefixes -> services
 SAM_TEMPLATES = (
@@ -80,14 +69,33 @@ _ECR_IMAGE = re.compile(rf"^(?:\d{{12}}|{HOLE})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+
                         rf"(?:amazonaws\.com(?:\.cn)?|{HOLE})/")
 _LAMBDA_SIDE = {"logs"}  # Lambda's own logging does not use the function's ENIs
 _POLLER_TEMPLATES = {"SQSPollerPolicy", "DynamoDBStreamReadPolicy", "KinesisStreamReadPolicy"}
-# What an event source mapping's poller needs on the function's role: the Lambda service polls
-# (outside the VPC) with these, so alone they say nothing about what the function's code calls.
-_EVENT_SOURCE_POLLING = {a.lower() for a in (
+# What the Lambda service does with the function's role, outside the VPC: an event source
+# mapping's poller reads the queue or stream, and Lambda manages the function's network
+# interfaces. Alone these say nothing about what the function's code calls.
+_LAMBDA_SERVICE_ACTIONS = frozenset(a.lower() for a in (
     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
     "sqs:ChangeMessageVisibility", "kinesis:GetRecords", "kinesis:GetShardIterator",
     "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards",
     "kinesis:ListStreams", "kinesis:SubscribeToShard", "dynamodb:GetRecords",
-    "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams")}
+    "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams",
+    "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
+    "ec2:DescribeSubnets", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"))
+# Actions served by another endpoint than the rest of their prefix. Bedrock's model invocation
+# goes to bedrock-runtime, and a pattern that grants it (bedrock:*, bedrock:Invoke*) reaches it
+# too. The ECS container agent's two count only when named: ecs:* on a role is an application
+# managing ECS, while the agent's own policies name ecs:Poll and ecs:StartTelemetrySession.
+_RUNTIME_ACTIONS = {"bedrock:invokemodel*": ("bedrock-runtime",)}
+_ECS_AGENT_ACTIONS = {"ecs:poll": ("ecs", "ecs-agent"),
+                      "ecs:starttelemetrysession": ("ecs", "ecs-telemetry")}
+# Every action (or pattern) inference reads apart from the rest of its prefix: the AWS managed
+# policy table (model/managed_policies.py) writes out the actions that meet one of these, and
+# must be regenerated when this list changes (a test compares it with the table's header).
+DISTINCT_ACTIONS = tuple(sorted({*_RUNTIME_ACTIONS, *_ECS_AGENT_ACTIONS,
+                                 *_LAMBDA_SERVICE_ACTIONS}))
+# An AWS managed policy granting actions of more services than this is a look-at-everything
+# grant (ReadOnlyAccess, SecurityAudit, ViewOnlyAccess, the support and audit policies): like
+# Action "*", it names no service the workload calls in particular.
+_BROAD_POLICY_SERVICES = 50
 
 
 @dataclass(frozen=True)
@@ -138,14 +146,15 @@ def usage_of(workload: Workload) -> Usage:
         evidence.extend(_user_data_evidence(workload, text))
     if workload.workload_kind == "lambda":
         evidence = [e for e in evidence if e.service not in _LAMBDA_SIDE
-                    and (e.action or "").lower() not in _EVENT_SOURCE_POLLING]
+                    and (e.action or "").lower() not in _LAMBDA_SERVICE_ACTIONS]
     return Usage(evidence, incomplete)
 
 
 def roles_of(workload: Workload) -> list[Any]:
-    """The roles whose permissions the workload's code (or its platform, for ECS) uses."""
+    """The roles whose permissions the workload's code (or its platform, for ECS) uses. An EKS
+    cluster's role is the EKS control plane's, which calls AWS from outside the VPC."""
     roles: list[Any] = []
-    if workload.role is not None:
+    if workload.role is not None and workload.workload_kind != "eks_cluster":
         roles.append(workload.role)
     task = workload.task_definition
     if isinstance(task, TaskDefinition):
@@ -177,14 +186,10 @@ def _role_evidence(role: IamRole) -> tuple[list[Evidence], bool]:
             found, bad = _document_evidence(policy.document, policy, "policy")
             evidence.extend(found)
             unsure |= bad
-        elif isinstance(policy, str):
-            name = policy.rsplit("/", 1)[-1]
-            services = MANAGED_POLICIES.get(name)
-            if services is None:
-                unsure = True
-            for service in services or ():
-                evidence.append(Evidence(service, f"managed policy {name} on role {role.display}",
-                                         role))
+        elif isinstance(policy, (str, PartialString)):
+            found, bad = _managed_evidence(policy, role, f" on role {role.display}")
+            evidence.extend(found)
+            unsure |= bad
         else:
             unsure = True
     return evidence, unsure
@@ -211,24 +216,66 @@ def _document_evidence(document: Any, owner: Component, what: str) -> tuple[list
             if not isinstance(action, str) or action == "*" or ":" not in action:
                 unsure = True
                 continue
-            prefix = action.split(":", 1)[0].lower()
-            for service in _action_services(action, prefix):
+            for service in _action_services(action):
                 evidence.append(Evidence(service, f"IAM action {action} in the {what} of "
                                          f"{owner.display}", owner, action=action))
     return evidence, unsure
 
 
-# ECS container-agent actions, served by their own endpoints (ecs-agent, ecs-telemetry)
-_ECS_AGENT_ACTIONS = {"ecs:poll": ("ecs", "ecs-agent"),
-                      "ecs:starttelemetrysession": ("ecs", "ecs-telemetry")}
+def _action_services(action: str) -> tuple[str, ...]:
+    """The endpoint services an allowed action (or action pattern) reaches."""
+    action = action.lower()
+    if action in _ECS_AGENT_ACTIONS:
+        return _ECS_AGENT_ACTIONS[action]
+    services: list[str] = []
+    generic = True  # the action may name one that is not among the runtime actions
+    for pattern, named in _RUNTIME_ACTIONS.items():
+        if actions_meet(action, pattern):
+            services.extend(named)
+            generic = generic and not _within(action, pattern)
+    if generic:
+        services.extend(ACTION_SERVICES.get(action.split(":", 1)[0], ()))
+    return tuple(services)
 
 
-def _action_services(action: str, prefix: str) -> tuple[str, ...]:
-    if prefix == "bedrock" and action.lower().startswith("bedrock:invokemodel"):
-        return ("bedrock-runtime",)
-    if action.lower() in _ECS_AGENT_ACTIONS:
-        return _ECS_AGENT_ACTIONS[action.lower()]
-    return ACTION_SERVICES.get(prefix, ())
+@cache
+def actions_meet(first: str, second: str) -> bool:
+    """True when two IAM action patterns (``*`` and ``?`` wildcards, lower case) can name one
+    action: ``bedrock:*`` and ``bedrock:invokemodel*`` do, ``ecs:submit*`` and ``ecs:poll``
+    do not."""
+    if not first or not second:
+        return not (first + second).strip("*")
+    if first[0] == "*":
+        return actions_meet(first[1:], second) or actions_meet(first, second[1:])
+    if second[0] == "*":
+        return actions_meet(first, second[1:]) or actions_meet(first[1:], second)
+    same = first[0] == second[0] or "?" in (first[0], second[0])
+    return same and actions_meet(first[1:], second[1:])
+
+
+def _within(action: str, pattern: str) -> bool:
+    """Every action ``action`` names matches ``pattern`` (a pattern ending in one ``*``)."""
+    if "*" not in action and "?" not in action:
+        return fnmatchcase(action, pattern)
+    stem = pattern[:-1]
+    return pattern.endswith("*") and "*" not in stem and action.startswith(stem)
+
+
+def _managed_evidence(value: Any, owner: Component, where: str) -> tuple[list[Evidence], bool]:
+    """Evidence from the AWS managed policy ``value`` (an ARN or a name) names; unsure when it
+    names none vpclint knows, or a grant of every service (see ``_BROAD_POLICY_SERVICES``)."""
+    name = managed_policy_name(value)
+    tokens = grants(name) if name is not None else None
+    if (tokens is None or "*" in tokens
+            or len({token.split(":", 1)[0] for token in tokens}) > _BROAD_POLICY_SERVICES):
+        return [], True
+    evidence = []
+    for token in tokens:
+        action = token if ":" in token else None
+        services = _action_services(token) if action else ACTION_SERVICES.get(token, ())
+        evidence.extend(Evidence(service, f"managed policy {name}{where}", owner, action=action)
+                        for service in services)
+    return evidence, False
 
 
 def _template_evidence(workload: Workload) -> tuple[list[Evidence], bool]:
@@ -239,13 +286,12 @@ def _template_evidence(workload: Workload) -> tuple[list[Evidence], bool]:
             evidence.extend(found)
             unsure |= bad
         elif isinstance(item, dict):
-            name = str(item.get("managed", "")).rsplit("/", 1)[-1]
-            services = MANAGED_POLICIES.get(name)
-            unsure |= services is None
-            evidence.extend(Evidence(s, f"managed policy {name}", workload) for s in services or ())
+            found, bad = _managed_evidence(item.get("managed"), workload, "")
+            evidence.extend(found)
+            unsure |= bad
         elif isinstance(item, str):
             if item in _POLLER_TEMPLATES:
-                continue  # the event source mapping's permissions (see _EVENT_SOURCE_POLLING)
+                continue  # the event source mapping's permissions (see _LAMBDA_SERVICE_ACTIONS)
             service = next((s for prefix, s in SAM_TEMPLATES if item.startswith(prefix)), None)
             if service is None:
                 unsure = True

@@ -695,7 +695,7 @@ def _is_nat(target: Any) -> bool:
 
 def _fold_workloads(model: Model) -> None:
     """IAM policies onto their roles, ACL entries and associations onto their ACLs."""
-    _link_iam_by_name(model)
+    _link_by_name(model)
     for policy in model.of(w.IamPolicy):
         for role in policy.roles:
             if isinstance(role, w.IamRole):
@@ -711,22 +711,27 @@ def _fold_workloads(model: Model) -> None:
             association.acl.subnets.add(association.subnet)
 
 
-# IAM roles and instance profiles are linked by name in Terraform (`role =
-# aws_iam_role.app.name`, `iam_instance_profile = aws_iam_instance_profile.app.name`): a
-# configured name evaluates to the literal, so the link arrives as External("app-role").
-_IAM_NAMES = {w.IamRole: ("name", "RoleName"), w.InstanceProfile: ("name", "InstanceProfileName")}
-_IAM_NAME_LINKS = ((w.InstanceProfile, "roles", w.IamRole), (w.IamPolicy, "roles", w.IamRole),
-                   (w.PolicyAttachment, "role", w.IamRole),
-                   (w.Workload, "instance_profile", w.InstanceProfile),
-                   (w.LaunchTemplate, "instance_profile", w.InstanceProfile))
+# IAM roles, instance profiles, launch templates and launch configurations are linked by name
+# (`role = aws_iam_role.app.name`, `iam_instance_profile = aws_iam_instance_profile.app.name`,
+# `launch_configuration = aws_launch_configuration.app.name`, CloudFormation's `RoleName` of an
+# AWS::IAM::RolePolicy): a configured name evaluates to the literal, so the link arrives as
+# External("app-role").
+_NAMES = {w.IamRole: ("name", "RoleName"), w.InstanceProfile: ("name", "InstanceProfileName"),
+          w.LaunchTemplate: ("name", "LaunchTemplateName", "LaunchConfigurationName")}
+_NAME_LINKS = ((w.InstanceProfile, "roles", w.IamRole), (w.IamPolicy, "roles", w.IamRole),
+               (w.PolicyAttachment, "role", w.IamRole),
+               (w.Workload, "instance_profile", w.InstanceProfile),
+               (w.LaunchTemplate, "instance_profile", w.InstanceProfile),
+               (w.Workload, "launch_template", w.LaunchTemplate))
 
 
-def _link_iam_by_name(model: Model) -> None:
-    """Turn a literal IAM role / instance profile name into the in-scan component of that name:
-    the one in the same scope, else the only one in the scan (IAM names are account-wide)."""
+def _link_by_name(model: Model) -> None:
+    """Turn a literal IAM role / instance profile / launch template name into the in-scan
+    component of that name: the one in the same scope, else the only one in the scan (these
+    names are unique in an account and Region)."""
     scoped: dict[tuple[type, str, str], c.Component | None] = {}
     anywhere: dict[tuple[type, str], c.Component | None] = {}
-    for cls, keys in _IAM_NAMES.items():
+    for cls, keys in _NAMES.items():
         for component in model.of(cls):
             name = next((component.resource.values.get(k) for k in keys
                          if isinstance(component.resource.values.get(k), str)), None)
@@ -743,7 +748,7 @@ def _link_iam_by_name(model: Model) -> None:
 
     if not scoped:
         return
-    for owner_cls, name, cls in _IAM_NAME_LINKS:
+    for owner_cls, name, cls in _NAME_LINKS:
         for owner in model.of(owner_cls):
             value = getattr(owner, name)
             scope = owner.resource.scope

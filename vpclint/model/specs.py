@@ -308,6 +308,9 @@ TERRAFORM.update({
         "instance_profile": "iam_instance_profile.name|iam_instance_profile.arn",
         "security_groups": "vpc_security_group_ids[]|network_interfaces.security_groups[]",
         "user_data": "user_data"}),
+    "aws_launch_configuration": (w.LaunchTemplate, {
+        "instance_profile": "iam_instance_profile", "security_groups": "security_groups[]",
+        "user_data": "user_data"}),
     "aws_lambda_function": (w.Workload, {
         "subnets": "vpc_config.subnet_ids[]", "security_groups": "vpc_config.security_group_ids[]",
         "role": "role", "environment": "environment.variables", "package_type": "package_type"}),
@@ -329,7 +332,7 @@ TERRAFORM.update({
         "target_groups": "target_group_arns[]",
         "launch_template": "launch_template.id|launch_template.name|"
                            "mixed_instances_policy.launch_template.launch_template_specification."
-                           "launch_template_id"}),
+                           "launch_template_id|launch_configuration"}),
     "aws_eks_cluster": (w.Workload, {
         "subnets": "vpc_config.subnet_ids[]", "security_groups": "vpc_config.security_group_ids[]",
         "role": "role_arn"}),
@@ -354,6 +357,7 @@ CLOUDFORMATION.update({
     "AWS::IAM::Role": (w.IamRole, {"inline_policies": "Policies[].PolicyDocument",
                                    "managed_policies": "ManagedPolicyArns[]"}),
     "AWS::IAM::Policy": (w.IamPolicy, {"document": "PolicyDocument", "roles": "Roles[]"}),
+    "AWS::IAM::RolePolicy": (w.IamPolicy, {"document": "PolicyDocument", "roles": "RoleName"}),
     "AWS::IAM::ManagedPolicy": (w.IamPolicy, {"document": "PolicyDocument", "roles": "Roles[]"}),
     "AWS::IAM::InstanceProfile": (w.InstanceProfile, {"roles": "Roles[]"}),
     "AWS::ECS::TaskDefinition": (w.TaskDefinition, {
@@ -365,6 +369,9 @@ CLOUDFORMATION.update({
         "security_groups": "LaunchTemplateData.SecurityGroupIds[]|"
                            "LaunchTemplateData.NetworkInterfaces[].Groups[]",
         "user_data": "LaunchTemplateData.UserData"}),
+    "AWS::AutoScaling::LaunchConfiguration": (w.LaunchTemplate, {
+        "instance_profile": "IamInstanceProfile", "security_groups": "SecurityGroups[]",
+        "user_data": "UserData"}),
     "AWS::Lambda::Function": (w.Workload, {
         "subnets": "VpcConfig.SubnetIds[]", "security_groups": "VpcConfig.SecurityGroupIds[]",
         "role": "Role", "environment": "Environment.Variables", "package_type": "PackageType"}),
@@ -388,7 +395,7 @@ CLOUDFORMATION.update({
         "target_groups": "TargetGroupARNs[]",
         "launch_template": "LaunchTemplate.LaunchTemplateId|"
                            "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification."
-                           "LaunchTemplateId"}),
+                           "LaunchTemplateId|LaunchConfigurationName"}),
     "AWS::EKS::Cluster": (w.Workload, {
         "subnets": "ResourcesVpcConfig.SubnetIds[]",
         "security_groups": "ResourcesVpcConfig.SecurityGroupIds[]", "role": "RoleArn"}),

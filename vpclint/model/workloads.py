@@ -18,7 +18,8 @@ from vpclint.values import Unknown
 @dataclass(eq=False)
 class IamPolicy(Component):
     """A customer-managed policy (``aws_iam_policy``, ``AWS::IAM::ManagedPolicy``) or an inline
-    policy resource (``aws_iam_role_policy``, ``AWS::IAM::Policy``) with the roles it is on."""
+    policy resource (``aws_iam_role_policy``, ``AWS::IAM::Policy``, ``AWS::IAM::RolePolicy``)
+    with the roles it is on."""
 
     kind: ClassVar[str] = "iam_policy"
     document: Any = None  # a dict, a JSON string, or Unknown
@@ -58,6 +59,10 @@ class TaskDefinition(Component):
 
 @dataclass(eq=False)
 class LaunchTemplate(Component):
+    """A launch template, or a launch configuration (``aws_launch_configuration``,
+    ``AWS::AutoScaling::LaunchConfiguration``): what an instance or auto-scaling group is
+    launched with, here its instance profile, security groups and user data."""
+
     kind: ClassVar[str] = "launch_template"
     instance_profile: Link = None
     security_groups: Links = field(default_factory=Links)
