@@ -30,10 +30,10 @@
     vpc: "▣", subnet: "▭", route_table: "☰", internet_gateway: "⇅", egress_only_gateway: "⇡",
     nat_gateway: "⇄", transit_gateway: "✣", peering: "⇹", vpc_endpoint: "◉",
     endpoint_service: "◎", load_balancer: "⚖", service_network: "⬡", lattice_service: "⬢",
-    listener: "◌", lattice_target_group: "▤", resource_gateway: "⛩", resource_configuration: "⚙",
+    listener: "◌", lattice_target_group: "▤", resource_gateway: "⊡", resource_configuration: "⚙",
     workload: "▶", aws_service: "☁",
   };
-  const WORKLOAD_ICONS = { lambda: "λ", ecs_service: "⧉", instance: "▢", autoscaling_group: "⧈", eks_cluster: "☸", eks_node_group: "☸" };
+  const WORKLOAD_ICONS = { lambda: "λ", ecs_service: "◫", instance: "□", autoscaling_group: "▦", eks_cluster: "✵", eks_node_group: "✵" };
   function icon(node) {
     return (node.kind === "workload" && WORKLOAD_ICONS[node.attrs.workload_kind]) || ICONS[node.kind] || "";
   }
