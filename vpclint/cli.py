@@ -18,6 +18,7 @@ import typer
 from vpclint import __version__
 from vpclint.baseline import check_baseline_path, filter_baseline, write_baseline
 from vpclint.cli_flows import register as register_flow_commands
+from vpclint.cli_graph import register as register_graph_command
 from vpclint.cli_rules import register as register_rule_commands
 from vpclint import cli_options as options
 from vpclint.errors import VpclintError
@@ -153,6 +154,7 @@ def _split(values: Optional[List[str]]) -> Optional[List[str]]:
 
 
 register_flow_commands(app)
+register_graph_command(app)
 register_rule_commands(app)
 
 

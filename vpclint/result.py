@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vpclint.rule import Finding, RuleModule
 from vpclint.source import Failure, Note
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vpclint.engine import Built
 
 
 @dataclass(eq=False)
@@ -27,6 +31,9 @@ class ScanResult:
     # Real paths of the files the scan parsed: the only files a report may quote from. Every
     # one passed the reading checks (inside the scan, a regular file, under the size limit).
     files_read: frozenset[str] = frozenset()
+    # The model the findings point at (with the resources it was built from), for views that
+    # draw the network around them (``vpclint graph``, a CI summary's graph of broken flows).
+    built: "Built | None" = None
 
     @property
     def internal_errors(self) -> int:
