@@ -27,6 +27,9 @@ class ScanResult:
     # Real paths of the files the scan parsed: the only files a report may quote from. Every
     # one passed the reading checks (inside the scan, a regular file, under the size limit).
     files_read: frozenset[str] = frozenset()
+    # IDs of the rules that ran (the enabled ones): a rule that ran and found nothing passed,
+    # which a report of test results (JUnit) shows; ``rules`` holds every rule loaded.
+    rules_run: frozenset[str] = frozenset()
 
     @property
     def internal_errors(self) -> int:
