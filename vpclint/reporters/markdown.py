@@ -8,8 +8,8 @@ flow) on lines of their own.
 Everything that comes from the scanned files (messages name resources, paths, values) is
 escaped, so a template cannot change the page it is shown on: the characters Markdown gives a
 meaning to inline (emphasis, code, links, HTML, GitHub's ``$`` maths) are backslash-escaped,
-line breaks become ``<br>`` so a row stays a row, and ``|`` is escaped in every cell, code
-spans included, as GitHub's table syntax requires. Paths are code spans whose backtick fence
+line breaks become ``<br>`` so a row stays a row, control characters become U+FFFD, and ``|``
+is escaped in every cell, code spans included, as GitHub's table syntax requires. Paths are code spans whose backtick fence
 is longer than any run of backticks in them.
 
 A pull-request comment holds at most 65,536 characters: the findings table stops before the
@@ -34,16 +34,19 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_CHARS = 60_000
 _INLINE = re.compile(r"([\\`*_\[\]<>~&$])")
 _BREAK = re.compile(r"\r\n|\r|\n")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def text(value: str) -> str:
-    """``value`` as literal Markdown text on one line: inline syntax escaped, breaks as ``<br>``."""
+    """``value`` as literal Markdown text on one line: inline syntax escaped, breaks as ``<br>``,
+    control characters as U+FFFD."""
+    value = _CONTROL.sub("\ufffd", value)
     return "<br>".join(_INLINE.sub(r"\\\1", line) for line in _BREAK.split(value))
 
 
 def code(value: str) -> str:
     """``value`` as a code span on one line, fenced by more backticks than it holds in a row."""
-    value = _BREAK.sub(" ", value)
+    value = _CONTROL.sub("\ufffd", _BREAK.sub(" ", value))
     fence = "`" * (max((len(run) for run in re.findall("`+", value)), default=0) + 1)
     padded = f" {value} " if value.startswith("`") or value.endswith("`") else value
     return f"{fence}{padded}{fence}"
