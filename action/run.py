@@ -115,7 +115,7 @@ def graph_section(inputs: Inputs, run: Runner = subprocess.run) -> str:
 def summary(reports: Reports, exit_code: int, graph: Callable[[], str]) -> str:
     """The job summary: the Markdown report and the graph, or why vpclint wrote no report."""
     if not reports.markdown.is_file():
-        return (f"### vpclint could not run\n\nvpclint exited with code {exit_code} before "
+        return (f"### vpclint wrote no report\n\nvpclint exited with code {exit_code} without "
                 "writing its report: the step log says why.\n")
     return reports.markdown.read_text(encoding="utf-8") + "\n" + graph()
 

@@ -174,8 +174,8 @@ def test_script_when_vpclint_cannot_run(tmp_path):
     assert outputs == {"exit-code": "2"}  # no SARIF to upload, no report
     assert "--fail-level: 'sometimes' is not one of" in done.stderr
     assert (tmp_path / "summary.md").read_text(encoding="utf-8") == (
-        "### vpclint could not run\n\nvpclint exited with code 2 before writing its report: "
-        "the step log says why.\n")
+        "### vpclint wrote no report\n\nvpclint exited with code 2 without writing its "
+        "report: the step log says why.\n")
 
 
 def test_script_splits_paths_and_args_as_a_shell_does(tmp_path):
