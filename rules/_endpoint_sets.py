@@ -7,7 +7,7 @@ are not private? A flow counts as a gap when its verdict is known and not privat
 * NO_PATH: the subnet has no default route and no endpoint: the call fails;
 * NAT_DETOUR: the call leaves through NAT and an internet gateway.
 
-Never gaps: private flows, UNKNOWN flows, flows straight to an internet gateway (a public
+Never gaps: private flows (through an endpoint or VPC Lattice), UNKNOWN flows, flows straight to an internet gateway (a public
 subnet: reaching the public endpoint is the design), flows leaving the VPC (transit gateway,
 peering, VPN: a central endpoint VPC or an on-premises egress is out of sight), and flows whose
 service has an Interface endpoint in the VPC with private DNS off: that endpoint exists, and

@@ -11,9 +11,17 @@ service's name resolve to the endpoint instead:
   (a zone whose associations are made outside it, e.g. across accounts, counts);
 - a DNS record named for the service in a zone of the endpoint's VPC, or whose alias or values
   are the endpoint's DNS names;
-- a VPC Lattice resource configuration fronting it (its definition names the endpoint or the
-  service's domain);
+- a VPC Lattice resource configuration fronting it: one whose definition points at the
+  endpoint (by reference, ARN or its DNS entries), or one whose custom domain name is the
+  service's name (`ssm.us-east-1.amazonaws.com`) and that clients reach (a service network
+  association, a Resource endpoint, a RAM share): central endpoints kept private DNS off on
+  purpose and offered to other VPCs through Lattice, as AWS documents;
 - a workload configured with the endpoint's own DNS name (an environment value built from it).
+
+It also stays silent where such fronting may exist out of sight: the endpoint handed to other
+stacks (a stack output or export, a Terraform root module output, an SSM parameter holding its
+DNS name), or a resource configuration of its template or module whose custom domain name is
+not known.
 
 S3 and DynamoDB Interface endpoints are left alone when the VPC also has a Gateway endpoint for
 the service: in-VPC clients use the gateway through the public name, and the Interface endpoint
@@ -78,20 +86,22 @@ SqsEndpoint:
     PrivateDnsEnabled: true
 ```
 Or keep private DNS off and front the endpoint with a private hosted zone named for the service
-(an alias record to the endpoint's DNS name), as hub-and-spoke designs sharing endpoints do.
+(an alias record to the endpoint's DNS name), as hub-and-spoke designs sharing endpoints do, or
+with a VPC Lattice resource configuration whose custom domain name is the service's name.
 
 ## References
 - https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns
 - https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html
 - https://docs.aws.amazon.com/vpc/latest/privatelink/resource-configuration.html
+- https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_DnsOptions.html
 """
 
 from __future__ import annotations
 
-from ._detours import (Mentions, counted_evidence, endpoints_of, evidence_phrase, label,
-                            names, unique)
+from ._detours import counted_evidence, endpoints_of, evidence_phrase, label, names, unique
 from vpclint.analyze import Verdict, analysis_of
-from vpclint.model.components import ResourceConfiguration, Vpc, VpcEndpoint
+from vpclint.model.components import Vpc, VpcEndpoint
+from vpclint.model.mentions import Mentions
 from vpclint.model.services import GATEWAY_SERVICES, aws_service, domain_service, service_region
 from vpclint.model.workloads import DnsRecord, Route53Zone, Workload
 from vpclint.rule import Finding, Level, Related, RuleMeta
@@ -105,6 +115,7 @@ RULE = RuleMeta("VPC303", "interface-endpoint-private-dns-off", Level.WARNING,
 def check(model):
     endpoints = endpoints_of(model)
     fronts = _Fronts(model)
+    lattice = analysis_of(model).lattice
     affected = _affected_flows(model)
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "Interface" or endpoint.private_dns is not False:
@@ -120,8 +131,8 @@ def check(model):
                for other in endpoints.in_vpc(endpoint.vpc, service, "Interface")
                if other is not endpoint):
             continue  # another endpoint answers the name (VPC205's business if both are on)
-        if fronts.fronted(endpoint, service):
-            continue
+        if fronts.fronted(endpoint, service) or lattice.fronts(endpoint) is not False:
+            continue  # a zone, a record or Lattice answers the name (or may)
         yield _finding(endpoint, service, affected.get(id(endpoint), []))
 
 
@@ -174,9 +185,10 @@ def _affected_flows(model) -> dict[int, list]:
 
 
 class _Fronts:
-    """What may point a service's name at an endpoint, indexed once: hosted zones and records
-    named for a service, records, Lattice resource configurations and workload environments
-    that refer to an endpoint, scopes with a zone or record whose name is not known."""
+    """What may point a service's name at an endpoint through DNS, indexed once: hosted zones
+    and records named for a service, records and workload environments that refer to an
+    endpoint, scopes with a zone or record whose name is not known. (Lattice is the flow
+    analysis' business: ``analysis.lattice.fronts``.)"""
 
     def __init__(self, model):
         self.named: dict[str, list[tuple[str | None, Route53Zone | None]]] = {}
@@ -189,12 +201,6 @@ class _Fronts:
             self._name(record.name, zone if isinstance(zone, Route53Zone) else None,
                        record.resource.scope)
             self.refer.add(record.targets, record.resource.scope)
-        for configuration in model.of(ResourceConfiguration):
-            self.refer.add(configuration.definition, configuration.resource.scope)
-            for text in _strings(configuration.definition):
-                found = domain_service(text)
-                if found is not None:
-                    self.named.setdefault(found[0], []).append((found[1], None))
         for workload in model.of(Workload):
             self.refer.add(workload.environment, workload.resource.scope)
 
@@ -230,14 +236,3 @@ def _reaches(zone: Route53Zone, vpc) -> bool:
         return True
     return vpc in vpcs.items
 
-
-def _strings(value):
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str):
-            yield item

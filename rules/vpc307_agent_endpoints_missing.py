@@ -23,6 +23,14 @@ DynamoDB detours), so this rule stays silent; it also stays silent on public sub
 that leave the VPC (transit gateway, peering), UNKNOWN routes, and services whose Interface
 endpoint exists with private DNS off (VPC303's finding). The ECR image-pull set is VPC304's.
 
+A service reached through VPC Lattice is no gap: a service network associated with the VPC (or
+a ServiceNetwork or Resource endpoint in it) holding a resource configuration whose custom
+domain name is the service's (`ssm.us-east-1.amazonaws.com`), with private DNS on and a private
+DNS preference that admits the name (`ALL_DOMAINS`, or a specified domain such as
+`*.amazonaws.com`; the default, verified domains only, never admits an AWS name). Where such a
+path may exist but is not known (a resource configuration passed in as a parameter, its target
+or name unknown), the rule stays silent.
+
 ## Why it matters
 Without these endpoints an instance never registers with Systems Manager (no Session Manager,
 no Patch Manager, no Run Command), a container instance never joins its ECS cluster, and a
@@ -358,10 +366,15 @@ def _finding(workload: Workload, found: list) -> Finding:
     subnets = ", ".join(s.display for s in subnets_of(failing))
     advice = ("Interface endpoints with private DNS for them" if count > 1
               else "an Interface endpoint with private DNS for it")
+    misses = {(id(f.lattice_miss.component), f.lattice_miss.field): f.lattice_miss
+              for f in failing if f.lattice_miss is not None}
+    lattice = (", or let VPC Lattice answer their names (a resource configuration carries them, "
+               "but Lattice provisions no DNS for them in the VPC)" if misses else "")
     message = (f"{workload.label} is in subnet(s) {subnets}, which have no NAT and no endpoint "
-               f"for {'; '.join(parts)}: add {advice}")
+               f"for {'; '.join(parts)}: add {advice}{lattice}")
     related = [Related(table, note)
                for table, note in route_table_notes(failing, SSM + ECS_AGENT + SECRETS)]
+    related.extend(Related(m.component, m.reason, m.field) for m in misses.values())
     task = workload.task_definition
     if isinstance(task, TaskDefinition) and any(p == _SECRETS_PURPOSE for p, _, _ in found):
         related.append(Related(task, "its containers read secrets at start-up", "containers"))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from vpclint.analyze import Verdict, analysis_of
 from vpclint.config import Config
 from vpclint.engine import build, scan
 from vpclint.model.components import Subnet
@@ -169,3 +170,28 @@ def test_what_an_unrelated_unread_module_hid_is_reported(corpus_result):
                                                      ("httpslistener", "target2"),
                                                      ("httpslistener", "target3"))
             } <= _addresses(found[("VPC109", f"{LATTICE_MODULE}/main.tf", 165)])
+
+
+_CENTRAL = ("aws-samples__amazon-vpc-lattice-blueprints/patterns/3-advanced_architectures/"
+            "3-centralized_vpc_endpoints/")
+
+
+def test_agents_behind_vpc_lattice_are_not_reported(corpus_result):
+    """consumer.yaml: SSM-managed instances with no NAT, in a VPC whose service network
+    association has private DNS for *.amazonaws.com, and whose network holds resource
+    configurations (with private DNS) passed in as parameters from vpc_endpoints.yaml, where
+    each is named for ssm, ssmmessages or ec2messages. Which names they carry is not known in
+    consumer.yaml: the agents' flows are UNKNOWN through Lattice, and VPC307 is silent. (The
+    Terraform twin places its instances with a registry module that is not installed: their
+    subnets are not known, and nothing is reported either.)"""
+    assert not [f for f in corpus_result.findings if f.rule.id == "VPC307"
+                and Path(f.location.file).relative_to(CORPUS).as_posix().startswith(_CENTRAL)]
+    flows = analysis_of(build([str(CORPUS / _CENTRAL / "cloudformation")], Config()).model).flows
+    agents = {(f.workload.address, f.service): f for f in flows}
+    assert set(agents) == {(i, s) for i in ("Instancea", "Instanceb")
+                           for s in ("ssm", "ssmmessages", "ec2messages")}
+    for flow in agents.values():
+        assert flow.verdict is Verdict.UNKNOWN
+        assert flow.reason == (f"VPC Lattice may answer {flow.service}'s name in this VPC: a "
+                               "resource configuration of service network "
+                               "VpcLatticeServiceNetwork is not known")

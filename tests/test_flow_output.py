@@ -113,3 +113,28 @@ def test_json_report_lists_the_hops():
 
 def _line_of(file: Path, text: str) -> int:
     return next(n for n, line in enumerate(file.read_text().splitlines(), 1) if text in line)
+
+
+def test_sarif_code_flow_walks_a_path_through_vpc_lattice():
+    """A Lattice path in a code flow: the association at its private DNS setting, the service
+    network, the resource configuration at its custom domain name, the resource gateway and the
+    central endpoint, each a step in its file."""
+    case = FIXTURES / "scenarios" / "lattice-central-endpoints" / "terraform"
+    model = build([str(case)], Config()).model
+    flow = next(f for f in analysis_of(model).flows
+                if f.service == "ssm" and f.subnet.address == "aws_subnet.private_a")
+    finding = Finding(flow.workload, "reaches SSM through VPC Lattice", flow=flow, rule=DETOUR)
+    rules = {DETOUR.id: RuleModule(DETOUR, DETOUR.summary, lambda model: [], "x")}
+    log = json.loads(render(ScanResult(findings=[finding], rules=rules, root=ROOT,
+                                       files_scanned=2), "sarif"))
+    _validate(log)
+    steps = log["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"]
+    names = [s["location"]["logicalLocations"][0]["name"] for s in steps]
+    assert names[3:] == [
+        "aws_vpclattice_service_network_vpc_association.consumer",
+        "aws_vpclattice_service_network.shared",
+        'aws_vpclattice_resource_configuration.agent["ssm"]',
+        "aws_vpclattice_resource_gateway.endpoints", 'aws_vpc_endpoint.agent["ssm"]']
+    lines = [s["location"]["physicalLocation"]["region"]["startLine"] for s in steps]
+    assert lines[3] == _line_of(case / "consumer.tf", "private_dns_enabled        = true")
+    assert lines[5] == _line_of(case / "endpoints.tf", "custom_domain_name          =")

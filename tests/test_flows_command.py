@@ -204,3 +204,29 @@ def test_text_names_files_from_the_current_directory(repo):
     assert (case / where.rsplit(":", 1)[0]).is_file()
     document = json.loads(run(".", "-f", "json", cwd=case).stdout)
     assert document["workloads"][0]["file"].startswith("lambda-sqs-secrets-nat/terraform/")
+
+
+def test_lattice_verdict_in_text_and_json(tmp_path):
+    (tmp_path / ".git").mkdir()
+    shutil.copytree(SCENARIOS / "lattice-central-endpoints/cloudformation", tmp_path / "stack")
+    text = run("stack", "--workload", "WorkerA", "--service", "ssm", cwd=tmp_path)
+    assert text.returncode == 0, text.stderr
+    heading, header, row = _blocks(text.stdout)[0]
+    verdict_at, path_at = header.index("VERDICT"), header.index("PATH")
+    assert (row[2:verdict_at].strip(), row[verdict_at:path_at].strip()) == (
+        "ssm", "private via VPC Lattice")
+    assert row.endswith("-> service network association ConsumerAssociation (private DNS) -> "
+                        "service network ServiceNetwork -> resource configuration "
+                        "SsmResourceConfiguration (ssm.<region>.amazonaws.com) -> resource "
+                        "gateway ResourceGateway -> interface endpoint SsmEndpoint")
+    assert _blocks(text.stdout)[-1] == ["1 workload, 1 flow: 1 private via VPC Lattice"]
+    document = json.loads(run("stack", "--format", "json", "--workload", "WorkerA", "--service",
+                              "ssm", cwd=tmp_path).stdout)
+    [flow] = document["workloads"][0]["flows"]
+    assert (flow["verdict"], flow["verdict_text"], flow["private"]) == (
+        "LATTICE", "private via VPC Lattice", True)
+    assert [hop["address"] for hop in flow["path"]][3:] == [
+        "ConsumerAssociation", "ServiceNetwork", "SsmResourceConfiguration", "ResourceGateway",
+        "SsmEndpoint"]
+    assert all(hop["file"] == "stack/template.yaml" and hop["line"] >= 1
+               for hop in flow["path"])

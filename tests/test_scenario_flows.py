@@ -16,7 +16,7 @@ from vpclint.config import Config
 from vpclint.engine import build
 
 SCENARIOS = FIXTURES / "scenarios"
-G, I = Verdict.GATEWAY_ENDPOINT, Verdict.INTERFACE_ENDPOINT
+G, I, L = Verdict.GATEWAY_ENDPOINT, Verdict.INTERFACE_ENDPOINT, Verdict.LATTICE
 NAT, NONE = Verdict.NAT_DETOUR, Verdict.NO_PATH
 PUBLIC = None  # the public service endpoint, or "no route": a hop that is in no file
 
@@ -157,6 +157,39 @@ def _ssm_cfn(missing: str | None = None):
     return expected
 
 
+def _lattice_tf(admitted: bool = True):
+    """Instances in a VPC with no NAT reach the SSM agent's services through the service
+    network: association, network, resource configuration, resource gateway, central endpoint.
+    With the default DNS preference nothing answers the names: no path."""
+    expected = {}
+    for z in "ab":
+        w, subnet = f"aws_instance.worker_{z}", f"aws_subnet.private_{z}"
+        for service in ("ssm", "ssmmessages", "ec2messages"):
+            start = [w, subnet, "aws_route_table.private"]
+            expected[(w, subnet, service)] = (L, start + [
+                "aws_vpclattice_service_network_vpc_association.consumer",
+                "aws_vpclattice_service_network.shared",
+                f'aws_vpclattice_resource_configuration.agent["{service}"]',
+                "aws_vpclattice_resource_gateway.endpoints",
+                f'aws_vpc_endpoint.agent["{service}"]'], []) if admitted else (
+                NONE, start + [PUBLIC], [])
+    return expected
+
+
+def _lattice_cfn(admitted: bool = True):
+    names = {"ssm": "Ssm", "ssmmessages": "SsmMessages", "ec2messages": "Ec2Messages"}
+    expected = {}
+    for z in "AB":
+        w, subnet = f"Worker{z}", f"PrivateSubnet{z}"
+        for service, name in names.items():
+            start = [w, subnet, "PrivateRouteTable"]
+            expected[(w, subnet, service)] = (L, start + [
+                "ConsumerAssociation", "ServiceNetwork", f"{name}ResourceConfiguration",
+                "ResourceGateway", f"{name}Endpoint"], []) if admitted else (
+                NONE, start + [PUBLIC], [])
+    return expected
+
+
 def _gwlb_tf():
     w = "aws_autoscaling_group.app"
     return {(w, "aws_subnet.app_a", "sqs"): (
@@ -190,6 +223,10 @@ EXPECTED = {
     "ssm-no-nat/cloudformation": _ssm_cfn(),
     "ssm-no-nat-missing-ssmmessages/terraform": _ssm_tf(missing="ssmmessages"),
     "ssm-no-nat-missing-ssmmessages/cloudformation": _ssm_cfn(missing="ssmmessages"),
+    "lattice-central-endpoints/terraform": _lattice_tf(),
+    "lattice-central-endpoints/cloudformation": _lattice_cfn(),
+    "lattice-central-endpoints-broken-verified-domains-only/terraform": _lattice_tf(False),
+    "lattice-central-endpoints-broken-verified-domains-only/cloudformation": _lattice_cfn(False),
     "gwlb-inspection/terraform": _gwlb_tf(),
     "gwlb-inspection/cloudformation": _gwlb_cfn(),
 }

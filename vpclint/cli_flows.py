@@ -2,9 +2,9 @@
 
 The view an engineer wants when asking "how does this Lambda reach SQS?": for every workload
 (VPC Lambda, ECS service, instance, auto-scaling group, EKS cluster or node group), a table of
-the services it calls, the verdict (private through a gateway or interface endpoint, a detour
-through NAT and the internet gateway, no path, ...) and the path itself, hop by hop. No rule
-runs: this is the flow analysis the VPC3xx rules judge, shown as it is.
+the services it calls, the verdict (private through a gateway or interface endpoint or VPC
+Lattice, a detour through NAT and the internet gateway, no path, ...) and the path itself, hop
+by hop. No rule runs: this is the flow analysis the VPC3xx rules judge, shown as it is.
 """
 
 from __future__ import annotations
@@ -67,9 +67,10 @@ def flows_command(
     containers show it calls, one row per subnet: the verdict and the path the traffic takes,
     route table by route table. Nothing is judged here; 'vpclint check' reports the wrong ones.
 
-    Verdicts: private via gateway endpoint | private via interface endpoint | detour via NAT
-    and internet gateway | internet gateway | leaves the VPC (transit gateway, peering, VPN) |
-    no path | unknown (a value vpclint cannot know; the reason is shown).
+    Verdicts: private via gateway endpoint | private via interface endpoint | private via VPC
+    Lattice (a resource configuration named for the service, through the VPC's service network)
+    | detour via NAT and internet gateway | internet gateway | leaves the VPC (transit gateway,
+    peering, VPN) | no path | unknown (a value vpclint cannot know; the reason is shown).
 
     Examples:
 

@@ -73,7 +73,7 @@ def build(paths: list[str], config: Config) -> Built:
     model.opaque_scopes |= evaluated.opaque  # with the scopes of resources it failed to model
     model.opaque_inputs |= evaluated.opaque_inputs
     model.unresolved = _unresolved(sources, loaded, failures)
-    model.exported = evaluated.exported
+    model.exported |= evaluated.exported  # with what the model saw handed out (SSM)
     read = [path for path, doc in loaded.items()
             if _usable(doc) or isinstance(doc, ParseError) and not doc.unread] \
         + [r.file for r in resources] + [e.file for e in evaluated.parse_errors if not e.unread]

@@ -2,8 +2,10 @@
 
 The verdict is one of: private through a gateway endpoint on the subnet's route table; private
 through an interface endpoint whose private DNS (or a private hosted zone) answers the service
-name; a detour through NAT and an internet gateway; straight to an internet gateway; out of the
-VPC (transit gateway, peering, VPN); no path at all; or UNKNOWN when any step cannot be known.
+name; private through VPC Lattice, when a resource configuration the VPC reaches answers the
+service's name (see ``lattice``); a detour through NAT and an internet gateway; straight to an
+internet gateway; out of the VPC (transit gateway, peering, VPN); no path at all; or UNKNOWN
+when any step cannot be known.
 Each flow keeps its hops, every hop a model component, so reports can show the path.
 """
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from vpclint.analyze.lattice import LatticeIndex, LatticeMiss, LatticeRoute
 from vpclint.analyze.routing import DEFAULT_IPV4, Routing, Target
 from vpclint.analyze.usage import Evidence, Usage, usage_of
 from vpclint.model import Model
@@ -30,6 +33,7 @@ _NOT_FOR_AWS_SERVICES = ("GatewayLoadBalancer", "Resource", "ServiceNetwork", "T
 class Verdict(str, Enum):
     GATEWAY_ENDPOINT = "private via gateway endpoint"
     INTERFACE_ENDPOINT = "private via interface endpoint"
+    LATTICE = "private via VPC Lattice"
     NAT_DETOUR = "detour via NAT and internet gateway"
     INTERNET_GATEWAY = "internet gateway"
     LEAVES_VPC = "leaves the VPC"
@@ -38,7 +42,7 @@ class Verdict(str, Enum):
 
     @property
     def private(self) -> bool:
-        return self in (Verdict.GATEWAY_ENDPOINT, Verdict.INTERFACE_ENDPOINT)
+        return self in (Verdict.GATEWAY_ENDPOINT, Verdict.INTERFACE_ENDPOINT, Verdict.LATTICE)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ class Flow:
     nat: NatGateway | None = None
     default_route: Any = None
     route_table: RouteTable | None = None
+    # no path or a detour although a Lattice resource configuration the VPC reaches carries the
+    # service's name: the setting that keeps Lattice from answering it
+    lattice_miss: LatticeMiss | None = None
 
     @property
     def path(self) -> str:
@@ -82,6 +89,7 @@ class Flow:
 @dataclass
 class Analysis:
     routing: Routing
+    lattice: LatticeIndex
     flows: list[Flow] = field(default_factory=list)
     usage: dict[int, Usage] = field(default_factory=dict)  # id(workload) -> usage
 
@@ -91,7 +99,7 @@ class Analysis:
 
 def analyze(model: Model) -> Analysis:
     routing = Routing(model)
-    analysis = Analysis(routing)
+    analysis = Analysis(routing, LatticeIndex(model))
     endpoints = _EndpointIndex(model)
     for workload in model.of(Workload):
         usage = usage_of(workload)
@@ -100,7 +108,7 @@ def analyze(model: Model) -> Analysis:
             if not isinstance(subnet, Subnet):
                 continue
             for service, evidence in usage.services.items():
-                analysis.flows.append(_flow(workload, subnet, service, evidence, routing,
+                analysis.flows.append(_flow(workload, subnet, service, evidence, analysis,
                                             endpoints))
     return analysis
 
@@ -161,7 +169,8 @@ def _start(workload: Workload, subnet: Subnet, service: str, evidence: list[Evid
 
 
 def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evidence],
-          routing: Routing, endpoints: _EndpointIndex) -> Flow:
+          analysis: Analysis, endpoints: _EndpointIndex) -> Flow:
+    routing = analysis.routing
     flow = _start(workload, subnet, service, evidence, routing)
     table = flow.route_table
     if table is None:
@@ -192,6 +201,12 @@ def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evide
                 maybe = True
         elif isinstance(endpoint.endpoint_type, Unknown):
             maybe = True
+    lattice = analysis.lattice.route(vpc, service, workload.resource.region)
+    if isinstance(lattice, LatticeRoute):
+        return _done(flow, Verdict.LATTICE, *_lattice_hops(lattice))
+    if isinstance(lattice, Unknown):
+        flow.reason = lattice.reason
+        return flow
     if maybe:
         flow.reason = "an endpoint in this VPC may serve the service (UNKNOWN name or type)"
         return flow
@@ -199,7 +214,10 @@ def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evide
         # hub-and-spoke: the zone points at an endpoint in another VPC, reached by TGW/peering
         flow.reason = "a private hosted zone in this VPC answers the service's name"
         return flow
-    return _follow(flow, table, routing, public_host(service, workload.resource.region))
+    flow = _follow(flow, table, routing, public_host(service, workload.resource.region))
+    if flow.verdict in (Verdict.NO_PATH, Verdict.NAT_DETOUR):
+        flow.lattice_miss = analysis.lattice.miss(vpc, service, workload.resource.region)
+    return flow
 
 
 def egress_flow(workload: Workload, subnet: Subnet, routing: Routing) -> Flow:
@@ -210,6 +228,23 @@ def egress_flow(workload: Workload, subnet: Subnet, routing: Routing) -> Flow:
     if flow.route_table is None:
         return flow
     return _follow(flow, flow.route_table, routing, "the internet")
+
+
+def _lattice_hops(route: LatticeRoute) -> list[Hop]:
+    """The access point, the service network, the resource configuration answering the
+    service's name, its resource gateway and what it points at (a literal is in no file)."""
+    hops = [Hop(route.access, f"{describe(route.access)} (private DNS)", "private_dns")]
+    if route.service_network is not None:
+        hops.append(Hop(route.service_network, describe(route.service_network)))
+    configuration = route.configuration
+    hops.append(Hop(configuration, f"{describe(configuration)} ({configuration.custom_domain})",
+                    "custom_domain"))
+    if route.gateway is not None:
+        hops.append(Hop(route.gateway, describe(route.gateway)))
+    target = route.target
+    hops.append(Hop(target, describe(target)) if isinstance(target, Component)
+                else Hop(None, str(target)))
+    return hops
 
 
 def _route_out_of_vpc(table: RouteTable, routing: Routing) -> Route | None:
@@ -351,8 +386,9 @@ def describe(component: Component) -> str:
     if isinstance(component, VpcEndpoint):
         kind = component.endpoint_type
         words = {"Gateway": "gateway endpoint", "Interface": "interface endpoint",
-                 "GatewayLoadBalancer": "gwlb endpoint"}.get(kind if isinstance(kind, str) else "",
-                                                             "endpoint")
+                 "GatewayLoadBalancer": "gwlb endpoint", "Resource": "resource endpoint",
+                 "ServiceNetwork": "service network endpoint"}.get(
+                     kind if isinstance(kind, str) else "", "endpoint")
         return f"{words} {name}"
     if isinstance(component, Route):
         destination = component.destination

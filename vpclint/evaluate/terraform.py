@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -81,7 +82,9 @@ def evaluate_terraform(modules: dict[str, list[HclFile]], load: Loader,
                              depth=0)
             root.configure_providers(None, {})
             root.emit()
-            result.exported.update(_refs_in(root.outputs()))
+            outputs = root.outputs()
+            result.exported.update(_refs_in(outputs))
+            result.exported.update(_computed_in(outputs, result.resources[before:], directory))
         except RecursionError:
             del result.resources[before:]
             result.notes.append(Note(directory, "module too deeply nested to evaluate; its "
@@ -735,6 +738,24 @@ def _refs_in(value: Any) -> set[tuple[str, str]]:
     if isinstance(value, list):
         return set().union(*(_refs_in(v) for v in value)) if value else set()
     return set()
+
+
+def _computed_in(value: Any, resources: list[Resource], scope: str) -> set[tuple[str, str]]:
+    """(scope, address) of the root module's resources whose attributes known only after apply
+    an output hands out (``aws_vpc_endpoint.ssm.dns_entry[0].dns_name`` is UNKNOWN, and its
+    text names the resource): as much handed out as a reference."""
+    stack, texts = [value], []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unknown):
+            texts.append(f"{item.reason} {item.expr}")
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    text = " ".join(texts)
+    return {(r.scope, r.address) for r in resources if r.scope == scope and text
+            and re.search(rf"(?<![\w.]){re.escape(r.address)}(?![\w-])", text)}
 
 
 def _own_region(values: dict, provider: Any) -> Any:

@@ -8,6 +8,9 @@ Three passes, each linear in the number of resources:
 3. fold: separate association resources (endpoint route tables/subnets/SGs/policy, endpoint
    service permissions, gateway attachments, routes, security group rules) are added to their
    owners, so rules see one endpoint with all its route tables wherever they were declared.
+
+Last, what SSM parameters hand over to other stacks (an endpoint's DNS name) is marked exported,
+as a stack output is.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from vpclint.model import Model
 from vpclint.model import components as c
+from vpclint.model.mentions import Mentions
 from vpclint.model.specs import ASSOCIATES, CLOUDFORMATION, ROUTE_DESTINATIONS, ROUTE_TARGETS
 from vpclint.model import workloads as w
 from vpclint.model.specs import TERRAFORM, WORKLOAD_TYPES
@@ -60,7 +64,24 @@ def build_model(resources: list[Resource]) -> Model:
         model.reindex()
     _fold(model)
     model.index_links()
+    _hand_offs(model, resources)
     return model
+
+
+# Resources that hand a value over to other stacks or accounts, like a stack output: what they
+# hold is exported (another stack may, say, front an endpoint whose DNS name it reads there).
+_HAND_OFFS = {"aws_ssm_parameter": ("value", "insecure_value"), "AWS::SSM::Parameter": ("Value",)}
+
+
+def _hand_offs(model: Model, resources: list[Resource]) -> None:
+    """Mark the components that an SSM parameter's value names as exported."""
+    named = Mentions()
+    for resource in resources:
+        for key in _HAND_OFFS.get(resource.type, ()):
+            named.add(resource.values.get(key), resource.scope)
+    if named:
+        model.exported.update((x.resource.scope, x.resource.address)
+                              for x in model.components if x in named)
 
 
 # Resource types that create or change resources vpclint cannot see, from what they are handed:

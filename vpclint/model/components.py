@@ -249,6 +249,10 @@ class VpcEndpoint(Component):
     security_groups: Links = field(default_factory=Links)
     private_dns: bool | Unknown = False  # AWS default
     private_dns_set: bool = False
+    # Resource and ServiceNetwork endpoints: which custom domain names of the resource
+    # configurations behind them get a private hosted zone (see ServiceNetworkAssociation)
+    dns_preference: str | Unknown | None = None
+    dns_domains: list[Any] | Unknown | None = None
     policy: Any = None
     resource_configuration: Link = None
     service_network: Link = None
@@ -424,6 +428,14 @@ class ServiceNetworkAssociation(Component):
     associates: str = "vpc"  # vpc | service | resource_configuration
     member: Link = None
     security_groups: Links = field(default_factory=Links)
+    # private DNS of a VPC or resource-configuration association (None: not set, and AWS
+    # documents no default); for a VPC, which custom domain names of the network's resource
+    # configurations get a private hosted zone in it: ALL_DOMAINS, VERIFIED_DOMAINS_ONLY (the
+    # default), SPECIFIED_DOMAINS_ONLY or VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS with
+    # ``dns_domains`` (exact names, or ``*.`` wildcards)
+    private_dns: bool | Unknown | None = None
+    dns_preference: str | Unknown | None = None
+    dns_domains: list[Any] | Unknown | None = None
 
 
 @dataclass(eq=False)
@@ -453,6 +465,7 @@ class ResourceConfiguration(Component):
     port_ranges: list[Any] | Unknown = field(default_factory=list)
     definition: Any = None
     allow_shareable: bool | Unknown | None = None
+    custom_domain: str | Unknown | None = None  # the name consumers reach it by
 
 
 @dataclass(eq=False)

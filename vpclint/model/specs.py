@@ -32,6 +32,14 @@ ROUTE_DESTINATIONS = {
     "cloudformation": ("DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId"),
 }
 
+# Which custom domain names of the resource configurations a VPC reaches through VPC Lattice get
+# a private hosted zone there (a service-network VPC association, a Resource or ServiceNetwork
+# endpoint); the AWS provider's block and the awscc provider's object read alike.
+_LATTICE_DNS_TF = {"dns_preference": "dns_options.private_dns_preference",
+                   "dns_domains": "dns_options.private_dns_specified_domains"}
+_LATTICE_DNS_CFN = {"dns_preference": "DnsOptions.PrivateDnsPreference",
+                    "dns_domains": "DnsOptions.PrivateDnsSpecifiedDomains"}
+
 TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
     "aws_vpc": (c.Vpc, {"cidr_blocks": "cidr_block:list", "dns_support": "enable_dns_support:bool",
                         "dns_hostnames": "enable_dns_hostnames:bool"}),
@@ -61,7 +69,7 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "security_groups": "security_group_ids[]", "private_dns": "private_dns_enabled:bool",
         "policy": "policy", "resource_configuration": "resource_configuration_arn",
         "service_network": "service_network_arn", "auto_accept": "auto_accept:bool",
-        "service_region": "service_region"}),
+        "service_region": "service_region", **_LATTICE_DNS_TF}),
     "aws_vpc_endpoint_route_table_association": (c.EndpointAssociation, {
         "endpoint": "vpc_endpoint_id", "member": "route_table_id"}),
     "aws_vpc_endpoint_subnet_association": (c.EndpointAssociation, {
@@ -121,12 +129,14 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "target_group": "target_group_identifier", "target": "target.id", "port": "target.port"}),
     "aws_vpclattice_service_network_vpc_association": (c.ServiceNetworkAssociation, {
         "service_network": "service_network_identifier", "member": "vpc_identifier",
-        "security_groups": "security_group_ids[]"}),
+        "security_groups": "security_group_ids[]", "private_dns": "private_dns_enabled:bool",
+        **_LATTICE_DNS_TF}),
     "aws_vpclattice_service_network_service_association": (c.ServiceNetworkAssociation, {
         "service_network": "service_network_identifier", "member": "service_identifier"}),
     "aws_vpclattice_service_network_resource_association": (c.ServiceNetworkAssociation, {
         "service_network": "service_network_identifier",
-        "member": "resource_configuration_identifier"}),
+        "member": "resource_configuration_identifier",
+        "private_dns": "private_dns_enabled:bool"}),
     "aws_vpclattice_auth_policy": (c.AuthPolicy, {"target": "resource_identifier",
                                                   "policy": "policy"}),
     "aws_vpclattice_resource_gateway": (c.ResourceGateway, {
@@ -137,15 +147,22 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "config_type": "type", "gateway": "resource_gateway_identifier",
         "group": "resource_configuration_group_id", "port_ranges": "port_ranges",
         "definition": "resource_configuration_definition",
-        "allow_shareable": "allow_association_to_shareable_service_network:bool"}),
+        "allow_shareable": "allow_association_to_shareable_service_network:bool",
+        "custom_domain": "custom_domain_name"}),
     # the Cloud Control (awscc) provider's spelling, used by AWS's own Lattice blueprints
     "awscc_vpclattice_resource_configuration": (c.ResourceConfiguration, {
         "config_type": "resource_configuration_type", "gateway": "resource_gateway_id",
         "group": "resource_configuration_group_id", "port_ranges": "port_ranges",
         "definition": "resource_configuration_definition",
-        "allow_shareable": "allow_association_to_sharable_service_network:bool"}),
+        "allow_shareable": "allow_association_to_sharable_service_network:bool",
+        "custom_domain": "custom_domain_name"}),
     "awscc_vpclattice_service_network_resource_association": (c.ServiceNetworkAssociation, {
-        "service_network": "service_network_id", "member": "resource_configuration_id"}),
+        "service_network": "service_network_id", "member": "resource_configuration_id",
+        "private_dns": "private_dns_enabled:bool"}),
+    "awscc_vpclattice_service_network_vpc_association": (c.ServiceNetworkAssociation, {
+        "service_network": "service_network_identifier", "member": "vpc_identifier",
+        "security_groups": "security_group_ids[]", "private_dns": "private_dns_enabled:bool",
+        **_LATTICE_DNS_TF}),
     "aws_ram_resource_association": (c.RamShare, {"resources": "resource_arn"}),
 }
 TERRAFORM["aws_alb"] = TERRAFORM["aws_lb"]
@@ -180,7 +197,8 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "route_tables": "RouteTableIds[]", "subnets": "SubnetIds[]",
         "security_groups": "SecurityGroupIds[]", "private_dns": "PrivateDnsEnabled:bool",
         "policy": "PolicyDocument", "resource_configuration": "ResourceConfigurationArn",
-        "service_network": "ServiceNetworkArn", "service_region": "ServiceRegion"}),
+        "service_network": "ServiceNetworkArn", "service_region": "ServiceRegion",
+        **_LATTICE_DNS_CFN}),
     "AWS::EC2::VPCEndpointService": (c.EndpointService, {
         "network_load_balancers": "NetworkLoadBalancerArns[]",
         "gateway_load_balancers": "GatewayLoadBalancerArns[]",
@@ -221,11 +239,13 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "config": "Config"}),
     "AWS::VpcLattice::ServiceNetworkVpcAssociation": (c.ServiceNetworkAssociation, {
         "service_network": "ServiceNetworkIdentifier", "member": "VpcIdentifier",
-        "security_groups": "SecurityGroupIds[]"}),
+        "security_groups": "SecurityGroupIds[]", "private_dns": "PrivateDnsEnabled:bool",
+        **_LATTICE_DNS_CFN}),
     "AWS::VpcLattice::ServiceNetworkServiceAssociation": (c.ServiceNetworkAssociation, {
         "service_network": "ServiceNetworkIdentifier", "member": "ServiceIdentifier"}),
     "AWS::VpcLattice::ServiceNetworkResourceAssociation": (c.ServiceNetworkAssociation, {
-        "service_network": "ServiceNetworkId", "member": "ResourceConfigurationId"}),
+        "service_network": "ServiceNetworkId", "member": "ResourceConfigurationId",
+        "private_dns": "PrivateDnsEnabled:bool"}),
     "AWS::VpcLattice::AuthPolicy": (c.AuthPolicy, {"target": "ResourceIdentifier",
                                                    "policy": "Policy"}),
     "AWS::VpcLattice::ResourceGateway": (c.ResourceGateway, {
@@ -235,7 +255,8 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "config_type": "ResourceConfigurationType", "gateway": "ResourceGatewayId",
         "group": "ResourceConfigurationGroupId", "port_ranges": "PortRanges",
         "definition": "ResourceConfigurationDefinition",
-        "allow_shareable": "AllowAssociationToSharableServiceNetwork:bool"}),
+        "allow_shareable": "AllowAssociationToSharableServiceNetwork:bool",
+        "custom_domain": "CustomDomainName"}),
     "AWS::RAM::ResourceShare": (c.RamShare, {"resources": "ResourceArns[]"}),
 }
 
@@ -253,6 +274,7 @@ ASSOCIATES = {
     "aws_vpclattice_service_network_service_association": "service",
     "aws_vpclattice_service_network_resource_association": "resource_configuration",
     "awscc_vpclattice_service_network_resource_association": "resource_configuration",
+    "awscc_vpclattice_service_network_vpc_association": "vpc",
     "AWS::VpcLattice::ServiceNetworkVpcAssociation": "vpc",
     "AWS::VpcLattice::ServiceNetworkServiceAssociation": "service",
     "AWS::VpcLattice::ServiceNetworkResourceAssociation": "resource_configuration",
