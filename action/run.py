@@ -38,8 +38,9 @@ GRAPH_OPTIONS = ("--format", "mermaid", "--only-problems")
 #: GitHub renders a Mermaid diagram of at most 50,000 characters; a larger one is an error box.
 MERMAID_MAX_CHARS = 50_000
 
-NO_GRAPH = ("_The graph of the flows with problems needs `vpclint graph` "
-            f"({' '.join(GRAPH_OPTIONS)}), which this version of vpclint does not have._\n")
+NO_GRAPH = ("_The graph of the flows with problems needs "
+            f"`vpclint graph {' '.join(GRAPH_OPTIONS)}`, which this version of vpclint does not "
+            "have._\n")
 
 Runner = Callable[..., subprocess.CompletedProcess]
 

@@ -64,7 +64,8 @@ def annotation(finding: Finding, root: Path) -> str:
     """The workflow command for one finding, on one line."""
     properties = ",".join(f"{name}={escape_property(value)}"
                           for name, value in _properties(finding, root))
-    message = "\n".join([finding.message, *detail_lines(finding, lambda at: repo_location(at, root))])
+    details = detail_lines(finding, lambda at: repo_location(at, root))
+    message = "\n".join([finding.message, *details])
     return f"::{COMMANDS[level_of(finding)]} {properties}::{escape_data(message)}"
 
 

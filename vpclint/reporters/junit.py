@@ -102,4 +102,5 @@ def render_junit(result: "ScanResult") -> str:
     """The JUnit XML document, indented, with its declaration, ending with a newline."""
     document = build_junit(result)
     ET.indent(document)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(document, encoding="unicode") + "\n"
+    body = ET.tostring(document, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

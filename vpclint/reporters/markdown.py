@@ -9,8 +9,8 @@ Everything that comes from the scanned files (messages name resources, paths, va
 escaped, so a template cannot change the page it is shown on: the characters Markdown gives a
 meaning to inline (emphasis, code, links, HTML, GitHub's ``$`` maths) are backslash-escaped,
 line breaks become ``<br>`` so a row stays a row, control characters become U+FFFD, and ``|``
-is escaped in every cell, code spans included, as GitHub's table syntax requires. Paths are code spans whose backtick fence
-is longer than any run of backticks in them.
+is escaped in every cell, code spans included, as GitHub's table syntax requires. Paths are
+code spans whose backtick fence is longer than any run of backticks in them.
 
 A pull-request comment holds at most 65,536 characters: the findings table stops before the
 report reaches ``MAX_CHARS`` and says how many findings it leaves out (the SARIF and JSON reports
