@@ -18,7 +18,7 @@ from vpclint.config import Config
 from vpclint.engine import scan
 from vpclint.errors import ConfigError
 from vpclint.config import load_config
-from vpclint.reporters import render
+from vpclint.reporters import FORMATS, render
 
 GOOD = """\
 resource "aws_vpc_endpoint" "s3" {
@@ -53,7 +53,7 @@ def found(result) -> set[tuple[str, str, int]]:
 
 
 def reports(result) -> str:
-    return "\n".join(render(result, fmt, color=False) for fmt in ("text", "json", "sarif"))
+    return "\n".join(render(result, fmt, color=False) for fmt in FORMATS)
 
 
 def notes(result) -> list[str]:

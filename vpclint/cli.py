@@ -60,10 +60,14 @@ def check(
         "reported."),
     output_format: Optional[str] = typer.Option(
         None, "--format", "-f", metavar="FORMAT",
-        help=f"Output format: {', '.join(FORMATS)}. Default: text."),
+        help="Output format: text (the default, for people), json (for scripts), sarif (GitHub "
+        "code scanning), github (annotations on a GitHub Actions run), gitlab (GitLab Code "
+        "Quality), junit (JUnit XML test results) or markdown (job summaries, pull-request "
+        "comments)."),
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of "
         "stdout; missing parent directories are created."),
+    report: Optional[List[str]] = options.REPORT,
     select: Optional[List[str]] = typer.Option(
         None, "--select", metavar="RULES", help="Run only these rules: IDs (VPC101), slugs or "
         "ID prefixes (VPC3). Repeatable or comma-separated."),
@@ -104,6 +108,7 @@ def check(
     \b
       vpclint check ./infra
       vpclint check . --format sarif --output vpclint.sarif
+      vpclint check . --report sarif:vpclint.sarif --report junit:vpclint.xml
       vpclint check . --select VPC1 --ignore VPC111
       vpclint check stacks/ --region eu-west-1 --parameter-file params/prod.json
       vpclint check . --baseline .vpclint-baseline.json --write-baseline
@@ -127,6 +132,7 @@ def check(
         check_baseline_path(Path(config.baseline), writing=write_baseline_flag)
     if output is not None:
         options.check_output(output)
+    reports = options.parse_reports(report, output)
     if sys.stderr.isatty():
         typer.echo("vpclint: scanning ...", err=True)
     result = scan(str_paths, config)
@@ -138,12 +144,19 @@ def check(
     if config.baseline is not None:
         result.findings, result.baseline_hidden = filter_baseline(
             Path(config.baseline), result.findings, result.root)
+    rendered: dict[str, str] = {}  # each format rendered once, however many files want it
+    for extra_format, path in reports:
+        if extra_format not in rendered:
+            rendered[extra_format] = render(result, extra_format, category=category,
+                                            cwd=Path.cwd())
+        options.write_output(path, rendered[extra_format], "--report")
     color = output is None and options.use_color(sys.stdout, no_color)
-    report = render(result, fmt, color=color, category=category, cwd=Path.cwd())
+    main_report = rendered[fmt] if fmt in rendered and not color else \
+        render(result, fmt, color=color, category=category, cwd=Path.cwd())
     if output is not None:
-        options.write_output(output, report)
+        options.write_output(output, main_report)
     else:
-        typer.echo(report, nl=not report.endswith("\n"))
+        typer.echo(main_report, nl=not main_report.endswith("\n"))
     raise typer.Exit(exit_code(result.findings, config.fail_level))
 
 

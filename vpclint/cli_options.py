@@ -16,7 +16,7 @@ from typer.core import TyperCommand
 from vpclint.config import SCHEMA, Config, load_config, merge_cli
 from vpclint.errors import VpclintError
 from vpclint.files import DEFAULT_MAX_MB
-from vpclint.reporters import display_path
+from vpclint.reporters import FORMATS, display_path
 
 
 class Command(TyperCommand):
@@ -203,30 +203,66 @@ def use_color(stream: Any, no_color: bool = False) -> bool:
     return bool(isatty and isatty()) and not no_color and not os.environ.get("NO_COLOR")
 
 
-def check_output(path: Path) -> None:
-    """Fail before scanning when ``--output`` cannot be a file: better now than after a scan.
+def check_output(path: Path, option: str = "--output") -> None:
+    """Fail before scanning when ``--output`` (or ``--report``) cannot be a file: better now than
+    after a scan.
 
     Missing parent directories are fine (they are created on writing); a directory, a parent
     that is a file, or a directory that cannot be written to is a usage error.
     """
     if path.is_dir():
-        raise VpclintError(f"--output {path}: is a directory, not a file")
+        raise VpclintError(f"{option} {path}: is a directory, not a file")
     parent = path.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
-        raise VpclintError(f"--output {path}: {parent} is not a directory")
+        raise VpclintError(f"{option} {path}: {parent} is not a directory")
     target = path if path.exists() else parent
     if not os.access(target, os.W_OK):
-        raise VpclintError(f"--output {path}: permission denied")
+        raise VpclintError(f"{option} {path}: permission denied")
 
 
-def write_output(path: Path, text: str) -> None:
+def write_output(path: Path, text: str, option: str = "--output") -> None:
     """Write the report to ``path``, creating its missing parent directories."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         if path.is_dir():
-            raise VpclintError(f"--output {path}: is a directory, not a file") from None
-        raise VpclintError(f"--output {path}: cannot write: {error.strerror or error}") from None
+            raise VpclintError(f"{option} {path}: is a directory, not a file") from None
+        raise VpclintError(f"{option} {path}: cannot write: {error.strerror or error}") from None
+
+
+REPORT = typer.Option(None, "--report", metavar="FORMAT:FILE", help="Also write the report in "
+                      "FORMAT to FILE, from the same scan (repeatable), e.g. --report "
+                      "sarif:vpclint.sarif --report markdown:summary.md beside the text on the "
+                      "terminal. Missing parent directories are created.")
+
+
+def parse_reports(values: Optional[List[str]], output: Optional[Path]) -> list[tuple[str, Path]]:
+    """``--report FORMAT:FILE`` options as (format, file) pairs, each checked before the scan.
+
+    The format comes before the first colon (no format name holds one), so a Windows path
+    (``sarif:C:\\ci\\out.sarif``) keeps its own. Two reports, or a report and ``--output``, naming
+    one file would overwrite each other: that is a usage error, not a silent loss.
+    """
+    reports: list[tuple[str, Path]] = []
+    writers: dict[str, str] = {}
+    if output is not None:
+        writers[os.path.abspath(output)] = f"--output {output}"
+    for value in values or []:
+        fmt, colon, file = value.partition(":")
+        option = f"--report {value}"
+        if not colon or not fmt or not file:
+            raise VpclintError(f"{option}: expected FORMAT:FILE, e.g. sarif:vpclint.sarif")
+        if fmt not in FORMATS:
+            raise VpclintError(f"{option}: unknown format {fmt!r}: choose one of "
+                               f"{', '.join(FORMATS)}")
+        path = Path(file)
+        key = os.path.abspath(path)
+        if key in writers:
+            raise VpclintError(f"{option}: {file} is also written by {writers[key]}")
+        check_output(path, "--report")
+        writers[key] = option
+        reports.append((fmt, path))
+    return reports

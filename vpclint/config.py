@@ -37,6 +37,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from vpclint.errors import ConfigError
 from vpclint.files import DEFAULT_MAX_MB, MB
+from vpclint.reporters import FORMATS
 
 CONFIG_FILE = ".vpclint.toml"
 PYPROJECT = "pyproject.toml"
@@ -68,7 +69,7 @@ SCHEMA: dict[str, Any] = {
             "default": "error",
             "description": "Lowest finding level that makes vpclint exit 1; 'none' never fails.",
         },
-        "format": {"enum": ["text", "json", "sarif"], "description": "Output format."},
+        "format": {"enum": list(FORMATS), "description": "Output format."},
         "baseline": {
             "type": "string",
             "description": "Baseline file: findings recorded in it are hidden.",

@@ -104,7 +104,8 @@ def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResu
         rules = {INTERNAL_ERROR.id: INTERNAL_ERROR_RULE, **rules}
     return ScanResult(findings=findings, rules=rules, root=root, notes=notes,
                       files_scanned=built.files_scanned, failures=failures,
-                      files_read=built.files_read, built=built)
+                      files_read=built.files_read, built=built,
+                      rules_run=frozenset(enabled))
 
 
 def _unresolved(sources, loaded, failures: list[Failure]) -> list[Unresolved]:

@@ -34,6 +34,9 @@ class ScanResult:
     # The model the findings point at (with the resources it was built from), for views that
     # draw the network around them (``vpclint graph``, a CI summary's graph of broken flows).
     built: "Built | None" = None
+    # IDs of the rules that ran (the enabled ones): a rule that ran and found nothing passed,
+    # which a report of test results (JUnit) shows; ``rules`` holds every rule loaded.
+    rules_run: frozenset[str] = frozenset()
 
     @property
     def internal_errors(self) -> int:

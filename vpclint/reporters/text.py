@@ -22,13 +22,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from vpclint.reporters import display_path, level_of, plural, relative_uri, rule_id, sort_key
-from vpclint.reporters import source_path
+from vpclint.reporters import active_in_order, detail_lines, display_path, level_of
+from vpclint.reporters import relative_uri, rule_id, source_path, summary_line
 from vpclint.rule import Finding, Level
 from vpclint.source import Span
 
@@ -239,37 +238,9 @@ def _finding_lines(finding: Finding, cwd: Path, sources: _Sources, paint: _Paint
     where = paint(f"{display_path(span.file, cwd)}:{span.line}:{span.column}:", "bold")
     head = f"{where} {paint(rule_id(finding), 'bold')} {paint(f'[{level.value}]', level)} {_clean(finding.message)}"
     out = [head, *_frame(span, sources, paint)]
-    for related in finding.related:
-        at = related.component.span(related.field)
-        out.append(f"  partner: {_clean(related.message)} at {display_path(at.file, cwd)}:{at.line}")
-    for origin in finding.origins:
-        at = origin.span
-        out.append(f"  set by: the argument of {_clean(origin.call)} at "
-                   f"{display_path(at.file, cwd)}:{at.line}")
-    if finding.instances:
-        label = "instances" if len(finding.instances) > 1 else "instance"
-        out.append(f"  {label}: {_clean(', '.join(finding.instances))}")
-    path = getattr(finding.flow, "path", None) if finding.flow is not None else None
-    if path:
-        out.append(f"  path: {_clean(path)}")
+    out += [f"  {_clean(line)}" for line in
+            detail_lines(finding, lambda at: f"{display_path(at.file, cwd)}:{at.line}")]
     return out
-
-
-def _summary(result: "ScanResult", shown: list[Finding]) -> str:
-    levels = Counter(level_of(f) for f in shown)
-    parts = [plural(levels[level], level.value) for level in (Level.ERROR, Level.WARNING, Level.NOTE)
-             if levels[level]]
-    head = plural(len(shown), "finding") if shown else "No findings"
-    if parts:
-        head += f" ({', '.join(parts)})"
-    head += f" in {plural(result.files_scanned, 'file')}"
-    suppressed = len(result.findings) - len(shown)
-    tail = []
-    if suppressed:
-        tail.append(f"{suppressed} suppressed")
-    if result.baseline_hidden:
-        tail.append(f"{result.baseline_hidden} hidden by baseline")
-    return "; ".join([head, *tail])
 
 
 def render_text(result: "ScanResult", *, color: bool = False,
@@ -282,7 +253,7 @@ def render_text(result: "ScanResult", *, color: bool = False,
     root = Path(result.root)
     here = Path(cwd) if cwd is not None else Path.cwd()
     paint = _Painter(color)
-    shown = sorted(result.active, key=lambda f: sort_key(f, root))
+    shown = active_in_order(result)
     sources = _Sources(root, [f.location for f in shown], result.files_read)
     blocks = ["\n".join(_finding_lines(f, here, sources, paint)) for f in shown]
     notes = sorted(result.notes, key=lambda n: (relative_uri(n.file, root), n.line, n.message))
@@ -290,5 +261,5 @@ def render_text(result: "ScanResult", *, color: bool = False,
         blocks.append("\n".join(
             f"{display_path(n.file, here)}:{n.line}: {paint('note:', Level.NOTE)} {_clean(n.message)}"
             for n in notes))
-    blocks.append(paint(_summary(result, shown), "bold"))
+    blocks.append(paint(summary_line(result), "bold"))
     return "\n\n".join(blocks) + "\n"
