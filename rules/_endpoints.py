@@ -18,7 +18,7 @@ def endpoint_label(endpoint: VpcEndpoint) -> str:
     meant = endpoint.intended_type
     if not isinstance(meant, str):
         return f"endpoint {endpoint.display}"
-    if endpoint.type_explicit:
+    if endpoint.written("endpoint_type"):
         return f"{meant} endpoint {endpoint.display}"
     if meant == endpoint.endpoint_type:
         return f"{meant} (the default type) endpoint {endpoint.display}"

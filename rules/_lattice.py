@@ -61,9 +61,3 @@ def serves_only_resources(model) -> Callable[[Component], bool]:
 def upper(value) -> str | None:
     """A known string value in upper case (enum comparisons), None when unknown or unset."""
     return value.upper() if isinstance(value, str) else None
-
-
-def written(component: Component, field: str) -> bool:
-    """True when the top-level property behind ``field`` is written in the source (rather than
-    left to AWS's default): it has a position of its own."""
-    return component.span(field) != component.span(None)

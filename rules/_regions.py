@@ -36,13 +36,7 @@ class Regions:
     def of(self, endpoint: VpcEndpoint) -> tuple[str, str] | None:
         region = known_region(endpoint.resource.region)
         if region is not None:
-            if endpoint.flavour != "terraform":
-                source = "the stack's region"
-            elif endpoint.resource.values.get("region") == region:
-                source = "its region argument"  # AWS provider 6: one resource's own region
-            else:
-                source = "the provider's region"
-            return region, source
+            return region, endpoint.region_source
         zones = set()
         for subnet in endpoint.subnets:
             if isinstance(subnet, Subnet):

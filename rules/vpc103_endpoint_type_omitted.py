@@ -84,7 +84,7 @@ RULE = RuleMeta("VPC103", "endpoint-type-omitted", Level.ERROR,
 def check(model):
     for endpoint in model.of(VpcEndpoint):
         meant = endpoint.intended_type
-        if endpoint.type_explicit or meant == endpoint.endpoint_type:
+        if endpoint.written("endpoint_type") or meant == endpoint.endpoint_type:
             continue
         service = endpoint.service_name
         if isinstance(service, EndpointService):

@@ -74,7 +74,7 @@ OrdersService:
 
 from __future__ import annotations
 
-from ._lattice import upper, written
+from ._lattice import upper
 from vpclint.model.components import EndpointService, LoadBalancer
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -114,7 +114,7 @@ def check(model):
 def _describe(lb: LoadBalancer) -> str:
     kind = str(lb.lb_type).lower()
     text = f"{_a(kind)} {kind} load balancer"
-    if not written(lb, "lb_type"):  # AWS's default applies
+    if not lb.written("lb_type"):  # AWS's default applies
         text += ", the default when no type is set"
     return text
 

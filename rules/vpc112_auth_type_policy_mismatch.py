@@ -84,7 +84,7 @@ OrdersAuthPolicy:
 
 from __future__ import annotations
 
-from ._lattice import serves_only_resources, upper, written
+from ._lattice import serves_only_resources, upper
 from vpclint.model.components import AuthPolicy, LatticeService, ServiceNetwork
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -108,7 +108,7 @@ def check(model):
             continue
         if upper(target.auth_type) != "NONE" or only_resources(target):
             continue
-        how = "is NONE" if written(target, "auth_type") else "is unset, so NONE"
+        how = "is NONE" if target.written("auth_type") else "is unset, so NONE"
         yield Finding(policy, f"auth policy {policy.display} is ignored: the auth type of "
                       f"{_kind(target)} {target.display} {how}, and Lattice applies auth policies "
                       "only with AWS_IAM", level=Level.WARNING,

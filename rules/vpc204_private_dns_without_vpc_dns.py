@@ -104,8 +104,6 @@ def check(model):
 
 
 def _describe(vpc: Vpc, name: str) -> str:
-    path = vpc.path_of(name)
-    attribute = str(path[0]) if path else name
-    if path and path[0] in vpc.resource.values:
-        return f"{attribute} = false" if vpc.flavour == "terraform" else f"{attribute}: false"
-    return f"{attribute} unset (default false)"
+    if vpc.written(name):
+        return vpc.source_name(name, False)
+    return f"{vpc.source_name(name)} unset (default false)"

@@ -138,12 +138,9 @@ def _members(links: Links) -> str:
 
 
 def _hint(endpoint: VpcEndpoint) -> str:
-    if endpoint.type_explicit:
+    if endpoint.written("endpoint_type"):
         return ""
-    attribute = endpoint.source_name("endpoint_type")
-    value = "\"Interface\"" if endpoint.flavour == "terraform" else "Interface"
-    sep = " = " if endpoint.flavour == "terraform" else ": "
-    return f"; for an Interface endpoint set {attribute}{sep}{value}"
+    return f"; for an Interface endpoint set {endpoint.source_name('endpoint_type', 'Interface')}"
 
 
 def _finding(model, endpoint: VpcEndpoint, name: str, message: str) -> Finding:

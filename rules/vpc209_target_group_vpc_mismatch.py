@@ -204,8 +204,7 @@ def _attached(model, group, kind: str, tg_vpc: tuple, registration) -> Iterator[
             return  # by IP, an address outside the VPC may be meant (peering, VPN)
         subnet = _foreign_subnet(target.subnets, tg_vpc)
         if subnet is not None:
-            attribute = "availability_zone" if registration.flavour == "terraform" else \
-                "AvailabilityZone"
+            attribute = registration.source_name("availability_zone")
             why = (f"an address outside the target group's VPC must be registered with "
                    f"{attribute} (all), so registration fails; set {attribute} to all (for a "
                    f"peered VPC)" if kind == "IP" else None)
@@ -244,8 +243,7 @@ def _ip_target(model, group, registration, value: str) -> Finding | None:
     if isinstance(group, LatticeTargetGroup) or \
             getattr(registration, "availability_zone", None) is not None:
         return None
-    attribute = "availability_zone" if registration.flavour == "terraform" else \
-        "AvailabilityZone"
+    attribute = registration.source_name("availability_zone")
     return Finding(registration, f"IP target {address} of {label} {group.display} is "
                    f"outside its VPC {vpc.display} ({_cidrs(vpc)}) and sets no {attribute}: AWS "
                    f"requires it for an address outside the VPC (a peered VPC or on-premises), "

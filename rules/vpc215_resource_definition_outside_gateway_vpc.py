@@ -162,7 +162,7 @@ def check(model):
         if _is_cidr(config, kind) and resolution != "IN_VPC":
             yield Finding(config, f"CIDR resource configuration {config.display} is attached to "
                           f"resource gateway {gateway.display}, whose DNS resolution is "
-                          f"{resolution}{' (the default)' if _default(gateway) else ''}: a Tunnel "
+                          f"{resolution}{'' if gateway.written('dns_resolution') else ' (the default)'}: a Tunnel "
                           "endpoint reaches a CIDR configuration only through a gateway set to "
                           "IN_VPC, so no consumer can use this network segment; create the "
                           "gateway with resource_config_dns_resolution / "
@@ -196,11 +196,6 @@ def _gateway_related(gateway: Any, field: str) -> list[Related]:
     if isinstance(gateway, ResourceGateway):
         return [Related(gateway, f"resource gateway {gateway.display}", field)]
     return []
-
-
-def _default(gateway: ResourceGateway) -> bool:
-    """True when the DNS resolution is AWS's default, not written in the source."""
-    return gateway.span("dns_resolution") == gateway.span(None)
 
 
 def _is_cidr(config: ResourceConfiguration, kind: str | None) -> bool:

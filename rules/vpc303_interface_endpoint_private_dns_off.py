@@ -139,7 +139,7 @@ def check(model):
 def _finding(endpoint: VpcEndpoint, service: str, flows: list) -> Finding:
     vpc = endpoint.vpc
     where = f"VPC {vpc.display}" if isinstance(vpc, Vpc) else "its VPC"
-    how = "is off" if endpoint.private_dns_set else "is off (the default)"
+    how = "is off" if endpoint.written("private_dns") else "is off (the default)"
     message = (f"Interface endpoint {endpoint.display} for {label(service)} in {where}: private "
                f"DNS {how} and no private hosted zone, record or Lattice resource configuration "
                f"points {_hostname(service, endpoint.service_name)} at it, so SDK calls resolve "

@@ -126,7 +126,7 @@ SharedServicesShare:
 
 from __future__ import annotations
 
-from ._lattice import upper, written
+from ._lattice import upper
 from vpclint.model.components import RamShare, ServiceNetwork
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -143,7 +143,7 @@ def check(model):
         shares = [] if enabled else list(model.linked_from(network, RamShare, "resources"))
         if not shares and not enabled:
             continue
-        how = "is NONE" if written(network, "auth_type") else "is unset, so NONE"
+        how = "is NONE" if network.written("auth_type") else "is unset, so NONE"
         if shares:
             where = "is shared with other accounts through " + ", ".join(
                 s.display for s in shares)

@@ -79,7 +79,7 @@ class Model:
         self._unseen = None
         for component in self.components:
             for name, value in vars(component).items():
-                if name in ("resource", "origin"):
+                if name in Component.BOOKKEEPING:
                     continue
                 targets: list = []
                 if isinstance(value, Component):

@@ -164,6 +164,7 @@ def _normalize(resource: Resource) -> list[c.Component]:
         component.origin[name] = origin
         if value is not _MISSING:
             setattr(component, name, value)
+            component.written_fields.add(name)
     extra = _SPECIAL.get(cls)
     produced = [component]
     if extra is not None:
@@ -260,16 +261,9 @@ def _convert(value: Any, conversion: str) -> Any:
 
 def _endpoint(endpoint: c.VpcEndpoint, resource: Resource) -> list[c.Component]:
     raw_type = endpoint.endpoint_type
-    # null (Terraform) is the same as omitted: the AWS default applies
-    endpoint.type_explicit = resource.values.get("vpc_endpoint_type") is not None or \
-        resource.values.get("VpcEndpointType") is not None
     if isinstance(raw_type, str):
         canonical = {t.lower(): t for t in c.ENDPOINT_TYPES}
         endpoint.endpoint_type = canonical.get(raw_type.lower(), raw_type)
-    endpoint.private_dns_set = endpoint.private_dns is not None and \
-        ("private_dns_enabled" in resource.values or "PrivateDnsEnabled" in resource.values)
-    if endpoint.private_dns is None:
-        endpoint.private_dns = False
     return []
 
 
@@ -600,7 +594,7 @@ class _Resolver:
             elif not isinstance(raw, c.Component):
                 setattr(component, name, self.one(raw))
         for name, value in list(vars(component).items()):
-            if name in ("resource", "origin"):
+            if name in c.Component.BOOKKEEPING:
                 continue
             if (type(component), name) in _DEEP_REFERENCES:
                 resolved = self.deep(value, every_ref=True)
@@ -701,7 +695,7 @@ def _fold(model: Model) -> None:
         elif association.attaches == "private_dns":  # aws_vpc_endpoint_private_dns
             if association.enabled is not None:
                 endpoint.private_dns = association.enabled
-                endpoint.private_dns_set = True
+                endpoint.written_fields.add("private_dns")
         else:
             getattr(endpoint, association.attaches).add(association.member)
     for permission in model.of(c.EndpointServicePermission):

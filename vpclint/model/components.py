@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Iterator, TypeVar, Union
 
 from vpclint.model.services import GATEWAY_SERVICES, aws_service
+from vpclint.model.vocabulary import ASSIGNMENTS, REGION_ARGUMENTS, REGION_SOURCES
 from vpclint.source import Path, Resource, Span
 from vpclint.values import Unknown
 
@@ -80,14 +81,19 @@ class Links(Generic[T]):
 
 Link = Union["Component", External, Unknown, None]
 
+_NO_VALUE = object()
+
 
 @dataclass(eq=False)
 class Component:
     """Base of every model component."""
 
     kind: ClassVar[str] = "component"
+    # the attributes that record where the component came from, not what it is
+    BOOKKEEPING: ClassVar[tuple[str, ...]] = ("resource", "origin", "written_fields")
     resource: Resource = field(repr=False)
     origin: dict[str, Path] = field(default_factory=dict, repr=False)
+    written_fields: set[str] = field(default_factory=set, repr=False)
 
     @property
     def address(self) -> str:
@@ -116,11 +122,37 @@ class Component:
     def span(self, name: str | None = None) -> Span:
         return self.resource.locate(self.path_of(name))
 
-    def source_name(self, name: str) -> str:
+    def written(self, name: str) -> bool:
+        """Whether the user set the field: its attribute holds a value (an expression vpclint
+        cannot evaluate counts; null does not), on the resource or through a separate resource
+        folded into it (``aws_vpc_endpoint_private_dns``). When not, AWS's default applies."""
+        return name in self.written_fields
+
+    def writable(self, name: str) -> bool:
+        """Whether this component's resource type has an attribute for the field at all."""
+        return bool(self.path_of(name))
+
+    def source_name(self, name: str, value: Any = _NO_VALUE) -> str:
         """The attribute a field is written as in this component's IaC (``vpc_endpoint_type``,
-        ``VpcEndpointType``), also when it is not written: messages speak the user's words."""
+        ``VpcEndpointType``), also when it is not written: messages speak the user's words.
+        With ``value``, the attribute set to it as the IaC writes it (``private_dns_enabled =
+        false``, ``PrivateDnsEnabled: false``)."""
         written = [step for step in self.path_of(name) if isinstance(step, str)]
-        return written[-1] if written else name
+        attribute = written[-1] if written else name
+        if value is _NO_VALUE:
+            return attribute
+        return ASSIGNMENTS[self.flavour](attribute, value)
+
+    @property
+    def region_source(self) -> str:
+        """Where its Region comes from, in its IaC's words: its own region argument, else its
+        provider's or its stack's."""
+        argument = REGION_ARGUMENTS.get(self.flavour)
+        region = self.resource.region
+        if argument is not None and region is not None and \
+                self.resource.values.get(argument) == region:
+            return f"its {argument} argument"
+        return REGION_SOURCES[self.flavour]
 
     def __hash__(self) -> int:
         return id(self)
@@ -273,12 +305,10 @@ class VpcEndpoint(Component):
     vpc: Link = None
     service_name: Any = None  # str, Unknown, a Ref-resolved EndpointService, or None
     endpoint_type: str | Unknown = "Gateway"  # AWS default when omitted
-    type_explicit: bool = False
     route_tables: Links = field(default_factory=Links)
     subnets: Links = field(default_factory=Links)
     security_groups: Links = field(default_factory=Links)
     private_dns: bool | Unknown = False  # AWS default
-    private_dns_set: bool = False
     # Resource and ServiceNetwork endpoints: which custom domain names of the resource
     # configurations behind them get a private hosted zone (see ServiceNetworkAssociation)
     dns_preference: str | Unknown | None = None
@@ -299,7 +329,7 @@ class VpcEndpoint(Component):
         GatewayLoadBalancer for an endpoint service fronted by Gateway Load Balancers only,
         else Interface. An UNKNOWN or missing service name might be S3 or DynamoDB, so the
         default stands for it."""
-        if self.type_explicit or _may_have_gateway_endpoint(self.service_name):
+        if self.written("endpoint_type") or _may_have_gateway_endpoint(self.service_name):
             return self.endpoint_type
         service = self.service_name
         if isinstance(service, EndpointService) and service.network_load_balancers.known_empty \
