@@ -75,7 +75,8 @@ def check(model):
             continue  # an omitted type meant as Interface is a wrong type, not missing routes
         if model.linked_from(endpoint, EndpointAssociation, "endpoint").open:
             continue  # an association vpclint cannot resolve may attach route tables
-        if not endpoint.written("endpoint_type") and (endpoint.subnets or endpoint.security_groups):
+        if not endpoint.written("endpoint_type") and (endpoint.subnets
+                                                      or endpoint.security_groups):
             continue  # meant as Interface: VPC206 reports the subnets with the "set the type" hint
         wanted = wanted if wanted is not None else _tables_wanted(model)
         service = aws_service(endpoint.service_name)

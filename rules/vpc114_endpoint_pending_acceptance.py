@@ -95,6 +95,7 @@ from __future__ import annotations
 
 from ._pairing import referrers_in_scope, unmodelled_resource
 from vpclint.model.components import EndpointConnectionAccepter, EndpointService, VpcEndpoint
+from vpclint.model.specs import resource_types
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC114", "endpoint-pending-acceptance", Level.NOTE,
@@ -113,14 +114,23 @@ def check(model):
             continue  # true, or UNKNOWN
         if not accepters_of(endpoint).known_empty:
             continue
-        how = ("add an aws_vpc_endpoint_connection_accepter for it, or set auto_accept = true "
-               "when both are in one account" if endpoint.flavour == "terraform" else
-               "accept it after each deployment, or set AcceptanceRequired to false on the "
-               "service")
-        yield Finding(endpoint, f"endpoint {endpoint.display} connects to endpoint service "
-                      f"{service.display}, which requires acceptance, and nothing in the scan "
-                      f"accepts the connection: it stays pendingAcceptance and carries no "
-                      f"traffic until the service owner accepts it ({how})",
-                      field="auto_accept",
-                      related=[Related(service, f"{service.display} requires acceptance",
-                                       field="acceptance_required")])
+        yield _finding(endpoint, service)
+
+
+def _finding(endpoint: VpcEndpoint, service: EndpointService) -> Finding:
+    """The finding, with the fix the endpoint's IaC offers: an accepter resource where it has
+    one, else accepting by hand or not requiring acceptance."""
+    accepters = resource_types(endpoint, EndpointConnectionAccepter)
+    if accepters:
+        how = (f"add an {accepters[0]} for it, or set {endpoint.source_name('auto_accept', True)}"
+               " when both are in one account")
+    else:
+        how = (f"accept it after each deployment, or set "
+               f"{service.source_name('acceptance_required')} to false on the service")
+    return Finding(endpoint, f"endpoint {endpoint.display} connects to endpoint service "
+                   f"{service.display}, which requires acceptance, and nothing in the scan "
+                   f"accepts the connection: it stays pendingAcceptance and carries no "
+                   f"traffic until the service owner accepts it ({how})",
+                   field="auto_accept",
+                   related=[Related(service, f"{service.display} requires acceptance",
+                                    field="acceptance_required")])

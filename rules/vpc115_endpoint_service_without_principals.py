@@ -70,6 +70,7 @@ from __future__ import annotations
 
 from ._pairing import referrers_in_scope, unmodelled_resource
 from vpclint.model.components import EndpointService, EndpointServicePermission, VpcEndpoint
+from vpclint.model.specs import resource_types
 from vpclint.rule import Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC115", "endpoint-service-without-principals", Level.WARNING,
@@ -89,10 +90,11 @@ def check(model):
             continue  # a permissions resource may name it through an UNKNOWN
         if not consumers_of(service).known_empty:
             continue  # an endpoint of the scan (in the owner's account) uses it
-        how = ("allowed_principals or aws_vpc_endpoint_service_allowed_principal"
-               if service.flavour == "terraform" else "an AWS::EC2::VPCEndpointServicePermissions")
+        ways = [f"an {kind}" for kind in resource_types(service, EndpointServicePermission)]
+        if service.writable("allowed_principals"):
+            ways.insert(0, service.source_name("allowed_principals"))
         yield Finding(service, f"endpoint service {service.display} allows no principal and no "
                       "endpoint in this scan connects to it: endpoints in other accounts are "
-                      f"refused until their principals are allowed ({how}); its consumers may "
+                      f"refused until their principals are allowed ({' or '.join(ways)}); its consumers may "
                       "also live in this account outside the scan, or be allowed outside the "
                       "code", field="allowed_principals")

@@ -128,14 +128,12 @@ from ._lattice import upper
 from vpclint.model.components import (Component, LatticeService, LatticeTargetGroup, Listener,
                                       ListenerRule)
 from vpclint.rule import Finding, Level, Related, RuleMeta
-from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC210", "lattice-protocol-mismatch", Level.ERROR,
                 "A Lattice listener forwards to a target group of the wrong protocol or type, a "
                 "LAMBDA target group has a config, or two services share a target group")
 
 _HTTP = ("HTTP", "HTTPS")
-_LAMBDA_CONFIG = ("lambda_event_structure_version", "LambdaEventStructureVersion")
 
 
 def check(model):
@@ -198,22 +196,14 @@ def _protocol_mismatch(action, listener: Listener, protocol: str,
 
 
 def _lambda_config(group: LatticeTargetGroup) -> Finding | None:
-    config = group.config
-    if isinstance(config, list):  # a Terraform block list
-        config = config[0] if len(config) == 1 else None
-    if not isinstance(config, dict):
-        return None
-    extra = [key for key, value in config.items()
-             if key not in _LAMBDA_CONFIG and value is not None and value != []
-             and not isinstance(value, Unknown)]
+    version = group.source_name("lambda_event_version")
+    extra = [name for name in group.config_settings if name != version]
     if not extra:
         return None
-    block = "config" if group.flavour == "terraform" else "Config"
-    version = _LAMBDA_CONFIG[0] if group.flavour == "terraform" else _LAMBDA_CONFIG[1]
     return Finding(group, f"LAMBDA target group {group.display} sets {', '.join(extra)} in its "
-                   f"{block}: a LAMBDA target group has no VPC, port, protocol or health check "
-                   f"(only {version} may be configured), so creating it fails",
-                   field="config")
+                   f"{group.source_name('config_settings')}: a LAMBDA target group has no VPC, "
+                   f"port, protocol or health check (only {version} may be configured), so "
+                   "creating it fails", field="config_settings")
 
 
 def _service(action) -> LatticeService | None:

@@ -160,9 +160,10 @@ def check(model):
         if resolution is None:
             continue
         if _is_cidr(config, kind) and resolution != "IN_VPC":
+            default = "" if gateway.written("dns_resolution") else " (the default)"
             yield Finding(config, f"CIDR resource configuration {config.display} is attached to "
                           f"resource gateway {gateway.display}, whose DNS resolution is "
-                          f"{resolution}{'' if gateway.written('dns_resolution') else ' (the default)'}: a Tunnel "
+                          f"{resolution}{default}: a Tunnel "
                           "endpoint reaches a CIDR configuration only through a gateway set to "
                           "IN_VPC, so no consumer can use this network segment; create the "
                           "gateway with resource_config_dns_resolution / "

@@ -115,6 +115,7 @@ from ._pairing import referrers_in_scope
 from vpclint.model.components import (Component, EndpointAssociation, EndpointService,
                                       VpcEndpoint)
 from vpclint.model.services import aws_service
+from vpclint.model.specs import resource_types
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC402", "endpoint-policy-full-access", Level.WARNING,
@@ -216,7 +217,8 @@ def _unseen_policies(model):
                                      where=lambda association: association.attaches == "policy")
 
     def may_come(endpoint: VpcEndpoint) -> bool:
-        return endpoint.flavour == "terraform" and policies_of(endpoint).open
+        return bool(resource_types(endpoint, EndpointAssociation, "policy")) \
+            and policies_of(endpoint).open
 
     return may_come
 

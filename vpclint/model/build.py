@@ -22,15 +22,14 @@ from typing import Any
 from vpclint.model import Model
 from vpclint.model import components as c
 from vpclint.model.mentions import Mentions
-from vpclint.model.specs import ASSOCIATES, CLOUDFORMATION, ROUTE_DESTINATIONS, ROUTE_TARGETS
+from vpclint.model.specs import ASSOCIATES, ROUTE_DESTINATIONS, ROUTE_TARGETS, SPECS
 from vpclint.model import workloads as w
-from vpclint.model.specs import TERRAFORM, WORKLOAD_TYPES
+from vpclint.model.specs import WORKLOAD_TYPES
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, Resource
 from vpclint.values import (Choice, PartialCollection, PartialJson, PartialString, Ref, Unknown,
                             as_bool, choose, conditions_of, decide, known_not_null, with_kinds)
 
-_SPECS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
 _MISSING = object()
 
 
@@ -152,7 +151,7 @@ def _failed(model: Model, resource: Resource, error: Exception, failed: set[int]
 
 
 def _normalize(resource: Resource) -> list[c.Component]:
-    spec = _SPECS[resource.flavour].get(resource.type)
+    spec = SPECS[resource.flavour].get(resource.type)
     if spec is None:
         rule = separate_sg_rule(resource)
         return [rule] if rule is not None else []
@@ -256,7 +255,20 @@ def _convert(value: Any, conversion: str) -> Any:
         if isinstance(value, str) and value.lower() in ("enable", "disable"):
             return value.lower() == "enable"
         return value if isinstance(value, Unknown) else Unknown("not enable/disable", repr(value))
+    if conversion == "settings":
+        return _settings(value)
     return value
+
+
+def _settings(block: Any) -> list[str]:
+    """The names of the settings a block (a Terraform block list of one, or a mapping) writes
+    with a known value; none when vpclint cannot tell which block it is."""
+    while isinstance(block, list) and len(block) == 1:
+        block = block[0]
+    if not isinstance(block, dict):
+        return []
+    return [name for name, value in block.items()
+            if value is not None and value != [] and not isinstance(value, Unknown)]
 
 
 def _endpoint(endpoint: c.VpcEndpoint, resource: Resource) -> list[c.Component]:

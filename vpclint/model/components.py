@@ -502,7 +502,10 @@ class LatticeTargetGroup(Component):
     port: int | Unknown | None = None
     protocol: str | Unknown | None = None
     health_check_port: int | Unknown | None = None
-    config: Any = None  # the whole config block (LAMBDA groups take only the event version)
+    lambda_event_version: str | Unknown | None = None
+    # the settings its config block writes with a known value, as spelled there (a LAMBDA
+    # group takes only the event structure version)
+    config_settings: list[str] = field(default_factory=list)
     targets: list["LatticeTarget"] = field(default_factory=list)  # inline and attachments
     targets_open: bool = False  # inline targets not all known
 

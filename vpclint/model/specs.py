@@ -4,7 +4,7 @@ One table per flavour maps a resource type to its component class and, per field
 path it is read from. Path syntax: ``a.b`` descends mappings (and every element of a Terraform
 block list); ``a[]`` takes each element of a list; alternatives are separated by ``|`` and the
 first one present wins. Fields of type ``Links`` collect every match; other fields take the first.
-Conversions (booleans, upper-case enums) are named after the path with ``:``.
+Conversions (booleans, lists, the settings a block writes) are named after the path with ``:``.
 """
 
 from __future__ import annotations
@@ -134,7 +134,8 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
     "aws_vpclattice_target_group": (c.LatticeTargetGroup, {
         "target_type": "type", "vpc": "config.vpc_identifier", "port": "config.port",
         "protocol": "config.protocol", "health_check_port": "config.health_check.port",
-        "config": "config"}),
+        "lambda_event_version": "config.lambda_event_structure_version",
+        "config_settings": "config:settings"}),
     "aws_vpclattice_target_group_attachment": (c.LatticeTarget, {
         "target_group": "target_group_identifier", "target": "target.id", "port": "target.port"}),
     "aws_vpclattice_service_network_vpc_association": (c.ServiceNetworkAssociation, {
@@ -259,7 +260,8 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
     "AWS::VpcLattice::TargetGroup": (c.LatticeTargetGroup, {
         "target_type": "Type", "vpc": "Config.VpcIdentifier", "port": "Config.Port",
         "protocol": "Config.Protocol", "health_check_port": "Config.HealthCheck.Port",
-        "config": "Config"}),
+        "lambda_event_version": "Config.LambdaEventStructureVersion",
+        "config_settings": "Config:settings"}),
     "AWS::VpcLattice::ServiceNetworkVpcAssociation": (c.ServiceNetworkAssociation, {
         "service_network": "ServiceNetworkIdentifier", "member": "VpcIdentifier",
         "security_groups": "SecurityGroupIds[]", "private_dns": "PrivateDnsEnabled:bool",
@@ -437,3 +439,14 @@ CLOUDFORMATION.update({
     "AWS::Route53::RecordSet": (w.DnsRecord, {"zone": "HostedZoneId", "name": "Name",
                                               "targets": "AliasTarget.DNSName|ResourceRecords"}),
 })
+
+SPECS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
+
+
+def resource_types(component: c.Component, cls: type, attaches: str | None = None) -> list[str]:
+    """The resource types of ``component``'s IaC that make ``cls`` components (for association
+    resources, those that add to the field ``attaches``): what a message may tell the user to
+    add, and whether the IaC has a separate resource for it at all (CloudFormation has no
+    endpoint policy resource, no endpoint connection accepter)."""
+    return [kind for kind, (made, _) in SPECS[component.flavour].items()
+            if made is cls and (attaches is None or ASSOCIATES.get(kind) == attaches)]
