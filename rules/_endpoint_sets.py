@@ -21,7 +21,7 @@ from typing import Iterable
 
 from vpclint.analyze import Flow, Verdict
 from vpclint.model.components import Subnet, VpcEndpoint
-from vpclint.model.workloads import TaskDefinition, Workload
+from vpclint.model.workloads import ContainerDefinition, TaskDefinition, Workload
 from vpclint.values import Unknown
 
 INSTANCE_KINDS = ("instance", "autoscaling_group", "eks_node_group")
@@ -110,11 +110,11 @@ def runs_on_fargate(workload: Workload) -> bool:
             and all(isinstance(k, str) and k.upper() == "FARGATE" for k in kinds))
 
 
-def containers(workload: Workload) -> list[dict]:
+def containers(workload: Workload) -> list[ContainerDefinition]:
     """The task definition's container definitions, when known."""
     task = workload.task_definition
     if isinstance(task, TaskDefinition) and isinstance(task.containers, list):
-        return [c for c in task.containers if isinstance(c, dict)]
+        return [c for c in task.containers if isinstance(c, ContainerDefinition)]
     return []
 
 

@@ -174,7 +174,7 @@ from ._security import group_related, ports_text
 from vpclint.analyze.security import (LATTICE_V4, LATTICE_V6, describe_rules, rule_opens,
                                       security_of, sg_allows)
 from vpclint.model.components import Component, LatticeTargetGroup, LoadBalancer, SecurityGroup
-from vpclint.model.workloads import TaskDefinition, Workload
+from vpclint.model.workloads import ContainerDefinition, PortMapping, TaskDefinition, Workload
 from vpclint.rule import Finding, Level, Related, RuleMeta
 from vpclint.values import Unknown
 
@@ -280,12 +280,11 @@ def _container_port(service: Workload, registrations: int) -> int | None:
     if not isinstance(task.containers, list):
         return None
     for container in task.containers:
-        if not isinstance(container, dict):
+        if not isinstance(container, ContainerDefinition):
             return None
-        for mapping in container.get("portMappings") or container.get("PortMappings") or []:
-            if isinstance(mapping, dict) and (mapping.get("name") or mapping.get("Name")) == \
-                    names[0]:
-                return _int(mapping.get("containerPort") or mapping.get("ContainerPort"))
+        for mapping in container.port_mappings:
+            if isinstance(mapping, PortMapping) and mapping.name == names[0]:
+                return _int(mapping.container_port)
     return None
 
 

@@ -335,10 +335,7 @@ def _secret_services(workload: Workload) -> list[str]:
     """secretsmanager / ssm for the containers' ``secrets`` (read by the Fargate agent)."""
     found = []
     for container in containers(workload):
-        secrets = container.get("secrets") or container.get("Secrets") or []
-        for secret in secrets if isinstance(secrets, list) else []:
-            source = (secret.get("valueFrom") or secret.get("ValueFrom")
-                      if isinstance(secret, dict) else None)
+        for source in container.secret_sources:
             service = secret_service(source)
             if service and service not in found:
                 found.append(service)

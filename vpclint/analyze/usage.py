@@ -26,7 +26,7 @@ from typing import Any, Iterator
 from vpclint.model.components import Component, External
 from vpclint.model.managed_policies import grants, managed_policy_name
 from vpclint.model.workloads import IamPolicy, IamRole, InstanceProfile, LaunchTemplate
-from vpclint.model.workloads import TaskDefinition, Workload
+from vpclint.model.workloads import ContainerDefinition, TaskDefinition, Workload
 from vpclint.values import HOLE, PartialJson, PartialString, Unknown
 
 # IAM action prefix -> endpoint service names (DOMAIN.md §4 table)
@@ -345,10 +345,10 @@ def _container_evidence(task: TaskDefinition) -> Iterator[Evidence]:
     if not isinstance(task.containers, list):
         return
     for container in task.containers:
-        if not isinstance(container, dict):
+        if not isinstance(container, ContainerDefinition):
             continue
-        name = container.get("name") or container.get("Name") or "container"
-        image = container.get("image") or container.get("Image")
+        name = container.name or "container"
+        image = container.image
         if isinstance(image, (str, PartialString)):
             match = _ECR_IMAGE.match(_text(image))
             if match:
@@ -356,23 +356,17 @@ def _container_evidence(task: TaskDefinition) -> Iterator[Evidence]:
                 for service in ("ecr.api", "ecr.dkr", "s3"):
                     yield Evidence(service, f"container {name} pulls {shown} from ECR", task,
                                    _region(match.group(1)))
-        logs = container.get("logConfiguration") or container.get("LogConfiguration") or {}
-        if isinstance(logs, dict) and (logs.get("logDriver") or logs.get("LogDriver")) == "awslogs":
+        if container.log_driver == "awslogs":
             yield Evidence("logs", f"container {name} logs with the awslogs driver", task)
-        for secret in container.get("secrets") or container.get("Secrets") or []:
-            source = secret.get("valueFrom") or secret.get("ValueFrom") if isinstance(
-                secret, dict) else None
+        for source in container.secret_sources:
             service = secret_service(source)
             if service is not None:
                 shown = source.expr if isinstance(source, PartialString) else getattr(
                     source, "display", None) or getattr(source, "value", source)
                 yield Evidence(service, f"container {name} reads secret {shown}", task)
-        environment = container.get("environment") or container.get("Environment") or []
-        for entry in environment if isinstance(environment, list) else []:
-            if isinstance(entry, dict):
-                value = entry.get("value") or entry.get("Value")
-                if isinstance(value, (str, PartialString)):
-                    yield from _string_evidence(task, value, f"container {name} environment")
+        for value in container.environment_values:
+            if isinstance(value, (str, PartialString)):
+                yield from _string_evidence(task, value, f"container {name} environment")
 
 
 _SECRET_SERVICES = ("secretsmanager", "ssm")

@@ -510,6 +510,32 @@ def _task_definition(task: w.TaskDefinition, resource: Resource) -> list[c.Compo
     return []
 
 
+def _container(body: Any) -> w.ContainerDefinition | Unknown:
+    """A container definition in either IaC's spelling (camelCase JSON, PascalCase YAML)."""
+    if not isinstance(body, dict):
+        return body if isinstance(body, Unknown) else Unknown("container definition", repr(body))
+
+    def get(mapping: dict, name: str) -> Any:
+        return mapping.get(name) or mapping.get(name[0].upper() + name[1:])
+
+    logs = get(body, "logConfiguration")
+    mappings = get(body, "portMappings")
+    return w.ContainerDefinition(
+        name=get(body, "name"), image=get(body, "image"),
+        log_driver=get(logs, "logDriver") if isinstance(logs, dict) else None,
+        secret_sources=[get(s, "valueFrom") if isinstance(s, dict) else None
+                        for s in _list_of(get(body, "secrets"))],
+        environment_values=[get(e, "value") for e in _list_of(get(body, "environment"))
+                            if isinstance(e, dict)],
+        port_mappings=[w.PortMapping(get(m, "name"), get(m, "containerPort"))
+                       if isinstance(m, dict) else Unknown("port mapping", repr(m))
+                       for m in _list_of(mappings)])
+
+
+def _list_of(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _network_acl(acl: w.NetworkAcl, resource: Resource) -> list[c.Component]:
     acl.is_default = resource.type == "aws_default_network_acl"
     entries: list[c.Component] = []
@@ -758,6 +784,9 @@ def _fold_workloads(model: Model) -> None:
     for attachment in model.of(w.PolicyAttachment):
         if isinstance(attachment.role, w.IamRole):
             attachment.role.managed_policies.append(attachment.policy)
+    for task in model.of(w.TaskDefinition):
+        if isinstance(task.containers, list):  # typed once its references are resolved
+            task.containers = [_container(body) for body in task.containers]
     for entry in model.of(w.NetworkAclEntry):
         if isinstance(entry.acl, w.NetworkAcl) and entry not in entry.acl.entries:
             entry.acl.entries.append(entry)

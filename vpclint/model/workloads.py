@@ -48,10 +48,34 @@ class InstanceProfile(Component):
     roles: Links = field(default_factory=Links)
 
 
+@dataclass(frozen=True)
+class PortMapping:
+    """One port mapping of a container: its name (what a Lattice configuration registers by)
+    and its container port, as written (a value, UNKNOWN or None)."""
+
+    name: Any = None
+    container_port: Any = None
+
+
+@dataclass(frozen=True)
+class ContainerDefinition:
+    """One container of a task definition, the same whether written as Terraform's JSON
+    (``portMappings``) or CloudFormation's properties (``PortMappings``). Values as written: a
+    value, UNKNOWN, a resolved component (a secret named by reference), or None."""
+
+    name: Any = None
+    image: Any = None
+    log_driver: Any = None
+    secret_sources: list[Any] = field(default_factory=list)  # each secret's valueFrom
+    environment_values: list[Any] = field(default_factory=list)  # each variable's value
+    port_mappings: list[PortMapping | Unknown] = field(default_factory=list)
+
+
 @dataclass(eq=False)
 class TaskDefinition(Component):
     kind: ClassVar[str] = "task_definition"
-    containers: list[Any] | Unknown = field(default_factory=list)
+    # a container vpclint cannot read is UNKNOWN
+    containers: list[ContainerDefinition | Unknown] | Unknown = field(default_factory=list)
     task_role: Link = None
     execution_role: Link = None
     launch_types: list[Any] | Unknown = field(default_factory=list)
