@@ -23,34 +23,9 @@ _PRIVATE_V4 = tuple(ipaddress.ip_network(n) for n in (
     "10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"))
 
 
-def definition_of(config: ResourceConfiguration) -> tuple[str | None, Any]:
-    """(ip | dns | arn | cidr, its body) of a definition in any flavour's spelling
-    (``ip_resource { ip_address }``, ``IpResource: 10.0.0.1``, awscc ``ip_resource = "..."``);
-    the body of an IP resource is its address."""
-    definition = _unwrap(config.definition)
-    if not isinstance(definition, dict):
-        return None, None
-    for key, value in definition.items():
-        name = key.replace("_", "").lower()
-        body = _unwrap(value)
-        if name == "ipresource":
-            address = body.get("ip_address") or body.get("IpAddress") \
-                if isinstance(body, dict) else body
-            return "ip", address
-        if name == "cidrresource":
-            return "cidr", body
-        if name == "arnresource":
-            return "arn", body.get("arn") if isinstance(body, dict) else body
-        if name == "dnsresource":
-            return "dns", body
-    return None, None
-
-
-def _unwrap(value: Any) -> Any:
-    """A one-element list (a Terraform block) as its element."""
-    while isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return value
+def kind_of(config: ResourceConfiguration) -> str | None:
+    """ip | dns | arn | cidr: the kind of resource the configuration defines, if known."""
+    return config.definition.kind if config.definition is not None else None
 
 
 def gateway_of(config: ResourceConfiguration) -> Any:
@@ -73,9 +48,10 @@ def unservable(model, config: ResourceConfiguration) -> Unservable | None:
     """Why the configuration's IP resource cannot be served by its gateway, or None (also for
     other kinds of resource, and whenever vpclint cannot tell). Only a private address outside
     the gateway VPC needs the analysis' routing."""
-    kind, value = definition_of(config)
-    if kind != "ip" or not isinstance(value, str):
+    definition = config.definition
+    if definition is None or definition.kind != "ip" or not isinstance(definition.value, str):
         return None
+    value = definition.value
     try:
         address = ipaddress.ip_address(value.strip())
     except ValueError:

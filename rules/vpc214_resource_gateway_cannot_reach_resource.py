@@ -169,7 +169,7 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from ._lattice import upper
-from ._resource_definitions import definition_of, unservable
+from ._resource_definitions import kind_of, unservable
 from ._security import group_related, single_cidr, subnet_cidr
 from vpclint.analyze.security import (Peer, describe_rules, peer_of, security_of, sg_allows,
                                       tri_or)
@@ -245,7 +245,7 @@ def _resource_side(gateway: ResourceGateway, groups, served) -> Iterable[Finding
         refused = []
         for config, owner in configs:
             # an ARN resource has no configured ports: any TCP port counts
-            ranges = [None] if definition_of(config)[0] == "arn" \
+            ranges = [None] if kind_of(config) == "arn" \
                 else _port_ranges(owner.port_ranges)
             closed = [ports for ports in ranges
                       if all(sg_allows(resource.security_groups, "ingress", "tcp", ports,
@@ -341,25 +341,25 @@ def _gateway_type(gateway: ResourceGateway) -> str:
 
 def _resource(config: ResourceConfiguration) -> tuple[str, Any, set[int]] | None:
     """(kind, address, address families) of the resource: ip / dns / arn; None when not known."""
-    kind, body = definition_of(config)
+    definition = config.definition
+    if definition is None:
+        return None
+    kind, value = definition.kind, definition.value
     if kind == "ip":
-        if not isinstance(body, str):
+        if not isinstance(value, str):
             return None
         try:
-            version = ipaddress.ip_address(body.strip()).version
+            version = ipaddress.ip_address(value.strip()).version
         except ValueError:
             return None
-        return "ip", body.strip(), {version}
+        return "ip", value.strip(), {version}
     if kind == "dns":
-        if not isinstance(body, dict):
+        if isinstance(definition.ip_address_type, Unknown):
             return None
-        address_type = body.get("ip_address_type") or body.get("IpAddressType")
-        if isinstance(address_type, Unknown):
-            return None
-        families = _GATEWAY_FAMILIES.get(upper(address_type) or "", {4, 6})
-        return "dns", body.get("domain_name") or body.get("DomainName"), families
+        families = _GATEWAY_FAMILIES.get(upper(definition.ip_address_type) or "", {4, 6})
+        return "dns", value, families
     if kind == "arn":
-        return "arn", body, {4, 6}
+        return "arn", value, {4, 6}
     return None
 
 

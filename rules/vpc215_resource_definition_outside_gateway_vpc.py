@@ -132,7 +132,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._lattice import upper
-from ._resource_definitions import definition_of, gateway_of, unservable
+from ._resource_definitions import gateway_of, kind_of, unservable
 from vpclint.model.components import (ResourceConfiguration, ResourceGateway,
                                       ServiceNetworkAssociation)
 from vpclint.rule import Finding, Level, Related, RuleMeta
@@ -143,11 +143,12 @@ RULE = RuleMeta("VPC215", "resource-definition-outside-gateway-vpc", Level.ERROR
 
 def check(model):
     for config in model.of(ResourceConfiguration):
-        kind, value = definition_of(config)
+        kind = kind_of(config)
         gateway = gateway_of(config)
         if kind == "ip":
             problem = unservable(model, config)
             if problem:
+                value = config.definition.value
                 related = _gateway_related(gateway, "vpc") + [
                     Related(table, f"route table {table.display}: no route to {value}")
                     for table in problem.tables]
@@ -180,7 +181,7 @@ def check(model):
         if association.associates != "resource_configuration" or not isinstance(
                 config, ResourceConfiguration):
             continue
-        if _is_cidr(config, definition_of(config)[0]):
+        if _is_cidr(config, kind_of(config)):
             network = association.service_network
             name = getattr(network, "display", None) or getattr(network, "value", None) \
                 or "a service network"

@@ -40,8 +40,6 @@ _ACCESS_ENDPOINTS = ("ServiceNetwork", "Resource")
 _DEFAULT_PREFERENCE = "VERIFIED_DOMAINS_ONLY"
 _SPECIFIED = ("SPECIFIED_DOMAINS_ONLY", "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS")
 _AWS_SUFFIXES = ("amazonaws.com", "amazonaws.com.cn")
-# where a resource configuration's definition names its resource (Terraform, awscc, CFN)
-_TARGET_KEYS = ("domain_name", "ip_address", "arn", "DomainName", "IpAddress", "Arn")
 
 
 @dataclass(frozen=True)
@@ -418,7 +416,8 @@ def _target(configuration: ResourceConfiguration, endpoints: list[VpcEndpoint]
     ``!GetAtt Endpoint.DnsEntries``: one of ``endpoints``, those of its scope); a literal name,
     address or ARN; UNKNOWN otherwise (a parameter, an SSM-typed parameter, a module output not
     read)."""
-    leaves = list(_leaves(configuration.definition))
+    definition = configuration.definition
+    leaves = [definition.value] if definition is not None and definition.kind != "cidr" else []
     for leaf in leaves:
         if isinstance(leaf, Component):
             return leaf
@@ -434,20 +433,6 @@ def _target(configuration: ResourceConfiguration, endpoints: list[VpcEndpoint]
         if isinstance(leaf, str) and leaf:
             return leaf
     return Unknown(f"what {_named(configuration)} points at is not known")
-
-
-def _leaves(definition: Any) -> Iterable[Any]:
-    stack = [definition]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            for key, value in item.items():
-                if key in _TARGET_KEYS:
-                    yield value
-                elif isinstance(value, (dict, list)):
-                    stack.append(value)
 
 
 def _gateway(configuration: ResourceConfiguration) -> ResourceGateway | None:

@@ -532,6 +532,42 @@ def _container(body: Any) -> w.ContainerDefinition | Unknown:
                        for m in _list_of(mappings)])
 
 
+def _definition(written: Any) -> c.ResourceDefinition | None:
+    """What a resource configuration defines, from any IaC's spelling of its definition; None
+    when vpclint cannot tell (UNKNOWN, not written, a DNS resource it cannot read)."""
+    definition = _unwrap(written)
+    if not isinstance(definition, dict):
+        return None
+    for key, value in definition.items():
+        kind = _DEFINITION_KINDS.get(key.replace("_", "").lower())
+        body = _unwrap(value)
+        block = isinstance(body, dict)
+        if kind == "ip":
+            return c.ResourceDefinition(kind, (body.get("ip_address") or body.get("IpAddress"))
+                                        if block else body)
+        if kind == "arn":
+            return c.ResourceDefinition(kind, body.get("arn") if block else body)
+        if kind == "cidr":
+            return c.ResourceDefinition(kind, body)
+        if kind == "dns":
+            if not block:
+                return None
+            return c.ResourceDefinition(kind, body.get("domain_name") or body.get("DomainName"),
+                                        body.get("ip_address_type") or body.get("IpAddressType"))
+    return None
+
+
+_DEFINITION_KINDS = {"ipresource": "ip", "dnsresource": "dns", "arnresource": "arn",
+                     "cidrresource": "cidr"}
+
+
+def _unwrap(value: Any) -> Any:
+    """A one-element list (a Terraform block) as its element."""
+    while isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return value
+
+
 def _list_of(value: Any) -> list:
     return value if isinstance(value, list) else []
 
@@ -764,6 +800,8 @@ def _fold(model: Model) -> None:
         group = lb_target.target_group
         if isinstance(group, c.TargetGroup) and lb_target not in group.targets:
             group.targets.append(lb_target)
+    for configuration in model.of(c.ResourceConfiguration):  # typed once references resolve
+        configuration.definition = _definition(configuration.definition)
     _fold_workloads(model)
 
 

@@ -557,6 +557,19 @@ class ResourceGateway(Component):
     dns_resolution: str | Unknown = "PUBLIC"
 
 
+@dataclass(frozen=True)
+class ResourceDefinition:
+    """The one resource a resource configuration defines, the same in every spelling
+    (``ip_resource { ip_address }``, ``IpResource: 10.0.0.1``, awscc ``ip_resource = "..."``):
+    ``kind`` is ip, dns, arn or cidr; ``value`` the IP address, domain name, ARN or CIDR ranges
+    as written (a value, UNKNOWN, a resolved component, or None); ``ip_address_type`` a DNS
+    resource's."""
+
+    kind: str
+    value: Any = None
+    ip_address_type: Any = None
+
+
 @dataclass(eq=False)
 class ResourceConfiguration(Component):
     kind: ClassVar[str] = "resource_configuration"
@@ -564,7 +577,7 @@ class ResourceConfiguration(Component):
     gateway: Link = None
     group: Link = None
     port_ranges: list[Any] | Unknown = field(default_factory=list)
-    definition: Any = None
+    definition: ResourceDefinition | None = None  # None: not written, or not known
     allow_shareable: bool | Unknown | None = None
     custom_domain: str | Unknown | None = None  # the name consumers reach it by
     # the in-scan resource its domain name or ARN names by reference: a Database, a
