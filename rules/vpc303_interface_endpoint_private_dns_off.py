@@ -200,9 +200,9 @@ class _Fronts:
             zone = record.zone
             self._name(record.name, zone if isinstance(zone, Route53Zone) else None,
                        record.resource.scope)
-            self.refer.add(record.targets, record.resource.scope)
+            self.refer.add(record.targets)
         for workload in model.of(Workload):
-            self.refer.add(workload.environment, workload.resource.scope)
+            self.refer.add(workload.environment)
 
     def _name(self, name, zone: Route53Zone | None, scope: str) -> None:
         if isinstance(name, Unknown):

@@ -33,13 +33,17 @@ class Unknown:
     such as ``"transit_gateway"``) the value may denote, when the attribute it sits in says so (a
     route's ``transit_gateway_id`` is a transit gateway whatever its value); None when it may
     denote anything. ``not_null``: the value is known not to be null (a template's or
-    ``jsonencode``'s result, an AZ of a list), which decides ``x == null``.
+    ``jsonencode``'s result, an AZ of a list), which decides ``x == null``. ``refs``: the
+    (scope, address) of the resources whose attributes it was computed from
+    (``aws_vpc_endpoint.sqs.dns_entry[0]``, ``!Select [0, !GetAtt SqsEndpoint.DnsEntries]``),
+    filled by the evaluators, so that what a value names is read without parsing its text.
     """
 
     reason: str
     expr: str = ""
     kinds: frozenset | None = field(default=None, compare=False)
     not_null: bool = field(default=False, compare=False)
+    refs: frozenset = field(default=frozenset(), compare=False)
 
     def __repr__(self) -> str:  # shown in debug output and JSON reports
         return f"UNKNOWN({self.reason}{': ' + self.expr if self.expr else ''})"
@@ -210,9 +214,48 @@ def known_not_null(value: Any) -> bool:
 
 
 def plain(value: Unknown) -> Unknown:
-    """The UNKNOWN that ``value`` makes of a result computed from it: its reason, and none of
-    what it knows (the text of a partial string is not the text of its upper-case)."""
-    return value if type(value) is Unknown else Unknown(value.reason, value.expr)
+    """The UNKNOWN that ``value`` makes of a result computed from it: its reason and the
+    resources it was computed from, and none of what it knows (the text of a partial string is
+    not the text of its upper-case)."""
+    return value if type(value) is Unknown else Unknown(value.reason, value.expr,
+                                                        refs=references(value))
+
+
+def derived(reason: str, expr: str, *sources: Any) -> Unknown:
+    """An UNKNOWN computed from ``sources``: it carries the resources they refer to."""
+    return Unknown(reason, expr, refs=references(sources))
+
+
+def references(value: Any) -> frozenset:
+    """The (scope, address) of every resource ``value`` refers to or was computed from: its
+    references, and those inside partial values, undecided choices and collections."""
+    found: set = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Ref):
+            found.add((item.scope, item.target))
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, Unknown):
+            found |= item.refs
+            stack.extend(_inside(item))
+    return frozenset(found)
+
+
+def _inside(value: Unknown) -> tuple:
+    """The values a partial UNKNOWN is made of."""
+    if isinstance(value, PartialString):
+        return value.parts
+    if isinstance(value, Choice):
+        return (value.then, value.otherwise)
+    if isinstance(value, PartialJson):
+        return (value.data,)
+    if isinstance(value, PartialCollection):
+        return (value.items,)
+    return ()
 
 
 def with_kinds(value: Any, kinds: Iterable[str]) -> Any:

@@ -412,7 +412,7 @@ def _set(private_dns: Any, configuration: Any) -> bool | Unknown:
 def _target(configuration: ResourceConfiguration, endpoints: list[VpcEndpoint]
             ) -> Component | str | Unknown:
     """The resource a configuration defines: an endpoint (or other component) it refers to,
-    written or through the text of a value computed from it (``dns_entry[0].dns_name``,
+    written or through a value computed from it (``dns_entry[0].dns_name``,
     ``!GetAtt Endpoint.DnsEntries``: one of ``endpoints``, those of its scope); a literal name,
     address or ARN; UNKNOWN otherwise (a parameter, an SSM-typed parameter, a module output not
     read)."""
@@ -424,7 +424,7 @@ def _target(configuration: ResourceConfiguration, endpoints: list[VpcEndpoint]
     named = Mentions()
     for leaf in leaves:
         if isinstance(leaf, Unknown):
-            named.add(leaf, configuration.resource.scope)
+            named.add(leaf)
     if named:
         for endpoint in endpoints:
             if endpoint in named:

@@ -45,7 +45,7 @@ from itertools import islice
 from typing import Any, Callable, Protocol
 
 from vpclint.values import (PLACEHOLDERS, Choice, DistinctList, PartialString, Ref, Unknown,
-                            choose, join_parts, plain)
+                            choose, derived, join_parts, plain)
 
 
 class _NoValue:
@@ -172,8 +172,8 @@ def text(value: Any) -> str | Unknown | None:
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, Ref):
-        return Unknown("physical ID of a resource (not known before deployment)",
-                       f"{value.target}.{value.attr}" if value.attr else value.target)
+        return derived("physical ID of a resource (not known before deployment)",
+                       f"{value.target}.{value.attr}" if value.attr else value.target, value)
     return None
 
 
@@ -213,8 +213,10 @@ def _bounded(value: Any) -> Any:
     return value
 
 
-def _bad(function: str, arg: Any) -> Unknown:
-    return Unknown(f"malformed {function}", repr(arg)[:80])
+def _bad(function: str, arg: Any, *evaluated: Any) -> Unknown:
+    """``function`` applied to what it cannot take (``Fn::Select`` of a list attribute known only
+    after deployment, say); the result still comes from the resources ``evaluated`` names."""
+    return derived(f"malformed {function}", repr(arg)[:80], *evaluated)
 
 
 # --- functions ------------------------------------------------------------------------------
@@ -314,14 +316,14 @@ def _join(arg: Any, ctx: Context) -> Any:
     if unknown is not None:
         return unknown
     if not isinstance(delimiter, str) or not isinstance(items, list):
-        return _bad("Fn::Join", arg)
+        return _bad("Fn::Join", arg, items)
     if len(items) == 1 and isinstance(items[0], Ref):  # the one reference, unchanged
         return items[0]
     pieces: list = []
     for position, item in enumerate(items):
         piece = _text_or_hole(item)
         if piece is None:
-            return _bad("Fn::Join", arg)
+            return _bad("Fn::Join", arg, items)
         if isinstance(piece, MaybeAbsent):
             return piece
         pieces += [delimiter, piece] if position else [piece]
@@ -338,7 +340,7 @@ def _select(arg: Any, ctx: Context) -> Any:
     if unknown is not None:
         return unknown
     if index is None or not isinstance(items, list) or not 0 <= index < len(items):
-        return _bad("Fn::Select", arg)
+        return _bad("Fn::Select", arg, items)
     shifting = _maybe_absent(items[: index + 1])  # an item before may not be there at all
     return shifting if shifting is not None else items[index]
 
@@ -354,7 +356,7 @@ def _split(arg: Any, ctx: Context) -> Any:
     if unknown is not None:
         return unknown
     if not isinstance(delimiter, str) or not delimiter or not isinstance(source, str):
-        return _bad("Fn::Split", arg)
+        return _bad("Fn::Split", arg, value)
     return source.split(delimiter)
 
 
@@ -461,7 +463,7 @@ def _cidr(arg: Any, ctx: Context) -> Any:
 def _base64(arg: Any, ctx: Context) -> Any:
     value = _exact(_arg(arg, ctx))  # an encoded placeholder would pass for a known value
     if not isinstance(value, str):
-        return plain(value) if isinstance(value, Unknown) else _bad("Fn::Base64", arg)
+        return plain(value) if isinstance(value, Unknown) else _bad("Fn::Base64", arg, value)
     return _bounded(base64.b64encode(value.encode("utf-8")).decode("ascii"))
 
 
@@ -470,7 +472,7 @@ def _length(arg: Any, ctx: Context) -> Any:
     if isinstance(items, Unknown):
         return plain(items)
     if not isinstance(items, list):
-        return _bad("Fn::Length", arg)
+        return _bad("Fn::Length", arg, items)
     absent = _maybe_absent(items)
     return plain(absent) if absent is not None else len(items)
 
@@ -478,7 +480,8 @@ def _length(arg: Any, ctx: Context) -> Any:
 def _to_json_string(arg: Any, ctx: Context) -> Any:
     value = _arg(arg, ctx)
     if not isinstance(value, (dict, list)):
-        return plain(value) if isinstance(value, Unknown) else _bad("Fn::ToJsonString", arg)
+        return plain(value) if isinstance(value, Unknown) else _bad("Fn::ToJsonString", arg,
+                                                                    value)
     try:
         return _bounded(json.dumps(value, separators=(",", ":"), default=_not_json))
     except _NotJson as missing:

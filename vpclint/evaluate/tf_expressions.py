@@ -29,7 +29,7 @@ from vpclint.evaluate.tf_functions import call
 from vpclint.loaders.hcl_ast import (BinaryOp, Call, Conditional, ForExpr, Literal, ObjectExpr,
                                      Opaque, Template, Traversal, TupleExpr, UnaryOp)
 from vpclint.values import (Choice, DistinctList, PartialCollection, Ref, Unknown, choose,
-                            contains_unknown, join_parts, known_not_null, plain)
+                            contains_unknown, derived, join_parts, known_not_null, plain)
 
 
 class Scope(Protocol):
@@ -179,8 +179,9 @@ def index(value: Any, key: Any) -> Any:
         return value[key]
     if isinstance(value, Ref):
         attr = str(key)
-        return Ref(value.scope, value.target, attr) if value.attr is None else Unknown(
-            "attribute of a computed resource attribute", f"{value.target}.{value.attr}.{attr}")
+        return Ref(value.scope, value.target, attr) if value.attr is None else derived(
+            "attribute of a computed resource attribute", f"{value.target}.{value.attr}.{attr}",
+            value)
     if isinstance(value, dict):
         key = _to_str(key)
         if key in value:

@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterator
 import re2
 
 from vpclint.values import (DistinctList, ListElement, PartialCollection, PartialJson,
-                            PartialString, Ref, Unknown, join_parts, plain)
+                            PartialString, Ref, Unknown, derived, join_parts, plain)
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 # Bounds on what one call may build, so a hostile configuration cannot exhaust memory or time:
@@ -158,9 +158,9 @@ def _as_unknown(value: Any) -> Unknown:
     if isinstance(value, Unknown):
         return plain(value)
     if isinstance(value, Ref):
-        return Unknown("resource attribute known only after apply",
-                       f"{value.target}.{value.attr}" if value.attr else value.target)
-    return Unknown("value not known statically", type(value).__name__)
+        return derived("resource attribute known only after apply",
+                       f"{value.target}.{value.attr}" if value.attr else value.target, value)
+    return derived("value not known statically", type(value).__name__, value)
 
 
 def _is_id_ref(value: Any) -> bool:

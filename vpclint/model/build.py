@@ -76,7 +76,7 @@ def _hand_offs(model: Model, resources: list[Resource]) -> None:
     named = Mentions()
     for resource in resources:
         for key in _HAND_OFFS.get(resource.type, ()):
-            named.add(resource.values.get(key), resource.scope)
+            named.add(resource.values.get(key))
     if named:
         model.exported.update((x.resource.scope, x.resource.address)
                               for x in model.components if x in named)
