@@ -82,6 +82,7 @@ from __future__ import annotations
 
 from ._pairing import unmodelled_resource
 from vpclint.model.components import Component, Route, RouteTable, VpcEndpoint
+from vpclint.model.specs import route_attribute
 from vpclint.rule import Finding, Level, RuleMeta
 from vpclint.values import Unknown
 
@@ -100,8 +101,9 @@ def check(model):
             continue  # handed out (an output, a module vpclint cannot read): routes made there
         yield Finding(endpoint, f"Gateway Load Balancer endpoint {endpoint.display} is the target "
                       "of no route: no traffic is sent through it, so nothing it should "
-                      "inspect reaches the appliances (add routes with vpc_endpoint_id / "
-                      "VpcEndpointId naming it to the tables whose traffic must be inspected)")
+                      "inspect reaches the appliances (add routes with "
+                      f"{route_attribute(endpoint, 'vpc_endpoint')} naming it to the tables "
+                      "whose traffic must be inspected)")
 
 
 def _route_targets(model):

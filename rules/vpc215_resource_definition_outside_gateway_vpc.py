@@ -164,11 +164,11 @@ def check(model):
             default = "" if gateway.written("dns_resolution") else " (the default)"
             yield Finding(config, f"CIDR resource configuration {config.display} is attached to "
                           f"resource gateway {gateway.display}, whose DNS resolution is "
-                          f"{resolution}{default}: a Tunnel "
-                          "endpoint reaches a CIDR configuration only through a gateway set to "
-                          "IN_VPC, so no consumer can use this network segment; create the "
-                          "gateway with resource_config_dns_resolution / "
-                          "ResourceConfigDnsResolution IN_VPC (it cannot be changed later)",
+                          f"{resolution}{default}: a Tunnel endpoint reaches a CIDR "
+                          "configuration only through a gateway set to IN_VPC, so no consumer "
+                          "can use this network segment; create the gateway with "
+                          f"{gateway.source_name('dns_resolution', 'IN_VPC')} (it cannot be "
+                          "changed later)",
                           field="gateway", related=_gateway_related(gateway, "dns_resolution"))
         elif _is_arn(config, kind) and resolution == "IN_VPC":
             yield Finding(config, f"ARN resource configuration {config.display} is attached to "

@@ -358,7 +358,7 @@ def _appliance_mode(attachment, subnets, routing) -> Finding | None:
                    f"sends traffic to {what}) with appliance mode {state}: the transit gateway "
                    "may send the two directions of a flow to appliances in different AZs, and "
                    "a stateful firewall drops the half it has no state for; set "
-                   "appliance_mode_support / Options.ApplianceModeSupport to enable",
+                   f"{attachment.source_name('appliance_mode', 'enable')}",
                    field="appliance_mode",
                    related=[Related(route, f"route table {table.display} sends traffic from the "
                                            f"transit gateway to {what}", "target")])

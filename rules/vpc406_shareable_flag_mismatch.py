@@ -162,13 +162,6 @@ RULE = RuleMeta("VPC406", "shareable-flag-mismatch", Level.WARNING,
                 "A resource configuration is associated with a shared service network without "
                 "allowing association to shareable service networks")
 
-_FLAG = {
-    "aws_vpclattice_resource_configuration": "allow_association_to_shareable_service_network",
-    "awscc_vpclattice_resource_configuration": "allow_association_to_sharable_service_network",
-    "AWS::VpcLattice::ResourceConfiguration": "AllowAssociationToSharableServiceNetwork",
-}
-
-
 def check(model):
     offending: dict[int, list] = defaultdict(list)
     configs: dict[int, ResourceConfiguration] = {}
@@ -191,7 +184,7 @@ def check(model):
         configs[id(owner)] = owner
     for key, hits in offending.items():
         config = configs[key]
-        flag = _FLAG.get(config.resource.type, "allow_association_to_shareable_service_network")
+        flag = config.source_name("allow_shareable")
         # a null (Terraform) or AWS::NoValue flag is unset, however it is written
         state = "is false" if config.allow_shareable is False else "is unset, so false"
         places = "; ".join(f"{a.display} puts it in service network {n.display}, which {how}"

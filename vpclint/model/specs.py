@@ -443,6 +443,13 @@ CLOUDFORMATION.update({
 SPECS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
 
 
+def route_attribute(component: c.Component, target_kind: str) -> str:
+    """The attribute a route of ``component``'s IaC names a target of ``target_kind`` in
+    (``vpc_endpoint_id``, ``VpcEndpointId``)."""
+    return next(name for name, kind in ROUTE_TARGETS[component.flavour].items()
+                if kind == target_kind)
+
+
 def resource_types(component: c.Component, cls: type, attaches: str | None = None) -> list[str]:
     """The resource types of ``component``'s IaC that make ``cls`` components (for association
     resources, those that add to the field ``attaches``): what a message may tell the user to
