@@ -32,32 +32,39 @@ def referrers_in_scope(model, kind: type, field: str | Callable[[Component], Any
     ``field`` may be a link, a ``Links`` or a value field (a Route's ``target``, an endpoint's
     ``service_name``), or a function computing the value: a ``Component`` in it is a link. The
     answer is open when a referrer's field is UNKNOWN (or an open ``Links``, or passes
-    ``maybe``) in the target's scope, or when something unseen may link to the target.
+    ``maybe``) in the target's scope, or when something unseen may link to the target. An
+    UNKNOWN that can denote only other kinds of component (``Unknown.kinds``: a parameter in a
+    route's ``TransitGatewayId``) leaves it closed.
     """
     index: dict[int, list[Component]] = defaultdict(list)
-    open_scopes: set[str] = set()
+    # per scope, the kinds the undetermined referrers there may denote (None: any)
+    open_scopes: dict[str, set[frozenset | None]] = defaultdict(set)
     for component in model.of(kind):
         if where is not None and not where(component):
             continue
         value = field(component) if callable(field) else getattr(component, field, None)
         values: Iterable[Any]
+        kinds: frozenset | None = None
         if isinstance(value, Links):
             values = [*value.items, *value.external]
             undetermined = value.open
         else:
             values = [value]
             undetermined = isinstance(value, Unknown)
+            kinds = value.kinds if undetermined else None
         for item in values:
             if isinstance(item, Component):
                 if component not in index[id(item)]:
                     index[id(item)].append(component)
             elif maybe is not None and maybe(item):
-                undetermined = True
+                undetermined, kinds = True, None
         if undetermined:
-            open_scopes.add(component.resource.scope)
+            open_scopes[component.resource.scope].add(kinds)
 
     def lookup(target: Component) -> Links:
-        is_open = target.resource.scope in open_scopes or model.open_to_unseen(target)
+        is_open = any(kinds is None or target.kind in kinds
+                      for kinds in open_scopes.get(target.resource.scope, ())) \
+            or model.open_to_unseen(target)
         return Links(list(index.get(id(target), [])), open=is_open)
 
     return lookup

@@ -80,25 +80,23 @@ AppToInspection:
 
 from __future__ import annotations
 
-from ._pairing import unmodelled_resource
-from vpclint.model.components import Component, Route, RouteTable, VpcEndpoint
+from ._pairing import referrers_in_scope, unmodelled_resource
+from vpclint.model.components import Route, RouteTable, VpcEndpoint
 from vpclint.model.specs import route_attribute
 from vpclint.rule import Finding, Level, RuleMeta
-from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC113", "gwlb-endpoint-unrouted", Level.WARNING,
                 "A Gateway Load Balancer endpoint is the target of no route")
 
 
 def check(model):
-    routed, open_scopes = _route_targets(model)
+    routes_to = referrers_in_scope(model, Route, _target, maybe=unmodelled_resource)
+    unread = {table.resource.scope for table in model.of(RouteTable) if table.routes_open}
     for endpoint in model.of(VpcEndpoint):
-        if endpoint.endpoint_type != "GatewayLoadBalancer" or id(endpoint) in routed:
+        if endpoint.endpoint_type != "GatewayLoadBalancer":
             continue
-        if endpoint.resource.scope in open_scopes:
-            continue
-        if model.open_to_unseen(endpoint):
-            continue  # handed out (an output, a module vpclint cannot read): routes made there
+        if not routes_to(endpoint).known_empty or endpoint.resource.scope in unread:
+            continue  # routed, or a route vpclint cannot see may be (an output, a module ...)
         yield Finding(endpoint, f"Gateway Load Balancer endpoint {endpoint.display} is the target "
                       "of no route: no traffic is sent through it, so nothing it should "
                       "inspect reaches the appliances (add routes with "
@@ -106,28 +104,10 @@ def check(model):
                       "whose traffic must be inspected)")
 
 
-def _route_targets(model):
-    """One pass over the routes: the endpoints some route targets, and the scopes where a
-    route's target (or a table's routes) cannot be known."""
-    routed: set[int] = set()
-    open_scopes: set[str] = set()
-    for route in model.of(Route):
-        target = route.target
-        if isinstance(target, Component):
-            routed.add(id(target))
-        elif _may_be_endpoint(route):
-            open_scopes.add(route.resource.scope)
-    for table in model.of(RouteTable):
-        if table.routes_open:
-            open_scopes.add(table.resource.scope)
-    return routed, open_scopes
-
-
-def _may_be_endpoint(route) -> bool:
-    """Whether a route whose target vpclint cannot see may target an endpoint: an UNKNOWN that
-    may denote one (not a parameter in ``TransitGatewayId``), or a resource vpclint does not
-    model in an attribute that takes endpoints."""
-    target = route.target
-    if isinstance(target, Unknown):
-        return target.kinds is None or "vpc_endpoint" in target.kinds
-    return unmodelled_resource(target) and route.target_kind in (None, "vpc_endpoint", "gateway")
+def _target(route: Route):
+    """The route's target where it may be an endpoint: a resource vpclint does not model, in an
+    attribute that takes no endpoint, is not one."""
+    if unmodelled_resource(route.target) and \
+            route.target_kind not in (None, "vpc_endpoint", "gateway"):
+        return None
+    return route.target
