@@ -4,24 +4,24 @@
 Some pairing questions need only part of a kind (the *service* associations among all service
 network associations, the rules that belong to a service whatever field names it): an UNKNOWN
 ``vpc_identifier`` in a VPC association must not silence a rule about service associations.
-``rules._pairing.referrers_in_scope`` builds such a filtered reverse index once per check, so
-rules stay linear; ``rules_by_service`` is the one for listener rules.
+``Model.referrers`` builds such a filtered reverse index once per check, so rules stay linear;
+``rules_by_service`` is the one for listener rules.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from ._pairing import Index, referrers_in_scope
+from vpclint.model import Referrers
 from vpclint.model.components import (Component, External, LatticeService, Listener,
                                       ListenerRule, ServiceNetwork, ServiceNetworkAssociation)
 from vpclint.values import Unknown
 
 
-def rules_by_service(model) -> Index:
+def rules_by_service(model) -> Referrers:
     """For a Lattice service, the listener rules that belong to it, named directly or through
     their listener; open when a rule's service cannot be known."""
-    return referrers_in_scope(model, ListenerRule, _rule_owner)
+    return model.referrers(ListenerRule, _rule_owner)
 
 
 def _rule_owner(rule: ListenerRule):
@@ -46,7 +46,7 @@ def serves_only_resources(model) -> Callable[[Component], bool]:
     configurations only, no Lattice service among them, nor one that might join it unseen.
     Auth policies govern requests to Lattice services, never connections to resource
     configurations, so such a network's auth type and auth policy decide nothing."""
-    services_of = referrers_in_scope(model, ServiceNetworkAssociation, "service_network",
+    services_of = model.referrers(ServiceNetworkAssociation, "service_network",
                                      where=lambda a: a.associates == "service")
 
     def only_resources(target: Component) -> bool:

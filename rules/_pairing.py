@@ -1,74 +1,21 @@
 """Shared helpers for the PrivateLink, GWLB, target-group and resource-configuration pairing rules
 (VPC105, VPC107, VPC109, VPC113, VPC114, VPC115).
 
-``referrers_in_scope`` is ``Model.linked_from`` for part of a kind, or for a value field whose
-referrers are not all links: it answers "which components point at X", and says the answer is
-open exactly when ``linked_from`` would (an UNKNOWN in X's scope, or something vpclint cannot
-see that may link to X: ``Model.open_to_unseen``). A ``maybe`` predicate adds
-referrers that might point at X without being UNKNOWN: an in-scan resource vpclint does not model
-(a CloudFormation custom resource returning a service name, say) whose value cannot be known.
+"Which components point at X" is ``Model.linked_from`` / ``Model.referrers``;
+``unmodelled_resource`` is the ``maybe`` those rules pass: a reference to an in-scan resource
+vpclint does not model (a CloudFormation custom resource returning a service name, say) might
+point at X.
 
 The AWS endpoint service names come from ``vpclint/model/data/aws_endpoint_services.txt``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from vpclint.model.components import Component, External, Links
-from vpclint.values import Unknown
-
-Index = Callable[[Component], Links]
-
-
-def referrers_in_scope(model, kind: type, field: str | Callable[[Component], Any],
-                       where: Callable[[Component], bool] | None = None,
-                       maybe: Callable[[Any], bool] | None = None) -> Index:
-    """For a target, the ``kind`` components (passing ``where``) whose ``field`` names it.
-
-    ``field`` may be a link, a ``Links`` or a value field (a Route's ``target``, an endpoint's
-    ``service_name``), or a function computing the value: a ``Component`` in it is a link. The
-    answer is open when a referrer's field is UNKNOWN (or an open ``Links``, or passes
-    ``maybe``) in the target's scope, or when something unseen may link to the target. An
-    UNKNOWN that can denote only other kinds of component (``Unknown.kinds``: a parameter in a
-    route's ``TransitGatewayId``) leaves it closed.
-    """
-    index: dict[int, list[Component]] = defaultdict(list)
-    # per scope, the kinds the undetermined referrers there may denote (None: any)
-    open_scopes: dict[str, set[frozenset | None]] = defaultdict(set)
-    for component in model.of(kind):
-        if where is not None and not where(component):
-            continue
-        value = field(component) if callable(field) else getattr(component, field, None)
-        values: Iterable[Any]
-        kinds: frozenset | None = None
-        if isinstance(value, Links):
-            values = [*value.items, *value.external]
-            undetermined = value.open
-        else:
-            values = [value]
-            undetermined = isinstance(value, Unknown)
-            kinds = value.kinds if undetermined else None
-        for item in values:
-            if isinstance(item, Component):
-                if component not in index[id(item)]:
-                    index[id(item)].append(component)
-            elif maybe is not None and maybe(item):
-                undetermined, kinds = True, None
-        if undetermined:
-            open_scopes[component.resource.scope].add(kinds)
-
-    def lookup(target: Component) -> Links:
-        is_open = any(kinds is None or target.kind in kinds
-                      for kinds in open_scopes.get(target.resource.scope, ())) \
-            or model.open_to_unseen(target)
-        return Links(list(index.get(id(target), [])), open=is_open)
-
-    return lookup
-
+from vpclint.model.components import External
 
 def unmodelled_resource(value: Any) -> bool:
     """True for a reference to an in-scan resource vpclint has no component for (a custom

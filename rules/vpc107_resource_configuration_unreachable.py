@@ -103,7 +103,7 @@ OrdersDbEndpoint:
 from __future__ import annotations
 
 from ._lattice import upper
-from ._pairing import referrers_in_scope, unmodelled_resource
+from ._pairing import unmodelled_resource
 from vpclint.model.components import (RamShare, ResourceConfiguration, ServiceNetworkAssociation,
                                       VpcEndpoint)
 from vpclint.rule import Finding, Level, RuleMeta
@@ -114,13 +114,13 @@ RULE = RuleMeta("VPC107", "resource-configuration-unreachable", Level.NOTE,
 
 
 def check(model):
-    associations_of = referrers_in_scope(
-        model, ServiceNetworkAssociation, "member",
+    associations_of = model.referrers(
+        ServiceNetworkAssociation, "member",
         where=lambda a: a.associates == "resource_configuration", maybe=unmodelled_resource)
-    endpoints_of = referrers_in_scope(model, VpcEndpoint, "resource_configuration",
+    endpoints_of = model.referrers(VpcEndpoint, "resource_configuration",
                                       maybe=unmodelled_resource)
-    shares_of = referrers_in_scope(model, RamShare, "resources", maybe=unmodelled_resource)
-    children_of = referrers_in_scope(model, ResourceConfiguration, "group")
+    shares_of = model.referrers(RamShare, "resources", maybe=unmodelled_resource)
+    children_of = model.referrers(ResourceConfiguration, "group")
 
     def reached(configuration) -> bool:
         """True when something may make ``configuration`` reachable (or it is not known)."""

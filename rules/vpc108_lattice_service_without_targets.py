@@ -90,7 +90,6 @@ OrdersListener:
 from __future__ import annotations
 
 from ._lattice import rules_by_service
-from ._pairing import referrers_in_scope
 from vpclint.model.components import LatticeService, Links, Listener
 from vpclint.rule import Finding, Level, Related, RuleMeta
 
@@ -99,7 +98,7 @@ RULE = RuleMeta("VPC108", "lattice-service-without-targets", Level.WARNING,
 
 
 def check(model):
-    listeners_of = referrers_in_scope(model, Listener, "service")
+    listeners_of = model.referrers(Listener, "service")
     rules_of = rules_by_service(model)
     for service in model.of(LatticeService):
         listeners = listeners_of(service)

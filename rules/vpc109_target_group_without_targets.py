@@ -130,7 +130,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ._pairing import referrers_in_scope, unmodelled_resource
+from ._pairing import unmodelled_resource
 from vpclint.model.components import (External, LatticeTarget, LatticeTargetGroup, LbListener,
                                       LbListenerRule, LbTarget, Listener, ListenerRule,
                                       TargetGroup, TargetRegistrar)
@@ -152,7 +152,7 @@ def check(model):
         for action in model.of(kind):
             for group in action.forwards_to:
                 forwarders[id(group)].append(action)
-    registrars = [referrers_in_scope(model, kind, field, maybe=unmodelled_resource)
+    registrars = [model.referrers(kind, field, maybe=unmodelled_resource)
                   for kind, field in _REGISTRARS]
     names = _names_registered(model)
     for group in [*model.of(LatticeTargetGroup), *model.of(TargetGroup)]:

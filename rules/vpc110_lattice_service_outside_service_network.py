@@ -63,7 +63,6 @@ OrdersInApps:
 
 from __future__ import annotations
 
-from ._pairing import referrers_in_scope
 from vpclint.model.components import LatticeService, RamShare, ServiceNetworkAssociation
 from vpclint.rule import Finding, Level, RuleMeta
 
@@ -72,7 +71,7 @@ RULE = RuleMeta("VPC110", "lattice-service-outside-service-network", Level.WARNI
 
 
 def check(model):
-    associations_of = referrers_in_scope(model, ServiceNetworkAssociation, "member",
+    associations_of = model.referrers(ServiceNetworkAssociation, "member",
                                 where=lambda a: a.associates == "service")
     for service in model.of(LatticeService):
         if not associations_of(service).known_empty:

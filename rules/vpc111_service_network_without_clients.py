@@ -65,7 +65,6 @@ ClientVpcInApps:
 
 from __future__ import annotations
 
-from ._pairing import referrers_in_scope
 from vpclint.model.components import (RamShare, ServiceNetwork, ServiceNetworkAssociation,
                                       VpcEndpoint)
 from vpclint.rule import Finding, Level, RuleMeta
@@ -76,9 +75,9 @@ RULE = RuleMeta("VPC111", "service-network-without-clients", Level.WARNING,
 
 
 def check(model):
-    vpc_associations_of = referrers_in_scope(model, ServiceNetworkAssociation, "service_network",
+    vpc_associations_of = model.referrers(ServiceNetworkAssociation, "service_network",
                                     where=lambda a: a.associates == "vpc")
-    endpoints_of = referrers_in_scope(model, VpcEndpoint, "service_network")
+    endpoints_of = model.referrers(VpcEndpoint, "service_network")
     for network in model.of(ServiceNetwork):
         if not vpc_associations_of(network).known_empty:
             continue

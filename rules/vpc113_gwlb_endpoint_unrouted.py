@@ -80,7 +80,7 @@ AppToInspection:
 
 from __future__ import annotations
 
-from ._pairing import referrers_in_scope, unmodelled_resource
+from ._pairing import unmodelled_resource
 from vpclint.model.components import Route, RouteTable, VpcEndpoint
 from vpclint.model.specs import route_attribute
 from vpclint.rule import Finding, Level, RuleMeta
@@ -90,7 +90,7 @@ RULE = RuleMeta("VPC113", "gwlb-endpoint-unrouted", Level.WARNING,
 
 
 def check(model):
-    routes_to = referrers_in_scope(model, Route, _target, maybe=unmodelled_resource)
+    routes_to = model.referrers(Route, _target, maybe=unmodelled_resource)
     unread = {table.resource.scope for table in model.of(RouteTable) if table.routes_open}
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "GatewayLoadBalancer":

@@ -93,7 +93,7 @@ OrdersEndpoint:
 
 from __future__ import annotations
 
-from ._pairing import referrers_in_scope, unmodelled_resource
+from ._pairing import unmodelled_resource
 from vpclint.model.components import EndpointConnectionAccepter, EndpointService, VpcEndpoint
 from vpclint.model.specs import resource_types
 from vpclint.rule import Finding, Level, Related, RuleMeta
@@ -104,7 +104,7 @@ RULE = RuleMeta("VPC114", "endpoint-pending-acceptance", Level.NOTE,
 
 
 def check(model):
-    accepters_of = referrers_in_scope(model, EndpointConnectionAccepter, "endpoint",
+    accepters_of = model.referrers(EndpointConnectionAccepter, "endpoint",
                                       maybe=unmodelled_resource)
     for endpoint in model.of(VpcEndpoint):
         service = endpoint.service_name

@@ -68,7 +68,7 @@ OrdersServicePermissions:
 
 from __future__ import annotations
 
-from ._pairing import referrers_in_scope, unmodelled_resource
+from ._pairing import unmodelled_resource
 from vpclint.model.components import EndpointService, EndpointServicePermission, VpcEndpoint
 from vpclint.model.specs import resource_types
 from vpclint.rule import Finding, Level, RuleMeta
@@ -78,9 +78,9 @@ RULE = RuleMeta("VPC115", "endpoint-service-without-principals", Level.WARNING,
 
 
 def check(model):
-    consumers_of = referrers_in_scope(model, VpcEndpoint, "service_name",
+    consumers_of = model.referrers(VpcEndpoint, "service_name",
                                       maybe=unmodelled_resource)
-    permissions_of = referrers_in_scope(model, EndpointServicePermission, "service",
+    permissions_of = model.referrers(EndpointServicePermission, "service",
                                         maybe=unmodelled_resource)
     for service in model.of(EndpointService):
         principals = service.allowed_principals

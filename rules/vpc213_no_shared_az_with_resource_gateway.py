@@ -211,7 +211,6 @@ from __future__ import annotations
 
 from ._lattice import upper
 from ._zones import az_label, same_az
-from ._pairing import referrers_in_scope
 from vpclint.model.components import (EndpointAssociation, Links, ResourceConfiguration,
                                       ResourceGateway, ServiceNetwork, ServiceNetworkAssociation,
                                       Subnet, VpcEndpoint)
@@ -225,7 +224,7 @@ _CONFIG_ENDPOINTS = ("Resource", "Tunnel")
 
 
 def check(model):
-    in_network = referrers_in_scope(model, ServiceNetworkAssociation, "service_network",
+    in_network = model.referrers(ServiceNetworkAssociation, "service_network",
                            where=lambda a: a.associates == "resource_configuration")
     for endpoint in model.of(VpcEndpoint):
         kind = endpoint.endpoint_type

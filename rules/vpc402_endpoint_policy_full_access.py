@@ -111,7 +111,6 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from . import _policy as p
-from ._pairing import referrers_in_scope
 from vpclint.model.components import (Component, EndpointAssociation, EndpointService,
                                       VpcEndpoint)
 from vpclint.model.services import aws_service
@@ -213,7 +212,7 @@ def _unseen_policies(model):
     to it give it one? Yes when one in its module names its endpoint through an UNKNOWN, and
     when the endpoint is handed to what vpclint cannot see (an output, a module it cannot read).
     CloudFormation has no separate policy resource."""
-    policies_of = referrers_in_scope(model, EndpointAssociation, "endpoint",
+    policies_of = model.referrers(EndpointAssociation, "endpoint",
                                      where=lambda association: association.attaches == "policy")
 
     def may_come(endpoint: VpcEndpoint) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterator, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from vpclint.model.components import (Component, LatticeService, LatticeTargetGroup, Links,
                                       ServiceNetwork, TargetGroup)
@@ -17,11 +17,13 @@ T = TypeVar("T", bound=Component)
 
 @dataclass(eq=False)
 class Model:
-    """Every component of the scan, with a reverse index of links built once.
+    """Every component of the scan, with reverse indexes of links, each built once.
 
     ``linked_from(target, Kind, "field")`` answers "which Kind components point at target through
     field", the question every pairing rule asks, in constant time; the answer is an open
     ``Links`` when some Kind component's field is UNKNOWN, because it might point at target.
+    ``referrers`` asks the same of part of a kind, or of a value field; this is the one place
+    that decides when such an answer is open.
 
     Which UNKNOWN links might point at a target: those in the target's own scope (template,
     Terraform root module); another stack or root module can only name a resource it was given.
@@ -51,8 +53,7 @@ class Model:
 
     def __post_init__(self) -> None:
         self._by_kind: dict[type, list[Component]] = defaultdict(list)
-        self._referrers: dict[tuple[type, str, int], list[Component]] = defaultdict(list)
-        self._open_in_scope: set[tuple[type, str, str]] = set()  # (kind, field, scope)
+        self._links: dict[tuple[type, str], Referrers] = {}  # linked_from's, built on first use
         self._unseen: set[int] | None = None  # components open_to_unseen, computed on first use
         for component in self.components:
             self._index(component)
@@ -73,25 +74,9 @@ class Model:
         self._unseen = None
 
     def index_links(self) -> None:
-        """Build the reverse-link index; call once after every link is resolved."""
-        self._referrers.clear()
-        self._open_in_scope.clear()
+        """Forget the reverse-link indexes; call once after every link is resolved."""
+        self._links.clear()
         self._unseen = None
-        for component in self.components:
-            for name, value in vars(component).items():
-                if name in Component.BOOKKEEPING:
-                    continue
-                targets: list = []
-                if isinstance(value, Component):
-                    targets = [value]
-                elif isinstance(value, Links):
-                    targets = value.items
-                    if value.open:
-                        self._open_in_scope.add((type(component), name, component.resource.scope))
-                elif isinstance(value, Unknown):
-                    self._open_in_scope.add((type(component), name, component.resource.scope))
-                for target in targets:
-                    self._referrers[(type(component), name, id(target))].append(component)
 
     def of(self, kind: type[T]) -> list[T]:
         """All components of one kind, in scan order."""
@@ -99,10 +84,21 @@ class Model:
 
     def linked_from(self, target: Component, kind: type[T], name: str) -> Links[T]:
         """The ``kind`` components whose field ``name`` links to ``target``."""
-        items = list(self._referrers.get((kind, name, id(target)), []))
-        is_open = ((kind, name, target.resource.scope) in self._open_in_scope
-                   or self.open_to_unseen(target))
-        return Links(items, open=is_open)  # type: ignore[arg-type]
+        if (kind, name) not in self._links:
+            self._links[(kind, name)] = self.referrers(kind, name)
+        return self._links[(kind, name)](target)
+
+    def referrers(self, kind: type[T], name: str | Callable[[Any], Any],
+                  where: Callable[[Any], bool] | None = None,
+                  maybe: Callable[[Any], bool] | None = None) -> "Referrers":
+        """``linked_from`` as a lookup built once, for part of a kind (those passing ``where``),
+        for a value field whose referrers are not all links (a route's ``target``, an endpoint's
+        ``service_name``), or for a function computing the value: a ``Component`` in it is a
+        link. The answer is open when a referrer's value is UNKNOWN (one that can denote
+        ``target``'s kind: see ``Unknown.kinds``), an open ``Links``, or passes ``maybe`` (a
+        reference to an in-scan resource vpclint does not model, which may name anything) in
+        the target's scope, or when something unseen may link to the target."""
+        return Referrers(self, kind, name, where, maybe)
 
     def open_to_unseen(self, component: Component) -> bool:
         """Whether something vpclint cannot see may link to ``component``, so that "nothing
@@ -163,6 +159,45 @@ _INDEX = re.compile(r'\[(?:\d+|\*|"(?:[^"\\]|\\.)*")\]$')  # the instance key of
 # associations, a listener's rules): what else names them uses them (an API Gateway integration,
 # a DNS alias) or is placed in them (a flow log, a subnet group).
 _ACTED_ON = (TargetGroup, LatticeTargetGroup, LatticeService, ServiceNetwork)
+
+
+class Referrers:
+    """Which ``kind`` components point at a target through one field: see ``Model.referrers``."""
+
+    def __init__(self, model: Model, kind: type, name: str | Callable[[Any], Any],
+                 where: Callable[[Any], bool] | None, maybe: Callable[[Any], bool] | None):
+        self.model = model
+        self.index: dict[int, list[Component]] = defaultdict(list)
+        # per scope, the kinds its undetermined referrers may denote (None: any)
+        self.undetermined: dict[str, set[frozenset | None]] = defaultdict(set)
+        for component in model.of(kind):
+            if where is None or where(component):
+                self._add(component, name(component) if callable(name) else
+                          getattr(component, name, None), maybe)
+
+    def _add(self, component: Component, value: Any, maybe: Callable[[Any], bool] | None) -> None:
+        kinds: frozenset | None = None
+        if isinstance(value, Links):
+            values: list = [*value.items, *value.external]
+            undetermined = value.open
+        else:
+            values = [value]
+            undetermined = isinstance(value, Unknown)
+            kinds = value.kinds if undetermined else None
+        for item in values:
+            if isinstance(item, Component):
+                if component not in self.index[id(item)]:
+                    self.index[id(item)].append(component)
+            elif maybe is not None and maybe(item):
+                undetermined, kinds = True, None
+        if undetermined:
+            self.undetermined[component.resource.scope].add(kinds)
+
+    def __call__(self, target: Component) -> Links:
+        is_open = any(kinds is None or target.kind in kinds
+                      for kinds in self.undetermined.get(target.resource.scope, ())) \
+            or self.model.open_to_unseen(target)
+        return Links(list(self.index.get(id(target), [])), open=is_open)
 
 
 def _named(named: set[tuple[str, str]], resource: Resource) -> bool:
