@@ -197,13 +197,13 @@ def _protocol_mismatch(action, listener: Listener, protocol: str,
 
 def _lambda_config(group: LatticeTargetGroup) -> Finding | None:
     version = group.source_name("lambda_event_version")
-    extra = [name for name in group.config_settings if name != version]
+    extra = [name for name in group.config if name != version]
     if not extra:
         return None
     return Finding(group, f"LAMBDA target group {group.display} sets {', '.join(extra)} in its "
-                   f"{group.source_name('config_settings')}: a LAMBDA target group has no VPC, "
+                   f"{group.source_name('config')}: a LAMBDA target group has no VPC, "
                    f"port, protocol or health check (only {version} may be configured), so "
-                   "creating it fails", field="config_settings")
+                   "creating it fails", field="config")
 
 
 def _service(action) -> LatticeService | None:

@@ -244,7 +244,7 @@ Resources:
     assert _by_name(cfn, "Cidr").definition.kind == "cidr"
 
 
-def test_lattice_target_group_config_settings_are_named_as_written(tmp_path):
+def test_lattice_target_group_config_lists_the_settings_as_written(tmp_path):
     group = _model(tmp_path, "t.yaml", '''
 Resources:
   Group:
@@ -255,7 +255,7 @@ Resources:
         LambdaEventStructureVersion: V2
         HealthCheck: {Enabled: false}
 ''').of(LatticeTargetGroup)[0]
-    assert group.config_settings == ["LambdaEventStructureVersion", "HealthCheck"]
+    assert group.config == ["LambdaEventStructureVersion", "HealthCheck"]
     assert group.source_name("lambda_event_version") == "LambdaEventStructureVersion"
 
 

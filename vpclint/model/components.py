@@ -503,9 +503,9 @@ class LatticeTargetGroup(Component):
     protocol: str | Unknown | None = None
     health_check_port: int | Unknown | None = None
     lambda_event_version: str | Unknown | None = None
-    # the settings its config block writes with a known value, as spelled there (a LAMBDA
-    # group takes only the event structure version)
-    config_settings: list[str] = field(default_factory=list)
+    # its config block, as the names of the settings it writes with a known value, spelled as
+    # written (a LAMBDA group takes only the event structure version)
+    config: list[str] = field(default_factory=list)
     targets: list["LatticeTarget"] = field(default_factory=list)  # inline and attachments
     targets_open: bool = False  # inline targets not all known
 

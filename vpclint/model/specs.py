@@ -135,7 +135,7 @@ TERRAFORM: dict[str, tuple[type, dict[str, str]]] = {
         "target_type": "type", "vpc": "config.vpc_identifier", "port": "config.port",
         "protocol": "config.protocol", "health_check_port": "config.health_check.port",
         "lambda_event_version": "config.lambda_event_structure_version",
-        "config_settings": "config:settings"}),
+        "config": "config:settings"}),
     "aws_vpclattice_target_group_attachment": (c.LatticeTarget, {
         "target_group": "target_group_identifier", "target": "target.id", "port": "target.port"}),
     "aws_vpclattice_service_network_vpc_association": (c.ServiceNetworkAssociation, {
@@ -261,7 +261,7 @@ CLOUDFORMATION: dict[str, tuple[type, dict[str, str]]] = {
         "target_type": "Type", "vpc": "Config.VpcIdentifier", "port": "Config.Port",
         "protocol": "Config.Protocol", "health_check_port": "Config.HealthCheck.Port",
         "lambda_event_version": "Config.LambdaEventStructureVersion",
-        "config_settings": "Config:settings"}),
+        "config": "Config:settings"}),
     "AWS::VpcLattice::ServiceNetworkVpcAssociation": (c.ServiceNetworkAssociation, {
         "service_network": "ServiceNetworkIdentifier", "member": "VpcIdentifier",
         "security_groups": "SecurityGroupIds[]", "private_dns": "PrivateDnsEnabled:bool",
