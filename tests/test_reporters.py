@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -230,7 +231,8 @@ def test_sarif_category_and_notifications(tmp_path):
 def test_sarif_file_outside_root_gets_an_absolute_uri(tmp_path):
     result = _scan(tmp_path / "repo", with_files=False)
     outside = tmp_path / "other" / "main.tf"
-    result.findings = [Finding(None, "unexpected token", span=Span(str(outside), 2), rule=VPC001)]
+    result = replace(result, findings=[Finding(None, "unexpected token", span=Span(str(outside), 2),
+                                               rule=VPC001)])
     (res,) = build_sarif(result)["runs"][0]["results"]
     artifact = res["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact["uri"] == outside.as_uri() and "uriBaseId" not in artifact

@@ -1,10 +1,11 @@
-"""The rule interface: one typed metadata record and a pure ``check(model)`` per rule module.
+"""The rule interface: one typed metadata record and a pure ``check(ctx)`` per rule module.
 
 A rule module (built in under ``rules/`` or in a third-party pack registered on the
 ``vpclint.rules`` entry-point group) defines ``RULE = RuleMeta(...)`` and
-``def check(model) -> Iterable[Finding]``. Its docstring is its documentation. Rules point at
-model components and field names; the engine stamps the rule and level, the reporters turn
-components and fields into file positions.
+``def check(ctx: Context) -> Iterable[Finding]``. Its docstring is its documentation. The
+context holds the frozen model, the analysis (for rules that declare ``needs_analysis``), the
+options and the scan's diagnostics. Rules point at model components and field names; the
+engine stamps the rule and level, the reporters turn components and fields into file positions.
 """
 
 from __future__ import annotations
@@ -12,12 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from vpclint.source import Origin, Span
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vpclint.analyze import Analysis
+    from vpclint.analyze.flows import Flow
+    from vpclint.config import Config
+    from vpclint.model import Model
     from vpclint.model.components import Component
+    from vpclint.result import Diagnostics
+
 
 
 class Level(str, Enum):
@@ -55,6 +62,9 @@ class RuleMeta:
     # report one defect (an endpoint service EC2 refuses to create has no principals either).
     # The engine drops them only when this rule is enabled and fired on that component.
     supersedes: tuple[str, ...] = ()
+    # Whether the rule reads ``ctx.analysis`` (routing, flows, security ...): the engine runs
+    # the analysis only when an enabled rule needs it, and skips such rules when it failed.
+    needs_analysis: bool = False
 
     @property
     def band(self) -> str:
@@ -88,7 +98,7 @@ class Finding:
     span: Span | None = None  # for findings about a file rather than a component (VPC001)
     related: list[Related] = dc_field(default_factory=list)
     level: Level | None = None  # None: the rule's default level
-    flow: Any = None  # an analyze.Flow for detours and misdirected flows: its hops are the path
+    flow: "Flow | None" = None  # for detours and misdirected flows: its hops are the path
     # stamped by the engine
     rule: RuleMeta | None = None
     suppressed_by: str | None = None  # the justification when an inline ignore applies
@@ -104,14 +114,34 @@ class Finding:
         return self.component.span(self.field)
 
 
+class AnalysisNotDeclared(RuntimeError):
+    """A rule read ``ctx.analysis`` without declaring ``needs_analysis`` in its metadata."""
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """What a rule's ``check`` receives: the frozen ``model``, the ``options`` of the scan, its
+    ``diagnostics`` (parse errors, references to nothing), and ``analysis`` for rules that
+    declare ``needs_analysis``."""
+
+    model: "Model"
+    options: "Config"
+    diagnostics: "Diagnostics"
+    analyzed: "Analysis | None" = None
+
+    @property
+    def analysis(self) -> "Analysis":
+        if self.analyzed is None:
+            raise AnalysisNotDeclared("this rule reads the analysis: declare "
+                                      "needs_analysis=True in its RuleMeta")
+        return self.analyzed
+
+
 @dataclass(frozen=True)
 class RuleModule:
     """A loaded rule: its metadata, documentation and check function."""
 
     meta: RuleMeta
     doc: str
-    check: Callable[[Any], Iterable[Finding]]
+    check: Callable[[Context], Iterable[Finding]]
     module: str
-
-    def run(self, model) -> Iterable[Finding]:
-        return self.check(model)
