@@ -17,7 +17,6 @@ import pytest
 import xmlschema
 from markdown_it import MarkdownIt
 
-from vpclint.fingerprint import fingerprint
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.reporters import FORMATS, render
 from vpclint.reporters.github import escape_data, escape_property
@@ -150,7 +149,7 @@ def test_gitlab_code_quality_fields(tmp_path):
         assert issue["type"] == "issue"
     assert [i["severity"] for i in issues] == ["major", "major", "major", "minor", "info"]
     vpc101 = issues[2]
-    assert vpc101["fingerprint"] == fingerprint(result.findings[0], tmp_path)
+    assert vpc101["fingerprint"] == result.findings[0].fingerprint(tmp_path)
     assert vpc101["description"] == ("VPC101: endpoint has no route tables; partner: the "
                                      "endpoint's VPC at infra/main.tf:1; instances: a, b")
     assert issues[4]["location"]["lines"] == {"begin": 12, "end": 20}

@@ -24,8 +24,8 @@ from vpclint.analyze import Flow, Verdict
 from vpclint.analyze.flows import describe, path_text, short_name
 from vpclint.errors import VpclintError
 from vpclint.model.workloads import Workload
-from vpclint.reporters import display_path, relative_uri
-from vpclint.reporters.json_report import _path
+from vpclint.paths import display_path, relative_uri
+from vpclint.reporters.common import path_hops
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json")
@@ -236,7 +236,7 @@ def _json(rows, analysis, root: Path) -> dict[str, Any]:
                 "private": flow.verdict.private,
                 "reason": flow.reason or None,
                 "path_text": flow.path,
-                "path": _path(flow, root),
+                "path": path_hops(flow.hops, root),
                 "evidence": [{
                     "service": item.service,
                     "reason": item.reason,

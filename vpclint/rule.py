@@ -10,11 +10,15 @@ engine stamps the rule and level, the reporters turn components and fields into 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from vpclint.paths import relative_uri
 from vpclint.source import Origin, Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,6 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from vpclint.model.components import Component
     from vpclint.result import Diagnostics
 
+#: Bumped whenever the fingerprint's inputs change, so SARIF consumers see a new key instead of
+#: a silent shift.
+FINGERPRINT_VERSION = 1
 
 
 class Level(str, Enum):
@@ -112,6 +119,35 @@ class Finding:
         if self.span is not None or self.component is None:
             return self.span or Span("", 1)
         return self.component.span(self.field)
+
+    def fingerprint(self, root: Path) -> str:
+        """A stable identity, shared by SARIF ``partialFingerprints`` and the baseline: the first
+        32 hex digits of a SHA-256 over the finding's line-independent identity.
+
+        A finding is the same finding from one run to the next when the same rule fires on the
+        same resource at the same field, wherever the resource now sits in its file. So it hashes
+        (rule ID, resource type, resource address, file relative to the repository root, field)
+        and never a line or column: adding a resource above another must not turn its old alerts
+        into new ones (code scanning would open duplicates and a baseline would stop matching).
+
+        Findings about a file rather than a resource (VPC001, a parse error) have no address; for
+        them the rule, the file and the message identify the problem.
+
+        A file outside the repository root is named by its absolute path, so only findings in
+        files under the root (the normal case) keep their fingerprint across checkouts in
+        different places.
+        """
+        rule = self.rule.id if self.rule is not None else ""
+        if self.component is not None:
+            resource = self.component.resource
+            parts = ["resource", rule, resource.type, resource.address,
+                     relative_uri(resource.file, root), self.field or ""]
+        else:
+            file = self.span.file if self.span is not None else ""
+            parts = ["file", rule, relative_uri(file, root) if file else "", self.message]
+        # JSON keeps the parts unambiguous whatever characters an address or message holds.
+        payload = json.dumps([FINGERPRINT_VERSION, *parts], ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
 class AnalysisNotDeclared(RuntimeError):
