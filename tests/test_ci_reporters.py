@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -317,8 +318,9 @@ def test_markdown_renders_as_intended_tables_with_the_hostile_text_literal(tmp_p
 def test_markdown_stays_under_its_size_and_says_what_it_leaves_out(tmp_path):
     result = _result(tmp_path)
     endpoint = result.findings[0].component
-    result.findings += [Finding(endpoint, f"finding number {n} " + "x" * 200, field=f"f{n}",
-                                rule=VPC101) for n in range(400)]
+    result = replace(result, findings=[*result.findings, *(
+        Finding(endpoint, f"finding number {n} " + "x" * 200, field=f"f{n}", rule=VPC101)
+        for n in range(400))])
     out = render_markdown(result, max_chars=20_000)
     assert len(out) <= 20_000
     listed = sum(1 for line in out.splitlines() if line.startswith("| error | VPC101 |"))
