@@ -64,13 +64,14 @@ OrdersInApps:
 from __future__ import annotations
 
 from vpclint.model.components import LatticeService, RamShare, ServiceNetworkAssociation
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC110", "lattice-service-outside-service-network", Level.WARNING,
                 "A Lattice service is associated with no service network")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     associations_of = model.referrers(ServiceNetworkAssociation, "member",
                                 where=lambda a: a.associates == "service")
     for service in model.of(LatticeService):

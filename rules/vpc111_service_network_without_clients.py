@@ -67,14 +67,15 @@ from __future__ import annotations
 
 from vpclint.model.components import (RamShare, ServiceNetwork, ServiceNetworkAssociation,
                                       VpcEndpoint)
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC111", "service-network-without-clients", Level.WARNING,
                 "A service network has no VPC association or ServiceNetwork endpoint and is not "
                 "shared")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     vpc_associations_of = model.referrers(ServiceNetworkAssociation, "service_network",
                                     where=lambda a: a.associates == "vpc")
     endpoints_of = model.referrers(VpcEndpoint, "service_network")

@@ -83,13 +83,14 @@ from __future__ import annotations
 from ._pairing import unmodelled_resource
 from vpclint.model.components import Route, RouteTable, VpcEndpoint
 from vpclint.model.specs import route_attribute
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC113", "gwlb-endpoint-unrouted", Level.WARNING,
                 "A Gateway Load Balancer endpoint is the target of no route")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     routes_to = model.referrers(Route, _target, maybe=unmodelled_resource)
     unread = {table.resource.scope for table in model.of(RouteTable) if table.routes_open}
     for endpoint in model.of(VpcEndpoint):

@@ -71,13 +71,14 @@ from __future__ import annotations
 from ._pairing import unmodelled_resource
 from vpclint.model.components import EndpointService, EndpointServicePermission, VpcEndpoint
 from vpclint.model.specs import resource_types
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC115", "endpoint-service-without-principals", Level.WARNING,
                 "An endpoint service allows no principal and no endpoint of the scan uses it")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     consumers_of = model.referrers(VpcEndpoint, "service_name",
                                       maybe=unmodelled_resource)
     permissions_of = model.referrers(EndpointServicePermission, "service",

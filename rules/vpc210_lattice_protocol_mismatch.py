@@ -127,7 +127,7 @@ from collections import defaultdict
 from ._lattice import upper
 from vpclint.model.components import (Component, LatticeService, LatticeTargetGroup, Listener,
                                       ListenerRule)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC210", "lattice-protocol-mismatch", Level.ERROR,
                 "A Lattice listener forwards to a target group of the wrong protocol or type, a "
@@ -136,7 +136,8 @@ RULE = RuleMeta("VPC210", "lattice-protocol-mismatch", Level.ERROR,
 _HTTP = ("HTTP", "HTTPS")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     users: dict[int, list[tuple[Component, LatticeService]]] = defaultdict(list)
     for action in [*model.of(Listener), *model.of(ListenerRule)]:
         listener = action if isinstance(action, Listener) else action.listener

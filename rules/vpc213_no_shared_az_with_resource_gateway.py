@@ -214,7 +214,7 @@ from ._zones import az_label, same_az
 from vpclint.model.components import (EndpointAssociation, Links, ResourceConfiguration,
                                       ResourceGateway, ServiceNetwork, ServiceNetworkAssociation,
                                       Subnet, VpcEndpoint)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC213", "no-shared-az-with-resource-gateway", Level.ERROR,
                 "A Resource or ServiceNetwork endpoint shares no Availability Zone with the "
@@ -223,7 +223,8 @@ RULE = RuleMeta("VPC213", "no-shared-az-with-resource-gateway", Level.ERROR,
 _CONFIG_ENDPOINTS = ("Resource", "Tunnel")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     in_network = model.referrers(ServiceNetworkAssociation, "service_network",
                            where=lambda a: a.associates == "resource_configuration")
     for endpoint in model.of(VpcEndpoint):

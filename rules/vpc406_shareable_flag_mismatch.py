@@ -156,13 +156,15 @@ from collections import defaultdict
 from ._lattice import upper
 from vpclint.model.components import (RamShare, ResourceConfiguration, ServiceNetwork,
                                       ServiceNetworkAssociation)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC406", "shareable-flag-mismatch", Level.WARNING,
                 "A resource configuration is associated with a shared service network without "
                 "allowing association to shareable service networks")
 
-def check(model):
+
+def check(ctx: Context):
+    model = ctx.model
     offending: dict[int, list] = defaultdict(list)
     configs: dict[int, ResourceConfiguration] = {}
     for association in model.of(ServiceNetworkAssociation):
