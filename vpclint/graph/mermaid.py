@@ -46,7 +46,8 @@ def render_mermaid(graph: Graph) -> str:
     def emit(node: Node, depth: int) -> None:
         pad = "  " * depth
         if node.id in boxes:
-            out.append(f'{pad}subgraph {ids[node.id]} ["{label(lines(node))}"]')
+            # one line: Mermaid draws a subgraph's title over what it holds past the first
+            out.append(f'{pad}subgraph {ids[node.id]} ["{escape(" · ".join(filter(None, lines(node))))}"]')
             for child in children.get(node.id, []):
                 emit(child, depth + 1)
             out.append(f"{pad}end")

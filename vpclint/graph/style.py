@@ -89,18 +89,30 @@ class Segment:
     broken_end: bool  # the last arrow of a path that does not reach (no path, unknown)
 
 
+def stops(graph: Graph, flow: Flow) -> list[str]:
+    """The places a flow's traffic passes, as a whiteboard draws it: its path without the
+    route tables (the why of each hop, drawn beside it with their routes), except the one
+    where a path that does not reach ends, which is where it breaks."""
+    kinds = {node.id: node.kind for node in graph.nodes}
+    broken_at = flow.path[-2] if flow.ends != "reached" and len(flow.path) > 1 else None
+    return [node for node in flow.path
+            if kinds.get(node) != "route_table" or node == broken_at]
+
+
 def segments(graph: Graph, line_break: str = " ") -> Iterator[Segment]:
-    """Every flow's arrows, each drawn once: flows from several subnets share their onward
-    hops (the same NAT, the same internet gateway), and a picture repeats none."""
+    """Every flow's arrows between the places it passes (``stops``), each drawn once: flows
+    from several subnets share their onward hops (the same NAT, the same internet gateway),
+    and a picture repeats none."""
     seen = set()
     for flow in graph.flows:
-        for index in range(len(flow.path) - 1):
-            last = index == len(flow.path) - 2
+        path = stops(graph, flow)
+        for index in range(len(path) - 1):
+            last = index == len(path) - 2
             text = f"{flow.service}: {flow.verdict_text}" if index == 0 else ""
             if last and flow.ends == "no_path":
                 text = (text + line_break if text else "") + "✕ no route"
             broken = last and flow.ends != "reached"
-            segment = Segment(flow, flow.path[index], flow.path[index + 1], text, broken)
+            segment = Segment(flow, path[index], path[index + 1], text, broken)
             key = (segment.source, segment.target, flow.verdict, text, broken)
             if key not in seen:
                 seen.add(key)
