@@ -5,6 +5,7 @@ flows that have problems."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -455,6 +456,9 @@ def test_dot_escapes_names_and_graphviz_reads_it(hostile):
     _graphviz(text)
     examples, _ = graph_for(ROOT / "examples")
     flows, _ = graph_for(SCENARIOS / "ecs-fargate-ecr-broken-no-ecr-dkr")
+    notes = re.findall(r'note\d+ \[.*label="(.*)"\];', render(flows, "dot"))
+    assert notes and all(len(line) <= 100 for note in notes for line in note.split("\\n")) \
+        and any("\\n" in note for note in notes)  # a finding's note is wrapped
     for graph in (examples, flows):
         svg = _graphviz(render(graph, "dot"))
         assert svg.count("<g id=\"node") >= len([n for n in graph.nodes if n.kind not in (
