@@ -102,6 +102,22 @@ def test_every_node_says_where_it_is_defined(flavour):
             assert (node.file, node.line) == (Path(span.file).resolve().relative_to(
                 ROOT).as_posix(), span.line)
             assert node.address == component.address
+    # and says so in every format: the file's name and line on the card or box title in
+    # Mermaid and DOT, the address and the whole path in DOT's tooltip
+    mermaid, dot = render(graph, "mermaid"), render(graph, "dot")
+    ids = {node.id: f"n{number}" for number, node in enumerate(graph.nodes, 1)}
+    for node in graph.nodes:
+        if node.file is None:
+            continue
+        short = f"{Path(node.file).name}:{node.line}"
+        drawn = next(line for line in mermaid.splitlines()
+                     if re.match(rf"\s*(subgraph )?{ids[node.id]}\W", line))
+        assert short in drawn, drawn
+        drawn = next(line for line in dot.splitlines()
+                     if re.search(rf"(\b{ids[node.id]} \[|cluster_{ids[node.id]} )", line))
+        if "subgraph" in drawn:
+            drawn = dot.splitlines()[dot.splitlines().index(drawn) + 1]
+        assert short in drawn and f"{node.address}\\n{node.file}:{node.line}" in drawn, drawn
 
 
 def _scope(case: Path, flavour: str) -> str:

@@ -40,7 +40,7 @@ def render_dot(graph: Graph) -> str:
 
     def emit(node: Node, depth: int) -> None:
         pad = "  " * depth
-        text = quote("\n".join(lines(node)))
+        text = quote("\n".join(filter(None, lines(node))))
         tooltip = quote("\n".join(filter(None, [node.address, node.where] + [
             note(f) for f in graph.findings if f.id in node.findings])))
         if node.id in boxes:

@@ -45,11 +45,24 @@ def title(node: Node) -> str:
 
 
 def lines(node: Node) -> list[str]:
-    """What a node shows: its title, its details, a route table's routes, its findings."""
+    """What a node shows: its title, its details, a route table's routes, and where it is
+    defined (``network.tf:82``: the file's name, the whole path being in the tooltip of DOT and
+    HTML and in the JSON, as long paths would make every box of a picture too wide)."""
     shown = [title(node), *node.detail]
     if node.kind == "route_table":
         shown.extend(node.attrs.get("routes", []))
+    if node.file:
+        shown.append(f"{node.file.rsplit('/', 1)[-1]}:{node.line}")
     return shown
+
+
+def heading(node: Node) -> str:
+    """A box's title on one line, short enough not to outgrow the box: its title, a VPC's CIDRs
+    and region or another box's first detail (a subnet's CIDR and tier; its default route is
+    the arrow of its route table), and where it is defined."""
+    details = node.detail if node.kind == "vpc" else node.detail[:1]
+    where = lines(node)[-1] if node.file else ""
+    return " · ".join(filter(None, [title(node), *details, where]))
 
 
 def containers(graph: Graph) -> set[str]:
