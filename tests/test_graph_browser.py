@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,12 +23,14 @@ from fixture_cases import FIXTURES
 from vpclint.config import Config
 from vpclint.engine import scan
 from vpclint.graph import graph_of_result, render
+from vpclint.model.components import Vpc, VpcEndpoint
+from vpclint.model.workloads import Workload
+from vpclint.reporters import relative_uri
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 CORPUS_SUBSET = ("aws-samples__amazon-vpc-lattice-blueprints",
                  "aws-samples__aws-gateway-load-balancer-code-samples")
-CHECKED_KINDS = ("vpc", "vpc_endpoint", "workload")
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +46,23 @@ def page_for(paths: list[Path], out: Path, root: Path):
     result = scan([str(p) for p in paths], Config(), root=root)
     graph = graph_of_result(result)
     out.write_text(render(graph, "html"), encoding="utf-8")
+    graph.model_ids = model_ids(result, graph)
     return graph
+
+
+def model_ids(result, graph) -> set[str]:
+    """The node of every VPC, endpoint and workload of the scanned model, found by where the
+    component is defined (address, file, line), not by the graph's own choice of nodes: one
+    node per component (a module that two root modules call is drawn once for each)."""
+    where = Counter()
+    for cls in (Vpc, VpcEndpoint, Workload):
+        for component in result.built.model.of(cls):
+            span = component.span()
+            where[(component.resource.label or component.resource.address,
+                   relative_uri(span.file, result.root), span.line)] += 1
+    drawn = [n for n in graph.nodes if (n.address, n.file, n.line) in where]
+    assert Counter((n.address, n.file, n.line) for n in drawn) == where
+    return {n.id for n in drawn}
 
 
 def screenshot(browser: Browser, tmp_path: Path, name: str) -> Path:
@@ -66,8 +85,7 @@ def look_over(browser: Browser, graph, page: Path, tmp_path: Path, name: str) ->
     title = browser.evaluate("document.title")
     assert title.startswith("vpclint graph:")
     browser.click("#expand-all")
-    wanted = {n.id for n in graph.nodes if n.kind in CHECKED_KINDS}
-    assert wanted and wanted <= shown_ids(browser)
+    assert graph.model_ids and graph.model_ids <= shown_ids(browser)
     placed = [f for f in graph.findings if f.node is not None]
     if placed:
         finding = placed[len(placed) // 2]
@@ -168,5 +186,5 @@ def test_whole_corpus_map_opens_folded(browser, tmp_path):
     assert len(drawn) < len(graph.nodes) / 3  # folded: a map, not a wall
     assert {n.id for n in graph.nodes if n.kind == "vpc"} <= drawn
     browser.click("#expand-all")
-    assert {n.id for n in graph.nodes if n.kind in CHECKED_KINDS} <= shown_ids(browser)
+    assert graph.model_ids <= shown_ids(browser)
     assert browser.errors() == []
