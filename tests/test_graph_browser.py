@@ -115,6 +115,7 @@ def _js(text: str) -> str:
 
 
 def check_verdict_filter(browser: Browser, graph) -> None:
+    browser.click("#expand-all")  # every flow drawn as a line
     verdict = max({f.verdict for f in graph.flows},
                   key=lambda v: sum(f.verdict == v for f in graph.flows))
     count = f"document.querySelectorAll('#viewport .flow-group[data-verdict=\"{verdict}\"]:not([display=\"none\"])').length"
@@ -172,6 +173,28 @@ def test_corpus_subset_map(browser, tmp_path):
     browser.open(page)
     folded = browser.evaluate("document.querySelectorAll('#viewport .card.vpc').length")
     assert folded == sum(1 for n in graph.nodes if n.kind == "vpc")
+    # folded, a VPC's flows are a bar on its card, and lines only once it is selected
+    assert browser.evaluate("document.querySelectorAll('#viewport .flow-group').length") == 0
+    index = graph.index()
+
+    def vpc_of(node_id):
+        while node_id is not None and index[node_id].kind != "vpc":
+            node_id = index[node_id].parent
+        return node_id
+
+    leaving = {}  # VPC -> its flows that end outside every VPC: lines once it is selected
+    for flow in graph.flows:
+        if vpc_of(flow.workload) and index[flow.path[-1]].parent is None:
+            leaving.setdefault(vpc_of(flow.workload), []).append(flow.id)
+    vpc, flows = max(leaving.items(), key=lambda item: (len(item[1]), item[0]))
+    card = f'#viewport [data-id="{_js(vpc)}"]'
+    bars = browser.evaluate(f"[...document.querySelectorAll('{card} .flow-bar rect')]"
+                            ".map(r => r.dataset.verdict)")
+    assert set(bars) == {f.verdict for f in graph.flows if vpc_of(f.workload) == vpc}
+    browser.click(card + " > rect")
+    drawn = browser.evaluate("[...document.querySelectorAll('#viewport .flow-group')]"
+                             ".flatMap(g => g.dataset.flows.split(' '))")
+    assert set(flows) <= set(drawn)
     look_over(browser, graph, page, tmp_path, "graph-corpus.png")
     check_verdict_filter(browser, graph)
 

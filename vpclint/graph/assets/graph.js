@@ -136,7 +136,7 @@
     return { id: node.id, w: CARD_W, h: 22 + LINE * Math.max(1, lines.length) + 4, kids: [], card: true };
   }
   function foldedBox(node) {
-    return { id: node.id, w: 250, h: 22 + LINE * 3 + 6, kids: [], card: true, folded: true };
+    return { id: node.id, w: 250, h: 22 + LINE * 4 + 12, kids: [], card: true, folded: true };
   }
   // Items side by side, wrapping before maxW; returns the row box's size and offsets.
   function flowRow(boxes, maxW, gap) {
@@ -326,7 +326,7 @@
     t.addEventListener("click", (ev) => { ev.stopPropagation(); fold(node.id, !state.folded.has(node.id)); });
   }
   function drawCard(layer, node, p) {
-    const own = activeFindings(node);
+    const own = p.folded ? findingsInside(node.id) : activeFindings(node); // a folded VPC: what is in it
     const cls = "card " + node.kind + (own.length ? " marked " + worst(own) : "");
     const g = el("g", { class: cls, "data-id": node.id, "data-kind": node.kind }, layer);
     el("rect", { x: p.x, y: p.y, width: p.w, height: p.h, rx: 5 }, g);
@@ -339,6 +339,7 @@
       text(g, p.x + 34, p.y + 30, node.detail.filter(Boolean).join(" · "), "sub", p.w - 44);
       text(g, p.x + 34, p.y + 44, count("subnet") + " subnets · " + count("workload") + " workloads · " + count("vpc_endpoint") + " endpoints", "sub", p.w - 44);
       text(g, p.x + 34, p.y + 58, inside.length ? inside.length + " finding" + (inside.length > 1 ? "s" : "") + " inside" : "no findings", "sub", p.w - 44);
+      flowBar(g, node, p);
       toggle(g, node, p, "+");
       badge(g, p.x + p.w - 12, p.y + 12, inside);
     } else {
@@ -348,6 +349,28 @@
     }
     g.addEventListener("click", (ev) => { if (ev.target.closest(".toggle")) return; ev.stopPropagation(); select(node.id); });
     return g;
+  }
+
+  // The flows leaving a folded VPC, as a bar of their verdicts' colours and a count: its
+  // lines are drawn only while it is selected, so a folded estate reads as a map.
+  function flowsFrom(id) {
+    return DATA.flows.filter((f) => shownAs(f.workload) === id);
+  }
+  function flowBar(g, node, p) {
+    const out = flowsFrom(node.id);
+    if (!out.length) { text(g, p.x + 34, p.y + 74, "no flows", "sub"); return; }
+    const bar = el("g", { class: "flow-bar" }, g);
+    let x = p.x + 34;
+    const w = 120;
+    for (const v of DATA.verdicts) {
+      const n = out.filter((f) => f.verdict === v.name).length;
+      if (!n) continue;
+      const r = el("rect", { x: x.toFixed(1), y: p.y + 66, width: (w * n / out.length).toFixed(1), height: 8, fill: v.colour, "data-verdict": v.name }, bar);
+      el("title", {}, r).textContent = n + " " + v.text;
+      x += w * n / out.length;
+    }
+    const broken = out.filter((f) => (verdicts.get(f.verdict) || {}).broken).length;
+    text(g, p.x + 34 + w + 6, p.y + 74, out.length + " flows" + (broken ? " · " + broken + " broken" : ""), "sub");
   }
 
   // Where a line from box a towards point (tx, ty) leaves a.
@@ -423,11 +446,11 @@
       if (touching && edge.label) text(layer, c.mid[0] + 3, c.mid[1] - 3, edge.label, "wire-label");
     }
   }
-  function drawFlows(layer) {
-    const lanes = new Map(); // segment -> count so far, to fan parallel flows out
+  // Flows drawn along the same shown places with the same verdict are one line, thicker for
+  // each flow it stands for (the workloads of a folded VPC to one service): a map, not a hairball.
+  function flowLines() {
+    const lines = new Map();
     for (const flow of DATA.flows) {
-      const verdict = verdicts.get(flow.verdict) || { colour: "#616161", dash: "4 4", broken: false, text: flow.verdict_text };
-      const hidden = state.hiddenVerdicts.has(flow.verdict);
       const hops = [];
       for (const id of flow.path) {
         const node = nodes.get(id);
@@ -436,9 +459,24 @@
         if (shown && hops[hops.length - 1] !== shown) hops.push(shown);
       }
       if (hops.length < 2) continue;
-      const g = el("g", { class: "flow-group", "data-flow": flow.id, "data-verdict": flow.verdict }, layer);
-      if (hidden) g.setAttribute("display", "none");
-      el("title", {}, g).textContent = flow.service + ": " + flow.verdict_text + "\n" + flow.path_text.join("\n") + (flow.reason ? "\n(" + flow.reason + ")" : "");
+      if (state.folded.has(hops[0]) && hops[0] !== state.selected) continue; // on its card
+      const key = hops.join(">") + "|" + flow.verdict + "|" + flow.ends;
+      if (!lines.has(key)) lines.set(key, { hops, flows: [] });
+      lines.get(key).flows.push(flow);
+    }
+    return [...lines.values()];
+  }
+  function drawFlows(layer) {
+    const lanes = new Map(); // segment -> count so far, to fan parallel lines out
+    for (const { hops, flows } of flowLines()) {
+      const flow = flows[0];
+      const verdict = verdicts.get(flow.verdict) || { colour: "#616161", dash: "4 4", broken: false, text: flow.verdict_text };
+      const g = el("g", { class: "flow-group", "data-flow": flow.id, "data-flows": flows.map((f) => f.id).join(" "), "data-verdict": flow.verdict }, layer);
+      if (state.hiddenVerdicts.has(flow.verdict)) g.setAttribute("display", "none");
+      el("title", {}, g).textContent = flows.length === 1
+        ? flow.service + ": " + flow.verdict_text + "\n" + flow.path_text.join("\n") + (flow.reason ? "\n(" + flow.reason + ")" : "")
+        : flows.length + " flows, " + flow.verdict_text + ":\n" + flows.slice(0, 20).map((f) => (nodes.get(f.workload) || { label: f.workload }).label + " → " + f.service).join("\n") + (flows.length > 20 ? "\n…" : "");
+      const width = (verdict.broken ? 3 : 2) + Math.min(5, Math.log2(flows.length));
       for (let i = 0; i + 1 < hops.length; i++) {
         const key = hops[i] < hops[i + 1] ? hops[i] + "|" + hops[i + 1] : hops[i + 1] + "|" + hops[i];
         const lane = lanes.get(key) || 0;
@@ -447,10 +485,14 @@
         const c = curve(hops[i], hops[i + 1], bend);
         const last = i + 2 === hops.length;
         const dash = verdict.dash || (last && flow.ends !== "reached" ? "6 4" : "");
-        const attrs = { d: c.d, class: "flow" + (verdict.broken ? " broken" : ""), stroke: verdict.colour, "stroke-width": verdict.broken ? 3 : 2 };
+        const attrs = { d: c.d, class: "flow" + (verdict.broken ? " broken" : ""), stroke: verdict.colour, "stroke-width": width.toFixed(1) };
         if (dash) attrs["stroke-dasharray"] = dash;
         if (last && flow.ends !== "no_path") attrs["marker-end"] = "url(#arrow-" + flow.verdict + ")";
         el("path", attrs, g);
+        if (i === 0 && flows.length > 1) {
+          const t = text(g, c.mid[0] + 4, c.mid[1] - 4, "×" + flows.length, "flow-count");
+          t.setAttribute("style", "fill:" + verdict.colour);
+        }
         if (last && flow.ends === "no_path") {
           const t = text(g, c.end[0] - 5, c.end[1] + 5, "✕", "flow-end");
           t.setAttribute("style", "fill:" + verdict.colour);
@@ -467,10 +509,10 @@
     }
     const lit = state.litFlows;
     for (const g of viewport.querySelectorAll(".flow-group")) {
-      const id = g.getAttribute("data-flow");
+      const on = g.getAttribute("data-flows").split(" ").some((id) => lit.has(id));
       for (const p of g.querySelectorAll("path")) {
-        p.classList.toggle("lit", lit.has(id));
-        p.classList.toggle("dim", lit.size > 0 && !lit.has(id));
+        p.classList.toggle("lit", on);
+        p.classList.toggle("dim", lit.size > 0 && !on);
       }
     }
   }
