@@ -65,6 +65,15 @@ def model_ids(result, graph) -> set[str]:
     return {n.id for n in drawn}
 
 
+def stack_of(node_id: str) -> str:
+    """The card of the template or root module a node comes from (its id up to ``#``)."""
+    return "stack:" + node_id.split("#")[0] if "#" in node_id else ""
+
+
+def stacks_of(graph) -> set[str]:
+    return {stack_of(n.id) for n in graph.nodes if n.parent is None and "#" in n.id}
+
+
 def screenshot(browser: Browser, tmp_path: Path, name: str) -> Path:
     keep = os.environ.get("VPCLINT_GRAPH_SCREENSHOTS")
     path = browser.screenshot((Path(keep) if keep else tmp_path) / name)
@@ -135,6 +144,11 @@ def test_examples_map(browser, tmp_path):
     page = tmp_path / "examples.html"
     graph = page_for([repo / "examples"], page, repo)
     look_over(browser, graph, page, tmp_path, "graph-example.png")
+    # the CloudFormation template and the Terraform root module each a box, as drawn by hand
+    stacks = browser.evaluate("[...document.querySelectorAll('#viewport .box.stack')]"
+                              ".map(e => e.dataset.id)")
+    assert sorted(stacks) == ["stack:examples/cloudformation/network.yaml",
+                              "stack:examples/terraform"] == sorted(stacks_of(graph))
     # a VPC folds into one card and unfolds again
     browser.click("#expand-all")
     vpc = next(n for n in graph.nodes if n.kind == "vpc")
@@ -171,30 +185,30 @@ def test_corpus_subset_map(browser, tmp_path):
     graph = page_for([CORPUS / name for name in CORPUS_SUBSET], page, ROOT)
     assert len(graph.nodes) > 250  # large enough to open folded
     browser.open(page)
-    folded = browser.evaluate("document.querySelectorAll('#viewport .card.vpc').length")
-    assert folded == sum(1 for n in graph.nodes if n.kind == "vpc")
-    # folded, a VPC's flows are a bar on its card, and lines only once it is selected
+    # one folded card per template or root module, holding its VPCs and the rest
+    assert set(browser.evaluate("[...document.querySelectorAll('#viewport .card.stack')]"
+                                ".map(e => e.dataset.id)")) == stacks_of(graph)
+    assert not browser.evaluate("document.querySelectorAll('#viewport .card.vpc').length")
+    # folded, a stack's flows are a bar on its card, and lines only once it is selected
     assert browser.evaluate("document.querySelectorAll('#viewport .flow-group').length") == 0
-    index = graph.index()
-
-    def vpc_of(node_id):
-        while node_id is not None and index[node_id].kind != "vpc":
-            node_id = index[node_id].parent
-        return node_id
-
-    leaving = {}  # VPC -> its flows that end outside every VPC: lines once it is selected
+    leaving = {}  # stack -> its flows that end outside it: lines once it is selected
     for flow in graph.flows:
-        if vpc_of(flow.workload) and index[flow.path[-1]].parent is None:
-            leaving.setdefault(vpc_of(flow.workload), []).append(flow.id)
-    vpc, flows = max(leaving.items(), key=lambda item: (len(item[1]), item[0]))
-    card = f'#viewport [data-id="{_js(vpc)}"]'
+        if stack_of(flow.path[-1]) != stack_of(flow.workload):
+            leaving.setdefault(stack_of(flow.workload), []).append(flow.id)
+    stack, flows = max(leaving.items(), key=lambda item: (len(item[1]), item[0]))
+    card = f'#viewport [data-id="{_js(stack)}"]'
     bars = browser.evaluate(f"[...document.querySelectorAll('{card} .flow-bar rect')]"
                             ".map(r => r.dataset.verdict)")
-    assert set(bars) == {f.verdict for f in graph.flows if vpc_of(f.workload) == vpc}
+    assert set(bars) == {f.verdict for f in graph.flows if stack_of(f.workload) == stack}
     browser.click(card + " > rect")
     drawn = browser.evaluate("[...document.querySelectorAll('#viewport .flow-group')]"
                              ".flatMap(g => g.dataset.flows.split(' '))")
     assert set(flows) <= set(drawn)
+    # unfolded, a small stack opens whole: its VPCs with their subnets
+    browser.click(f'#viewport [data-toggle="{_js(stack)}"]')
+    vpcs = {n.id for n in graph.nodes if n.kind == "vpc" and stack_of(n.id) == stack}
+    inside = {n.id for n in graph.nodes if n.parent in vpcs}
+    assert vpcs and (vpcs | inside) <= shown_ids(browser)
     look_over(browser, graph, page, tmp_path, "graph-corpus.png")
     check_verdict_filter(browser, graph)
 
@@ -207,7 +221,8 @@ def test_whole_corpus_map_opens_folded(browser, tmp_path):
     assert browser.errors() == []
     drawn = shown_ids(browser)
     assert len(drawn) < len(graph.nodes) / 3  # folded: a map, not a wall
-    assert {n.id for n in graph.nodes if n.kind == "vpc"} <= drawn
+    assert stacks_of(graph) <= drawn
+    assert {n.id for n in graph.nodes if n.kind == "aws_service"} <= drawn
     browser.click("#expand-all")
     assert graph.model_ids <= shown_ids(browser)
     assert browser.errors() == []

@@ -3,8 +3,10 @@
  * A layout of its own, deterministic and linear in the number of nodes: each VPC is a box
  * with its Availability Zones side by side, subnets stacked in each (public, private,
  * isolated), and bands of route tables, endpoints and load balancing below; AWS services sit
- * above the VPCs, transit, Lattice and PrivateLink below. Large pictures start with their
- * VPCs folded. Nothing is fetched: the page works offline.
+ * above the VPCs, transit, Lattice and PrivateLink below. When the scan holds several
+ * templates or root modules, each is a box of its own ("stack") holding its VPCs and the rest,
+ * as one would draw an estate: one area per deployment. Large pictures start with their
+ * stacks and VPCs folded. Nothing is fetched: the page works offline.
  */
 "use strict";
 (function () {
@@ -24,14 +26,14 @@
     lattice_service: "Lattice service", listener: "listener",
     lattice_target_group: "target group", resource_gateway: "resource gateway",
     resource_configuration: "resource configuration", workload: "workload",
-    aws_service: "AWS service",
+    aws_service: "AWS service", stack: "stack",
   };
   const ICONS = {
     vpc: "▣", subnet: "▭", route_table: "☰", internet_gateway: "⇅", egress_only_gateway: "⇡",
     nat_gateway: "⇄", transit_gateway: "✣", peering: "⇹", vpc_endpoint: "◉",
     endpoint_service: "◎", load_balancer: "⚖", service_network: "⬡", lattice_service: "⬢",
     listener: "◌", lattice_target_group: "▤", resource_gateway: "⊡", resource_configuration: "⚙",
-    workload: "▶", aws_service: "☁",
+    workload: "▶", aws_service: "☁", stack: "▦",
   };
   const WORKLOAD_ICONS = { lambda: "λ", ecs_service: "◫", instance: "□", autoscaling_group: "▦", eks_cluster: "✵", eks_node_group: "✵" };
   function icon(node) {
@@ -40,11 +42,14 @@
   // Bands of the top level and of a VPC: which kinds go in which, in order.
   const ROOT_BANDS = [
     ["AWS services (public endpoints)", ["aws_service"]],
+    ["Templates and root modules", ["stack"]],
     ["VPCs", ["vpc"]],
     ["Transit gateways and peerings", ["transit_gateway", "peering"]],
     ["VPC Lattice", ["service_network", "lattice_service", "resource_configuration", "lattice_target_group", "resource_gateway"]],
     ["PrivateLink", ["endpoint_service", "load_balancer"]],
   ];
+  // Bands of a stack: what the root bands hold, less the AWS services every stack shares.
+  const STACK_BANDS = ROOT_BANDS.filter(([, kinds]) => !kinds.includes("aws_service") && !kinds.includes("stack"));
   const VPC_BANDS = [
     ["gateways", ["internet_gateway", "egress_only_gateway"]],
     ["zones", ["az"]],
@@ -61,6 +66,38 @@
     if (!children.has(key)) children.set(key, []);
     children.get(key).push(n);
   }
+  // The template or root module a node comes from: its id up to "#" (docs/graph-schema.md).
+  function stackOf(id) { const at = id.indexOf("#"); return at > 0 ? id.slice(0, at) : ""; }
+  const stacks = [];
+  (function groupByStack() {
+    const top = children.get("") || [];
+    if (new Set(top.map((n) => stackOf(n.id)).filter(Boolean)).size < 2) return; // one: no box
+    const kept = [];
+    for (const n of top) {
+      const name = stackOf(n.id);
+      if (!name) { kept.push(n); continue; }
+      const id = "stack:" + name;
+      if (!nodes.has(id)) {
+        const template = /\.(ya?ml|json|template)$/i.test(name);
+        const stack = { id, kind: "stack", label: name, parent: null, detail: [], attrs: { kind: template ? "template" : "root module" }, findings: [] };
+        nodes.set(id, stack);
+        children.set(id, []);
+        stacks.push(stack);
+        kept.push(stack);
+      }
+      n.parent = id;
+      children.get(id).push(n);
+    }
+    children.set("", kept);
+  })();
+  // "template …/patterns/2-multi/network.yaml": a path's end tells stacks apart, so a title
+  // too long for maxW pixels loses the start of its path, not the end.
+  function stackTitle(node, maxW) {
+    const kind = (node.attrs.kind || "stack") + " ";
+    const fits = maxW ? Math.max(8, Math.floor(maxW / 6.9) - kind.length - 3) : Infinity;
+    return kind + (node.label.length > fits ? "…" + node.label.slice(-fits) : node.label);
+  }
+  const FOLDABLE = ["stack", "vpc"];
   const findings = new Map(DATA.findings.map((f) => [f.id, f]));
   const verdicts = new Map(DATA.verdicts.map((v) => [v.name, v]));
   const flowsByNode = new Map();
@@ -82,10 +119,11 @@
     otherFolded: false,
     view: { x: 20, y: 20, k: 1 },
   };
-  if (DATA.nodes.length > FOLD_ABOVE) {
-    for (const n of DATA.nodes) if (n.kind === "vpc") state.folded.add(n.id);
+  function foldAll() {
+    for (const n of nodes.values()) if (FOLDABLE.includes(n.kind)) state.folded.add(n.id);
     state.otherFolded = true;
   }
+  if (DATA.nodes.length > FOLD_ABOVE) foldAll();
   // Stands for the components outside every VPC and band while they are folded.
   const OTHER = { id: "(other)", kind: "other", label: "more components", detail: [], attrs: {}, findings: [] };
   let otherIds = new Set();
@@ -136,7 +174,7 @@
     return { id: node.id, w: CARD_W, h: 22 + LINE * Math.max(1, lines.length) + 4, kids: [], card: true };
   }
   function foldedBox(node) {
-    return { id: node.id, w: 250, h: 22 + LINE * 4 + 12, kids: [], card: true, folded: true };
+    return { id: node.id, w: node.kind === "stack" ? 340 : 250, h: 22 + LINE * 4 + 12, kids: [], card: true, folded: true };
   }
   // Items side by side, wrapping before maxW; returns the row box's size and offsets.
   function flowRow(boxes, maxW, gap) {
@@ -175,7 +213,9 @@
 
   function layoutNode(node) {
     const kids = (children.get(node.id) || []).slice();
-    if (node.kind === "vpc") return state.folded.has(node.id) ? foldedBox(node) : vpcBox(node, kids);
+    if (FOLDABLE.includes(node.kind) && state.folded.has(node.id)) return foldedBox(node);
+    if (node.kind === "vpc") return vpcBox(node, kids);
+    if (node.kind === "stack") return stackBox(node, kids);
     if (!kids.length && node.kind !== "subnet") return cardBox(node);
     if (node.kind === "az") {
       kids.sort((a, b) => TIERS.indexOf(a.attrs.tier) - TIERS.indexOf(b.attrs.tier) || byName(a, b));
@@ -208,6 +248,21 @@
     const inner = stackBands(bands, 44, CARD_W + 2 * PAD);
     return { id: node.id, w: inner.w, h: inner.h, kids: inner.kids, card: false, bands };
   }
+  function stackBox(node, kids) {
+    const used = new Set();
+    const bands = [];
+    for (const [title, kinds] of STACK_BANDS) {
+      kinds.forEach((k) => used.add(k));
+      bands.push({ title: kinds.includes("vpc") ? null : title, boxes: kids.filter((k) => kinds.includes(k.kind)).sort(byName).map(layoutNode) });
+    }
+    bands.push({ title: "Other", boxes: kids.filter((k) => !used.has(k.kind)).sort(byName).map(layoutNode) });
+    const area = bands.reduce((s, b) => s + b.boxes.reduce((t, x) => t + (x.w + GAP) * (x.h + GAP), 0), 0);
+    const widest = Math.max(0, ...bands.map((b) => Math.max(0, ...b.boxes.map((x) => x.w))));
+    const maxW = Math.max(widest, 3 * CARD_W + 4 * GAP, Math.sqrt(area) * 1.3);
+    const rows = bands.map((b) => ({ title: b.title, row: flowRow(b.boxes, maxW, GAP * 2) }));
+    const inner = stackBands(rows, 44, CARD_W + 2 * PAD);
+    return { id: node.id, w: inner.w, h: inner.h, kids: inner.kids, card: false, bands: rows };
+  }
   function layoutRoot() {
     const top = (children.get("") || []).slice().sort(byName);
     const used = new Set();
@@ -233,7 +288,7 @@
     const maxW = Math.max(1400, widest, Math.sqrt(area) * 1.5);
     const stacked = [];
     for (const band of bands) {
-      const row = band.title === "VPCs" ? shelves(band.boxes, maxW) : flowRow(band.boxes, maxW, GAP * 2);
+      const row = band.title === "VPCs" || band.title === ROOT_BANDS[1][0] ? shelves(band.boxes, maxW) : flowRow(band.boxes, maxW, GAP * 2);
       stacked.push({ title: band.title, row });
     }
     const inner = stackBands(stacked, 0, 0);
@@ -257,7 +312,8 @@
   // The node a hidden one is drawn as: its folded VPC, or the folded band of the others.
   function shownAs(id) {
     if (!positions.has(id) && !nodes.has(id)) return null;
-    for (const up of ancestors(id)) if (state.folded.has(up)) return positions.has(up) ? up : null;
+    const ups = ancestors(id);
+    for (let i = ups.length - 1; i >= 0; i--) if (state.folded.has(ups[i])) return positions.has(ups[i]) ? ups[i] : null;
     if (positions.has(id)) return id;
     const top = ancestors(id).pop() || id;
     return state.otherFolded && otherIds.has(top) ? OTHER.id : null;
@@ -305,16 +361,18 @@
     const tier = node.kind === "subnet" ? " " + (node.attrs.tier || "unknown") : "";
     const own = activeFindings(node);
     const g = el("g", { class: "box " + node.kind + tier + (own.length ? " marked " + worst(own) : ""), "data-id": node.id, "data-kind": node.kind }, layer);
-    el("rect", { x: p.x, y: p.y, width: p.w, height: p.h, rx: node.kind === "vpc" ? 8 : 5 }, g);
+    const foldable = FOLDABLE.includes(node.kind);
+    el("rect", { x: p.x, y: p.y, width: p.w, height: p.h, rx: foldable ? 8 : 5 }, g);
     tooltip(g, node);
-    let head = node.kind === "az" ? "AZ " + node.label : icon(node) + " " + (KIND_WORDS[node.kind] || node.kind) + " " + node.label;
-    const x0 = node.kind === "vpc" ? p.x + 34 : p.x + 8;
+    let head = node.kind === "az" ? "AZ " + node.label : icon(node) + " " + (node.kind === "stack" ? stackTitle(node, p.w - 70) : (KIND_WORDS[node.kind] || node.kind) + " " + node.label);
+    const x0 = foldable ? p.x + 34 : p.x + 8;
     text(g, x0, p.y + 16, head, "head", p.w - (x0 - p.x) - 24);
     node.detail.slice(0, 2).forEach((line, i) => {
       if (node.kind === "vpc") { if (i === 0) text(g, x0, p.y + 32, node.detail.filter(Boolean).join(" · "), "sub", p.w - 60); }
       else text(g, p.x + 8, p.y + 30 + i * LINE, line, "sub", p.w - 16);
     });
-    if (node.kind === "vpc") toggle(g, node, p, "−");
+    if (node.kind === "stack") text(g, x0, p.y + 32, stackCounts(node), "sub", p.w - 60);
+    if (foldable) toggle(g, node, p, "−");
     badge(g, p.x + p.w - 12, p.y + 12, own);
     g.addEventListener("click", (ev) => { if (ev.target.closest(".toggle")) return; ev.stopPropagation(); select(node.id); });
     return g;
@@ -335,9 +393,10 @@
     if (p.folded) {
       const inside = findingsInside(node.id);
       const count = (kind) => descendants(node.id, []).filter((d) => nodes.get(d).kind === kind).length;
-      text(g, p.x + 34, p.y + 16, "VPC " + node.label, "head", p.w - 60);
-      text(g, p.x + 34, p.y + 30, node.detail.filter(Boolean).join(" · "), "sub", p.w - 44);
-      text(g, p.x + 34, p.y + 44, count("subnet") + " subnets · " + count("workload") + " workloads · " + count("vpc_endpoint") + " endpoints", "sub", p.w - 44);
+      const stack = node.kind === "stack";
+      text(g, p.x + 34, p.y + 16, stack ? stackTitle(node, p.w - 70) : "VPC " + node.label, "head", p.w - 60);
+      text(g, p.x + 34, p.y + 30, stack ? stackCounts(node) : node.detail.filter(Boolean).join(" · "), "sub", p.w - 44);
+      text(g, p.x + 34, p.y + 44, [stack ? plural(count("vpc"), "VPC") : plural(count("subnet"), "subnet"), plural(count("workload"), "workload"), plural(count("vpc_endpoint"), "endpoint")].join(" · "), "sub", p.w - 44);
       text(g, p.x + 34, p.y + 58, inside.length ? inside.length + " finding" + (inside.length > 1 ? "s" : "") + " inside" : "no findings", "sub", p.w - 44);
       flowBar(g, node, p);
       toggle(g, node, p, "+");
@@ -353,6 +412,8 @@
 
   // The flows leaving a folded VPC, as a bar of their verdicts' colours and a count: its
   // lines are drawn only while it is selected, so a folded estate reads as a map.
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function stackCounts(node) { return plural(descendants(node.id, []).length, "component"); }
   function flowsFrom(id) {
     return DATA.flows.filter((f) => shownAs(f.workload) === id);
   }
@@ -572,6 +633,10 @@
   // --- interaction -----------------------------------------------------------------------
   function fold(id, folded) {
     if (folded) state.folded.add(id); else state.folded.delete(id);
+    const inside = descendants(id, []);
+    if (!folded && nodes.get(id).kind === "stack" && inside.length <= FOLD_ABOVE) {
+      for (const d of inside) state.folded.delete(d); // a small stack opens whole
+    }
     render();
   }
   function unfoldAround(id) {
@@ -642,7 +707,7 @@
   // --- side panel ------------------------------------------------------------------------
   function sidePanel() {
     const vpcs = DATA.nodes.filter((n) => n.kind === "vpc").length;
-    document.getElementById("summary").textContent = `${vpcs} VPCs · ${DATA.nodes.length} components · ${DATA.flows.length} flows · ${DATA.findings.length} findings`;
+    document.getElementById("summary").textContent = (stacks.length ? `${stacks.length} stacks · ` : "") + `${vpcs} VPCs · ${DATA.nodes.length} components · ${DATA.flows.length} flows · ${DATA.findings.length} findings`;
     const vf = document.getElementById("verdict-filter");
     for (const v of DATA.verdicts) {
       const count = DATA.flows.filter((f) => f.verdict === v.name).length;
@@ -747,7 +812,7 @@
   document.getElementById("zoom-in").addEventListener("click", () => { const r = svg.getBoundingClientRect(); zoomAt(1.25, r.width / 2, r.height / 2); });
   document.getElementById("zoom-out").addEventListener("click", () => { const r = svg.getBoundingClientRect(); zoomAt(0.8, r.width / 2, r.height / 2); });
   document.getElementById("expand-all").addEventListener("click", () => { state.folded.clear(); state.otherFolded = false; render(); fit(); });
-  document.getElementById("collapse-all").addEventListener("click", () => { for (const n of DATA.nodes) if (n.kind === "vpc") state.folded.add(n.id); state.otherFolded = true; render(); fit(); });
+  document.getElementById("collapse-all").addEventListener("click", () => { foldAll(); render(); fit(); });
   window.addEventListener("resize", fit);
 
   sidePanel();
