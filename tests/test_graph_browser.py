@@ -4,6 +4,9 @@ panel highlights its component, the verdict filter hides flows, VPCs fold, searc
 screenshot is taken.
 
 Skips, saying why, where there is no Chromium (``.ci/run`` installs Debian's when it can).
+The Mermaid output is also parsed and drawn by Mermaid itself (the library GitHub and GitLab
+draw diagrams with) where its bundle is at hand: ``VPCLINT_MERMAID_JS``, or the copy ``.ci/run``
+fetches with npm into ``~/.cache/vpclint-tests``; the test skips, saying why, where it is not.
 Set ``VPCLINT_GRAPH_SCREENSHOTS=DIR`` to keep the screenshots (the README's picture is
 ``docs/graph-example.png``, taken this way).
 """
@@ -20,9 +23,10 @@ import pytest
 
 from chromium import Browser, find_chromium
 from fixture_cases import FIXTURES
+from test_graph import HOSTILE
 from vpclint.config import Config
 from vpclint.engine import scan
-from vpclint.graph import graph_of_result, render
+from vpclint.graph import graph_of_result, problem_flows, render
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.model.workloads import Workload
 from vpclint.reporters import relative_uri
@@ -226,3 +230,45 @@ def test_whole_corpus_map_opens_folded(browser, tmp_path):
     browser.click("#expand-all")
     assert graph.model_ids <= shown_ids(browser)
     assert browser.errors() == []
+
+
+def mermaid_bundle() -> tuple[Path | None, str]:
+    """Mermaid's browser bundle (``dist/mermaid.min.js`` of the npm package), or why not."""
+    explicit = os.environ.get("VPCLINT_MERMAID_JS")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = Path(explicit) if explicit else cache / "vpclint-tests" / "mermaid.min.js"
+    if path.is_file():
+        return path, ""
+    return None, (f"no Mermaid bundle at {path} (.ci/run fetches it with `npm pack mermaid@11` "
+                  "where npm is installed; or set VPCLINT_MERMAID_JS)")
+
+
+def test_mermaid_itself_parses_and_draws_every_picture(browser, tmp_path):
+    bundle, why = mermaid_bundle()
+    if bundle is None:
+        pytest.skip(why)
+    page = tmp_path / "mermaid.html"
+    page.write_text(f'<!DOCTYPE html><html><body><script src="{bundle.resolve().as_uri()}">'
+                    "</script></body></html>", encoding="utf-8")
+    browser.open(page)
+    assert browser.evaluate("typeof mermaid") == "object", browser.errors()
+    browser.evaluate("mermaid.initialize({startOnLoad: false, maxTextSize: 10000000, "
+                     "maxEdges: 100000}); 1")
+    hostile = tmp_path / "hostile"
+    (hostile / ".git").mkdir(parents=True)
+    (hostile / "main.tf").write_text(HOSTILE, encoding="utf-8")
+    pictures = {}
+    for name, paths, root in (("examples", [ROOT / "examples"], ROOT),
+                              ("scenarios", [FIXTURES / "scenarios"], ROOT),
+                              ("hostile names", [hostile], hostile)):
+        graph = graph_of_result(scan([str(p) for p in paths], Config(), root=root))
+        pictures[name] = render(graph, "mermaid")
+        pictures[name + ", problems"] = render(problem_flows(graph), "mermaid")
+    for name, text in pictures.items():
+        parsed = browser.evaluate(f"mermaid.parse({json.dumps(text)}).then(() => 'ok')"
+                                  ".catch(e => String(e.message || e))")
+        assert parsed == "ok", (name, parsed[:2000])
+    for name in ("examples", "scenarios, problems", "hostile names"):  # and drawn
+        drawn = browser.evaluate(f"mermaid.render('d{len(name)}', {json.dumps(pictures[name])})"
+                                 ".then(r => r.svg.length).catch(e => String(e.message || e))")
+        assert isinstance(drawn, int) and drawn > 10_000, (name, drawn)
