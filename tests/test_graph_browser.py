@@ -248,8 +248,8 @@ def test_mermaid_itself_parses_and_draws_every_picture(browser, tmp_path):
     if bundle is None:
         pytest.skip(why)
     page = tmp_path / "mermaid.html"
-    page.write_text(f'<!DOCTYPE html><html><body><script src="{bundle.resolve().as_uri()}">'
-                    "</script></body></html>", encoding="utf-8")
+    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><script '
+                    f'src="{bundle.resolve().as_uri()}"></script></body></html>', encoding="utf-8")
     browser.open(page)
     assert browser.evaluate("typeof mermaid") == "object", browser.errors()
     browser.evaluate("mermaid.initialize({startOnLoad: false, maxTextSize: 10000000, "
@@ -269,6 +269,12 @@ def test_mermaid_itself_parses_and_draws_every_picture(browser, tmp_path):
                                   ".catch(e => String(e.message || e))")
         assert parsed == "ok", (name, parsed[:2000])
     for name in ("examples", "scenarios, problems", "hostile names"):  # and drawn
-        drawn = browser.evaluate(f"mermaid.render('d{len(name)}', {json.dumps(pictures[name])})"
-                                 ".then(r => r.svg.length).catch(e => String(e.message || e))")
-        assert isinstance(drawn, int) and drawn > 10_000, (name, drawn)
+        drawn = browser.evaluate(
+            f"mermaid.render('d{len(name)}', {json.dumps(pictures[name])}).then(r => {{"
+            " const box = document.createElement('div'); box.innerHTML = r.svg;"
+            " return box.textContent; }).catch(e => 'failed: ' + String(e.message || e))")
+        assert not drawn.startswith("failed") and len(drawn) > 1_000, (name, drawn[:500])
+        assert "\ufb02\xb0" not in drawn  # every escaped character drawn as itself
+    for name in ('odd["</script><script>alert(1)</script>"]', 'odd["<x>#35;&`|;"]',
+                 'odd["a\\"b[c]{d}"]'):
+        assert name in drawn  # the hostile names, drawn literally
