@@ -26,7 +26,7 @@
     lattice_service: "Lattice service", listener: "listener",
     lattice_target_group: "target group", resource_gateway: "resource gateway",
     resource_configuration: "resource configuration", workload: "workload",
-    aws_service: "AWS service", stack: "stack",
+    aws_service: "AWS service", stack: "template or root module",
   };
   const ICONS = {
     vpc: "▣", subnet: "▭", route_table: "☰", internet_gateway: "⇅", egress_only_gateway: "⇡",
@@ -414,8 +414,15 @@
   // lines are drawn only while it is selected, so a folded estate reads as a map.
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
   function stackCounts(node) { return plural(descendants(node.id, []).length, "component"); }
-  function flowsFrom(id) {
-    return DATA.flows.filter((f) => shownAs(f.workload) === id);
+  let starts = new Map(); // shown node -> the flows whose workload it shows, for this layout
+  function flowsFrom(id) { return starts.get(id) || []; }
+  function findStarts() {
+    starts = new Map();
+    for (const f of DATA.flows) {
+      const at = shownAs(f.workload);
+      if (!starts.has(at)) starts.set(at, []);
+      starts.get(at).push(f);
+    }
   }
   function flowBar(g, node, p) {
     const out = flowsFrom(node.id);
@@ -464,6 +471,7 @@
 
   function render() {
     layout();
+    findStarts();
     viewport.textContent = "";
     markers(el("defs", {}, viewport));
     const titles = el("g", {}, viewport);
@@ -767,7 +775,7 @@
     const items = [["vpc", "VPC"], ["subnet public", "public subnet"], ["subnet private", "private subnet"], ["subnet isolated", "isolated subnet"]];
     const fills = { "subnet public": "#e6f4ea", "subnet private": "#e8f0fb", "subnet isolated": "#f1f1f1", vpc: "#f4f8fd" };
     for (const [k, label] of items) { const s = document.createElement("span"); s.innerHTML = "<i></i>"; s.querySelector("i").style.background = fills[k]; s.appendChild(document.createTextNode(label)); box.appendChild(s); }
-    const kinds = ["workload", "nat_gateway", "route_table", "vpc_endpoint", "transit_gateway", "load_balancer", "service_network", "aws_service"];
+    const kinds = ["workload", "nat_gateway", "route_table", "vpc_endpoint", "transit_gateway", "load_balancer", "service_network", "aws_service"].concat(stacks.length ? ["stack"] : []);
     for (const k of kinds) {
       const s = document.createElement("span");
       s.innerHTML = "<svg width=14 height=12><rect width=5 height=12 class='k-" + k + "'></rect></svg>";
