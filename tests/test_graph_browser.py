@@ -181,6 +181,18 @@ def test_flows_map(browser, tmp_path):
     check_verdict_filter(browser, graph)
     # a broken flow is drawn broken: dashed, with a cross where it stops
     assert browser.evaluate("document.querySelectorAll('#viewport .flow-group[data-verdict=\"NO_PATH\"] .flow-end').length") > 0
+    # through the places its traffic passes, to the route table where it breaks
+    drawn = browser.evaluate("[...document.querySelectorAll('#viewport .flow-group')]"
+                             ".map(g => [g.dataset.flows, JSON.parse(g.dataset.hops)])")
+    hops = {flow_id: path for flows, path in drawn for flow_id in flows.split(" ")}
+    kinds = {n.id: n.kind for n in graph.nodes}
+    for flow in graph.flows:
+        if flow.id in hops:
+            tables = [i for i in hops[flow.id] if kinds.get(i) == "route_table"]
+            breaks_at = flow.path[-2] if flow.ends != "reached" else None
+            assert tables == ([breaks_at] if kinds.get(breaks_at) == "route_table" else []), flow
+    assert any(f.ends == "no_path" and kinds[f.path[-2]] == "route_table" and f.id in hops
+               for f in graph.flows)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus (../shared/corpus) is absent")

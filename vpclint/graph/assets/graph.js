@@ -521,9 +521,11 @@
     const lines = new Map();
     for (const flow of DATA.flows) {
       const hops = [];
+      const brokenAt = flow.ends !== "reached" ? flow.path[flow.path.length - 2] : null;
       for (const id of flow.path) {
         const node = nodes.get(id);
-        if (node && node.kind === "route_table") continue; // the why, not a place traffic passes
+        // a route table is the why of a hop, not a place traffic passes, unless a path breaks there
+        if (node && node.kind === "route_table" && id !== brokenAt) continue;
         const shown = shownAs(id);
         if (shown && hops[hops.length - 1] !== shown) hops.push(shown);
       }
@@ -540,7 +542,7 @@
     for (const { hops, flows } of flowLines()) {
       const flow = flows[0];
       const verdict = verdicts.get(flow.verdict) || { colour: "#616161", dash: "4 4", broken: false, text: flow.verdict_text };
-      const g = el("g", { class: "flow-group", "data-flow": flow.id, "data-flows": flows.map((f) => f.id).join(" "), "data-verdict": flow.verdict }, layer);
+      const g = el("g", { class: "flow-group", "data-flow": flow.id, "data-flows": flows.map((f) => f.id).join(" "), "data-hops": JSON.stringify(hops), "data-verdict": flow.verdict }, layer);
       if (state.hiddenVerdicts.has(flow.verdict)) g.setAttribute("display", "none");
       el("title", {}, g).textContent = flows.length === 1
         ? flow.service + ": " + flow.verdict_text + "\n" + flow.path_text.join("\n") + (flow.reason ? "\n(" + flow.reason + ")" : "")
