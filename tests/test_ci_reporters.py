@@ -361,7 +361,7 @@ def test_markdown_ends_with_the_mermaid_graph_of_the_flows_with_problems(tmp_pat
 def test_markdown_draws_no_graph_when_no_finding_is_about_a_flow(tmp_path):
     result = _scenario_result(tmp_path, "private-s3-broken-partial-route-tables")
     assert result.active and "Flows with problems" in render(result, "markdown")
-    result.findings = [f for f in result.findings if f.flow is None]
+    result = replace(result, findings=[f for f in result.findings if f.flow is None])
     out = render(result, "markdown")
     assert "Flows with problems" not in out and "mermaid" not in out
 

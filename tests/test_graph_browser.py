@@ -29,7 +29,7 @@ from vpclint.engine import scan
 from vpclint.graph import graph_of_result, problem_flows, render
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.model.workloads import Workload
-from vpclint.reporters import relative_uri
+from vpclint.paths import relative_uri
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
