@@ -27,9 +27,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vpclint.reporters import UNKNOWN_FILE, active_in_order, detail_lines, level_of
+from vpclint.reporters import UNKNOWN_FILE, active_in_order, detail_lines
 from vpclint.reporters import relative_uri, repo_location, rule_id
-from vpclint.rule import Finding, Level
+from vpclint.rule import Finding, Level, level_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from vpclint.result import ScanResult

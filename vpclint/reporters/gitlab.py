@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vpclint.fingerprint import fingerprint
-from vpclint.reporters import active_in_order, detail_lines, level_of, relative_uri
+from vpclint.reporters import active_in_order, detail_lines, relative_uri
 from vpclint.reporters import repo_location, rule_id
-from vpclint.rule import Finding, Level
+from vpclint.rule import Finding, Level, level_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from vpclint.result import ScanResult

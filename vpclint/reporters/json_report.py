@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import vpclint
 from vpclint.fingerprint import fingerprint
-from vpclint.reporters import level_of, relative_uri, rule_id, sort_key
-from vpclint.rule import Finding, Level
+from vpclint.reporters import relative_uri, rule_id, sort_key
+from vpclint.rule import Finding, Level, level_of
 from vpclint.source import Span
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -24,9 +24,9 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vpclint.reporters import active_in_order, detail_lines, level_of, plural, relative_uri
+from vpclint.reporters import active_in_order, detail_lines, plural, relative_uri
 from vpclint.reporters import repo_location, rule_id, summary_line
-from vpclint.rule import Finding
+from vpclint.rule import Finding, level_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from vpclint.result import ScanResult

@@ -26,8 +26,8 @@ from urllib.parse import quote
 import vpclint
 from vpclint.analyze.flows import describe
 from vpclint.fingerprint import fingerprint
-from vpclint.reporters import display_address, level_of, relative_path, relative_uri, rule_id, sort_key
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.reporters import display_address, relative_path, relative_uri, rule_id, sort_key
+from vpclint.rule import Finding, Level, RuleMeta, level_of
 from vpclint.source import Span
 
 if TYPE_CHECKING:  # pragma: no cover
