@@ -57,8 +57,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ._detours import counted_evidence, in_deployment_region, label, names, unique
+from ._detours import counted_evidence, in_deployment_region, label, unique
 from ._endpoints import endpoint_label
+from ._wording import names
 from vpclint.analyze import analysis_of
 from vpclint.model.components import EndpointAssociation, RouteTable, Vpc, VpcEndpoint
 from vpclint.model.services import aws_service

@@ -268,7 +268,8 @@ Resources:
 from __future__ import annotations
 
 from ._detours import (counted_evidence, endpoint_in_vpc, endpoints_of, evidence_phrase,
-                            in_deployment_region, label, names, public_lambdas, unique)
+                            in_deployment_region, label, public_lambdas, unique)
+from ._wording import names
 from vpclint.analyze import Flow, Verdict, analysis_of
 from vpclint.rule import Finding, Level, Related, RuleMeta
 

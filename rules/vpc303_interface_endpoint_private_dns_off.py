@@ -98,7 +98,8 @@ with a VPC Lattice resource configuration whose custom domain name is the servic
 
 from __future__ import annotations
 
-from ._detours import counted_evidence, endpoints_of, evidence_phrase, label, names, unique
+from ._detours import counted_evidence, endpoints_of, evidence_phrase, label, unique
+from ._wording import names
 from vpclint.analyze import Verdict, analysis_of
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.model.mentions import Mentions

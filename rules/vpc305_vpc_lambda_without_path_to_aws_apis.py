@@ -196,8 +196,9 @@ Resources:
 
 from __future__ import annotations
 
-from ._detours import (counted_evidence, endpoint_in_vpc, endpoints_of, label, names,
-                            public_lambdas, subnet_phrase, unique)
+from ._detours import (counted_evidence, endpoint_in_vpc, endpoints_of, label, public_lambdas,
+                       subnet_phrase, unique)
+from ._wording import names
 from vpclint.analyze import Flow, Verdict, analysis_of
 from vpclint.model.services import GATEWAY_SERVICES, aws_service
 from vpclint.model.workloads import Workload
