@@ -42,7 +42,7 @@ def gap(flow: Flow) -> Verdict | None:
         return None
     endpoint = flow.endpoint
     if isinstance(endpoint, VpcEndpoint) and endpoint.endpoint_type == "Interface":
-        return None  # the endpoint exists with private DNS off: VPC303's finding
+        return None  # the endpoint exists with private DNS off: the endpoint is the defect
     return flow.verdict
 
 

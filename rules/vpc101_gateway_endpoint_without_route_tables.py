@@ -77,7 +77,7 @@ def check(model):
         if model.linked_from(endpoint, EndpointAssociation, "endpoint").open:
             continue  # an association vpclint cannot resolve may attach route tables
         if not endpoint.type_explicit and (endpoint.subnets or endpoint.security_groups):
-            continue  # meant as Interface: VPC206 reports the subnets with the "set the type" hint
+            continue  # subnets or groups and no type: meant as Interface, so the type is the defect
         wanted = wanted if wanted is not None else _tables_wanted(model)
         service = aws_service(endpoint.service_name)
         flows = wanted.get((id(endpoint.vpc), service), []) \

@@ -131,7 +131,7 @@ def check(model):
         if any(other.private_dns is not False
                for other in endpoints.in_vpc(endpoint.vpc, service, "Interface")
                if other is not endpoint):
-            continue  # another endpoint answers the name (VPC205's business if both are on)
+            continue  # another endpoint answers the name (if both have it on, that is a duplicate)
         if fronts.fronted(endpoint, service) or lattice.fronts(endpoint) is not False:
             continue  # a zone, a record or Lattice answers the name (or may)
         yield _finding(endpoint, service, affected.get(id(endpoint), []))

@@ -292,8 +292,8 @@ RULE = RuleMeta("VPC304", "ecr-endpoint-set-incomplete", Level.ERROR,
                 "gateway endpoint or logs")
 
 ORDER = ("ecr.api", "ecr.dkr", "s3", "logs")
-# With a NAT the S3 detour is VPC301's / VPC302's: they point at the route table and the
-# gateway endpoint, where it is fixed.
+# With a NAT, an S3 detour is fixed on the route table and its gateway endpoint, not by adding
+# to this set of endpoints.
 DETOUR_SERVICES = ("ecr.api", "ecr.dkr", "logs")
 
 

@@ -226,7 +226,7 @@ def check(model):
                 broken.setdefault(id(workload), []).append(flow)
         elif flow.verdict is Verdict.NAT_DETOUR and flow.service not in GATEWAY_SERVICES:
             if endpoint_in_vpc(flow, endpoints):
-                continue  # VPC303 (private DNS off), or an endpoint fronted another way
+                continue  # an endpoint with private DNS off, or fronted another way
             elsewhere = endpoints.elsewhere(flow.subnet.vpc, flow.service,
                                             workload.resource.scope)
             if elsewhere:

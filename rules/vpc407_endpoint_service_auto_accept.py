@@ -79,7 +79,7 @@ def check(model):
         if service.acceptance_required is not False:
             continue  # required, UNKNOWN, or not written
         if _public(model, service):
-            continue  # VPC401
+            continue  # open to every principal too: a public service, a wider exposure
         yield Finding(service, f"endpoint service {service.display} does not require acceptance: "
                       f"every connection request from {_who(service)} is accepted "
                       "automatically, with no review of the connecting VPC (require acceptance, "
@@ -87,7 +87,7 @@ def check(model):
 
 
 def _public(model, service: EndpointService) -> bool:
-    """VPC401's condition on principals: ``*`` allowed inline or by a permission resource."""
+    """Principal ``*`` allowed, inline or by a permission resource."""
     if isinstance(service.allowed_principals, list) and _EVERYONE in service.allowed_principals:
         return True
     return any(isinstance(p.principals, list) and _EVERYONE in p.principals
