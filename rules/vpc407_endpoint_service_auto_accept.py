@@ -4,7 +4,7 @@
 Finds VPC endpoint services (`aws_vpc_endpoint_service`, `AWS::EC2::VPCEndpointService`) with
 acceptance explicitly turned off (`acceptance_required = false` / `AcceptanceRequired: false`).
 When the service also allows the principal `*`, VPC401 reports it (as an error) and this rule
-stays silent: one defect, one finding. An acceptance setting that is not written
+stays silent: one defect, one finding (unless VPC401 is not enabled). An acceptance setting that is not written
 (CloudFormation documents no default) or comes from a variable or parameter vpclint cannot
 evaluate keeps the rule silent.
 
@@ -65,33 +65,20 @@ OrdersService:
 
 from __future__ import annotations
 
-from vpclint.model.components import EndpointService, EndpointServicePermission
+from vpclint.model.components import EndpointService
 from vpclint.rule import Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC407", "endpoint-service-auto-accept", Level.NOTE,
                 "An endpoint service accepts connection requests automatically")
 
-_EVERYONE = "*"
-
-
 def check(model):
     for service in model.of(EndpointService):
         if service.acceptance_required is not False:
             continue  # required, UNKNOWN, or not written
-        if _public(model, service):
-            continue  # open to every principal too: a public service, a wider exposure
         yield Finding(service, f"endpoint service {service.display} does not require acceptance: "
                       f"every connection request from {_who(service)} is accepted "
                       "automatically, with no review of the connecting VPC (require acceptance, "
                       "unless automatic acceptance is intended)", field="acceptance_required")
-
-
-def _public(model, service: EndpointService) -> bool:
-    """Principal ``*`` allowed, inline or by a permission resource."""
-    if isinstance(service.allowed_principals, list) and _EVERYONE in service.allowed_principals:
-        return True
-    return any(isinstance(p.principals, list) and _EVERYONE in p.principals
-               for p in model.linked_from(service, EndpointServicePermission, "service"))
 
 
 def _who(service: EndpointService) -> str:
