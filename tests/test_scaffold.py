@@ -27,8 +27,8 @@ RULE_ID, SLUG = "VPC219", "vpc-without-dns-support"
 # What a contributor writes into the scaffolded module: a check that the scaffolded fixtures
 # (a VPC with DNS support off, and one with it on) and examples already describe.
 WRITTEN_CHECK = '''
-def check(model):
-    for vpc in model.of(Vpc):
+def check(ctx: Context):
+    for vpc in ctx.model.of(Vpc):
         if vpc.dns_support is False:
             yield Finding(vpc, f"VPC {vpc.display} has DNS support off")
 '''
@@ -89,10 +89,11 @@ def test_once_the_check_is_written_the_fixtures_and_examples_hold(checkout, monk
     assert _scaffold(checkout) == 0
     module = checkout / "rules" / f"{module_name(RULE_ID, SLUG)}.py"
     text = module.read_text(encoding="utf-8")
-    text = text.replace("from vpclint.rule import Level, RuleMeta",
+    text = text.replace("from vpclint.rule import Context, Level, RuleMeta",
                         "from vpclint.model.components import Vpc\n"
-                        "from vpclint.rule import Finding, Level, RuleMeta")
-    module.write_text(text[:text.index("\ndef check(model):")] + WRITTEN_CHECK, encoding="utf-8")
+                        "from vpclint.rule import Context, Finding, Level, RuleMeta")
+    module.write_text(text[:text.index("\ndef check(ctx: Context):")] + WRITTEN_CHECK,
+                      encoding="utf-8")
     rule = _register(checkout, monkeypatch)[RULE_ID]
 
     for case in cases(checkout / "fixtures" / "rules" / RULE_ID):

@@ -1,7 +1,7 @@
 """``python -m vpclint.scaffold VPC219 slug-name``: start a new built-in rule.
 
 Writes the rule module ``rules/vpc219_slug_name.py`` (its docstring skeleton with the fixed
-headings the docs are generated from, its ``RULE`` metadata and an empty ``check``) and its
+headings the docs are generated from, its ``RULE`` metadata and an empty ``check(ctx)``) and its
 fixtures ``fixtures/rules/VPC219/``: a bad and a good case in each IaC (``tf_bad/main.tf``,
 ``tf_good/main.tf``, ``cfn_bad.yaml``, ``cfn_good.yaml``), the bad ones marked with
 ``# expect: VPC219``. The new rule is discovered at once, and its tests fail until ``check``,
@@ -97,17 +97,17 @@ CloudFormation:
 
 from __future__ import annotations
 
-from vpclint.rule import Level, RuleMeta
+from vpclint.rule import Context, Level, RuleMeta
 
 RULE = RuleMeta("{id}", "{slug}", Level.{level},
                 "<one line, for `vpclint rules` and the SARIF short description>")
 
 
-def check(model):
+def check(ctx: Context):
     """Yield a ``Finding(component, message, field=...)`` for each component with the defect.
 
-    Read the model (``model.of(Kind)``, links, ``model.linked_from``), never another rule, and
-    stay silent on what cannot be known."""
+    Read ``ctx.model`` (``of(Kind)``, links, ``linked_from``) and, with ``needs_analysis=True``
+    in ``RULE``, ``ctx.analysis``; never another rule. Stay silent on what cannot be known."""
     return ()
 '''
 

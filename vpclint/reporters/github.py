@@ -27,9 +27,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vpclint.reporters import UNKNOWN_FILE, active_in_order, detail_lines
-from vpclint.reporters import relative_uri, repo_location, rule_id
-from vpclint.rule import Finding, Level, level_of
+from vpclint.paths import UNKNOWN_FILE, relative_uri
+from vpclint.reporters.common import active_in_order, detail_lines, level_of
+from vpclint.reporters.common import repo_location, rule_id
+from vpclint.rule import Finding, Level
 
 if TYPE_CHECKING:  # pragma: no cover
     from vpclint.result import ScanResult
