@@ -4,9 +4,9 @@
 Finds VPC endpoint services (`aws_vpc_endpoint_service`, `AWS::EC2::VPCEndpointService`) with
 acceptance explicitly turned off (`acceptance_required = false` / `AcceptanceRequired: false`).
 When the service also allows the principal `*`, VPC401 reports it (as an error) and this rule
-stays silent: one defect, one finding (unless VPC401 is not enabled). An acceptance setting that is not written
-(CloudFormation documents no default) or comes from a variable or parameter vpclint cannot
-evaluate keeps the rule silent.
+stays silent: one defect, one finding (unless VPC401 is not enabled). An acceptance setting
+that is not written (CloudFormation documents no default) or comes from a variable or
+parameter vpclint cannot evaluate keeps the rule silent.
 
 This is a note, kept for parity with a well-known peer check: auto-accept is a deliberate choice
 for some designs (a Gateway Load Balancer service consumed by your own accounts, a service
