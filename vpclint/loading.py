@@ -14,9 +14,9 @@ until the rest fit in 200 MB.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,11 @@ def load_files(paths: list[str], max_bytes: int = DEFAULT_MAX_MB * MB) -> dict[s
         else:
             pending.append((path, data, key))
     if len(pending) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor() as pool:
+        from concurrent.futures import ProcessPoolExecutor  # only a cold scan of many files
+
+        # a worker parses file after file, leaving garbage: its collector stays on (the
+        # command line turns the parent's off, and a forked worker would inherit that)
+        with ProcessPoolExecutor(initializer=gc.enable) as pool:
             loaded = list(pool.map(_load_one, [(p, d) for p, d, _ in pending], chunksize=8))
     else:
         loaded = [_load_one((p, d)) for p, d, _ in pending]
