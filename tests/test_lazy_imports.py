@@ -37,8 +37,10 @@ _REPORTERS = ("vpclint.reporters.text", "vpclint.reporters.json_report",
               "vpclint.reporters.junit", "vpclint.reporters.markdown")
 
 
-def imported(*args: str, cwd: Path | None = None) -> set[str]:
-    env = {k: v for k, v in os.environ.items() if k != "VPCLINT_DEBUG"}
+def imported(*args: str, cwd: Path | None = None, cache: Path | None = None) -> set[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VPCLINT_DEBUG", "VPCLINT_NO_CACHE")}
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = str(cache)
     done = subprocess.run([sys.executable, "-c", _REPORT_MODULES, *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120, check=True)
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -61,6 +63,22 @@ def test_rules_imports_the_rules_but_nothing_that_scans():
     modules = imported("rules")
     assert "vpclint.registry" in modules
     assert loaded(modules, _SCANNING + _REPORTERS) == []
+
+
+def test_a_scan_served_from_the_cache_imports_no_parser(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.tf").write_text('resource "aws_vpc" "main" {\n  cidr_block = '
+                                     '"10.0.0.0/16"\n}\n', encoding="utf-8")
+    (project / "stack.yaml").write_text("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n"
+                                        "    Properties:\n      CidrBlock: 10.0.0.0/16\n",
+                                        encoding="utf-8")
+    first = imported("check", ".", "--format", "json", cwd=project, cache=tmp_path / "cache")
+    assert {"hcl2", "yaml"} <= first  # parsed, and cached
+    again = imported("check", ".", "--format", "json", cwd=project, cache=tmp_path / "cache")
+    assert "vpclint.engine" in again
+    assert loaded(again, ("hcl2", "lark", "yaml", "vpclint.loaders.hcl_convert",
+                          "vpclint.loaders.cfn_yaml")) == []
 
 
 @pytest.mark.parametrize("fmt, reporter", [("json", "vpclint.reporters.json_report"),
