@@ -182,10 +182,11 @@ def _defects(model, endpoint: VpcEndpoint, policy_may_come) -> Iterator[_Defect]
 
 def _no_policy(defect: _Defect, group: list[_Defect]) -> str:
     return (f"{_labels(group)} {_has(group)} no endpoint policy, so AWS attaches the default "
-            f"one: every principal may run every {_services(group)} action on every "
-            f"{_things(group, plural=False)} of any account through {_it(group)} (attach a "
-            f"policy naming the {_things(group)}, accounts or organization {_it(group)} may "
-            "reach)")
+            f"one, which restricts nothing: any principal can reach every {_services(group)} "
+            f"action on every {_things(group, plural=False)} of any account through "
+            f"{_it(group)}, limited only by IAM and {_things(group, plural=False)} policies "
+            f"(attach a policy naming the {_things(group)}, accounts or organization "
+            f"{_it(group)} may reach)")
 
 
 def _only_deny(defect: _Defect, group: list[_Defect]) -> str:

@@ -50,7 +50,7 @@ READ_BY_HAND: dict[str, tuple[str, ...]] = {
     # instance profiles, launch templates and launch configurations
     "AWS::IAM::Role": ("RoleName",),
     "AWS::IAM::InstanceProfile": ("InstanceProfileName",),
-    "AWS::EC2::LaunchTemplate": ("LaunchTemplateName",),
+    "AWS::EC2::LaunchTemplate": ("LaunchTemplateName", "LaunchTemplateData"),
     "AWS::AutoScaling::LaunchConfiguration": ("LaunchConfigurationName",),
     # analyze/usage.py, rules/vpc211, rules/vpc307: container definitions
     "AWS::ECS::TaskDefinition": _CONTAINER,
@@ -64,7 +64,6 @@ READ_BY_HAND: dict[str, tuple[str, ...]] = {
     "AWS::Serverless::Function": ("Policies", "Environment", "InlineCode"),
     "AWS::Lambda::Function": ("Environment", "Code"),
     "AWS::EC2::Instance": ("UserData",),
-    "AWS::EC2::LaunchTemplate": ("LaunchTemplateData",),
 }
 
 # PascalCase names in that code that are not resource properties: type names, the keys of IAM

@@ -9,8 +9,11 @@ class with the command that runs its mutant again (and saves it with ``--save DI
 or shrink it); the README says how to run a long round.
 
 The rounds are fixed (seed, count): a failure here is a bug of vpclint's, reproducible on any
-machine with the same seed files (the slowest passing mutant takes a few seconds, well inside
-the 10 s timeout). The corpus round skips when ``../shared/corpus`` is absent.
+machine with the same seed files. The slowest passing mutant takes a few seconds on a quiet
+machine; the per-mutant timeout is 60 s so that a busy CI runner (or a test run beside other
+work) does not turn a slow pass into a failure, while a real hang still fails. Long rounds
+(``bench/fuzz.py``) keep the stricter 10 s. The corpus round skips when ``../shared/corpus`` is
+absent.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from fuzzing.summary import Summary  # noqa: E402
 SEED = 1
 COUNT = 125  # per round: both rounds take about 30 s on two cores
 JOBS = 2
-TIMEOUT = 10  # seconds per mutant
+TIMEOUT = 60  # seconds per mutant: generous, so only a hang fails on a loaded machine
 MEMORY_MB = 2048
 
 needs_fork = pytest.mark.skipif(sys.platform == "win32" or not hasattr(signal, "setitimer"),

@@ -335,6 +335,24 @@ def test_deep_nesting_is_reported_in_words_about_the_file(tmp_path):
     assert GOOD_FINDING in found(result)
 
 
+
+def test_a_property_nested_deeper_than_the_model_resolves_is_unknown_not_a_crash(tmp_path):
+    # YAML flow lists 250 deep: the loader and the evaluator read them, resolving references
+    # in the model goes past Python's recursion limit (found by the fuzzer, seed 3 #1207)
+    nested = "[" * 250 + "tcp" + "]" * 250
+    root = project(tmp_path, {"deep.yaml": (
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n"
+        "      CidrBlock: 10.0.0.0/16\n"
+        "  Group:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+        "      GroupDescription: deep\n      VpcId: !Ref Vpc\n"
+        f"      SecurityGroupIngress:\n        - IpProtocol: {nested}\n"
+        "          CidrIp: 10.0.0.0/8\n"
+        "  Endpoint:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n"
+        "      VpcId: !Ref Vpc\n      ServiceName: com.amazonaws.us-east-1.s3\n")})
+    result = run(root)
+    assert not [f for f in result.findings if f.rule.id == "VPC000"]
+    assert ("VPC101", "deep.yaml", 14) in found(result)
+
 # --- a crash of vpclint's is contained and reported -----------------------------------------
 
 

@@ -602,15 +602,21 @@ class _Resolver:
         for name, value in list(vars(component).items()):
             if name in ("resource", "origin"):
                 continue
-            if (type(component), name) in _DEEP_REFERENCES:
-                resolved = self.deep(value, every_ref=True)
-            elif isinstance(value, (list, dict)):  # references as items, as written
-                resolved = _mapped(value, lambda item: self.value(item) if isinstance(
-                    item, Ref) else self.deep(item, every_ref=False))
-            else:  # a reference in a value field: the component, if any
-                resolved = self.deep(value, every_ref=True)
+            try:
+                resolved = self._resolved(component, name, value)
+            except RecursionError:  # nested past the recursion limit (the loader reads deeper)
+                resolved = Unknown("nested too deeply to evaluate")
             if resolved is not value:
                 setattr(component, name, resolved)
+
+    def _resolved(self, component: c.Component, name: str, value: Any) -> Any:
+        """One field's value with its references resolved, as the field's kind wants."""
+        if (type(component), name) in _DEEP_REFERENCES:
+            return self.deep(value, every_ref=True)
+        if isinstance(value, (list, dict)):  # references as items, as written
+            return _mapped(value, lambda item: self.value(item) if isinstance(
+                item, Ref) else self.deep(item, every_ref=False))
+        return self.deep(value, every_ref=True)  # a reference in a value field: its component
 
     def deep(self, value: Any, every_ref: bool) -> Any:
         """``value`` with the references that are parts of partly known strings resolved at any
