@@ -29,8 +29,9 @@ from vpclint.evaluate.tf_data import data_source
 from vpclint.evaluate.tf_origins import Origins, Written, innermost
 from vpclint.files import DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, read_bytes
 from vpclint.evaluate.tf_expressions import ResourceObject, SomeInstances, evaluate
-from vpclint.loaders.hcl import HclFile, IgnoreComment, load_tfvars
+from vpclint.loaders.hcl import HclFile, IgnoreComment
 from vpclint.loaders.json_errors import json_parse_error
+from vpclint.loading import load_tfvars_cached
 from vpclint.loaders.hcl_ast import Block, Call, Literal, ObjectExpr, Pos, Traversal, TupleExpr
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
@@ -397,7 +398,7 @@ class _Instance:
             except json.JSONDecodeError as error:
                 self.result.parse_errors.append(json_parse_error(str(path), error))
                 return {}
-        parsed = load_tfvars(str(path), text)
+        parsed = load_tfvars_cached(str(path), text)
         if isinstance(parsed, ParseError):
             self.result.parse_errors.append(parsed)
             return {}

@@ -37,6 +37,14 @@ class HclFile:
     ignores: list[IgnoreComment] = field(default_factory=list)
 
 
+@dataclass
+class TfvarsFile:
+    """A ``.tfvars`` file as the parse cache keeps it: variable name -> expression."""
+
+    path: str
+    values: dict = field(default_factory=dict)
+
+
 def load_hcl(path: str, text: str) -> HclFile | ParseError:
     """Parse one ``.tf`` file; never raises."""
     from hcl2 import api
