@@ -52,10 +52,11 @@ from peers import UNSET, run_peers  # noqa: E402
 # for the garbage of the last.
 _STAGES = """
 import gc, json, sys, time
-from vpclint.analyze import analysis_of
+from vpclint.analyze import analyze
 from vpclint.config import Config
 from vpclint.engine import _run_rules, build
 from vpclint.registry import load_rules
+from vpclint.rule import Context
 rules = load_rules()
 times = {}
 def stage(name, work):
@@ -66,8 +67,9 @@ def stage(name, work):
     times[name + "_cpu"] = time.process_time() - cpu
     return result
 built = stage("build", lambda: build([sys.argv[1]], Config()))
-analysis = stage("analyze", lambda: analysis_of(built.model))
-findings = stage("rules", lambda: _run_rules(rules, built.model, []))
+analysis = stage("analyze", lambda: analyze(built.model))
+context = Context(built.model, Config(), built.diagnostics, analysis)
+findings = stage("rules", lambda: _run_rules(rules, context, []))
 print(json.dumps({**times, "components": len(built.model.components),
                   "flows": len(analysis.flows), "findings": len(findings)}))
 """

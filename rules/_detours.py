@@ -1,5 +1,5 @@
 """Shared by the detour rules (VPC301, VPC302, VPC303, VPC305, VPC306): who owns a flow that
-is not private, Lambdas in public subnets, and how messages name things.
+is not private, and how messages name things.
 
 One defect, one finding. For a flow whose verdict is known and not private:
 
@@ -13,22 +13,20 @@ One defect, one finding. For a flow whose verdict is known and not private:
 * a Lambda whose subnet sends its default route to an internet gateway is VPC306's, and no
   other detour rule speaks of that Lambda: moving it to private subnets is the fix.
 
-Everything here is computed once per model and looked up by id: no pairwise scans.
+The indexes these answers look things up in (the scan's endpoints, the Lambdas whose egress
+meets an internet gateway) are the analysis', built once per scan: no pairwise scans.
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import Any, Iterable
 
 from ._endpoint_sets import runs_on_fargate
-from vpclint.analyze import Flow, Verdict, analysis_of
-from vpclint.analyze.flows import egress_flow
-from vpclint.model.components import Component, Subnet, Vpc, VpcEndpoint
-from vpclint.model.services import GATEWAY_SERVICES, aws_service
-from vpclint.model.workloads import TaskDefinition, Workload
-
-_AWS_SERVICE_TYPES = ("Gateway", "Interface")
+from vpclint.analyze import Flow
+from vpclint.analyze.endpoints import ServiceEndpoints
+from vpclint.model.components import VpcEndpoint
+from vpclint.model.services import GATEWAY_SERVICES
+from vpclint.model.workloads import TaskDefinition
 _LABELS = {"s3": "S3", "dynamodb": "DynamoDB", "sqs": "SQS", "sns": "SNS", "kms": "KMS",
            "sts": "STS", "ssm": "SSM", "secretsmanager": "Secrets Manager",
            "logs": "CloudWatch Logs", "monitoring": "CloudWatch", "ecr.api": "ECR API",
@@ -36,85 +34,7 @@ _LABELS = {"s3": "S3", "dynamodb": "DynamoDB", "sqs": "SQS", "sns": "SNS", "kms"
            "events": "EventBridge", "lambda": "Lambda", "kinesis-streams": "Kinesis",
            "kinesis-firehose": "Firehose", "execute-api": "API Gateway",
            "bedrock-runtime": "Bedrock runtime", "xray": "X-Ray"}
-_CACHE: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
-
-
-def _cached(model, key: str, build):
-    entry = _CACHE.setdefault(model, {})
-    if key not in entry:
-        entry[key] = build(model)
-    return entry[key]
-
-
-# --- endpoints --------------------------------------------------------------------------------
-
-
-class Endpoints:
-    """The scan's AWS-service endpoints (Gateway and Interface) by VPC and by service."""
-
-    def __init__(self, model):
-        self.by_vpc: dict[tuple[int, str], list[VpcEndpoint]] = {}
-        self.by_service: dict[str, list[VpcEndpoint]] = {}
-        self.by_scope: dict[tuple[str, str], list[VpcEndpoint]] = {}
-        self.unplaced: dict[str, list[VpcEndpoint]] = {}  # VPC UNKNOWN or outside the scan
-        self.exported = model.exported
-        for endpoint in model.of(VpcEndpoint):
-            if endpoint.endpoint_type not in _AWS_SERVICE_TYPES:
-                continue
-            service = aws_service(endpoint.service_name)
-            if service is None:
-                continue
-            self.by_service.setdefault(service, []).append(endpoint)
-            self.by_scope.setdefault((endpoint.resource.scope, service), []).append(endpoint)
-            if isinstance(endpoint.vpc, Vpc):
-                self.by_vpc.setdefault((id(endpoint.vpc), service), []).append(endpoint)
-            else:
-                self.unplaced.setdefault(service, []).append(endpoint)
-
-    def in_vpc(self, vpc: Any, service: str, kind: str | None = None) -> list[VpcEndpoint]:
-        """Endpoints for ``service`` in ``vpc`` (of type ``kind`` when given)."""
-        found = self.by_vpc.get((id(vpc), service), []) if isinstance(vpc, Vpc) else []
-        return [e for e in found if kind is None or e.endpoint_type == kind]
-
-    def elsewhere(self, vpc: Any, service: str, scope: str, limit: int = 3) -> list[VpcEndpoint]:
-        """Up to ``limit`` endpoints for ``service`` in VPCs other than ``vpc`` deployed with it
-        (the same template or Terraform root module: separately deployed scopes are taken as
-        unrelated designs). Stops early: the endpoints skipped are only those of ``vpc``."""
-        found: list[VpcEndpoint] = []
-        for endpoint in self.by_scope.get((scope, service), []):
-            if isinstance(endpoint.vpc, Vpc) and endpoint.vpc is not vpc:
-                found.append(endpoint)
-                if len(found) == limit:
-                    break
-        return found
-
-    def may_serve(self, flow: Flow) -> bool:
-        """An endpoint of another stack or root module, for the flow's service, whose VPC is
-        not known (``!ImportValue``, remote state) may serve the flow when what it would need
-        is handed out: a Gateway endpoint on route tables not all known, when the flow's route
-        table is exported (a stack output); an Interface endpoint whose private DNS may be on,
-        when the flow's VPC is. (Endpoints of the flow's own scope are the flow analysis'
-        business already.)"""
-        table, vpc = flow.route_table, flow.subnet.vpc
-        for endpoint in self.unplaced.get(flow.service, []):
-            if endpoint.endpoint_type == "Gateway":
-                if endpoint.route_tables.open and _exported(self.exported, table):
-                    return True
-            elif endpoint.private_dns is not False and _exported(self.exported, vpc):
-                return True
-        return False
-
-
-def _exported(exported: set, component: Any) -> bool:
-    return isinstance(component, Component) and (
-        component.resource.scope, component.resource.address) in exported
-
-
-def endpoints_of(model) -> Endpoints:
-    return _cached(model, "endpoints", Endpoints)
-
-
-def gateway_endpoint_missing(flow: Flow, endpoints: Endpoints) -> VpcEndpoint | None:
+def gateway_endpoint_missing(flow: Flow, endpoints: ServiceEndpoints) -> VpcEndpoint | None:
     """The S3 / DynamoDB Gateway endpoint of the flow's VPC that is on other route tables but
     not on the flow's: adding the table to it is the fix (VPC302). None when there is none, or
     when it is on no route table (VPC101) or on tables not all known (UNKNOWN, literal IDs)."""
@@ -128,37 +48,13 @@ def gateway_endpoint_missing(flow: Flow, endpoints: Endpoints) -> VpcEndpoint | 
     return None
 
 
-def endpoint_in_vpc(flow: Flow, endpoints: Endpoints) -> bool:
+def endpoint_in_vpc(flow: Flow, endpoints: ServiceEndpoints) -> bool:
     """Some endpoint for the flow's service exists in its VPC, or may (its VPC is not known):
     the defect, if any, is on that endpoint (VPC101, VPC302, VPC303), or it is fronted and the
     flow is no detour."""
     if flow.endpoint is not None:
         return True
     return bool(endpoints.in_vpc(flow.subnet.vpc, flow.service)) or endpoints.may_serve(flow)
-
-
-# --- Lambdas in public subnets (VPC306) -------------------------------------------------------
-
-
-def public_lambdas(model) -> dict[int, list[Flow]]:
-    """id(Lambda) -> its egress paths that end at an internet gateway, with no NAT on the way:
-    one per subnet whose default route (after any inspection hop) is an internet gateway."""
-    return _cached(model, "public_lambdas", _public_lambdas)
-
-
-def _public_lambdas(model) -> dict[int, list[Flow]]:
-    routing = analysis_of(model).routing
-    found: dict[int, list[Flow]] = {}
-    for workload in model.of(Workload):
-        if workload.workload_kind != "lambda":
-            continue
-        for subnet in workload.subnets:
-            if not isinstance(subnet, Subnet):
-                continue
-            flow = egress_flow(workload, subnet, routing)
-            if flow.verdict is Verdict.INTERNET_GATEWAY:
-                found.setdefault(id(workload), []).append(flow)
-    return found
 
 
 # --- evidence and regions ---------------------------------------------------------------------

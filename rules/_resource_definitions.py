@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._lattice import upper
-from vpclint.analyze import analysis_of
+from vpclint.analyze.routing import Routing
 from vpclint.model.components import (ResourceConfiguration, ResourceGateway, Route,
                                       RoutePropagation, RouteTable, Subnet, Vpc, VpcCidrBlock)
 
@@ -69,7 +69,7 @@ class Unservable:
     tables: tuple[RouteTable, ...] = ()
 
 
-def unservable(model, config: ResourceConfiguration) -> Unservable | None:
+def unservable(model, routing: Routing, config: ResourceConfiguration) -> Unservable | None:
     """Why the configuration's IP resource cannot be served by its gateway, or None (also for
     other kinds of resource, and whenever vpclint cannot tell). Only a private address outside
     the gateway VPC needs the analysis' routing."""
@@ -93,7 +93,7 @@ def unservable(model, config: ResourceConfiguration) -> Unservable | None:
             "resource) or use the private address the gateway's VPC reaches it at")
     if not isinstance(gateway, ResourceGateway) or _in_vpc(model, address, gateway):
         return None
-    tables = _tables_missing(model, address, gateway, analysis_of(model).routing)
+    tables = _tables_missing(model, address, gateway, routing)
     if tables is None:
         return None
     return Unservable(

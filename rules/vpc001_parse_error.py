@@ -42,15 +42,15 @@ Fix the syntax (`terraform validate`, `cfn-lint`), and keep each key once.
 
 from __future__ import annotations
 
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 from vpclint.source import Span
 
 RULE = RuleMeta("VPC001", "parse-error", Level.ERROR,
                 "A Terraform or CloudFormation file could not be parsed")
 
 
-def check(model):
-    for error in model.parse_errors:
+def check(ctx: Context):
+    for error in ctx.diagnostics.parse_errors:
         name = error.file.rsplit('/', 1)[-1]
         if error.recovered:
             yield Finding(None, f"{error.message} in {name}: the last value is the one "

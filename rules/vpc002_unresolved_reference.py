@@ -42,15 +42,15 @@ Reference what is declared: `aws_vpc.main.id`, `!Ref Vpc`.
 
 from __future__ import annotations
 
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC002", "unresolved-reference", Level.WARNING,
                 "A reference names a resource, variable, parameter, local, module or condition "
                 "declared nowhere in its scope")
 
 
-def check(model):
-    for unresolved in model.unresolved:
+def check(ctx: Context):
+    for unresolved in ctx.diagnostics.unresolved:
         yield Finding(None, f"{unresolved.reference} is not declared: no such "
                       f"{unresolved.what} in this {_scope(unresolved.span.file)}",
                       span=unresolved.span)

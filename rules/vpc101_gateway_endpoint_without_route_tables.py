@@ -59,16 +59,17 @@ from collections import defaultdict
 
 from ._detours import counted_evidence, in_deployment_region, label, names, unique
 from ._endpoints import endpoint_label
-from vpclint.analyze import analysis_of
 from vpclint.model.components import EndpointAssociation, RouteTable, Vpc, VpcEndpoint
 from vpclint.model.services import aws_service
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC101", "gateway-endpoint-without-route-tables", Level.ERROR,
-                "A Gateway VPC endpoint is attached to no route table")
+                "A Gateway VPC endpoint is attached to no route table",
+                needs_analysis=True)
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     wanted = None
     for endpoint in model.of(VpcEndpoint):
         if endpoint.intended_type != "Gateway" or not endpoint.route_tables.known_empty:
@@ -77,7 +78,7 @@ def check(model):
             continue  # an association vpclint cannot resolve may attach route tables
         if not endpoint.type_explicit and (endpoint.subnets or endpoint.security_groups):
             continue  # meant as Interface: VPC206 reports the subnets with the "set the type" hint
-        wanted = wanted if wanted is not None else _tables_wanted(model)
+        wanted = wanted if wanted is not None else _tables_wanted(ctx.analysis.flows)
         service = aws_service(endpoint.service_name)
         flows = wanted.get((id(endpoint.vpc), service), []) \
             if isinstance(endpoint.vpc, Vpc) else []
@@ -97,12 +98,12 @@ def check(model):
                                for table in tables])
 
 
-def _tables_wanted(model) -> dict[tuple[int, str], list]:
+def _tables_wanted(flows) -> dict[tuple[int, str], list]:
     """For each (VPC, service), the flows that a gateway endpoint of that VPC should carry: a
     workload's own calls to the service, in the deployment's Region, from a subnet whose route
     table is known and whose calls take no private path yet."""
     wanted: dict[tuple[int, str], list] = defaultdict(list)
-    for flow in analysis_of(model).flows:
+    for flow in flows:
         if (isinstance(flow.route_table, RouteTable) and not flow.verdict.private
                 and isinstance(flow.subnet.vpc, Vpc) and counted_evidence(flow)
                 and in_deployment_region(flow)):

@@ -71,7 +71,7 @@ from __future__ import annotations
 
 from ._endpoints import endpoint_label
 from vpclint.model.components import EndpointAssociation, EndpointService, VpcEndpoint
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC102", "endpoint-without-subnets", Level.ERROR,
                 "An Interface, GatewayLoadBalancer, Resource or ServiceNetwork endpoint has no "
@@ -80,7 +80,8 @@ RULE = RuleMeta("VPC102", "endpoint-without-subnets", Level.ERROR,
 SUBNET_TYPES = ("Interface", "GatewayLoadBalancer", "Resource", "ServiceNetwork")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for endpoint in model.of(VpcEndpoint):
         kind = endpoint.intended_type
         if not isinstance(kind, str) or kind not in SUBNET_TYPES:

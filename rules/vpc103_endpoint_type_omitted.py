@@ -72,7 +72,7 @@ from __future__ import annotations
 
 from vpclint.model.components import EndpointService, VpcEndpoint
 from vpclint.model.services import aws_service
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC103", "endpoint-type-omitted", Level.ERROR,
                 "A VPC endpoint omits its type (so Gateway) for a service with no Gateway endpoint",
@@ -81,7 +81,8 @@ RULE = RuleMeta("VPC103", "endpoint-type-omitted", Level.ERROR,
                 supersedes=("VPC102", "VPC206"))
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for endpoint in model.of(VpcEndpoint):
         meant = endpoint.intended_type
         if endpoint.type_explicit or meant == endpoint.endpoint_type:

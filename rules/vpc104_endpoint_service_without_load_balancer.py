@@ -76,7 +76,7 @@ from __future__ import annotations
 
 from ._lattice import upper, written
 from vpclint.model.components import EndpointService, LoadBalancer
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC104", "endpoint-service-without-load-balancer", Level.ERROR,
                 "An endpoint service has no Network or Gateway Load Balancer of the right type",
@@ -89,7 +89,8 @@ _LISTS = (
 )
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for service in model.of(EndpointService):
         if service.network_load_balancers.known_empty and \
                 service.gateway_load_balancers.known_empty:

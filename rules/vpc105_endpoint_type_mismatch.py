@@ -96,7 +96,7 @@ from ._lattice import upper
 from ._pairing import misspelling
 from vpclint.model.components import EndpointService, LoadBalancer, VpcEndpoint
 from vpclint.model.services import aws_service
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC105", "endpoint-type-mismatch", Level.ERROR,
                 "A VPC endpoint's type does not fit its service, or its AWS service name is a typo",
@@ -108,7 +108,8 @@ _REGION_LABEL = re.compile(r"^[a-z]{2,5}(?:-[a-z]+)+-\d+\.")
 _CONSUMER_TYPES = ("Interface", "GatewayLoadBalancer", "Gateway")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for endpoint in model.of(VpcEndpoint):
         yield from _check_one(endpoint)
 

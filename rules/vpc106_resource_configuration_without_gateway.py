@@ -87,7 +87,7 @@ from __future__ import annotations
 
 from ._lattice import upper
 from vpclint.model.components import ResourceConfiguration
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC106", "resource-configuration-without-gateway", Level.ERROR,
                 "A resource configuration has no resource gateway (or a CHILD has no group)")
@@ -95,7 +95,8 @@ RULE = RuleMeta("VPC106", "resource-configuration-without-gateway", Level.ERROR,
 _TAKE_A_GATEWAY = ("SINGLE", "GROUP", "ARN")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for config in model.of(ResourceConfiguration):
         kind = upper(config.config_type)
         if kind in _TAKE_A_GATEWAY and config.gateway is None:

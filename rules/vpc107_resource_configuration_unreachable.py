@@ -106,14 +106,15 @@ from ._lattice import upper
 from ._pairing import referrers_in_scope, unmodelled_resource
 from vpclint.model.components import (RamShare, ResourceConfiguration, ServiceNetworkAssociation,
                                       VpcEndpoint)
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC107", "resource-configuration-unreachable", Level.NOTE,
                 "A resource configuration has no service network association, Resource endpoint "
                 "or RAM share")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     associations_of = referrers_in_scope(
         model, ServiceNetworkAssociation, "member",
         where=lambda a: a.associates == "resource_configuration", maybe=unmodelled_resource)

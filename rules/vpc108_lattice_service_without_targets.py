@@ -92,13 +92,14 @@ from __future__ import annotations
 from ._lattice import rules_by_service
 from ._pairing import referrers_in_scope
 from vpclint.model.components import LatticeService, Links, Listener
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC108", "lattice-service-without-targets", Level.WARNING,
                 "A Lattice service has no listener, or its listeners forward to no target group")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     listeners_of = referrers_in_scope(model, Listener, "service")
     rules_of = rules_by_service(model)
     for service in model.of(LatticeService):

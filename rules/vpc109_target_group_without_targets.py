@@ -135,7 +135,7 @@ from vpclint.model.components import (External, LatticeTarget, LatticeTargetGrou
                                       LbListenerRule, LbTarget, Listener, ListenerRule,
                                       TargetGroup, TargetRegistrar)
 from vpclint.model.workloads import Workload
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC109", "target-group-without-targets", Level.WARNING,
                 "A listener forwards to a target group that nothing registers targets in")
@@ -146,7 +146,8 @@ _REGISTRARS = ((LatticeTarget, "target_group"), (LbTarget, "target_group"),
                (TargetRegistrar, "target_groups"))
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     forwarders: dict[int, list] = defaultdict(list)
     for kind in (Listener, ListenerRule, LbListener, LbListenerRule):
         for action in model.of(kind):

@@ -65,13 +65,14 @@ from __future__ import annotations
 
 from ._pairing import referrers_in_scope
 from vpclint.model.components import LatticeService, RamShare, ServiceNetworkAssociation
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC110", "lattice-service-outside-service-network", Level.WARNING,
                 "A Lattice service is associated with no service network")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     associations_of = referrers_in_scope(model, ServiceNetworkAssociation, "member",
                                 where=lambda a: a.associates == "service")
     for service in model.of(LatticeService):

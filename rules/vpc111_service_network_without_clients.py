@@ -68,14 +68,15 @@ from __future__ import annotations
 from ._pairing import referrers_in_scope
 from vpclint.model.components import (RamShare, ServiceNetwork, ServiceNetworkAssociation,
                                       VpcEndpoint)
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC111", "service-network-without-clients", Level.WARNING,
                 "A service network has no VPC association or ServiceNetwork endpoint and is not "
                 "shared")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     vpc_associations_of = referrers_in_scope(model, ServiceNetworkAssociation, "service_network",
                                     where=lambda a: a.associates == "vpc")
     endpoints_of = referrers_in_scope(model, VpcEndpoint, "service_network")

@@ -86,14 +86,15 @@ from __future__ import annotations
 
 from ._lattice import serves_only_resources, upper, written
 from vpclint.model.components import AuthPolicy, LatticeService, ServiceNetwork
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC112", "auth-type-policy-mismatch", Level.ERROR,
                 "AWS_IAM auth with no auth policy (all requests denied), or an auth policy "
                 "that auth type NONE ignores")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     only_resources = serves_only_resources(model)
     for target in [*model.of(ServiceNetwork), *model.of(LatticeService)]:
         if upper(target.auth_type) != "AWS_IAM" or only_resources(target):

@@ -82,14 +82,15 @@ from __future__ import annotations
 
 from ._pairing import unmodelled_resource
 from vpclint.model.components import Component, Route, RouteTable, VpcEndpoint
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC113", "gwlb-endpoint-unrouted", Level.WARNING,
                 "A Gateway Load Balancer endpoint is the target of no route")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     routed, open_scopes = _route_targets(model)
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "GatewayLoadBalancer" or id(endpoint) in routed:

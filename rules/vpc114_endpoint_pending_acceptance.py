@@ -95,14 +95,15 @@ from __future__ import annotations
 
 from ._pairing import referrers_in_scope, unmodelled_resource
 from vpclint.model.components import EndpointConnectionAccepter, EndpointService, VpcEndpoint
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC114", "endpoint-pending-acceptance", Level.NOTE,
                 "An endpoint connects to a service that requires acceptance, and nothing "
                 "accepts it")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     accepters_of = referrers_in_scope(model, EndpointConnectionAccepter, "endpoint",
                                       maybe=unmodelled_resource)
     for endpoint in model.of(VpcEndpoint):

@@ -70,13 +70,14 @@ from __future__ import annotations
 
 from ._pairing import referrers_in_scope, unmodelled_resource
 from vpclint.model.components import EndpointService, EndpointServicePermission, VpcEndpoint
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC115", "endpoint-service-without-principals", Level.WARNING,
                 "An endpoint service allows no principal and no endpoint of the scan uses it")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     consumers_of = referrers_in_scope(model, VpcEndpoint, "service_name",
                                       maybe=unmodelled_resource)
     permissions_of = referrers_in_scope(model, EndpointServicePermission, "service",

@@ -138,7 +138,7 @@ from vpclint.model.components import (Component, EndpointAssociation, LbListener
                                       RouteTableAssociation, ServiceNetworkAssociation,
                                       TargetGroup, TransitGatewayAttachment, VpcEndpoint)
 from vpclint.model.workloads import NetworkAcl, NetworkAclAssociation, Workload
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC201", "cross-vpc-wiring",
                 Level.ERROR, "Parts of one component (subnets, security groups, route tables, "
@@ -164,7 +164,8 @@ class _Part:
     at_field: str | None
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for endpoint in model.of(VpcEndpoint):
         yield from _endpoint(model, endpoint)
     for gateway in model.of(ResourceGateway):

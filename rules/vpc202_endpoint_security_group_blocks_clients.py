@@ -102,20 +102,22 @@ from collections import defaultdict
 
 from ._security import (endpoint_label, endpoint_ports, group_related, ports_text,
                         service_listeners, subnet_cidr)
-from vpclint.analyze import Verdict, analysis_of
-from vpclint.analyze.security import ANYONE, describe_rules, peer_of, security_of, sg_allows
+from vpclint.analyze import Verdict
+from vpclint.analyze.security import ANYONE, describe_rules, peer_of, sg_allows
 from vpclint.model.components import EndpointService, VpcEndpoint
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC202", "endpoint-security-group-blocks-clients", Level.ERROR,
                 "An Interface endpoint's security groups do not admit its clients on the "
-                "service port")
+                "service port",
+                needs_analysis=True)
 
 
-def check(model):
-    security = security_of(model)
+def check(ctx: Context):
+    model = ctx.model
+    security = ctx.analysis.security
     clients = defaultdict(list)
-    for flow in analysis_of(model).flows:
+    for flow in ctx.analysis.flows:
         if flow.verdict is Verdict.INTERFACE_ENDPOINT and flow.endpoint is not None:
             clients[id(flow.endpoint)].append(flow)
     for endpoint in model.of(VpcEndpoint):

@@ -258,25 +258,27 @@ from __future__ import annotations
 
 from ._security import (client_label, endpoint_interfaces, endpoint_label, endpoint_ports,
                         group_related, ports_text)
-from vpclint.analyze import Verdict, analysis_of
-from vpclint.analyze.security import (EPHEMERAL, describe_rules, nacl_allows, security_of,
+from vpclint.analyze import Verdict
+from vpclint.analyze.security import (EPHEMERAL, describe_rules, nacl_allows,
                                       sg_allows, tri_and, tri_or)
 from vpclint.model.components import Subnet
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC203", "client-egress-blocked", Level.WARNING,
-                "A workload's security groups or network ACL block the VPC endpoint it uses")
+                "A workload's security groups or network ACL block the VPC endpoint it uses",
+                needs_analysis=True)
 
 _USES_ENDPOINT = (Verdict.INTERFACE_ENDPOINT, Verdict.GATEWAY_ENDPOINT)
 
 
-def check(model):
-    security = security_of(model)
+def check(ctx: Context):
+    model = ctx.model
+    security = ctx.analysis.security
     by_workload: dict[int, list] = {}  # SG egress blocked: workload -> [(flow, ports)]
     by_acl: dict[int, list] = {}  # ACL blocked: acl -> [(flow, what)]
     acls: dict[int, object] = {}
     seen = set()
-    for flow in analysis_of(model).flows:
+    for flow in ctx.analysis.flows:
         endpoint = flow.endpoint
         if flow.verdict not in _USES_ENDPOINT or endpoint is None:
             continue

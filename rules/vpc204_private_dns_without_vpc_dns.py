@@ -76,7 +76,7 @@ Vpc:
 from __future__ import annotations
 
 from vpclint.model.components import Vpc, VpcEndpoint
-from vpclint.rule import Finding, Level, RuleMeta, Related
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC204", "private-dns-without-vpc-dns", Level.ERROR,
                 "An endpoint enables private DNS in a VPC without DNS support and DNS hostnames")
@@ -85,7 +85,8 @@ RULE = RuleMeta("VPC204", "private-dns-without-vpc-dns", Level.ERROR,
 _NO_PRIVATE_DNS = ("Gateway", "GatewayLoadBalancer")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for endpoint in model.of(VpcEndpoint):
         if endpoint.private_dns is not True or not isinstance(endpoint.vpc, Vpc):
             continue

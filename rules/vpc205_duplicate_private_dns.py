@@ -98,14 +98,15 @@ from collections import defaultdict
 from ._regions import Regions
 from vpclint.model.components import (Component, EndpointAssociation, EndpointService, External,
                                       VpcEndpoint)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 from vpclint.values import DEPLOYMENT_REGION
 
 RULE = RuleMeta("VPC205", "duplicate-private-dns", Level.ERROR,
                 "Two Interface endpoints for the same service in one VPC both enable private DNS")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     groups: dict[tuple, list[VpcEndpoint]] = defaultdict(list)
     regions = Regions(model)
     for endpoint in model.of(VpcEndpoint):

@@ -79,7 +79,7 @@ from __future__ import annotations
 
 from ._endpoints import endpoint_label
 from vpclint.model.components import ENDPOINT_TYPES, EndpointAssociation, Links, VpcEndpoint
-from vpclint.rule import Finding, Level, RuleMeta, Related
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC206", "attribute-invalid-for-endpoint-type", Level.ERROR,
                 "A VPC endpoint sets an attribute its endpoint type does not accept")
@@ -88,7 +88,8 @@ _WHAT = {"route_tables": "a route table", "subnets": "a subnet",
          "security_groups": "a security group"}
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for endpoint in model.of(VpcEndpoint):
         kind = endpoint.intended_type
         if kind not in ENDPOINT_TYPES:

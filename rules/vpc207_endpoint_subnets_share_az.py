@@ -128,7 +128,7 @@ from ._zones import zone_forms, zone_text
 from ._endpoints import endpoint_label
 from vpclint.model.components import (Component, EndpointAssociation, ResourceGateway, Subnet,
                                       TransitGatewayAttachment, VpcEndpoint)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC207", "endpoint-subnets-share-az", Level.ERROR,
                 "Two subnets of one endpoint, resource gateway or transit gateway attachment are "
@@ -138,7 +138,8 @@ RULE = RuleMeta("VPC207", "endpoint-subnets-share-az", Level.ERROR,
 _VPC206_TYPES = ("Gateway", "GatewayLoadBalancer")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for endpoint in model.of(VpcEndpoint):
         if endpoint.intended_type in _VPC206_TYPES:
             continue

@@ -124,7 +124,7 @@ from ._regions import Regions, known_region
 from ._endpoints import endpoint_label
 from vpclint.model.components import EndpointService, VpcEndpoint
 from vpclint.model.services import service_region
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC208", "endpoint-region-mismatch", Level.ERROR,
                 "A VPC endpoint names a service in another Region (gateway endpoints cannot; "
@@ -133,7 +133,8 @@ RULE = RuleMeta("VPC208", "endpoint-region-mismatch", Level.ERROR,
 _PRIVATELINK = re.compile(r"^(?:cn\.)?com\.amazonaws\.vpce\.([a-z]{2}(?:-[a-z]+)+-\d+)\.")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     regions = Regions(model)
     for endpoint in model.of(VpcEndpoint):
         kind = endpoint.intended_type

@@ -152,7 +152,7 @@ from vpclint.model.components import (Component, External, LatticeTarget, Lattic
                                       LbListener, LbListenerRule, LbTarget, LoadBalancer,
                                       Subnet, TargetGroup, TargetRegistrar, Vpc)
 from vpclint.model.workloads import Workload
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC209", "target-group-vpc-mismatch", Level.ERROR,
                 "A target group's targets are in another VPC than the target group")
@@ -164,7 +164,8 @@ _OUTSIDE_ALLOWED = tuple(ipaddress.ip_network(n) for n in (
 _REGISTERING = ("ecs_service", "autoscaling_group")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     workloads = _Registrants(model)
     balancers = _balancers_by_group(model)
     for group in [*model.of(TargetGroup), *model.of(LatticeTargetGroup)]:

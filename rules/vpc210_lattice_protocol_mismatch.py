@@ -127,7 +127,7 @@ from collections import defaultdict
 from ._lattice import upper
 from vpclint.model.components import (Component, LatticeService, LatticeTargetGroup, Listener,
                                       ListenerRule)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC210", "lattice-protocol-mismatch", Level.ERROR,
@@ -138,7 +138,8 @@ _HTTP = ("HTTP", "HTTPS")
 _LAMBDA_CONFIG = ("lambda_event_structure_version", "LambdaEventStructureVersion")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     users: dict[int, list[tuple[Component, LatticeService]]] = defaultdict(list)
     for action in [*model.of(Listener), *model.of(ListenerRule)]:
         listener = action if isinstance(action, Listener) else action.listener

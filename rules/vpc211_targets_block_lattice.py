@@ -172,20 +172,22 @@ from typing import Any, Iterator
 from ._lattice import upper
 from ._security import group_related, ports_text
 from vpclint.analyze.security import (LATTICE_V4, LATTICE_V6, describe_rules, rule_opens,
-                                      security_of, sg_allows)
+                                      sg_allows)
 from vpclint.model.components import Component, LatticeTargetGroup, LoadBalancer, SecurityGroup
 from vpclint.model.workloads import TaskDefinition, Workload
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC211", "targets-block-lattice", Level.ERROR,
-                "A VPC Lattice target's security groups do not admit the Lattice prefix list")
+                "A VPC Lattice target's security groups do not admit the Lattice prefix list",
+                needs_analysis=True)
 
 _TYPES = ("INSTANCE", "IP", "ALB")
 
 
-def check(model):
-    security = security_of(model)
+def check(ctx: Context):
+    model = ctx.model
+    security = ctx.analysis.security
     blocked: dict[int, list] = {}  # target -> [(target group, port, role, registration)]
     targets: dict[int, tuple] = {}
     for target, group, port, via in _registrations(model):

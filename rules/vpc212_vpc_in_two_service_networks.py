@@ -110,13 +110,14 @@ from collections import defaultdict
 
 from ._vpcs import key_of_link, link_name
 from vpclint.model.components import External, ServiceNetwork, ServiceNetworkAssociation
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC212", "vpc-in-two-service-networks", Level.ERROR,
                 "A VPC is associated with more than one service network")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     by_vpc: dict[tuple, list[ServiceNetworkAssociation]] = defaultdict(list)
     for association in model.of(ServiceNetworkAssociation):
         if association.associates != "vpc":

@@ -215,7 +215,7 @@ from ._pairing import referrers_in_scope
 from vpclint.model.components import (EndpointAssociation, Links, ResourceConfiguration,
                                       ResourceGateway, ServiceNetwork, ServiceNetworkAssociation,
                                       Subnet, VpcEndpoint)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC213", "no-shared-az-with-resource-gateway", Level.ERROR,
                 "A Resource or ServiceNetwork endpoint shares no Availability Zone with the "
@@ -224,7 +224,8 @@ RULE = RuleMeta("VPC213", "no-shared-az-with-resource-gateway", Level.ERROR,
 _CONFIG_ENDPOINTS = ("Resource", "Tunnel")
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     in_network = referrers_in_scope(model, ServiceNetworkAssociation, "service_network",
                            where=lambda a: a.associates == "resource_configuration")
     for endpoint in model.of(VpcEndpoint):

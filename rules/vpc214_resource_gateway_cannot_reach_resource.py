@@ -171,22 +171,24 @@ from typing import Any, Iterable
 from ._lattice import upper
 from ._resource_definitions import definition_of, unservable
 from ._security import group_related, single_cidr, subnet_cidr
-from vpclint.analyze.security import (Peer, describe_rules, peer_of, security_of, sg_allows,
+from vpclint.analyze.security import (Peer, describe_rules, peer_of, sg_allows,
                                       tri_or)
 from vpclint.model.components import (Database, LoadBalancer, ResourceConfiguration,
                                       ResourceGateway, Subnet)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC214", "resource-gateway-cannot-reach-resource", Level.ERROR,
-                "A resource gateway's security groups do not let it reach its resource")
+                "A resource gateway's security groups do not let it reach its resource",
+                needs_analysis=True)
 
 _GATEWAY_FAMILIES = {"IPV4": {4}, "IPV6": {6}, "DUALSTACK": {4, 6}}
 _FAMILY = {4: "IPv4", 6: "IPv6"}
 
 
-def check(model):
-    security = security_of(model)
+def check(ctx: Context):
+    model = ctx.model
+    security = ctx.analysis.security
     children = defaultdict(list)
     for config in model.of(ResourceConfiguration):
         if upper(config.config_type) == "CHILD" and isinstance(config.group,
@@ -205,7 +207,7 @@ def check(model):
         groups = security.with_default(gateway.security_groups, gateway.vpc)
         # an address no gateway could serve makes reachability moot
         servable = [(config, owner) for config, owner in served
-                    if unservable(model, config) is None]
+                    if unservable(model, ctx.analysis.routing, config) is None]
         yield from _gateway_side(gateway, groups, servable)
         yield from _resource_side(gateway, groups, servable)
 

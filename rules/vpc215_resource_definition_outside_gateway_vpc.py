@@ -135,18 +135,20 @@ from ._lattice import upper
 from ._resource_definitions import definition_of, gateway_of, unservable
 from vpclint.model.components import (ResourceConfiguration, ResourceGateway,
                                       ServiceNetworkAssociation)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC215", "resource-definition-outside-gateway-vpc", Level.ERROR,
-                "A resource configuration defines a resource its resource gateway cannot serve")
+                "A resource configuration defines a resource its resource gateway cannot serve",
+                needs_analysis=True)
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for config in model.of(ResourceConfiguration):
         kind, value = definition_of(config)
         gateway = gateway_of(config)
         if kind == "ip":
-            problem = unservable(model, config)
+            problem = unservable(model, ctx.analysis.routing, config)
             if problem:
                 related = _gateway_related(gateway, "vpc") + [
                     Related(table, f"route table {table.display}: no route to {value}")

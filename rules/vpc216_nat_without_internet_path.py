@@ -180,14 +180,14 @@ Resources:
 from __future__ import annotations
 
 from ._zones import az_label, same_az
-from vpclint.analyze import analysis_of
 from vpclint.model.components import NatGateway, RouteTable, Subnet, VpcEndpoint
-from vpclint.rule import Finding, Level, RuleMeta, Related
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC216", "nat-without-internet-path", Level.ERROR,
                 "A public NAT gateway's subnet has no default route to an internet gateway, or "
-                "a route table sends its default route to a NAT gateway in another AZ")
+                "a route table sends its default route to a NAT gateway in another AZ",
+                needs_analysis=True)
 
 _MAX_HOPS = 4
 # where a NAT subnet's default route may go and still be "not to an internet gateway"
@@ -196,8 +196,9 @@ _NOT_INTERNET = {"nat": "NAT gateway", "nat_instance": "NAT instance", "tgw": "t
                  "egress_only": "egress-only internet gateway", "local": "the local route"}
 
 
-def check(model):
-    routing = analysis_of(model).routing
+def check(ctx: Context):
+    model = ctx.model
+    routing = ctx.analysis.routing
     yield from _nats_without_igw(model, routing)
     yield from _cross_az_defaults(model, routing)
 

@@ -133,7 +133,7 @@ from __future__ import annotations
 from ._vpcs import differ, key_of, vpc_name
 from vpclint.model.components import (GatewayAttachment, InternetGateway, NatGateway, Route,
                                       RouteTable, VpcEndpoint)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC217", "route-target-in-other-vpc", Level.ERROR,
                 "A route's NAT gateway, endpoint or internet gateway belongs to another VPC than "
@@ -143,7 +143,8 @@ _TARGETS = {"nat_gateway": (NatGateway, "NAT gateway"), "vpc_endpoint": (VpcEndp
             "gateway": (InternetGateway, "internet gateway")}
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for route in model.of(Route):
         table = route.route_table
         expected = _TARGETS.get(route.target_kind or "")

@@ -231,16 +231,16 @@ from collections import defaultdict
 from typing import Any
 
 from ._zones import az_label, same_az
-from vpclint.analyze import analysis_of
 from vpclint.model.components import (Component, External, RouteTable, Subnet,
                                       TransitGatewayAttachment, Vpc)
 from vpclint.model.workloads import Workload
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC218", "transit-gateway-attachment-gaps", Level.WARNING,
                 "A transit gateway attachment misses workload AZs, or attaches an inspection "
-                "VPC without appliance mode")
+                "VPC without appliance mode",
+                needs_analysis=True)
 
 # Network Firewall endpoints have no component: a route names one through the firewall's
 # attributes, which are known only after apply (Terraform ``firewall_status[0].sync_states``,
@@ -252,8 +252,9 @@ _FIREWALL_TEXT = re.compile(r"aws_networkfirewall_(firewall|vpc_endpoint_associa
                             r"\bEndpointIds\b")
 
 
-def check(model):
-    routing = analysis_of(model).routing
+def check(ctx: Context):
+    model = ctx.model
+    routing = ctx.analysis.routing
     attachments_of: dict[int, list[TransitGatewayAttachment]] = defaultdict(list)
     for attachment in model.of(TransitGatewayAttachment):
         if isinstance(attachment.vpc, Vpc):

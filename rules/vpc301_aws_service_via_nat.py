@@ -267,22 +267,23 @@ Resources:
 
 from __future__ import annotations
 
-from ._detours import (counted_evidence, endpoint_in_vpc, endpoints_of, evidence_phrase,
-                            in_deployment_region, label, names, public_lambdas, unique)
-from vpclint.analyze import Flow, Verdict, analysis_of
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from ._detours import (counted_evidence, endpoint_in_vpc, evidence_phrase,
+                            in_deployment_region, label, names, unique)
+from vpclint.analyze import Flow, Verdict
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC301", "aws-service-via-nat", Level.WARNING,
                 "S3 or DynamoDB traffic leaves through NAT and the internet: no gateway endpoint "
-                "on the route table")
+                "on the route table",
+                needs_analysis=True)
 
 _SERVICES = ("s3", "dynamodb")
 
 
-def check(model):
-    analysis = analysis_of(model)
-    endpoints = endpoints_of(model)
-    public = public_lambdas(model)
+def check(ctx: Context):
+    analysis = ctx.analysis
+    endpoints = ctx.analysis.endpoints
+    public = ctx.analysis.public_lambdas
     by_route: dict[int, list[Flow]] = {}
     for flow in analysis.flows:
         if flow.verdict is not Verdict.NAT_DETOUR or flow.service not in _SERVICES:

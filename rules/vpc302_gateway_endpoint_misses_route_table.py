@@ -240,15 +240,16 @@ Resources:
 
 from __future__ import annotations
 
-from ._detours import (counted_evidence, endpoints_of, evidence_phrase,
+from ._detours import (counted_evidence, evidence_phrase,
                             gateway_endpoint_missing, image_layers_only, in_deployment_region,
                             label, names, subnet_phrase, unique)
-from vpclint.analyze import Flow, Verdict, analysis_of
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.analyze import Flow, Verdict
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC302", "gateway-endpoint-misses-route-table", Level.WARNING,
                 "An S3/DynamoDB gateway endpoint is not on the route table of subnets whose "
-                "workloads use the service")
+                "workloads use the service",
+                needs_analysis=True)
 
 _VERDICTS = (Verdict.NO_PATH, Verdict.NAT_DETOUR, Verdict.LEAVES_VPC)
 _CONSEQUENCE = {Verdict.NO_PATH: "has no path and fails",
@@ -256,9 +257,9 @@ _CONSEQUENCE = {Verdict.NO_PATH: "has no path and fails",
                 Verdict.LEAVES_VPC: "leaves the VPC"}
 
 
-def check(model):
-    analysis = analysis_of(model)
-    endpoints = endpoints_of(model)
+def check(ctx: Context):
+    analysis = ctx.analysis
+    endpoints = ctx.analysis.endpoints
     by_endpoint: dict[int, tuple] = {}
     for flow in analysis.flows:
         if flow.verdict not in _VERDICTS or not counted_evidence(flow):

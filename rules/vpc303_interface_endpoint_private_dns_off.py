@@ -98,25 +98,27 @@ with a VPC Lattice resource configuration whose custom domain name is the servic
 
 from __future__ import annotations
 
-from ._detours import counted_evidence, endpoints_of, evidence_phrase, label, names, unique
-from vpclint.analyze import Verdict, analysis_of
+from ._detours import counted_evidence, evidence_phrase, label, names, unique
+from vpclint.analyze import Verdict
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.model.mentions import Mentions
 from vpclint.model.services import GATEWAY_SERVICES, aws_service, domain_service, service_region
 from vpclint.model.workloads import DnsRecord, Route53Zone, Workload
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 from vpclint.values import Unknown
 
 RULE = RuleMeta("VPC303", "interface-endpoint-private-dns-off", Level.WARNING,
                 "An AWS-service Interface endpoint has private DNS off and nothing points the "
-                "service's name at it")
+                "service's name at it",
+                needs_analysis=True)
 
 
-def check(model):
-    endpoints = endpoints_of(model)
+def check(ctx: Context):
+    model = ctx.model
+    endpoints = ctx.analysis.endpoints
     fronts = _Fronts(model)
-    lattice = analysis_of(model).lattice
-    affected = _affected_flows(model)
+    lattice = ctx.analysis.lattice
+    affected = _affected_flows(ctx.analysis.flows)
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "Interface" or endpoint.private_dns is not False:
             continue  # private DNS on, or UNKNOWN
@@ -173,10 +175,10 @@ def _hostname(service: str, service_name) -> str:
     return f"{special.get(service, service)}.{region}.amazonaws.com"
 
 
-def _affected_flows(model) -> dict[int, list]:
+def _affected_flows(flows) -> dict[int, list]:
     """id(endpoint) -> the flows that this endpoint would carry but does not."""
     found: dict[int, list] = {}
-    for flow in analysis_of(model).flows:
+    for flow in flows:
         if flow.verdict in (Verdict.NAT_DETOUR, Verdict.NO_PATH) and isinstance(
                 flow.endpoint, VpcEndpoint) and flow.endpoint.endpoint_type == "Interface" \
                 and counted_evidence(flow):

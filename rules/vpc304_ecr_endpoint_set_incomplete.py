@@ -280,15 +280,15 @@ from __future__ import annotations
 from ._detours import image_layers_only
 from ._endpoint_sets import (INSTANCE_KINDS, collect, flows_by_workload, names,
                                   route_table_notes, runs_on_fargate, services_of, subnets_of)
-from vpclint.analyze import analysis_of
 from vpclint.model.components import VpcEndpoint
 from vpclint.model.services import aws_service
 from vpclint.model.workloads import TaskDefinition, Workload
-from vpclint.rule import Finding, Level, RuleMeta, Related
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC304", "ecr-endpoint-set-incomplete", Level.ERROR,
                 "A private-subnet workload pulling from ECR lacks ecr.api, ecr.dkr, the S3 "
-                "gateway endpoint or logs")
+                "gateway endpoint or logs",
+                needs_analysis=True)
 
 ORDER = ("ecr.api", "ecr.dkr", "s3", "logs")
 # With a NAT the S3 detour is VPC301's / VPC302's: they point at the route table and the
@@ -296,8 +296,9 @@ ORDER = ("ecr.api", "ecr.dkr", "s3", "logs")
 DETOUR_SERVICES = ("ecr.api", "ecr.dkr", "logs")
 
 
-def check(model):
-    analysis = analysis_of(model)
+def check(ctx: Context):
+    model = ctx.model
+    analysis = ctx.analysis
     flows_of = flows_by_workload(analysis)
     s3_gateway_vpcs = {id(e.vpc) for e in model.of(VpcEndpoint)
                        if e.endpoint_type == "Gateway" and aws_service(e.service_name) == "s3"}

@@ -196,22 +196,24 @@ Resources:
 
 from __future__ import annotations
 
-from ._detours import (counted_evidence, endpoint_in_vpc, endpoints_of, label, names,
-                            public_lambdas, subnet_phrase, unique)
-from vpclint.analyze import Flow, Verdict, analysis_of
+from ._detours import (counted_evidence, endpoint_in_vpc, label, names,
+                            subnet_phrase, unique)
+from vpclint.analyze import Flow, Verdict
 from vpclint.model.services import GATEWAY_SERVICES, aws_service
 from vpclint.model.workloads import Workload
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC305", "vpc-lambda-without-path-to-aws-apis", Level.ERROR,
                 "A VPC Lambda has no path (no NAT, no endpoint) to an AWS service it calls, or "
-                "detours through NAT for a service the design has endpoints for")
+                "detours through NAT for a service the design has endpoints for",
+                needs_analysis=True)
 
 
-def check(model):
-    analysis = analysis_of(model)
-    endpoints = endpoints_of(model)
-    public = public_lambdas(model)
+def check(ctx: Context):
+    model = ctx.model
+    analysis = ctx.analysis
+    endpoints = ctx.analysis.endpoints
+    public = ctx.analysis.public_lambdas
     broken: dict[int, list[Flow]] = {}
     detours: dict[int, list[tuple[Flow, list]]] = {}
     for flow in analysis.flows:

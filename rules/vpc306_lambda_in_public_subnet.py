@@ -198,17 +198,19 @@ Resources:
 
 from __future__ import annotations
 
-from ._detours import public_lambdas, subnet_phrase, unique
+from ._detours import subnet_phrase, unique
 from vpclint.model.workloads import Workload
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC306", "lambda-in-public-subnet", Level.ERROR,
                 "A VPC Lambda is in a subnet whose default route is an internet gateway: its "
-                "ENIs get no public IP, so it cannot reach the internet or AWS APIs")
+                "ENIs get no public IP, so it cannot reach the internet or AWS APIs",
+                needs_analysis=True)
 
 
-def check(model):
-    public = public_lambdas(model)
+def check(ctx: Context):
+    model = ctx.model
+    public = ctx.analysis.public_lambdas
     for workload in model.of(Workload):
         flows = public.get(id(workload))
         if flows:

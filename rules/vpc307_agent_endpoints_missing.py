@@ -258,14 +258,14 @@ from __future__ import annotations
 
 from ._endpoint_sets import (INSTANCE_KINDS, collect, containers, flows_by_workload, names,
                                   route_table_notes, runs_on_fargate, services_of, subnets_of)
-from vpclint.analyze import analysis_of
 from vpclint.analyze.usage import secret_service
 from vpclint.model.workloads import TaskDefinition, Workload
-from vpclint.rule import Finding, Level, RuleMeta, Related
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC307", "agent-endpoints-missing", Level.WARNING,
                 "SSM-managed instances, ECS container instances or Fargate tasks with secrets in "
-                "subnets without NAT lack the endpoints their agents need")
+                "subnets without NAT lack the endpoints their agents need",
+                needs_analysis=True)
 
 SSM = ("ssm", "ssmmessages", "ec2messages")
 ECS_AGENT = ("ecs", "ecs-agent", "ecs-telemetry")
@@ -273,8 +273,9 @@ SECRETS = ("secretsmanager", "ssm")
 _SECRETS_PURPOSE = "the task's secrets"
 
 
-def check(model):
-    analysis = analysis_of(model)
+def check(ctx: Context):
+    model = ctx.model
+    analysis = ctx.analysis
     flows_of = flows_by_workload(analysis)
     for workload in model.of(Workload):
         flows = flows_of.get(id(workload))

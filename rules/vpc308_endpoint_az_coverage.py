@@ -271,17 +271,18 @@ Resources:
 from __future__ import annotations
 
 from ._zones import az_label, same_az
-from vpclint.analyze import Verdict, analysis_of
+from vpclint.analyze import Verdict
 from vpclint.model.components import Subnet, VpcEndpoint
-from vpclint.rule import Finding, Level, RuleMeta, Related
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC308", "endpoint-az-coverage", Level.NOTE,
                 "A workload subnet is in an AZ where the Interface endpoint it uses has no "
-                "network interface")
+                "network interface",
+                needs_analysis=True)
 
 
-def check(model):
-    analysis = analysis_of(model)
+def check(ctx: Context):
+    analysis = ctx.analysis
     # endpoint -> AZ label -> the flows from subnets in that uncovered AZ
     uncovered: dict[VpcEndpoint, dict[str, list]] = {}
     verdicts: dict[tuple[int, int], bool | None] = {}  # (endpoint, subnet) -> covered

@@ -74,7 +74,7 @@ OrdersPermissions:
 from __future__ import annotations
 
 from vpclint.model.components import EndpointService, EndpointServicePermission
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC401", "public-endpoint-service", Level.ERROR,
                 "An endpoint service allows principal * and accepts connections automatically",
@@ -83,7 +83,8 @@ RULE = RuleMeta("VPC401", "public-endpoint-service", Level.ERROR,
 _EVERYONE = "*"
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for service in model.of(EndpointService):
         if service.acceptance_required is not False:
             continue  # required, unknown, or not written (no documented default)

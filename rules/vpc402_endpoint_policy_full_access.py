@@ -115,7 +115,7 @@ from ._pairing import referrers_in_scope
 from vpclint.model.components import (Component, EndpointAssociation, EndpointService,
                                       VpcEndpoint)
 from vpclint.model.services import aws_service
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC402", "endpoint-policy-full-access", Level.WARNING,
                 "An S3/DynamoDB endpoint allows every principal full access (no policy, or an "
@@ -126,10 +126,11 @@ _FULL_ACCESS_SERVICES = ("s3", "dynamodb")
 _POLICY_TYPES = ("Gateway", "Interface")  # the endpoint types that take a policy
 
 
-def check(model):
+def check(ctx: Context):
     """Each defect of each endpoint, worded for every endpoint whose finding lands on the same
     place: the instances of one ``for_each`` block share a policy attribute, and their merged
     finding names them all."""
+    model = ctx.model
     policy_may_come = _unseen_policies(model)
     defects = [defect for endpoint in model.of(VpcEndpoint)
                for defect in _defects(model, endpoint, policy_may_come)]

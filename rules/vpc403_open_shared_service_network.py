@@ -128,14 +128,15 @@ from __future__ import annotations
 
 from ._lattice import upper, written
 from vpclint.model.components import RamShare, ServiceNetwork
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC403", "open-shared-service-network", Level.ERROR,
                 "A service network shared with other accounts has auth type NONE",
                 security_severity=8.0)
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for network in model.of(ServiceNetwork):
         if upper(network.auth_type) != "NONE":
             continue  # AWS_IAM, or not known

@@ -119,14 +119,15 @@ from __future__ import annotations
 from . import _policy as p
 from ._lattice import serves_only_resources, upper
 from vpclint.model.components import AuthPolicy, LatticeService, ServiceNetwork
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC404", "permissive-auth-policy", Level.WARNING,
                 "A Lattice auth policy allows Principal * with no Condition",
                 security_severity=6.0)
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     only_resources = serves_only_resources(model)
     for policy in model.of(AuthPolicy):
         target = policy.target

@@ -102,14 +102,15 @@ from __future__ import annotations
 
 from vpclint.model.components import EndpointAssociation, EndpointService, Vpc, VpcEndpoint
 from vpclint.model.services import aws_service
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC405", "endpoint-uses-default-security-group", Level.WARNING,
                 "An Interface endpoint has no security group of its own and uses the VPC's "
                 "default security group", security_severity=4.0)
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for endpoint in model.of(VpcEndpoint):
         if endpoint.endpoint_type != "Interface":
             continue

@@ -156,7 +156,7 @@ from collections import defaultdict
 from ._lattice import upper
 from vpclint.model.components import (RamShare, ResourceConfiguration, ServiceNetwork,
                                       ServiceNetworkAssociation)
-from vpclint.rule import Finding, Level, Related, RuleMeta
+from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC406", "shareable-flag-mismatch", Level.WARNING,
                 "A resource configuration is associated with a shared service network without "
@@ -169,7 +169,8 @@ _FLAG = {
 }
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     offending: dict[int, list] = defaultdict(list)
     configs: dict[int, ResourceConfiguration] = {}
     for association in model.of(ServiceNetworkAssociation):

@@ -66,7 +66,7 @@ OrdersService:
 from __future__ import annotations
 
 from vpclint.model.components import EndpointService, EndpointServicePermission
-from vpclint.rule import Finding, Level, RuleMeta
+from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC407", "endpoint-service-auto-accept", Level.NOTE,
                 "An endpoint service accepts connection requests automatically")
@@ -74,7 +74,8 @@ RULE = RuleMeta("VPC407", "endpoint-service-auto-accept", Level.NOTE,
 _EVERYONE = "*"
 
 
-def check(model):
+def check(ctx: Context):
+    model = ctx.model
     for service in model.of(EndpointService):
         if service.acceptance_required is not False:
             continue  # required, UNKNOWN, or not written

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,7 +18,6 @@ import pytest
 import xmlschema
 from markdown_it import MarkdownIt
 
-from vpclint.fingerprint import fingerprint
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.reporters import FORMATS, render
 from vpclint.reporters.github import escape_data, escape_property
@@ -150,7 +150,7 @@ def test_gitlab_code_quality_fields(tmp_path):
         assert issue["type"] == "issue"
     assert [i["severity"] for i in issues] == ["major", "major", "major", "minor", "info"]
     vpc101 = issues[2]
-    assert vpc101["fingerprint"] == fingerprint(result.findings[0], tmp_path)
+    assert vpc101["fingerprint"] == result.findings[0].fingerprint(tmp_path)
     assert vpc101["description"] == ("VPC101: endpoint has no route tables; partner: the "
                                      "endpoint's VPC at infra/main.tf:1; instances: a, b")
     assert issues[4]["location"]["lines"] == {"begin": 12, "end": 20}
@@ -318,8 +318,9 @@ def test_markdown_renders_as_intended_tables_with_the_hostile_text_literal(tmp_p
 def test_markdown_stays_under_its_size_and_says_what_it_leaves_out(tmp_path):
     result = _result(tmp_path)
     endpoint = result.findings[0].component
-    result.findings += [Finding(endpoint, f"finding number {n} " + "x" * 200, field=f"f{n}",
-                                rule=VPC101) for n in range(400)]
+    result = replace(result, findings=[*result.findings, *(
+        Finding(endpoint, f"finding number {n} " + "x" * 200, field=f"f{n}", rule=VPC101)
+        for n in range(400))])
     out = render_markdown(result, max_chars=20_000)
     assert len(out) <= 20_000
     listed = sum(1 for line in out.splitlines() if line.startswith("| error | VPC101 |"))

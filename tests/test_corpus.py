@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from vpclint.analyze import Verdict, analysis_of
+from vpclint.analyze import Verdict, analyze
 from vpclint.config import Config
 from vpclint.engine import build, scan
 from vpclint.model.components import LatticeTargetGroup, Subnet
@@ -205,7 +205,7 @@ def test_agents_behind_vpc_lattice_are_not_reported(corpus_result):
     subnets are not known, and nothing is reported either.)"""
     assert not [f for f in corpus_result.findings if f.rule.id == "VPC307"
                 and Path(f.location.file).relative_to(CORPUS).as_posix().startswith(_CENTRAL)]
-    flows = analysis_of(build([str(CORPUS / _CENTRAL / "cloudformation")], Config()).model).flows
+    flows = analyze(build([str(CORPUS / _CENTRAL / "cloudformation")], Config()).model).flows
     agents = {(f.workload.address, f.service): f for f in flows}
     assert set(agents) == {(i, s) for i in ("Instancea", "Instanceb")
                            for s in ("ssm", "ssmmessages", "ec2messages")}
@@ -222,7 +222,7 @@ def test_agents_behind_vpc_lattice_are_not_reported(corpus_result):
 @pytest.fixture(scope="module")
 def corpus_analysis():
     model = build([str(CORPUS)], Config()).model
-    return model, analysis_of(model)
+    return model, analyze(model)
 
 
 def _workload(model, file: str, address: str) -> Workload:
@@ -244,10 +244,14 @@ def test_an_asg_launched_from_a_launch_configuration_follows_its_instance_profil
         corpus_analysis):
     model, analysis = corpus_analysis
     flows = {suffix: {(f.subnet.address, f.service): f.verdict
-                      for f in analysis.flows_of(_workload(
+                      for f in _flows_of(analysis, _workload(
                           model, f"{_EC2_CLUSTERS}/private-vpc.{suffix}", "ECSAutoScalingGroup"))}
              for suffix in ("json", "yaml")}
     assert len(flows["json"]) == 14 and flows["json"] == flows["yaml"]
+
+
+def _flows_of(analysis, workload):
+    return [flow for flow in analysis.flows if flow.workload is workload]
 
 
 _GWLB = "aws-samples__aws-gateway-load-balancer-code-samples"
@@ -270,7 +274,7 @@ def test_routes_toward_private_ranges_on_tables_not_known_leave_the_appliances_d
     verdicts: dict = {}
     for path in _APPLIANCES:
         for name in ("Appliance1", "Appliance2"):
-            for flow in analysis.flows_of(_workload(model, f"{_GWLB}/{path}", name)):
+            for flow in _flows_of(analysis, _workload(model, f"{_GWLB}/{path}", name)):
                 verdicts.setdefault(path, {}).setdefault(flow.service, []).append(flow.verdict)
     assert {path: set(found) for path, found in verdicts.items()} == _APPLIANCES
     every = [v for found in verdicts.values() for seen in found.values() for v in seen]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import FIXTURES, ROOT
-from vpclint.analyze import analysis_of
+from vpclint.analyze import analyze
 from vpclint.config import Config
 from vpclint.engine import build, scan
 from vpclint.reporters import render
@@ -32,7 +32,7 @@ def _validate(log: dict) -> None:
 def _detour_result() -> tuple[ScanResult, object]:
     """A detour finding on the SQS flow of the broken Lambda scenario, plus a plain finding."""
     model = build([str(NAT_CASE)], Config()).model
-    flow = next(f for f in analysis_of(model).flows
+    flow = next(f for f in analyze(model).flows
                 if f.service == "sqs" and f.subnet.address == "aws_subnet.private_a")
     findings = [
         Finding(flow.default_route, "SQS traffic of the Lambda detours through NAT",
@@ -121,7 +121,7 @@ def test_sarif_code_flow_walks_a_path_through_vpc_lattice():
     central endpoint, each a step in its file."""
     case = FIXTURES / "scenarios" / "lattice-central-endpoints" / "terraform"
     model = build([str(case)], Config()).model
-    flow = next(f for f in analysis_of(model).flows
+    flow = next(f for f in analyze(model).flows
                 if f.service == "ssm" and f.subnet.address == "aws_subnet.private_a")
     finding = Finding(flow.workload, "reaches SSM through VPC Lattice", flow=flow, rule=DETOUR)
     rules = {DETOUR.id: RuleModule(DETOUR, DETOUR.summary, lambda model: [], "x")}

@@ -14,7 +14,7 @@ import pytest
 
 from fixture_cases import FIXTURES
 from mermaid_grammar import MermaidError, check as check_mermaid
-from vpclint.analyze import Verdict, analysis_of
+from vpclint.analyze import Verdict
 from vpclint.config import Config
 from vpclint.engine import scan
 from vpclint.graph import (graph_of_result, narrow, problem_flows, problem_flows_mermaid,
@@ -29,7 +29,7 @@ FLAVOURS = ("terraform", "cloudformation")
 
 
 def graph_for(*paths: Path, root: Path = ROOT, **config):
-    result = scan([str(p) for p in paths], Config(**config), root=root)
+    result = scan([str(p) for p in paths], Config(**config), root=root, with_analysis=True)
     return graph_of_result(result), result
 
 
@@ -208,7 +208,7 @@ def test_flows_follow_the_hops_of_vpclint_flows(flavour):
     assert {f.verdict for f in secrets} == {"INTERFACE_ENDPOINT"}
     assert {label[f.path[-1]] for f in secrets} == {
         ("vpc_endpoint", name("secrets_endpoint", flavour))}
-    analysed = analysis_of(result.built.model).flows
+    analysed = result.analysis.flows
     assert sorted(t for f in graph.flows for t in f.path_text) == sorted(f.path for f in analysed)
 
 

@@ -40,7 +40,7 @@ def browser():
 
 
 def page_for(paths: list[Path], out: Path, root: Path):
-    result = scan([str(p) for p in paths], Config(), root=root)
+    result = scan([str(p) for p in paths], Config(), root=root, with_analysis=True)
     graph = graph_of_result(result)
     out.write_text(render(graph, "html"), encoding="utf-8")
     return graph

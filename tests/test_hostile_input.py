@@ -427,3 +427,15 @@ resource "aws_vpc_endpoint" "ssm" {
     (finding,) = result.findings
     assert (finding.rule.id, finding.location.line) == ("VPC205", 6)
     assert len(finding.related) <= 10 and "and 296 more" in finding.message
+
+
+def test_a_duplicate_resource_block_with_a_capped_for_each_is_no_internal_error(tmp_path):
+    # two blocks of one address, only the second with a for_each past the instance cap: what
+    # decides the instances' existence is read from the block that has it (fuzz seed 3 #3647)
+    block = ('resource "aws_iam_role_policy_attachment" "ssm" {\n{extra}'
+             '  role       = "app"\n  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"\n}\n')
+    root = project(tmp_path, {"dup/main.tf": block.replace("{extra}", "") + block.replace(
+        "{extra}", "  for_each = range(100000000)\n")})
+    result = run(root)
+    assert not [f for f in result.findings if f.rule.id == "VPC000"]
+    assert GOOD_FINDING in found(result)

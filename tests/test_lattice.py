@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from vpclint.analyze import Verdict, analysis_of
+from vpclint.analyze import Verdict, analyze
 from vpclint.config import Config
 from vpclint.engine import build
 from vpclint.model.components import VpcEndpoint
@@ -122,7 +122,7 @@ def _fill(text: str, **values: str) -> str:
 
 
 def _verdict(model) -> tuple[Verdict, str]:
-    (flow,) = [f for f in analysis_of(model).flows if f.service == "ssm"]
+    (flow,) = [f for f in analyze(model).flows if f.service == "ssm"]
     return flow.verdict, flow.reason
 
 
@@ -179,7 +179,7 @@ def test_a_resource_endpoint_reaches_its_configuration(tmp_path):
   }
 }'''
     model = _module(tmp_path, access=endpoint)
-    (flow,) = [f for f in analysis_of(model).flows if f.service == "ssm"]
+    (flow,) = [f for f in analyze(model).flows if f.service == "ssm"]
     assert flow.verdict is L
     assert [hop.component.address if hop.component else hop.label for hop in flow.hops[3:]] == [
         "aws_vpc_endpoint.ssm", "aws_vpclattice_resource_configuration.ssm",
@@ -211,7 +211,7 @@ def _fronts(tmp_path, extra: str) -> bool | Unknown:
     (tmp_path / "main.tf").write_text(ENDPOINT + extra)
     model = build([str(tmp_path)], Config()).model
     (endpoint,) = model.of(VpcEndpoint)
-    return analysis_of(model).lattice.fronts(endpoint)
+    return analyze(model).lattice.fronts(endpoint)
 
 
 CONFIGURATION = '''
@@ -268,12 +268,12 @@ def test_a_flow_that_lattice_nearly_carries_names_the_setting_at_fault(tmp_path,
                                                                        component, field):
     """No path, although a resource configuration the VPC reaches carries the service's name:
     the flow says which setting keeps Lattice from answering it (VPC307 relates it)."""
-    (flow,) = [f for f in analysis_of(_module(tmp_path, **change)).flows if f.service == "ssm"]
+    (flow,) = [f for f in analyze(_module(tmp_path, **change)).flows if f.service == "ssm"]
     assert flow.verdict is NONE
     assert (flow.lattice_miss.component.address, flow.lattice_miss.field) == (component, field)
 
 
 def test_no_setting_at_fault_when_nothing_carries_the_name(tmp_path):
     model = _module(tmp_path, dns=ALL, domain='"sts.us-east-1.amazonaws.com"')
-    (flow,) = [f for f in analysis_of(model).flows if f.service == "ssm"]
+    (flow,) = [f for f in analyze(model).flows if f.service == "ssm"]
     assert flow.verdict is NONE and flow.lattice_miss is None

@@ -35,9 +35,9 @@ def _model(tmp_path, text, monkeypatch):
     captured = {}
     original = engine._run_rules
 
-    def spy(rules, model, *rest):
-        captured["model"] = model
-        return original(rules, model, *rest)
+    def spy(rules, context, *rest):
+        captured["model"] = context.model
+        return original(rules, context, *rest)
 
     monkeypatch.setattr(engine, "_run_rules", spy)
     engine.scan([str(tmp_path)], Config())

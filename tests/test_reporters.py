@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from vpclint.fingerprint import fingerprint
 from vpclint.model.components import Vpc, VpcEndpoint
-from vpclint.reporters import FORMATS, display_path, relative_uri, render
+from vpclint.paths import display_path, relative_uri
+from vpclint.reporters import FORMATS, render
 from vpclint.reporters.sarif import FINGERPRINT_KEY, build_sarif
 from vpclint.result import ScanResult
 from vpclint.rule import Finding, Level, Related, RuleMeta, RuleModule
@@ -105,8 +106,8 @@ def test_fingerprint_survives_line_moves(tmp_path):
     after = _scan(tmp_path, endpoint_line=40, vpc_line=20)
     for old, new in zip(before.findings, after.findings):
         assert old.location.line != new.location.line or old.component is None
-        assert fingerprint(old, tmp_path) == fingerprint(new, tmp_path)
-    prints = [fingerprint(f, tmp_path) for f in before.findings]
+        assert old.fingerprint(tmp_path) == new.fingerprint(tmp_path)
+    prints = [f.fingerprint(tmp_path) for f in before.findings]
     assert len(set(prints)) == len(prints)
     assert all(len(p) == 32 for p in prints)
 
@@ -114,8 +115,8 @@ def test_fingerprint_survives_line_moves(tmp_path):
 def test_fingerprint_ignores_where_the_repository_is_checked_out(tmp_path):
     first = _scan(tmp_path / "one", with_files=False)
     second = _scan(tmp_path / "two", with_files=False)
-    assert [fingerprint(f, tmp_path / "one") for f in first.findings] == \
-        [fingerprint(f, tmp_path / "two") for f in second.findings]
+    assert [f.fingerprint(tmp_path / "one") for f in first.findings] == \
+        [f.fingerprint(tmp_path / "two") for f in second.findings]
 
 
 # --- SARIF ------------------------------------------------------------------------------------
@@ -188,7 +189,7 @@ def test_sarif_suppression_and_fingerprint(tmp_path):
     by_rule = {res["ruleId"]: res for res in _sarif(result)["runs"][0]["results"]}
     assert by_rule["VPC401"]["suppressions"] == [{"kind": "inSource", "justification": "shared bucket"}]
     assert "suppressions" not in by_rule["VPC101"]
-    assert by_rule["VPC101"]["partialFingerprints"][FINGERPRINT_KEY] == fingerprint(result.findings[0], tmp_path)
+    assert by_rule["VPC101"]["partialFingerprints"][FINGERPRINT_KEY] == result.findings[0].fingerprint(tmp_path)
 
 
 def test_sarif_related_locations_are_linked_from_the_message(tmp_path):
@@ -230,7 +231,8 @@ def test_sarif_category_and_notifications(tmp_path):
 def test_sarif_file_outside_root_gets_an_absolute_uri(tmp_path):
     result = _scan(tmp_path / "repo", with_files=False)
     outside = tmp_path / "other" / "main.tf"
-    result.findings = [Finding(None, "unexpected token", span=Span(str(outside), 2), rule=VPC001)]
+    result = replace(result, findings=[Finding(None, "unexpected token", span=Span(str(outside), 2),
+                                               rule=VPC001)])
     (res,) = build_sarif(result)["runs"][0]["results"]
     artifact = res["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact["uri"] == outside.as_uri() and "uriBaseId" not in artifact
@@ -305,7 +307,7 @@ def test_json_structure(tmp_path):
     ]
     vpc101 = doc["findings"][1]
     assert vpc101["address"] == 'aws_vpc_endpoint.s3["a"]' and vpc101["resource_type"] == "aws_vpc_endpoint"
-    assert vpc101["fingerprint"] == fingerprint(result.findings[0], tmp_path)
+    assert vpc101["fingerprint"] == result.findings[0].fingerprint(tmp_path)
     assert vpc101["related"][0]["address"] == "aws_vpc.main" and vpc101["related"][0]["line"] == 1
     assert vpc101["instances"] == ["a", "b"]
     assert doc["findings"][2]["suppressed"] is True and doc["findings"][2]["justification"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vpclint.analyze import Verdict, analysis_of
+from vpclint.analyze import Verdict, analyze
 from vpclint.analyze.routing import _may_hold_public
 from vpclint.config import Config
 from vpclint.engine import build
@@ -52,7 +52,7 @@ def _flows(tmp_path, extra: str = "", *, files: dict[str, str] | None = None):
     for name, text in (files or {}).items():
         (tmp_path / name).write_text(text)
     model = build([str(tmp_path)], Config()).model
-    analysis = analysis_of(model)
+    analysis = analyze(model)
     return model, analysis, [f for f in analysis.flows if f.service == "s3"]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from fixture_cases import FIXTURES
-from vpclint.analyze import Verdict, analysis_of
+from vpclint.analyze import Verdict, analyze
 from vpclint.config import Config
 from vpclint.engine import build
 
@@ -24,7 +24,7 @@ PUBLIC = None  # the public service endpoint, or "no route": a hop that is in no
 def _flows(case: str) -> dict[tuple[str, str, str], tuple[Verdict, list, list]]:
     built = build([str(SCENARIOS / case)], Config())
     found = {}
-    for flow in analysis_of(built.model).flows:
+    for flow in analyze(built.model).flows:
         key = (flow.workload.address, flow.subnet.address, flow.service)
         assert key not in found, f"two flows for {key}"
         hops = [hop.component.address if hop.component is not None else None
@@ -264,7 +264,7 @@ def test_public_endpoint_names_the_region_when_known():
                         Config(region="eu-west-1"))
 
     def last(built):
-        flow = next(f for f in analysis_of(built.model).flows if f.service == "sqs")
+        flow = next(f for f in analyze(built.model).flows if f.service == "sqs")
         return flow.hops[-1].label
 
     assert last(terraform) == "sqs.us-east-1.amazonaws.com (public)"
@@ -274,7 +274,7 @@ def test_public_endpoint_names_the_region_when_known():
 
 def test_path_reads_as_one_line_without_repeated_hops():
     built = build([str(SCENARIOS / "lambda-sqs-secrets-nat/terraform")], Config())
-    flow = next(f for f in analysis_of(built.model).flows
+    flow = next(f for f in analyze(built.model).flows
                 if f.service == "sqs" and f.subnet.address == "aws_subnet.private_a")
     assert flow.path == ("lambda orders (subnet private_a 10.0.1.0/24) -> rtb private_a -> "
                          "0.0.0.0/0 nat a -> rtb public -> 0.0.0.0/0 igw main -> "

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from vpclint.analyze.security import (ANYONE, EPHEMERAL, LATTICE_V4, LATTICE_V6, Peer, nacl_allows,
-                                      peer_of, protocol_number, security_of, sg_allows, tri_and,
+                                      peer_of, protocol_number, Security, sg_allows, tri_and,
                                       tri_or)
 from vpclint.config import Config
 from vpclint.engine import build
@@ -333,7 +333,6 @@ def test_terraform_groups_without_egress_have_none(tmp_path):
           cidr_ipv4         = "0.0.0.0/0"
         }
     """})
-    security_of(model)
     app = _by_address(model, SecurityGroup, "aws_security_group.app")
     split = _by_address(model, SecurityGroup, "aws_security_group.split")
     assert sg_allows(links(app), "egress", "tcp", 443, "10.0.1.0/24") is False
@@ -375,7 +374,6 @@ def test_separate_rule_with_unknown_group_opens_the_groups_of_its_scope(tmp_path
           cidr_blocks       = ["10.0.0.0/16"]
         }
     """})
-    security_of(model)
     ep = _by_address(model, SecurityGroup, "aws_security_group.ep")
     assert isinstance(sg_allows(links(ep), "ingress", "tcp", 443, "10.0.1.0/24"), Unknown)
 
@@ -402,7 +400,6 @@ def test_cloudformation_default_egress(tmp_path):
               ToPort: 5432
               CidrIp: 10.0.0.0/16
     """})
-    security_of(model)
     opened = _by_address(model, SecurityGroup, "Open")
     closed = _by_address(model, SecurityGroup, "Closed")
     assert sg_allows(links(opened), "egress", "tcp", 443, "10.0.1.0/24") is True
@@ -439,7 +436,7 @@ def test_default_security_group_and_network_acl(tmp_path):
           subnet_id = aws_subnet.a.id
         }
     """})
-    security = security_of(model)
+    security = Security(model)
     app = _by_address(model, Workload, "aws_instance.app")
     groups = security.workload_groups(app)
     assert [g.address for g in groups] == ["aws_default_security_group.default"]
@@ -547,7 +544,7 @@ def test_endpoint_groups_from_associations_keep_the_default_group(tmp_path):
         }
     """})
     from vpclint.model.components import VpcEndpoint
-    security = security_of(model)
+    security = Security(model)
     endpoint = _by_address(model, VpcEndpoint, "aws_vpc_endpoint.sqs")
     groups = security.endpoint_groups(endpoint)
     # the default group stays attached (replace_default_association is not modelled): UNKNOWN
@@ -568,4 +565,4 @@ def test_eks_groups_are_not_known(tmp_path):
         }
     """})
     cluster = _by_address(model, Workload, "aws_eks_cluster.main")
-    assert security_of(model).workload_groups(cluster).open
+    assert Security(model).workload_groups(cluster).open

@@ -1,6 +1,6 @@
 """Baselines: record today's findings so that only new ones are reported and fail the build.
 
-Findings are matched by ``vpclint.fingerprint.fingerprint`` (rule, resource type and address,
+Findings are matched by ``Finding.fingerprint`` (rule, resource type and address,
 file relative to the repository root, field), never by line, so editing a file above a known
 finding does not bring it back. The file is sorted JSON so that a re-recorded baseline diffs
 cleanly in review::
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from vpclint.errors import ConfigError
+from vpclint.paths import relative_uri  # files named as SARIF names them
 from vpclint.rule import Finding
 
 VERSION = 1
@@ -26,14 +27,11 @@ VERSION = 1
 
 def write_baseline(path: Path, findings: Iterable[Finding], root: Path) -> int:
     """Record the active findings in ``path``; return how many fingerprints were written."""
-    from vpclint.fingerprint import fingerprint
-    from vpclint.reporters import relative_uri  # files named as SARIF names them
-
     entries: dict[str, dict[str, str | None]] = {}
     for finding in findings:
         if finding.suppressed_by is not None:
             continue
-        entries[fingerprint(finding, root)] = {
+        entries[finding.fingerprint(root)] = {
             "rule": finding.rule.id if finding.rule is not None else None,
             "file": relative_uri(finding.location.file, root),
             "address": finding.component.address if finding.component is not None else None,
@@ -83,13 +81,12 @@ def load_baseline(path: Path) -> set[str]:
 
 def filter_baseline(path: Path, findings: list[Finding], root: Path) -> tuple[list[Finding], int]:
     """The findings minus the active ones recorded in the baseline, and how many were hidden."""
-    from vpclint.fingerprint import fingerprint
 
     known = load_baseline(path)
     kept: list[Finding] = []
     hidden = 0
     for finding in findings:
-        if finding.suppressed_by is None and fingerprint(finding, root) in known:
+        if finding.suppressed_by is None and finding.fingerprint(root) in known:
             hidden += 1
         else:
             kept.append(finding)

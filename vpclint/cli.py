@@ -11,13 +11,14 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from vpclint import __version__
-from vpclint.baseline import check_baseline_path, filter_baseline, write_baseline
+from vpclint.baseline import check_baseline_path, write_baseline
 from vpclint.cli_flows import register as register_flow_commands
 from vpclint.cli_graph import register as register_graph_command
 from vpclint.cli_rules import register as register_rule_commands
@@ -124,9 +125,6 @@ def check(
     fmt = config.format or "text"
     if fmt not in FORMATS:
         raise VpclintError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    if config.fail_level not in ("error", "warning", "note", "none"):
-        raise VpclintError(f"unknown fail level {config.fail_level!r}: choose error, warning, "
-                           "note or none")
     if write_baseline_flag and config.baseline is None:
         raise VpclintError("--write-baseline needs --baseline FILE")
     if config.baseline is not None:
@@ -136,15 +134,13 @@ def check(
     reports = options.parse_reports(report, output)
     if sys.stderr.isatty():
         typer.echo("vpclint: scanning ...", err=True)
-    result = scan(str_paths, config)
+    # recording a baseline records every active finding: none is hidden by the old one
+    result = scan(str_paths, replace(config, baseline=None) if write_baseline_flag else config)
     options.require_files(result.files_scanned, paths, config, allow_empty)
     if write_baseline_flag:
         count = write_baseline(Path(config.baseline), result.active, result.root)
         typer.echo(f"vpclint: recorded {count} findings in {config.baseline}", err=True)
         raise typer.Exit(0)
-    if config.baseline is not None:
-        result.findings, result.baseline_hidden = filter_baseline(
-            Path(config.baseline), result.findings, result.root)
     rendered: dict[str, str] = {}  # each format rendered once, however many files want it
     for extra_format, path in reports:
         if extra_format not in rendered:

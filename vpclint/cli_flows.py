@@ -20,7 +20,7 @@ import typer
 import vpclint
 from vpclint import cli_options as options
 from vpclint.errors import VpclintError
-from vpclint.reporters import display_path, relative_uri
+from vpclint.paths import display_path, relative_uri
 
 if TYPE_CHECKING:  # pragma: no cover - the analysis is imported when a command runs
     from vpclint.analyze import Flow
@@ -79,8 +79,7 @@ def flows_command(
       vpclint flows ./infra --evidence
       vpclint flows stacks/ --region eu-west-1 --format json
     """
-    from vpclint.analyze import analysis_of
-    from vpclint.engine import build, find_root
+    from vpclint.engine import analyze_stage, build, find_root
 
     if output_format not in FORMATS:
         raise VpclintError(f"unknown format {output_format!r}: choose text or json")
@@ -91,7 +90,10 @@ def flows_command(
     options.require_files(built.files_scanned, paths, config, allow_empty)
     root = find_root(str_paths)
     here = Path.cwd()
-    analysis = analysis_of(built.model)
+    analyzed = analyze_stage(built.model, str_paths)  # the stage 'vpclint check' runs
+    if analyzed.analysis is None:
+        raise VpclintError(analyzed.failure.message)
+    analysis = analyzed.analysis
     chosen = _workloads(built, workload, root)
     services = {s.strip().lower() for s in service or []}
     _check_services(services, {flow.service.lower() for flow in analysis.flows})
@@ -106,7 +108,7 @@ def flows_command(
         typer.echo(json.dumps(_json(rows, analysis, root), indent=2, ensure_ascii=False))
     else:
         typer.echo(_text(rows, analysis, here, evidence, bool(services)), nl=False)
-    unparsed = {e.file for e in built.model.parse_errors if not e.recovered}
+    unparsed = {e.file for e in built.diagnostics.parse_errors if not e.recovered}
     if unparsed:
         count = len(unparsed)
         typer.echo(f"vpclint: {count} file{'s' if count != 1 else ''} could not be parsed; "
@@ -224,7 +226,7 @@ def _text(rows, analysis, here: Path, evidence: bool, filtered: bool) -> str:
 
 
 def _json(rows, analysis, root: Path) -> dict[str, Any]:
-    from vpclint.reporters.json_report import _path
+    from vpclint.reporters.common import path_hops
 
     workloads = []
     for workload, flows in rows:
@@ -245,7 +247,7 @@ def _json(rows, analysis, root: Path) -> dict[str, Any]:
                 "private": flow.verdict.private,
                 "reason": flow.reason or None,
                 "path_text": flow.path,
-                "path": _path(flow, root),
+                "path": path_hops(flow.hops, root),
                 "evidence": [{
                     "service": item.service,
                     "reason": item.reason,

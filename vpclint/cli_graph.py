@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 
 from vpclint import cli_options as options
-from vpclint.baseline import check_baseline_path, filter_baseline
+from vpclint.baseline import check_baseline_path
 from vpclint.errors import VpclintError
 
 # The format an --output file's name asks for when --format is not given.
@@ -93,11 +93,8 @@ def graph_command(
         options.check_output(output)
     if sys.stderr.isatty():
         typer.echo("vpclint: scanning ...", err=True)
-    result = scan([str(p) for p in paths], config)
+    result = scan([str(p) for p in paths], config, with_analysis=True)
     options.require_files(result.files_scanned, paths, config, allow_empty)
-    if config.baseline is not None:
-        result.findings, result.baseline_hidden = filter_baseline(
-            Path(config.baseline), result.findings, result.root)
     graph = graph_of_result(result)
     if focus:
         try:

@@ -16,7 +16,8 @@ from typer.core import TyperCommand
 from vpclint.config import SCHEMA, Config, load_config, merge_cli
 from vpclint.errors import VpclintError
 from vpclint.files import DEFAULT_MAX_MB
-from vpclint.reporters import FORMATS, display_path
+from vpclint.paths import display_path
+from vpclint.reporters import FORMATS
 
 
 class Command(TyperCommand):

@@ -1,7 +1,7 @@
-"""The pipeline, end to end: discover -> load -> evaluate -> model -> rules -> filter.
+"""The pipeline, end to end: discover -> load -> evaluate -> model -> analyze -> rules -> filter.
 
 Each stage is its own module; this one only wires them together and keeps the promise that one
-bad file or one failing rule never stops the scan of the rest.
+bad file, a failing analysis or one failing rule never stops the scan of the rest.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vpclint.analyze import Analysis, analyze
 from vpclint.config import Config
 from vpclint.discover import discover
 from vpclint.errors import VpclintError, describe_crash
@@ -24,33 +25,34 @@ from vpclint.files import real_path
 from vpclint.loading import load_files
 from vpclint.model import Model
 from vpclint.model.build import build_model
+from vpclint.filtering import filter_findings, select_rules
 from vpclint.registry import load_rules
-from vpclint.result import ScanResult
+from vpclint.result import Diagnostics, ScanResult
 from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE, internal_error_findings
 from vpclint.model.components import Component
-from vpclint.rule import Finding, RuleMeta, RuleModule
-from vpclint.selection import Selector
+from vpclint.rule import Context, Finding, RuleMeta, RuleModule
 from vpclint.source import Failure, Note, Origin, ParseError, Resource, Span, Suppression
 from vpclint.supersede import drop_superseded
-from vpclint.suppress import apply_suppressions
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Built:
     """The model of the infrastructure under some paths, before any rule runs.
 
-    ``notes`` are what evaluation had to say; ``files_scanned`` counts the files read. The rest
+    ``notes`` are what evaluation had to say; ``files_scanned`` counts the files read;
+    ``diagnostics`` are what was wrong with the files themselves (VPC001, VPC002). The rest
     is what ``scan`` needs to filter findings afterwards.
     """
 
     model: Model
-    notes: list[Note]
+    notes: tuple[Note, ...]
     files_scanned: int
     focus: set[str] | None = None  # files named alone: only findings in them are reported
     suppressions: dict[str, list[Suppression]] = field(default_factory=dict)
     resources: list[Resource] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)  # where vpclint itself failed
+    failures: tuple[Failure, ...] = ()  # where vpclint itself failed
     files_read: frozenset[str] = frozenset()  # real paths of the files whose text was parsed
+    diagnostics: Diagnostics = Diagnostics()
 
 
 def build(paths: list[str], config: Config) -> Built:
@@ -68,44 +70,77 @@ def build(paths: list[str], config: Config) -> Built:
     evaluated.opaque |= sources.incomplete  # a file of the module was not read
     failures.extend(evaluated.failures)
     resources = evaluated.resources
-    model = build_model(resources)
+    model = build_model(resources, opaque_scopes=evaluated.opaque,
+                        opaque_inputs=evaluated.opaque_inputs, exported=evaluated.exported)
     failures.extend(model.failures)
-    model.parse_errors = evaluated.parse_errors
-    model.opaque_scopes |= evaluated.opaque  # with the scopes of resources it failed to model
-    model.opaque_inputs |= evaluated.opaque_inputs
-    model.unresolved = _unresolved(sources, loaded, failures)
-    model.exported |= evaluated.exported  # with what the model saw handed out (SSM)
+    diagnostics = Diagnostics(tuple(evaluated.parse_errors),
+                              tuple(_unresolved(sources, loaded, failures)))
     read = [path for path, doc in loaded.items()
             if _usable(doc) or isinstance(doc, ParseError) and not doc.unread] \
         + [r.file for r in resources] + [e.file for e in evaluated.parse_errors if not e.unread]
-    return Built(model, list(evaluated.notes), sources.file_count, sources.focus,
-                 evaluated.suppressions, resources, failures,
-                 frozenset(real_path(path) for path in set(read)))
+    return Built(model, tuple(evaluated.notes), sources.file_count, sources.focus,
+                 evaluated.suppressions, resources, tuple(failures),
+                 frozenset(real_path(path) for path in set(read)), diagnostics)
 
 
-def scan(paths: list[str], config: Config, root: Path | None = None) -> ScanResult:
-    """Run every enabled rule over the infrastructure under ``paths``."""
+@dataclass(frozen=True)
+class Analyzed:
+    """The analyze stage's outcome: the analysis, or the failure that prevented it."""
+
+    analysis: Analysis | None
+    failure: Failure | None = None
+
+
+def analyze_stage(model: Model, paths: list[str]) -> Analyzed:
+    """``analyze(model)``, guarded: if vpclint crashes in it, one failure (a VPC000 finding,
+    placed at the first scanned path) instead of the analysis."""
+    try:
+        return Analyzed(analyze(model))
+    except Exception as error:  # noqa: BLE001 - the rules that need no analysis still run
+        return Analyzed(None, Failure(paths[0] if paths else "", "vpclint failed to analyze the "
+                                      f"network ({describe_crash(error)}); the findings of the "
+                                      "rules that need the analysis are missing"))
+
+
+def scan(paths: list[str], config: Config, root: Path | None = None, *,
+         with_analysis: bool = False) -> ScanResult:
+    """Run every enabled rule over the infrastructure under ``paths``: build the model, analyze
+    it (when an enabled rule needs the analysis, or ``with_analysis`` asks for it), run the
+    rules, filter their findings."""
     rules = load_rules()
-    selector = Selector(config.select, config.ignore, {i: r.meta for i, r in rules.items()})
+    enabled = select_rules(rules, config)
     built = build(paths, config)
-    model, notes = built.model, built.notes
-    enabled = {rule_id: rule for rule_id, rule in rules.items() if selector.enabled(rule.meta)}
     failures = list(built.failures)
+    notes = list(built.notes)
+    analysis = None
+    if with_analysis or any(rule.meta.needs_analysis for rule in enabled.values()):
+        analyzed = analyze_stage(built.model, paths)
+        analysis = analyzed.analysis
+        if analyzed.failure is not None:
+            failures.append(analyzed.failure)
+            notes.extend(_skipped(enabled, paths))
+    runnable = {rule_id: rule for rule_id, rule in enabled.items()
+                if analysis is not None or not rule.meta.needs_analysis}
     root = root or find_root(paths)
-    findings = _run_rules(enabled, model, failures, root)
+    context = Context(built.model, config, built.diagnostics, analysis)
+    findings = _run_rules(runnable, context, failures, root)
     findings.extend(internal_error_findings(failures, paths))
-    if built.focus is not None:
-        findings = [f for f in findings
-                    if real_path(f.location.file) in built.focus or f.rule is INTERNAL_ERROR]
-    notes.extend(apply_suppressions(findings, rules, built.suppressions, set(enabled),
-                                    built.resources))
-    notes = list(dict.fromkeys(notes))  # a called module's notes repeat once per instance
+    filtered = filter_findings(findings, built, rules, enabled, config.baseline, root)
+    notes.extend(filtered.notes)
     if failures:
         rules = {INTERNAL_ERROR.id: INTERNAL_ERROR_RULE, **rules}
-    return ScanResult(findings=findings, rules=rules, root=root, notes=notes,
-                      files_scanned=built.files_scanned, failures=failures,
-                      files_read=built.files_read, built=built,
-                      rules_run=frozenset(enabled))
+    return ScanResult(findings=filtered.findings, rules=rules, root=root,
+                      notes=tuple(dict.fromkeys(notes)),  # a called module's notes repeat
+                      files_scanned=built.files_scanned, baseline_hidden=filtered.baseline_hidden,
+                      failures=tuple(failures), files_read=built.files_read, built=built,
+                      analysis=analysis, rules_run=frozenset(runnable))
+
+
+def _skipped(enabled: dict[str, RuleModule], paths: list[str]) -> list[Note]:
+    """A note for each enabled rule that needs the analysis, which failed: it did not run."""
+    return [Note(paths[0] if paths else "", f"{rule_id} did not run: it needs the network "
+                 "analysis, which failed (see the VPC000 finding)")
+            for rule_id, rule in enabled.items() if rule.meta.needs_analysis]
 
 
 def _unresolved(sources, loaded, failures: list[Failure]) -> list[Unresolved]:
@@ -227,7 +262,7 @@ def _evaluate(sources, loaded, config: Config) -> _Evaluated:
     return result
 
 
-def _run_rules(rules: dict[str, RuleModule], model: Model, failures: list[Failure],
+def _run_rules(rules: dict[str, RuleModule], context: Context, failures: list[Failure],
                root: Path | None = None) -> list[Finding]:
     """Every rule's findings, stamped with the rule and merged per location: the instances of
     one block (``count``/``for_each``, module instances) are one finding listing them, with
@@ -236,14 +271,14 @@ def _run_rules(rules: dict[str, RuleModule], model: Model, failures: list[Failur
     for rule in rules.values():
         found: list[Finding] = []
         try:
-            for finding in rule.run(model):  # what a rule found before it failed is kept
+            for finding in rule.check(context):  # what a rule found before it failed is kept
                 found.append(finding)
         except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
             failures.append(_rule_failure(rule, error))
         produced.append((rule.meta, list(filter(judge, found))))
     findings: list[Finding] = []
     first_at: dict[tuple, Finding] = {}
-    name = _InstanceNames(model, root)
+    name = _InstanceNames(context.model, root)
     for meta, found in drop_superseded(produced):
         # a finding about a resource sure to exist speaks for its location before one "if created"
         for finding in sorted(found, key=_conditional):

@@ -13,14 +13,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from vpclint.errors import VpclintError
 from vpclint.rule import Finding, Level
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-
-FAIL_LEVELS = ("error", "warning", "note", "none")
 
 
 def finding_level(finding: Finding) -> Level:
@@ -33,11 +29,10 @@ def finding_level(finding: Finding) -> Level:
 
 
 def exit_code(findings: Iterable[Finding], fail_level: str) -> int:
-    """0 when no unsuppressed finding is at or above ``fail_level``, else 1."""
-    if fail_level not in FAIL_LEVELS:
-        raise VpclintError(
-            f"invalid fail level {fail_level!r} (allowed: {', '.join(FAIL_LEVELS)})"
-        )
+    """0 when no unsuppressed finding is at or above ``fail_level``, else 1.
+
+    ``fail_level`` is one of the config's allowed values (``vpclint.config`` validates it, from
+    a config file and from the command line alike)."""
     if fail_level == "none":
         return EXIT_OK
     threshold = Level(fail_level).rank

@@ -33,7 +33,7 @@ Upgrade vpclint; if the failure stays, report it with the message (it names the 
 where in vpclint it happened) and, if you can, the smallest file that shows it.
 """
 
-INTERNAL_ERROR_RULE = RuleModule(INTERNAL_ERROR, _DOC, lambda model: iter(()), __name__)
+INTERNAL_ERROR_RULE = RuleModule(INTERNAL_ERROR, _DOC, lambda ctx: iter(()), __name__)
 
 
 def internal_error_findings(failures: list[Failure], paths: list[str]) -> list[Finding]:

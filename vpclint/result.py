@@ -1,39 +1,56 @@
-"""What a scan produces, as the filter and the reporters see it."""
+"""What a scan produces, as the reporters and the views of a scan see it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vpclint.rule import Finding, RuleModule
-from vpclint.source import Failure, Note
+from vpclint.source import Failure, Note, ParseError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vpclint.analyze import Analysis
     from vpclint.engine import Built
+    from vpclint.evaluate.references import Unresolved
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True)
+class Diagnostics:
+    """What the scan found wrong with the files themselves, apart from the network they
+    describe: files that could not be parsed (VPC001) and references to nothing (VPC002)."""
+
+    parse_errors: tuple[ParseError, ...] = ()
+    unresolved: tuple["Unresolved", ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
 class ScanResult:
-    """Findings (suppressed ones included, marked ``suppressed_by``), the rules that ran, notes.
+    """Findings (suppressed ones included, marked ``suppressed_by``; baselined ones left out),
+    the rules that ran, notes. Built by the engine once every filter has applied: nothing
+    changes it afterwards.
 
     ``root`` is the repository root (the nearest ancestor of the scanned paths holding ``.git``,
     else the current directory): SARIF URIs are relative to it whatever directory was scanned.
     """
 
-    findings: list[Finding]
+    findings: tuple[Finding, ...]
     rules: dict[str, RuleModule]
     root: Path
-    notes: list[Note] = field(default_factory=list)
+    notes: tuple[Note, ...] = ()
     files_scanned: int = 0
     baseline_hidden: int = 0
-    failures: list[Failure] = field(default_factory=list)  # where vpclint itself failed
+    failures: tuple[Failure, ...] = ()  # where vpclint itself failed
     # Real paths of the files the scan parsed: the only files a report may quote from. Every
     # one passed the reading checks (inside the scan, a regular file, under the size limit).
     files_read: frozenset[str] = frozenset()
-    # The model the findings point at (with the resources it was built from), for views that
-    # draw the network around them (``vpclint graph``, a CI summary's graph of broken flows).
+    # The model the findings point at (with the resources it was built from, and the scan's
+    # diagnostics), for views that draw the network around them (``vpclint graph``, a CI
+    # summary's graph of broken flows).
     built: "Built | None" = None
+    # The analysis the rules read, when some enabled rule (or the caller) needed it and it did
+    # not fail: the flows those views draw.
+    analysis: "Analysis | None" = None
     # IDs of the rules that ran (the enabled ones): a rule that ran and found nothing passed,
     # which a report of test results (JUnit) shows; ``rules`` holds every rule loaded.
     rules_run: frozenset[str] = frozenset()

@@ -1,23 +1,37 @@
-"""The rule interface: one typed metadata record and a pure ``check(model)`` per rule module.
+"""The rule interface: one typed metadata record and a pure ``check(ctx)`` per rule module.
 
 A rule module (built in under ``rules/`` or in a third-party pack registered on the
 ``vpclint.rules`` entry-point group) defines ``RULE = RuleMeta(...)`` and
-``def check(model) -> Iterable[Finding]``. Its docstring is its documentation. Rules point at
-model components and field names; the engine stamps the rule and level, the reporters turn
-components and fields into file positions.
+``def check(ctx: Context) -> Iterable[Finding]``. Its docstring is its documentation. The
+context holds the frozen model, the analysis (for rules that declare ``needs_analysis``), the
+options and the scan's diagnostics. Rules point at model components and field names; the
+engine stamps the rule and level, the reporters turn components and fields into file positions.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
 
+from vpclint.paths import relative_uri
 from vpclint.source import Origin, Span
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vpclint.analyze import Analysis
+    from vpclint.analyze.flows import Flow
+    from vpclint.config import Config
+    from vpclint.model import Model
     from vpclint.model.components import Component
+    from vpclint.result import Diagnostics
+
+#: Bumped whenever the fingerprint's inputs change, so SARIF consumers see a new key instead of
+#: a silent shift.
+FINGERPRINT_VERSION = 1
 
 
 class Level(str, Enum):
@@ -55,6 +69,9 @@ class RuleMeta:
     # report one defect (an endpoint service EC2 refuses to create has no principals either).
     # The engine drops them only when this rule is enabled and fired on that component.
     supersedes: tuple[str, ...] = ()
+    # Whether the rule reads ``ctx.analysis`` (routing, flows, security ...): the engine runs
+    # the analysis only when an enabled rule needs it, and skips such rules when it failed.
+    needs_analysis: bool = False
 
     @property
     def band(self) -> str:
@@ -88,7 +105,7 @@ class Finding:
     span: Span | None = None  # for findings about a file rather than a component (VPC001)
     related: list[Related] = dc_field(default_factory=list)
     level: Level | None = None  # None: the rule's default level
-    flow: Any = None  # an analyze.Flow for detours and misdirected flows: its hops are the path
+    flow: "Flow | None" = None  # for detours and misdirected flows: its hops are the path
     # stamped by the engine
     rule: RuleMeta | None = None
     suppressed_by: str | None = None  # the justification when an inline ignore applies
@@ -103,6 +120,58 @@ class Finding:
             return self.span or Span("", 1)
         return self.component.span(self.field)
 
+    def fingerprint(self, root: Path) -> str:
+        """A stable identity, shared by SARIF ``partialFingerprints`` and the baseline: the first
+        32 hex digits of a SHA-256 over the finding's line-independent identity.
+
+        A finding is the same finding from one run to the next when the same rule fires on the
+        same resource at the same field, wherever the resource now sits in its file. So it hashes
+        (rule ID, resource type, resource address, file relative to the repository root, field)
+        and never a line or column: adding a resource above another must not turn its old alerts
+        into new ones (code scanning would open duplicates and a baseline would stop matching).
+
+        Findings about a file rather than a resource (VPC001, a parse error) have no address; for
+        them the rule, the file and the message identify the problem.
+
+        A file outside the repository root is named by its absolute path, so only findings in
+        files under the root (the normal case) keep their fingerprint across checkouts in
+        different places.
+        """
+        rule = self.rule.id if self.rule is not None else ""
+        if self.component is not None:
+            resource = self.component.resource
+            parts = ["resource", rule, resource.type, resource.address,
+                     relative_uri(resource.file, root), self.field or ""]
+        else:
+            file = self.span.file if self.span is not None else ""
+            parts = ["file", rule, relative_uri(file, root) if file else "", self.message]
+        # JSON keeps the parts unambiguous whatever characters an address or message holds.
+        payload = json.dumps([FINGERPRINT_VERSION, *parts], ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+class AnalysisNotDeclared(RuntimeError):
+    """A rule read ``ctx.analysis`` without declaring ``needs_analysis`` in its metadata."""
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """What a rule's ``check`` receives: the frozen ``model``, the ``options`` of the scan, its
+    ``diagnostics`` (parse errors, references to nothing), and ``analysis`` for rules that
+    declare ``needs_analysis``."""
+
+    model: "Model"
+    options: "Config"
+    diagnostics: "Diagnostics"
+    analyzed: "Analysis | None" = None
+
+    @property
+    def analysis(self) -> "Analysis":
+        if self.analyzed is None:
+            raise AnalysisNotDeclared("this rule reads the analysis: declare "
+                                      "needs_analysis=True in its RuleMeta")
+        return self.analyzed
+
 
 @dataclass(frozen=True)
 class RuleModule:
@@ -110,8 +179,5 @@ class RuleModule:
 
     meta: RuleMeta
     doc: str
-    check: Callable[[Any], Iterable[Finding]]
+    check: Callable[[Context], Iterable[Finding]]
     module: str
-
-    def run(self, model) -> Iterable[Finding]:
-        return self.check(model)

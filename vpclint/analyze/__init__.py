@@ -1,15 +1,9 @@
-"""The analyze stage: the model -> routing and flows, computed once per scan and shared by rules."""
+"""The analyze stage: the frozen model -> one ``Analysis`` (routing, Lattice, security, usage,
+flows and the indexes rules look things up in), run once per scan by the engine."""
 
 from __future__ import annotations
 
-from vpclint.analyze.flows import Analysis, Flow, Hop, Verdict, analyze
-from vpclint.model import Model
+from vpclint.analyze.analysis import Analysis, analyze
+from vpclint.analyze.flows import Flow, Hop, Verdict
 
-__all__ = ["Analysis", "Flow", "Hop", "Verdict", "analysis_of"]
-
-
-def analysis_of(model: Model) -> Analysis:
-    """The model's flow analysis, computed on first use (rules that need none never pay)."""
-    if model.analysis is None:
-        model.analysis = analyze(model)
-    return model.analysis
+__all__ = ["Analysis", "Flow", "Hop", "Verdict", "analyze"]

@@ -11,13 +11,14 @@ Each flow keeps its hops, every hop a model component, so reports can show the p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from vpclint.analyze.lattice import LatticeIndex, LatticeMiss, LatticeRoute
 from vpclint.analyze.routing import DEFAULT_IPV4, Routing, Target
 from vpclint.analyze.usage import Evidence, Usage, usage_of
+from vpclint.hop import Hop
 from vpclint.model import Model
 from vpclint.model.components import (Component, External, InternetGateway, NatGateway, Route,
                                       RouteTable, Subnet, Vpc, VpcEndpoint)
@@ -45,22 +46,6 @@ class Verdict(str, Enum):
         return self in (Verdict.GATEWAY_ENDPOINT, Verdict.INTERFACE_ENDPOINT, Verdict.LATTICE)
 
 
-@dataclass(frozen=True)
-class Hop:
-    """One step of a flow's path: a model component (None for the public service endpoint, which
-    is in no file) and the field of it that makes the step (``"target"`` of a route).
-
-    A route step also names the component the route sends the traffic to (``target``: the NAT
-    gateway, internet gateway or GWLB endpoint), so the path reads ``0.0.0.0/0 nat a`` once
-    while code flows can still show both places.
-    """
-
-    component: Component | None
-    label: str
-    field: str | None = None
-    target: Component | None = None
-
-
 @dataclass
 class Flow:
     workload: Workload
@@ -72,7 +57,7 @@ class Flow:
     reason: str = ""  # why UNKNOWN or no path
     endpoint: VpcEndpoint | None = None  # the endpoint that carries it, or that exists unused
     nat: NatGateway | None = None
-    default_route: Any = None
+    default_route: Route | None = None
     route_table: RouteTable | None = None
     # no path or a detour although a Lattice resource configuration the VPC reaches carries the
     # service's name: the setting that keeps Lattice from answering it
@@ -86,31 +71,39 @@ class Flow:
         return path_text(self.hops)
 
 
-@dataclass
-class Analysis:
-    routing: Routing
-    lattice: LatticeIndex
-    flows: list[Flow] = field(default_factory=list)
-    usage: dict[int, Usage] = field(default_factory=dict)  # id(workload) -> usage
-
-    def flows_of(self, workload: Workload) -> list[Flow]:
-        return [f for f in self.flows if f.workload is workload]
-
-
-def analyze(model: Model) -> Analysis:
-    routing = Routing(model)
-    analysis = Analysis(routing, LatticeIndex(model))
+def trace_flows(model: Model, routing: Routing, lattice: LatticeIndex
+                ) -> tuple[list[Flow], dict[int, Usage]]:
+    """Every workload's flows (one per subnet and AWS service it uses), and its usage by
+    ``id(workload)``."""
+    flows: list[Flow] = []
+    usages: dict[int, Usage] = {}
     endpoints = _EndpointIndex(model)
     for workload in model.of(Workload):
         usage = usage_of(workload)
-        analysis.usage[id(workload)] = usage
+        usages[id(workload)] = usage
         for subnet in workload.subnets:
             if not isinstance(subnet, Subnet):
                 continue
             for service, evidence in usage.services.items():
-                analysis.flows.append(_flow(workload, subnet, service, evidence, analysis,
-                                            endpoints))
-    return analysis
+                flows.append(_flow(workload, subnet, service, evidence, routing, lattice,
+                                   endpoints))
+    return flows, usages
+
+
+def public_lambdas(model: Model, routing: Routing) -> dict[int, list[Flow]]:
+    """id(Lambda) -> its egress paths that end at an internet gateway, with no NAT on the way:
+    one per subnet whose default route (after any inspection hop) is an internet gateway."""
+    found: dict[int, list[Flow]] = {}
+    for workload in model.of(Workload):
+        if workload.workload_kind != "lambda":
+            continue
+        for subnet in workload.subnets:
+            if not isinstance(subnet, Subnet):
+                continue
+            flow = egress_flow(workload, subnet, routing)
+            if flow.verdict is Verdict.INTERNET_GATEWAY:
+                found.setdefault(id(workload), []).append(flow)
+    return found
 
 
 class _EndpointIndex:
@@ -169,8 +162,7 @@ def _start(workload: Workload, subnet: Subnet, service: str, evidence: list[Evid
 
 
 def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evidence],
-          analysis: Analysis, endpoints: _EndpointIndex) -> Flow:
-    routing = analysis.routing
+          routing: Routing, lattice_index: LatticeIndex, endpoints: _EndpointIndex) -> Flow:
     flow = _start(workload, subnet, service, evidence, routing)
     table = flow.route_table
     if table is None:
@@ -201,7 +193,7 @@ def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evide
                 maybe = True
         elif isinstance(endpoint.endpoint_type, Unknown):
             maybe = True
-    lattice = analysis.lattice.route(vpc, service, workload.resource.region)
+    lattice = lattice_index.route(vpc, service, workload.resource.region)
     if isinstance(lattice, LatticeRoute):
         return _done(flow, Verdict.LATTICE, *_lattice_hops(lattice))
     if isinstance(lattice, Unknown):
@@ -216,7 +208,7 @@ def _flow(workload: Workload, subnet: Subnet, service: str, evidence: list[Evide
         return flow
     flow = _follow(flow, table, routing, public_host(service, workload.resource.region))
     if flow.verdict in (Verdict.NO_PATH, Verdict.NAT_DETOUR):
-        flow.lattice_miss = analysis.lattice.miss(vpc, service, workload.resource.region)
+        flow.lattice_miss = lattice_index.miss(vpc, service, workload.resource.region)
     return flow
 
 
@@ -291,7 +283,7 @@ def _follow(flow: Flow, table: RouteTable, routing: Routing, host: str) -> Flow:
             return flow
         component = _component(target)
         flow.hops.append(Hop(route, f"{DEFAULT_IPV4} {_target_label(target)}", "target",
-                             component))
+                             component, describe(component) if component is not None else None))
         if target.kind == "igw":
             verdict = Verdict.NAT_DETOUR if flow.nat is not None else Verdict.INTERNET_GATEWAY
             return _done(flow, verdict, Hop(None, f"{host} (public)"))

@@ -52,7 +52,6 @@ the allow-all ACL). Return traffic of a client's connection arrives on an epheme
 from __future__ import annotations
 
 import ipaddress
-import weakref
 from dataclasses import dataclass
 from typing import Any, Iterable, Union
 
@@ -599,22 +598,18 @@ def _decide(action: Any, pending: set[Any], acl: NetworkAcl) -> Tri:
 
 
 class Security:
-    """What the pure functions need from the whole scan, computed once per model:
-    unknown referrers of groups and ACLs (their rules are then not all known), the VPC default
-    security group and network ACL when declared, and the effective groups of an interface."""
+    """What the pure functions need from the whole scan, computed once per scan by the analysis:
+    the VPC default security group and network ACL when declared, and the effective groups of
+    an interface. (Groups and ACLs whose rules are not all known are marked by the model.)"""
 
     def __init__(self, model: Model):
         self.model = model
         self.default_groups: dict[int, SecurityGroup] = {}
         self.default_acls: dict[int, NetworkAcl] = {}
         for group in model.of(SecurityGroup):
-            if model.linked_from(group, SecurityGroupRule, "group").open:
-                group.ingress_open = group.egress_open = True
             if group.is_default and isinstance(group.vpc, Vpc):
                 self.default_groups.setdefault(id(group.vpc), group)
         for acl in model.of(NetworkAcl):
-            if model.linked_from(acl, NetworkAclEntry, "acl").open:
-                acl.entries_open = True
             if acl.is_default and isinstance(acl.vpc, Vpc):
                 self.default_acls.setdefault(id(acl.vpc), acl)
 
@@ -684,17 +679,6 @@ class Security:
         if not isinstance(subnet.vpc, Vpc):
             return Unknown("subnet's VPC not known", subnet.display)
         return self.default_acls.get(id(subnet.vpc))
-
-
-_CACHE: "weakref.WeakKeyDictionary[Model, Security]" = weakref.WeakKeyDictionary()
-
-
-def security_of(model: Model) -> Security:
-    """The model's security facts, computed on first use."""
-    found = _CACHE.get(model)
-    if found is None:
-        found = _CACHE[model] = Security(model)
-    return found
 
 
 # --- service ports -----------------------------------------------------------------------------

@@ -815,9 +815,10 @@ def _existence(outer: str | None, block: Block, address: str) -> str:
     """What decides whether the instances of ``block`` (at ``address``) exist, when its count
     or for_each is UNKNOWN: the names that expression reads, after what decides ``outer``."""
     argument = "count" if "count" in block.attributes else "for_each"
-    names = list(dict.fromkeys(_render(t.root, t.steps) for t in
-                               free_traversals(block.attributes[argument].expr)
-                               if isinstance(t.root, str) and t.root not in ("count", "each")))
+    expression = block.attributes.get(argument)  # absent on a duplicate block of the address
+    names = [] if expression is None else list(dict.fromkeys(
+        _render(t.root, t.steps) for t in free_traversals(expression.expr)
+        if isinstance(t.root, str) and t.root not in ("count", "each")))
     own = (f"{argument} of {address} depends on {', '.join(names[:3])}" if names
            else f"{argument} of {address} is not known")
     return f"{outer}; {own}" if outer else own

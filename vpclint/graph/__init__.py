@@ -22,11 +22,14 @@ __all__ = ["FORMATS", "Graph", "graph_of", "graph_of_result", "narrow", "problem
 
 
 def graph_of_result(result: "ScanResult") -> Graph:
-    """The picture of a scan: its model, with its findings (baseline-filtered as the result
-    holds them) on their components."""
+    """The picture of a scan: its model and the flows of its analysis (a scan runs the
+    analysis when a rule needs it, or when asked: ``scan(..., with_analysis=True)``), with its
+    findings (baseline-filtered as the result holds them) on their components."""
     if result.built is None:
         raise ValueError("the scan result holds no model (ScanResult.built)")
-    return graph_of(result.built.model, result.findings, result.built.resources, result.root)
+    flows = result.analysis.flows if result.analysis is not None else []
+    return graph_of(result.built.model, flows, result.findings, result.built.resources,
+                    result.root)
 
 
 def problem_flows_mermaid(result: "ScanResult") -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 import vpclint
-from vpclint.analyze import Verdict, analysis_of
+from vpclint.analyze import Flow, Verdict
 from vpclint.graph.canvas import Canvas
 from vpclint.graph.flows import draw_flows, finding_flows
 from vpclint.graph.graph import Graph
@@ -19,17 +19,17 @@ from vpclint.rule import Finding
 from vpclint.source import Resource
 
 
-def graph_of(model: Model, findings: Iterable[Finding], resources: Iterable[Resource],
-             root: Any) -> Graph:
-    """Draw ``model``: ``findings`` (those not suppressed) mark their components, and the
-    unmodelled ``resources`` of the scan give transit gateways, peerings and egress-only
-    gateways; files are named relative to ``root``."""
+def graph_of(model: Model, analysed: list[Flow], findings: Iterable[Finding],
+             resources: Iterable[Resource], root: Any) -> Graph:
+    """Draw ``model`` and the flows the analysis ``analysed``: ``findings`` (those not
+    suppressed) mark their components, and the unmodelled ``resources`` of the scan give
+    transit gateways, peerings and egress-only gateways; files are named relative to
+    ``root``."""
     canvas = Canvas(model, resources, root)
     draw_network(canvas)
     draw_services(canvas)
     draw_routes(canvas)
     active = [f for f in findings if f.suppressed_by is None]
-    analysed = analysis_of(model).flows
     became = draw_flows(canvas, list(analysed) + finding_flows(active, analysed))
     mark_findings(canvas, active, became)
     return _tidy(canvas.graph)

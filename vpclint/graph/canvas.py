@@ -15,8 +15,8 @@ from vpclint.analyze.flows import short_name
 from vpclint.analyze.routing import Routing
 from vpclint.graph.graph import Edge, Graph, Node
 from vpclint.model import Model
-from vpclint.model.components import Component, External, Links
-from vpclint.reporters import relative_uri
+from vpclint.model.components import Component, External
+from vpclint.paths import relative_uri
 from vpclint.source import Resource
 from vpclint.values import Ref, Unknown
 
@@ -80,12 +80,6 @@ class Canvas:
 
     def has(self, node_id: str | None) -> bool:
         return node_id is not None and node_id in self._nodes
-
-    def first_drawn(self, links: Any) -> str | None:
-        """The first drawn member of a ``Links`` (or a single link), by id order."""
-        items = links.items if isinstance(links, Links) else [links]
-        ids = sorted(i for i in (self.id_of(item) for item in items) if i is not None)
-        return ids[0] if ids else None
 
     # --- edges ---------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ from typing import Any, Iterable
 from vpclint.graph.canvas import Canvas
 from vpclint.graph.graph import Finding as GraphFinding
 from vpclint.model.components import Component, Links
-from vpclint.reporters import level_of, relative_uri, rule_id, sort_key
+from vpclint.paths import relative_uri
+from vpclint.reporters.common import level_of, rule_id, sort_key
 from vpclint.rule import Finding
 
 # The links through which a component that is no node of its own reaches the node it belongs

@@ -9,7 +9,7 @@ from typing import Any, Iterator, TypeVar
 
 from vpclint.model.components import (Component, LatticeService, LatticeTargetGroup, Links,
                                       ServiceNetwork, TargetGroup)
-from vpclint.source import Failure, Note, ParseError, Resource
+from vpclint.source import Failure, Resource
 from vpclint.values import Unknown
 
 T = TypeVar("T", bound=Component)
@@ -30,8 +30,6 @@ class Model:
     """
 
     components: list[Component] = field(default_factory=list)
-    parse_errors: list[ParseError] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)  # resources vpclint failed to model
     # Terraform root modules / templates where something vpclint cannot see may link to
     # anything (a file it could not read, a module it failed to evaluate, a Rain module
@@ -44,18 +42,31 @@ class Model:
     # (scope, address) of the resources named by something vpclint does not model (a resource
     # type it has no component for, the code of a Lambda function): it may act on them alone
     named_by_unseen: set[tuple[str, str]] = field(default_factory=set)
-    unresolved: list = field(default_factory=list)  # evaluate.references.Unresolved, for VPC002
-    analysis: Any = None  # analyze.Analysis, computed on first use by analyze.analysis_of
     # (scope, address) of the resources a template's or root module's outputs name
     exported: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        self._frozen = False
         self._by_kind: dict[type, list[Component]] = defaultdict(list)
         self._referrers: dict[tuple[type, str, int], list[Component]] = defaultdict(list)
         self._open_in_scope: set[tuple[type, str, str]] = set()  # (kind, field, scope)
         self._unseen: set[int] | None = None  # components open_to_unseen, computed on first use
         for component in self.components:
             self._index(component)
+
+    def freeze(self) -> None:
+        """End of build: from here on the model is read, never changed (the analysis, the rules
+        and every view of the scan share it). Its own indexes still fill lazily."""
+        self.components = tuple(self.components)  # type: ignore[assignment]
+        for name in ("opaque_scopes", "opaque_inputs", "named_by_unseen", "exported"):
+            setattr(self, name, frozenset(getattr(self, name)))
+        self.failures = tuple(self.failures)  # type: ignore[assignment]
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False) and not name.startswith("_"):
+            raise AttributeError(f"the model is frozen after build: cannot set {name}")
+        super().__setattr__(name, value)
 
     def reindex(self) -> None:
         """Rebuild the kind index after components were removed."""
@@ -65,6 +76,8 @@ class Model:
             self._index(component)
 
     def add(self, component: Component) -> None:
+        if self._frozen:
+            raise AttributeError("the model is frozen after build: cannot add a component")
         self.components.append(component)
         self._index(component)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from vpclint.model import Model
 from vpclint.model import components as c
@@ -34,11 +34,18 @@ _SPECS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
 _MISSING = object()
 
 
-def build_model(resources: list[Resource]) -> Model:
-    """The model of ``resources``. A resource vpclint fails to model (a bug of vpclint's) is
-    left out and recorded in ``model.failures``, with its scope marked opaque (what it would
-    have linked to is not known); the rest is modelled."""
-    model = Model()
+def build_model(resources: list[Resource], *, opaque_scopes: Iterable[str] = (),
+                opaque_inputs: Iterable[tuple[str, str]] = (),
+                exported: Iterable[tuple[str, str]] = ()) -> Model:
+    """The frozen model of ``resources``. A resource vpclint fails to model (a bug of
+    vpclint's) is left out and recorded in ``model.failures``, with its scope marked opaque
+    (what it would have linked to is not known); the rest is modelled.
+
+    The other arguments are what evaluation learnt of the unseen (``Model.opaque_scopes``,
+    ``Model.opaque_inputs``, ``Model.exported``): the model is complete when built, and no later
+    stage changes it."""
+    model = Model(opaque_scopes=set(opaque_scopes), opaque_inputs=set(opaque_inputs),
+                  exported=set(exported))
     registry: dict[tuple[str, str], c.Component] = {}
     types = {(r.scope, r.address): r.type for r in resources}
     failed: set[int] = set()
@@ -64,7 +71,20 @@ def build_model(resources: list[Resource]) -> Model:
     _fold(model)
     model.index_links()
     _hand_offs(model, resources)
+    _rules_not_all_known(model)
+    model.freeze()
     return model
+
+
+def _rules_not_all_known(model: Model) -> None:
+    """Mark the security groups and network ACLs that a rule or entry of UNKNOWN owner may
+    belong to: their rules are not all known."""
+    for group in model.of(c.SecurityGroup):
+        if model.linked_from(group, c.SecurityGroupRule, "group").open:
+            group.ingress_open = group.egress_open = True
+    for acl in model.of(w.NetworkAcl):
+        if model.linked_from(acl, w.NetworkAclEntry, "acl").open:
+            acl.entries_open = True
 
 
 # Resources that hand a value over to other stacks or accounts, like a stack output: what they

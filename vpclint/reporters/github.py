@@ -27,8 +27,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vpclint.reporters import UNKNOWN_FILE, active_in_order, detail_lines, level_of
-from vpclint.reporters import relative_uri, repo_location, rule_id
+from vpclint.paths import UNKNOWN_FILE, relative_uri
+from vpclint.reporters.common import active_in_order, detail_lines, level_of
+from vpclint.reporters.common import repo_location, rule_id
 from vpclint.rule import Finding, Level
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -24,9 +24,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vpclint.fingerprint import fingerprint
-from vpclint.reporters import active_in_order, detail_lines, level_of, relative_uri
-from vpclint.reporters import repo_location, rule_id
+from vpclint.paths import relative_uri
+from vpclint.reporters.common import active_in_order, detail_lines, level_of
+from vpclint.reporters.common import repo_location, rule_id
 from vpclint.rule import Finding, Level
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,7 +78,7 @@ def build_gitlab(result: "ScanResult") -> list[dict[str, Any]]:
     """The Code Quality issues as plain data (what ``render_gitlab`` serialises)."""
     root = Path(result.root)
     findings = active_in_order(result)
-    prints = _unique([fingerprint(finding, root) for finding in findings])
+    prints = _unique([finding.fingerprint(root) for finding in findings])
     return [_issue(finding, root, print_) for finding, print_ in zip(findings, prints)]
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import vpclint
-from vpclint.fingerprint import fingerprint
-from vpclint.reporters import level_of, relative_uri, rule_id, sort_key
+from vpclint.paths import relative_uri
+from vpclint.reporters.common import level_of, path_hops, rule_id, sort_key
 from vpclint.rule import Finding, Level
 from vpclint.source import Span
 
@@ -46,7 +46,7 @@ def _finding(finding: Finding, root: Path) -> dict[str, Any]:
         "address": component.resource.address if component is not None else None,
         "resource_type": component.resource.type if component is not None else None,
         "field": finding.field,
-        "fingerprint": fingerprint(finding, root),
+        "fingerprint": finding.fingerprint(root),
         "suppressed": finding.suppressed_by is not None,
         "justification": finding.suppressed_by,
         "related": [
@@ -70,23 +70,8 @@ def _finding(finding: Finding, root: Path) -> dict[str, Any]:
             for origin in finding.origins
         ],
         "instances": list(finding.instances),
-        "path": _path(finding.flow, root) if finding.flow is not None else None,
+        "path": path_hops(finding.flow.hops, root) if finding.flow is not None else None,
     }
-
-
-def _path(flow: Any, root: Path) -> list[dict[str, Any]]:
-    """A flow finding's path, hop by hop; hops in no file (the public endpoint) have nulls."""
-    hops = []
-    for hop in getattr(flow, "hops", None) or []:
-        component = hop.component
-        at = component.span(hop.field) if component is not None else None
-        hops.append({
-            "label": hop.label,
-            "file": relative_uri(at.file, root) if at is not None else None,
-            "line": at.line if at is not None else None,
-            "address": component.resource.address if component is not None else None,
-        })
-    return hops
 
 
 def build_json(result: "ScanResult") -> dict[str, Any]:

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vpclint.internal_error import INTERNAL_ERROR
-from vpclint.reporters import detail_lines, level_of, plural, relative_uri, repo_location
-from vpclint.reporters import rule_id, sort_key
+from vpclint.paths import relative_uri
+from vpclint.reporters.common import detail_lines, level_of, plural, repo_location
+from vpclint.reporters.common import rule_id, sort_key
 from vpclint.rule import Finding
 
 if TYPE_CHECKING:  # pragma: no cover

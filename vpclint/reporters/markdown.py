@@ -24,8 +24,9 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vpclint.reporters import active_in_order, detail_lines, level_of, plural, relative_uri
-from vpclint.reporters import repo_location, rule_id, summary_line
+from vpclint.paths import relative_uri
+from vpclint.reporters.common import active_in_order, detail_lines, level_of, plural
+from vpclint.reporters.common import repo_location, rule_id, summary_line
 from vpclint.rule import Finding
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import vpclint
-from vpclint.analyze.flows import describe
-from vpclint.fingerprint import fingerprint
-from vpclint.reporters import display_address, level_of, relative_path, relative_uri, rule_id, sort_key
+from vpclint.paths import relative_path, relative_uri
+from vpclint.reporters.common import display_address, level_of, rule_id, sort_key
 from vpclint.rule import Finding, Level, RuleMeta
 from vpclint.source import Span
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vpclint.hop import Hop
     from vpclint.model.components import Component
     from vpclint.result import ScanResult
 
@@ -184,11 +184,11 @@ def _result(finding: Finding, root: Path, rule_index: dict[str, int]) -> dict[st
     out["level"] = level_of(finding).value
     out["message"] = {"text": message}
     out["locations"] = [location]
-    out["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(finding, root)}
+    out["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint(root)}
     if related:
         out["relatedLocations"] = related
     if finding.flow is not None:
-        flows = _code_flows(finding.flow, root)
+        flows = _code_flows(finding.flow.hops, finding.flow.path, root)
         if flows:  # not capped: the 10-location limit is for relatedLocations
             out["codeFlows"] = flows
     if finding.instances:
@@ -201,8 +201,9 @@ def _result(finding: Finding, root: Path, rule_index: dict[str, int]) -> dict[st
     return out
 
 
-def _code_flows(flow: Any, root: Path) -> list[dict[str, Any]]:
-    """The flow's path as one code flow: each hop that is in a file is one step, in order.
+def _code_flows(hops: "list[Hop]", path: str, root: Path) -> list[dict[str, Any]]:
+    """A flow's path (its ``hops``, ``path`` on one line) as one code flow: each hop that is in
+    a file is one step, in order.
 
     A route step that sends the traffic somewhere in the scan (a NAT gateway, an internet
     gateway, a GWLB endpoint) is followed by a step at that component, so code scanning walks
@@ -212,16 +213,15 @@ def _code_flows(flow: Any, root: Path) -> list[dict[str, Any]]:
     flow's own message carries the whole path on one line.
     """
     steps: list[tuple["Component", str | None, str]] = []
-    for hop in getattr(flow, "hops", None) or []:
+    for hop in hops:
         if hop.component is None:
             if steps:
                 component, field, text = steps[-1]
                 steps[-1] = (component, field, f"{text} -> {hop.label}")
             continue
         steps.append((hop.component, hop.field, hop.label))
-        target = getattr(hop, "target", None)
-        if target is not None and target is not hop.component:
-            steps.append((target, None, describe(target)))
+        if hop.target is not None and hop.target_label is not None:
+            steps.append((hop.target, None, hop.target_label))
     if not steps:
         return []
     locations = []
@@ -234,7 +234,7 @@ def _code_flows(flow: Any, root: Path) -> list[dict[str, Any]]:
             },
             "executionOrder": order,
         })
-    message = {"text": getattr(flow, "path", "") or " -> ".join(text for *_, text in steps)}
+    message = {"text": path or " -> ".join(text for *_, text in steps)}
     return [{"message": message, "threadFlows": [{"locations": locations}]}]
 
 

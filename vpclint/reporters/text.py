@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from vpclint.reporters import active_in_order, detail_lines, display_path, level_of
-from vpclint.reporters import relative_uri, rule_id, source_path, summary_line
+from vpclint.paths import display_path, relative_uri
+from vpclint.reporters.common import active_in_order, detail_lines, level_of
+from vpclint.reporters.common import rule_id, source_path, summary_line
 from vpclint.rule import Finding, Level
 from vpclint.source import Span
 
