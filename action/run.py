@@ -2,8 +2,8 @@
 
 One scan gives every view a pull request needs: the text report in the step log, annotations
 on the changed lines, SARIF for code scanning (uploaded by the next step of the action), and a
-job summary: the Markdown report (counts by rule and level, the findings) and, when the
-installed vpclint has a ``graph`` command, the Mermaid graph of the flows that have problems.
+job summary: the Markdown report (counts by rule and level, the findings, and the Mermaid
+graph of the flows that have problems), all written by that one ``vpclint check`` run.
 
 The action passes its inputs as environment variables (never spliced into the shell script,
 so an input cannot run commands): ``INPUT_PATH`` (paths, split as a shell splits words),
@@ -24,25 +24,10 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 VPCLINT = [sys.executable, "-m", "vpclint.cli"]
-
-#: The graph the summary shows, as ``vpclint graph`` is expected to draw it: Mermaid, only the
-#: flows with a problem and what they cross. Used only when ``vpclint graph --help`` offers
-#: every option named here; otherwise the summary says the graph is not available.
-GRAPH_OPTIONS = ("--format", "mermaid", "--only-problems")
-
-#: GitHub renders a Mermaid diagram of at most 50,000 characters; a larger one is an error box.
-MERMAID_MAX_CHARS = 50_000
-
-NO_GRAPH = ("_The graph of the flows with problems needs "
-            f"`vpclint graph {' '.join(GRAPH_OPTIONS)}`, which this version of vpclint does not "
-            "have._\n")
-
-Runner = Callable[..., subprocess.CompletedProcess]
 
 
 @dataclass(frozen=True)
@@ -89,36 +74,12 @@ def check_command(inputs: Inputs, reports: Reports) -> list[str]:
             "--report", f"github:{reports.annotations}", *inputs.args]
 
 
-def graph_section(inputs: Inputs, run: Runner = subprocess.run) -> str:
-    """The Markdown of the graph of the flows with problems, or one line saying why there is none.
-
-    The graph takes the same paths and options as the check (values, region, selection,
-    baseline), so it draws the network the check judged.
-    """
-    probe = run([*VPCLINT, "graph", "--help"], capture_output=True, text=True)
-    if probe.returncode != 0 or not all(option in probe.stdout for option in GRAPH_OPTIONS
-                                        if option.startswith("--")):
-        return NO_GRAPH
-    drawn = run([*VPCLINT, "graph", *inputs.paths, *GRAPH_OPTIONS, *inputs.args],
-                capture_output=True, text=True)
-    mermaid = drawn.stdout.strip()
-    if drawn.returncode not in (0, 1) or not mermaid:
-        reason = (drawn.stderr.strip().splitlines() or [f"exit code {drawn.returncode}"])[-1]
-        return f"_The graph of the flows with problems could not be drawn: {reason}_\n"
-    if len(mermaid) > MERMAID_MAX_CHARS:
-        return (f"_The graph of the flows with problems has {len(mermaid):,} characters, more "
-                f"than GitHub renders ({MERMAID_MAX_CHARS:,}): run `vpclint graph` locally._\n")
-    if not mermaid.startswith("```"):
-        mermaid = f"```mermaid\n{mermaid}\n```"
-    return f"#### Flows with problems\n\n{mermaid}\n"
-
-
-def summary(reports: Reports, exit_code: int, graph: Callable[[], str]) -> str:
-    """The job summary: the Markdown report and the graph, or why vpclint wrote no report."""
+def summary(reports: Reports, exit_code: int) -> str:
+    """The job summary: the Markdown report (its graph included), or why there is none."""
     if not reports.markdown.is_file():
         return (f"### vpclint wrote no report\n\nvpclint exited with code {exit_code} without "
                 "writing its report: the step log says why.\n")
-    return reports.markdown.read_text(encoding="utf-8") + "\n" + graph()
+    return reports.markdown.read_text(encoding="utf-8")
 
 
 def set_outputs(path: str | None, values: dict[str, str]) -> None:
@@ -146,8 +107,7 @@ def main(env: Mapping[str, str] = os.environ) -> int:
         sys.stdout.write(reports.annotations.read_text(encoding="utf-8"))
         sys.stdout.flush()
 
-    text = summary(reports, exit_code,
-                   lambda: graph_section(inputs, partial(subprocess.run, cwd=workspace)))
+    text = summary(reports, exit_code)
     if env.get("GITHUB_STEP_SUMMARY"):
         with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
             handle.write(text)

@@ -14,10 +14,16 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+import shutil
+
 import pytest
 import xmlschema
 from markdown_it import MarkdownIt
 
+from fixture_cases import FIXTURES
+from mermaid_grammar import check as check_mermaid
+from vpclint.config import Config
+from vpclint.engine import scan
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.reporters import FORMATS, render
 from vpclint.reporters.github import escape_data, escape_property
@@ -329,6 +335,35 @@ def test_markdown_stays_under_its_size_and_says_what_it_leaves_out(tmp_path):
     assert 0 < listed < 401
     assert f"_{left} more findings not listed here: the SARIF or JSON report has them all._" in out
     assert "| error | 401 |" in out  # the counts stay complete
+
+
+def _scenario_result(tmp_path: Path, name: str) -> ScanResult:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copytree(FIXTURES / "scenarios" / name / "terraform", repo / "infra")
+    return scan([str(repo / "infra")], Config(), root=repo)
+
+
+def test_markdown_ends_with_the_mermaid_graph_of_the_flows_with_problems(tmp_path):
+    result = _scenario_result(tmp_path, "lambda-sqs-secrets-nat")
+    out = render(result, "markdown")
+    assert "| warning | VPC303 | `infra/network.tf:126` |" in out
+    findings, graph = out.split("\n#### Flows with problems\n\n")
+    assert "#### Findings" in findings  # the findings first, the picture last
+    assert graph.startswith("```mermaid\n") and graph.endswith("\n```\n")
+    check_mermaid(graph[len("```mermaid\n"):-len("\n```\n")])
+    assert "sqs: detour via NAT and internet gateway" in graph and "VPC303 [warning]" in graph
+    small = render_markdown(result, max_chars=2_000)  # the graph would take more than half
+    assert "```mermaid" not in small and "run `vpclint graph --problems` locally" in small
+    assert len(small) <= 2_000
+
+
+def test_markdown_draws_no_graph_when_no_finding_is_about_a_flow(tmp_path):
+    result = _scenario_result(tmp_path, "private-s3-broken-partial-route-tables")
+    assert result.active and "Flows with problems" in render(result, "markdown")
+    result = replace(result, findings=[f for f in result.findings if f.flow is None])
+    out = render(result, "markdown")
+    assert "Flows with problems" not in out and "mermaid" not in out
 
 
 def test_markdown_clean_scan(tmp_path):

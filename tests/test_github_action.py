@@ -25,12 +25,15 @@ import jsonschema
 import pytest
 import yaml
 
+from fixture_cases import FIXTURES
+from mermaid_grammar import check as check_mermaid
 from test_cli import S3_LINE, S3_WITHOUT_ROUTE_TABLES, S3_WITH_ROUTE_TABLES, write
 
 REPO = Path(__file__).resolve().parent.parent
 ACTION = REPO / "action.yml"
 SCRIPT = REPO / "action" / "run.py"
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "github-action.schema.json"
+SCENARIOS = FIXTURES / "scenarios"
 INPUTS = {"path", "args", "fail-level", "category", "upload-sarif"}
 
 pytestmark = pytest.mark.skipif(not ACTION.is_file(), reason="action.yml is not in this checkout")
@@ -119,12 +122,6 @@ def _run_script(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
-def _graph_available() -> bool:
-    probe = subprocess.run([sys.executable, "-m", "vpclint.cli", "graph", "--help"],
-                           capture_output=True, text=True)
-    return probe.returncode == 0 and "--only-problems" in probe.stdout
-
-
 def test_script_annotates_summarises_and_leaves_sarif_for_the_upload(tmp_path):
     workspace = _workspace(tmp_path, S3_WITHOUT_ROUTE_TABLES)
     (tmp_path / "summary.md").write_text("earlier step's summary\n", encoding="utf-8")
@@ -147,11 +144,24 @@ def test_script_annotates_summarises_and_leaves_sarif_for_the_upload(tmp_path):
     assert summary.startswith("earlier step's summary\n### vpclint: 1 finding (1 error) in 1 file")
     assert "| error | VPC101 | `infra/main.tf:5` |" in summary
     assert "`gateway-endpoint-without-route-tables` | error | 1 |" in summary
-    if _graph_available():
-        assert "#### Flows with problems\n\n```mermaid\n" in summary
-    else:
-        assert summary.rstrip().endswith("which this version of vpclint does not have._")
-    assert Path(outputs["markdown-file"]).read_text(encoding="utf-8") in summary
+    assert "Flows with problems" not in summary  # no finding here is about a flow
+    assert summary.endswith(Path(outputs["markdown-file"]).read_text(encoding="utf-8"))
+
+
+def test_script_summary_draws_the_flows_with_problems_from_the_one_scan(tmp_path):
+    workspace = tmp_path / "workspace"
+    (workspace / ".git").mkdir(parents=True)
+    shutil.copytree(SCENARIOS / "lambda-sqs-secrets-nat" / "terraform", workspace / "infra")
+    env = _github_env(tmp_path, workspace, path="infra", fail_level="warning")
+    done = _run_script(env, cwd=workspace)
+    assert done.returncode == 0, done.stderr
+    assert _outputs(tmp_path / "output.txt")["exit-code"] == "1"
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "| warning | VPC303 | `infra/network.tf:126` |" in summary
+    graph = summary.split("#### Flows with problems\n\n```mermaid\n", 1)[1].split("\n```\n")[0]
+    check_mermaid(graph)
+    assert "workload orders" in graph and "sqs: detour via NAT and internet gateway" in graph
+    assert "VPC303 [warning]" in graph  # the finding, as a note on its endpoint
 
 
 def test_script_on_a_clean_tree_passes(tmp_path):
@@ -192,56 +202,6 @@ def test_script_splits_paths_and_args_as_a_shell_does(tmp_path):
         "--report", f"github:{tmp_path / 'annotations.txt'}",
         "--region", "eu-west-1", "--var", "name=a b"]  # no --category: vpclint's default
     assert module.Inputs.from_env({}).paths == ["."]
-
-
-# --- the graph section -----------------------------------------------------------------------------
-
-
-class _FakeVpclint:
-    """Answers ``vpclint graph`` as a given version of vpclint would, and records the calls."""
-
-    def __init__(self, help_text: str, returncode: int = 0, stdout: str = "", stderr: str = ""):
-        self.help_text, self.returncode, self.stdout, self.stderr = \
-            help_text, returncode, stdout, stderr
-        self.calls: list[list[str]] = []
-
-    def __call__(self, command, **kwargs):
-        self.calls.append(command)
-        if command[-1] == "--help":
-            return subprocess.CompletedProcess(command, 0 if self.help_text else 2,
-                                               self.help_text, "")
-        return subprocess.CompletedProcess(command, self.returncode, self.stdout, self.stderr)
-
-
-HELP = "Usage: vpclint graph [OPTIONS] PATH...\n  --format FORMAT\n  --only-problems\n"
-
-
-def _inputs(module):
-    return module.Inputs(paths=["infra"], args=["--region", "eu-west-1"], fail_level="error",
-                         category="")
-
-
-def test_graph_section_draws_the_problem_flows_in_mermaid():
-    module = _script_module()
-    fake = _FakeVpclint(HELP, stdout="flowchart LR\n  a --> b\n")
-    section = module.graph_section(_inputs(module), fake)
-    assert section == "#### Flows with problems\n\n```mermaid\nflowchart LR\n  a --> b\n```\n"
-    assert fake.calls[-1][len(module.VPCLINT):] == [
-        "graph", "infra", "--format", "mermaid", "--only-problems", "--region", "eu-west-1"]
-
-
-@pytest.mark.parametrize("fake,says", [
-    (_FakeVpclint(""), "which this version of vpclint does not have"),  # no graph command
-    (_FakeVpclint("Usage: vpclint graph\n  --format FORMAT\n"), "does not have"),  # no flag
-    (_FakeVpclint(HELP, returncode=2, stderr="vpclint: error: --region 'x': not a region\n"),
-     "could not be drawn: vpclint: error: --region 'x': not a region"),
-    (_FakeVpclint(HELP, stdout="flowchart LR\n" + "  a --> b\n" * 8000), "more than GitHub renders"),
-])
-def test_graph_section_says_why_there_is_no_graph(fake, says):
-    module = _script_module()
-    section = module.graph_section(_inputs(module), fake)
-    assert says in section and "```mermaid" not in section
-    assert section.count("\n") == 1  # one line
 
 
 # --- every step of action.yml -----------------------------------------------------------------

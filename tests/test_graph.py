@@ -5,6 +5,7 @@ flows that have problems."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,7 @@ from vpclint.engine import scan
 from vpclint.graph import (graph_of_result, narrow, problem_flows, problem_flows_mermaid,
                            render)
 from vpclint.graph.focus import NoFocus, focus
+from vpclint.graph.style import segments, stops
 from vpclint.graph.verdicts import STYLES, style_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,6 +102,22 @@ def test_every_node_says_where_it_is_defined(flavour):
             assert (node.file, node.line) == (Path(span.file).resolve().relative_to(
                 ROOT).as_posix(), span.line)
             assert node.address == component.address
+    # and says so in every format: the file's name and line on the card or box title in
+    # Mermaid and DOT, the address and the whole path in DOT's tooltip
+    mermaid, dot = render(graph, "mermaid"), render(graph, "dot")
+    ids = {node.id: f"n{number}" for number, node in enumerate(graph.nodes, 1)}
+    for node in graph.nodes:
+        if node.file is None:
+            continue
+        short = f"{Path(node.file).name}:{node.line}"
+        drawn = next(line for line in mermaid.splitlines()
+                     if re.match(rf"\s*(subgraph )?{ids[node.id]}\W", line))
+        assert short in drawn, drawn
+        drawn = next(line for line in dot.splitlines()
+                     if re.search(rf"(\b{ids[node.id]} \[|cluster_{ids[node.id]} )", line))
+        if "subgraph" in drawn:
+            drawn = dot.splitlines()[dot.splitlines().index(drawn) + 1]
+        assert short in drawn and f"{node.address}\\n{node.file}:{node.line}" in drawn, drawn
 
 
 def _scope(case: Path, flavour: str) -> str:
@@ -220,6 +238,32 @@ def test_no_path_flow_ends_broken_at_the_service_with_its_finding(flavour):
                           for f in broken)
     assert any(graph.findings[int(i.removeprefix("finding")) - 1].rule == "VPC304"
                for f in broken for i in f.findings)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_static_formats_draw_the_places_traffic_passes_not_the_route_tables(flavour):
+    """As on a whiteboard: workload -> NAT -> internet gateway -> service, the route tables
+    beside with their routes; a path that stops is drawn to the table where it breaks."""
+    graph, _ = graph_for(SCENARIOS / "lambda-sqs-secrets-nat" / flavour)
+    label = {n.id: (n.kind, n.label) for n in graph.nodes}
+    sqs = next(f for f in graph.flows if f.service == "sqs")
+    assert [label[i] for i in stops(graph, sqs)] == [
+        ("workload", name("lambda", flavour)), ("nat_gateway", name("nat_a", flavour)),
+        ("internet_gateway", name("igw", flavour)), ("aws_service", "sqs")]
+    arrows = {(label[s.source], label[s.target]) for s in segments(graph)}
+    assert not any("route_table" in (a[0], b[0]) for a, b in arrows)
+    mermaid = render(graph, "mermaid")
+    ids = {node.id: f"n{number}" for number, node in enumerate(graph.nodes, 1)}
+    nat, igw = (ids[i] for i in sqs.path if label[i][0] in ("nat_gateway", "internet_gateway"))
+    assert f"  {nat} --> {igw}\n" in mermaid  # straight from the NAT to the internet gateway
+    titles = [line for line in mermaid.splitlines() if line.strip().startswith("subgraph ")]
+    assert titles and not any("<br/>" in line for line in titles)  # one line, over nothing
+    assert any(f"subnet {name('private_a', flavour)} · 10.0.1.0/24 · private" in line
+               for line in titles)
+    broken, _ = graph_for(SCENARIOS / "ecs-fargate-ecr-broken-no-ecr-dkr" / flavour)
+    kinds = {n.id: n.kind for n in broken.nodes}
+    no_path = next(f for f in broken.flows if f.ends == "no_path")
+    assert [kinds[i] for i in stops(broken, no_path)] == ["workload", "route_table", "aws_service"]
 
 
 UNKNOWN_ROUTE = """
@@ -428,6 +472,9 @@ def test_dot_escapes_names_and_graphviz_reads_it(hostile):
     _graphviz(text)
     examples, _ = graph_for(ROOT / "examples")
     flows, _ = graph_for(SCENARIOS / "ecs-fargate-ecr-broken-no-ecr-dkr")
+    notes = re.findall(r'note\d+ \[.*label="(.*)"\];', render(flows, "dot"))
+    assert notes and all(len(line) <= 100 for note in notes for line in note.split("\\n")) \
+        and any("\\n" in note for note in notes)  # a finding's note is wrapped
     for graph in (examples, flows):
         svg = _graphviz(render(graph, "dot"))
         assert svg.count("<g id=\"node") >= len([n for n in graph.nodes if n.kind not in (

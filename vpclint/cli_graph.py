@@ -61,8 +61,9 @@ def graph_command(
     subnets grouped by Availability Zone, marked public, private or isolated by their
     effective default route; flows follow the hops of 'vpclint flows'.
 
-    Formats: html (one self-contained file, no network needed: pan and zoom, search, VPCs
-    that fold, a legend, filters by verdict and rule, and the findings in a side panel),
+    Formats: html (one self-contained file, no network needed: pan and zoom, search, each
+    template or root module and each VPC a box that folds, a legend, filters by verdict and
+    rule, and the findings in a side panel),
     mermaid (renders in GitHub and GitLab Markdown), dot (Graphviz) and json (nodes, edges,
     flows and findings; see docs/graph-schema.md). The output is the same, byte for byte,
     for the same input. The exit code is 0 whatever the findings ('vpclint check' judges).

@@ -7,6 +7,8 @@ finding's colour and whose tooltip holds the message and where it is.
 
 from __future__ import annotations
 
+import textwrap
+
 from vpclint.graph.graph import Graph, Node
 from vpclint.graph.style import (HIDDEN_EDGES, LEVEL_COLOURS, containers, fill, lines, note,
                                  segments, worst_level)
@@ -16,6 +18,7 @@ _SHAPES = {"route_table": "note", "internet_gateway": "hexagon", "nat_gateway": 
            "egress_only_gateway": "hexagon", "transit_gateway": "hexagon", "peering": "hexagon",
            "vpc_endpoint": "box", "workload": "component", "aws_service": "ellipse",
            "service_network": "trapezium", "endpoint_service": "invtrapezium"}
+NOTE_WIDTH = 60  # characters a finding's note is wrapped at, so it is a card, not a banner
 
 
 def quote(text: str) -> str:
@@ -37,7 +40,7 @@ def render_dot(graph: Graph) -> str:
 
     def emit(node: Node, depth: int) -> None:
         pad = "  " * depth
-        text = quote("\n".join(lines(node)))
+        text = quote("\n".join(filter(None, lines(node))))
         tooltip = quote("\n".join(filter(None, [node.address, node.where] + [
             note(f) for f in graph.findings if f.id in node.findings])))
         if node.id in boxes:
@@ -72,7 +75,8 @@ def render_dot(graph: Graph) -> str:
             continue
         colour = LEVEL_COLOURS[finding.level]
         out.append(f'  note{number} [shape=note, style=filled, fillcolor="#fff5f5", '
-                   f'color="{colour}", fontcolor="#3e2723", label={quote(note(finding))}];')
+                   f'color="{colour}", fontcolor="#3e2723", '
+                   f"label={quote(_wrapped(note(finding)))}];")
         out.append(f'  note{number} -> {ids[finding.node]} [style=dotted, color="{colour}", '
                    "arrowhead=none];")
     out.append("}")
@@ -85,3 +89,8 @@ def _border(node: Node, levels: dict[str, str]) -> list[str]:
         return ['color="#90a4ae"']
     colour = LEVEL_COLOURS[worst_level([levels[f] for f in node.findings])]
     return [f'color="{colour}"', "penwidth=2.5"]
+
+
+def _wrapped(text: str) -> str:
+    """A note in lines of about ``NOTE_WIDTH`` characters, names and paths left whole."""
+    return textwrap.fill(text, NOTE_WIDTH, break_on_hyphens=False, break_long_words=False)

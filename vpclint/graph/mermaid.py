@@ -10,8 +10,8 @@ order and every label is quoted and escaped, so no name can break the syntax.
 from __future__ import annotations
 
 from vpclint.graph.graph import Graph, Node
-from vpclint.graph.style import (HIDDEN_EDGES, LEVEL_COLOURS, containers, fill, lines, note,
-                                 segments, worst_level)
+from vpclint.graph.style import (HIDDEN_EDGES, LEVEL_COLOURS, containers, fill, heading, lines,
+                                 note, segments, worst_level)
 from vpclint.graph.verdicts import style_of
 
 # characters that end a quoted label or that Mermaid reads as HTML or as an entity
@@ -46,7 +46,8 @@ def render_mermaid(graph: Graph) -> str:
     def emit(node: Node, depth: int) -> None:
         pad = "  " * depth
         if node.id in boxes:
-            out.append(f'{pad}subgraph {ids[node.id]} ["{label(lines(node))}"]')
+            # one line: Mermaid draws a subgraph's title over what it holds past the first
+            out.append(f'{pad}subgraph {ids[node.id]} ["{escape(heading(node))}"]')
             for child in children.get(node.id, []):
                 emit(child, depth + 1)
             out.append(f"{pad}end")

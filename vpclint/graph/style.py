@@ -45,11 +45,24 @@ def title(node: Node) -> str:
 
 
 def lines(node: Node) -> list[str]:
-    """What a node shows: its title, its details, a route table's routes, its findings."""
+    """What a node shows: its title, its details, a route table's routes, and where it is
+    defined (``network.tf:82``: the file's name, the whole path being in the tooltip of DOT and
+    HTML and in the JSON, as long paths would make every box of a picture too wide)."""
     shown = [title(node), *node.detail]
     if node.kind == "route_table":
         shown.extend(node.attrs.get("routes", []))
+    if node.file:
+        shown.append(f"{node.file.rsplit('/', 1)[-1]}:{node.line}")
     return shown
+
+
+def heading(node: Node) -> str:
+    """A box's title on one line, short enough not to outgrow the box: its title, a VPC's CIDRs
+    and region or another box's first detail (a subnet's CIDR and tier; its default route is
+    the arrow of its route table), and where it is defined."""
+    details = node.detail if node.kind == "vpc" else node.detail[:1]
+    where = lines(node)[-1] if node.file else ""
+    return " · ".join(filter(None, [title(node), *details, where]))
 
 
 def containers(graph: Graph) -> set[str]:
@@ -89,18 +102,30 @@ class Segment:
     broken_end: bool  # the last arrow of a path that does not reach (no path, unknown)
 
 
+def stops(graph: Graph, flow: Flow) -> list[str]:
+    """The places a flow's traffic passes, as a whiteboard draws it: its path without the
+    route tables (the why of each hop, drawn beside it with their routes), except the one
+    where a path that does not reach ends, which is where it breaks."""
+    kinds = {node.id: node.kind for node in graph.nodes}
+    broken_at = flow.path[-2] if flow.ends != "reached" and len(flow.path) > 1 else None
+    return [node for node in flow.path
+            if kinds.get(node) != "route_table" or node == broken_at]
+
+
 def segments(graph: Graph, line_break: str = " ") -> Iterator[Segment]:
-    """Every flow's arrows, each drawn once: flows from several subnets share their onward
-    hops (the same NAT, the same internet gateway), and a picture repeats none."""
+    """Every flow's arrows between the places it passes (``stops``), each drawn once: flows
+    from several subnets share their onward hops (the same NAT, the same internet gateway),
+    and a picture repeats none."""
     seen = set()
     for flow in graph.flows:
-        for index in range(len(flow.path) - 1):
-            last = index == len(flow.path) - 2
+        path = stops(graph, flow)
+        for index in range(len(path) - 1):
+            last = index == len(path) - 2
             text = f"{flow.service}: {flow.verdict_text}" if index == 0 else ""
             if last and flow.ends == "no_path":
                 text = (text + line_break if text else "") + "✕ no route"
             broken = last and flow.ends != "reached"
-            segment = Segment(flow, flow.path[index], flow.path[index + 1], text, broken)
+            segment = Segment(flow, path[index], path[index + 1], text, broken)
             key = (segment.source, segment.target, flow.verdict, text, broken)
             if key not in seen:
                 seen.add(key)

@@ -12,9 +12,15 @@ line breaks become ``<br>`` so a row stays a row, control characters become U+FF
 is escaped in every cell, code spans included, as GitHub's table syntax requires. Paths are
 code spans whose backtick fence is longer than any run of backticks in them.
 
+When findings are about flows (a workload's traffic detouring through NAT, or finding no path),
+the report ends with the Mermaid graph of those flows (``vpclint graph --problems``), which
+GitHub and GitLab draw in a job summary or a pull-request comment; from the same scan, so CI
+scans once. GitHub draws a diagram of at most ``MERMAID_MAX_CHARS``: a larger one is replaced
+by a line saying how to draw it.
+
 A pull-request comment holds at most 65,536 characters: the findings table stops before the
-report reaches ``MAX_CHARS`` and says how many findings it leaves out (the SARIF and JSON reports
-have them all). The counts table is always complete.
+report reaches ``MAX_CHARS`` (less the graph) and says how many findings it leaves out (the
+SARIF and JSON reports have them all). The counts table is always complete.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from vpclint.result import ScanResult
 
 MAX_CHARS = 60_000
+#: GitHub renders a Mermaid diagram of at most 50,000 characters; a larger one is an error box.
+MERMAID_MAX_CHARS = 50_000
 _INLINE = re.compile(r"([\\`*_\[\]<>~&$])")
 _BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -83,10 +91,31 @@ def _finding_row(finding: Finding, root: Path) -> str:
     return row(level_of(finding).value, text(rule_id(finding)), where, message)
 
 
+def graph_section(result: "ScanResult", max_chars: int = MERMAID_MAX_CHARS) -> list[str]:
+    """The Mermaid graph of the flows findings are about, under its heading; one line saying
+    how to draw it when it is larger than ``max_chars``; nothing when no finding is about a
+    flow (or the result holds no model)."""
+    if result.built is None:
+        return []
+    from vpclint.graph import problem_flows_mermaid  # the graph stack only when it is drawn
+
+    mermaid = problem_flows_mermaid(result).rstrip("\n")
+    if not mermaid:
+        return []
+    heading = ["", "#### Flows with problems", ""]
+    if len(mermaid) > max_chars:
+        return heading + [f"_The graph of these flows has {len(mermaid):,} characters, more than "
+                          f"GitHub draws ({max_chars:,}): run `vpclint graph --problems` "
+                          "locally._"]
+    return heading + ["```mermaid", mermaid, "```"]
+
+
 def render_markdown(result: "ScanResult", *, max_chars: int = MAX_CHARS) -> str:
     """The report as Markdown, at most about ``max_chars`` characters, ending with a newline."""
     root = Path(result.root)
     findings = active_in_order(result)
+    graph = graph_section(result, min(MERMAID_MAX_CHARS, max_chars // 2)) if findings else []
+    max_chars -= sum(len(line) + 1 for line in graph)
     lines = [f"### vpclint: {text(summary_line(result))}"]
     if result.notes:
         lines += ["", f"The text report has {plural(len(result.notes), 'note')}: what vpclint "
@@ -104,4 +133,4 @@ def render_markdown(result: "ScanResult", *, max_chars: int = MAX_CHARS) -> str:
                 break
             lines.append(entry)
             size += len(entry) + 1
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + graph) + "\n"

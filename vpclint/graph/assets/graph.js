@@ -3,8 +3,10 @@
  * A layout of its own, deterministic and linear in the number of nodes: each VPC is a box
  * with its Availability Zones side by side, subnets stacked in each (public, private,
  * isolated), and bands of route tables, endpoints and load balancing below; AWS services sit
- * above the VPCs, transit, Lattice and PrivateLink below. Large pictures start with their
- * VPCs folded. Nothing is fetched: the page works offline.
+ * above the VPCs, transit, Lattice and PrivateLink below. When the scan holds several
+ * templates or root modules, each is a box of its own ("stack") holding its VPCs and the rest,
+ * as one would draw an estate: one area per deployment. Large pictures start with their
+ * stacks and VPCs folded. Nothing is fetched: the page works offline.
  */
 "use strict";
 (function () {
@@ -24,14 +26,14 @@
     lattice_service: "Lattice service", listener: "listener",
     lattice_target_group: "target group", resource_gateway: "resource gateway",
     resource_configuration: "resource configuration", workload: "workload",
-    aws_service: "AWS service",
+    aws_service: "AWS service", stack: "template or root module",
   };
   const ICONS = {
     vpc: "▣", subnet: "▭", route_table: "☰", internet_gateway: "⇅", egress_only_gateway: "⇡",
     nat_gateway: "⇄", transit_gateway: "✣", peering: "⇹", vpc_endpoint: "◉",
     endpoint_service: "◎", load_balancer: "⚖", service_network: "⬡", lattice_service: "⬢",
     listener: "◌", lattice_target_group: "▤", resource_gateway: "⊡", resource_configuration: "⚙",
-    workload: "▶", aws_service: "☁",
+    workload: "▶", aws_service: "☁", stack: "▦",
   };
   const WORKLOAD_ICONS = { lambda: "λ", ecs_service: "◫", instance: "□", autoscaling_group: "▦", eks_cluster: "✵", eks_node_group: "✵" };
   function icon(node) {
@@ -40,11 +42,14 @@
   // Bands of the top level and of a VPC: which kinds go in which, in order.
   const ROOT_BANDS = [
     ["AWS services (public endpoints)", ["aws_service"]],
+    ["Templates and root modules", ["stack"]],
     ["VPCs", ["vpc"]],
     ["Transit gateways and peerings", ["transit_gateway", "peering"]],
     ["VPC Lattice", ["service_network", "lattice_service", "resource_configuration", "lattice_target_group", "resource_gateway"]],
     ["PrivateLink", ["endpoint_service", "load_balancer"]],
   ];
+  // Bands of a stack: what the root bands hold, less the AWS services every stack shares.
+  const STACK_BANDS = ROOT_BANDS.filter(([, kinds]) => !kinds.includes("aws_service") && !kinds.includes("stack"));
   const VPC_BANDS = [
     ["gateways", ["internet_gateway", "egress_only_gateway"]],
     ["zones", ["az"]],
@@ -61,6 +66,38 @@
     if (!children.has(key)) children.set(key, []);
     children.get(key).push(n);
   }
+  // The template or root module a node comes from: its id up to "#" (docs/graph-schema.md).
+  function stackOf(id) { const at = id.indexOf("#"); return at > 0 ? id.slice(0, at) : ""; }
+  const stacks = [];
+  (function groupByStack() {
+    const top = children.get("") || [];
+    if (new Set(top.map((n) => stackOf(n.id)).filter(Boolean)).size < 2) return; // one: no box
+    const kept = [];
+    for (const n of top) {
+      const name = stackOf(n.id);
+      if (!name) { kept.push(n); continue; }
+      const id = "stack:" + name;
+      if (!nodes.has(id)) {
+        const template = /\.(ya?ml|json|template)$/i.test(name);
+        const stack = { id, kind: "stack", label: name, parent: null, detail: [], attrs: { kind: template ? "template" : "root module" }, findings: [] };
+        nodes.set(id, stack);
+        children.set(id, []);
+        stacks.push(stack);
+        kept.push(stack);
+      }
+      n.parent = id;
+      children.get(id).push(n);
+    }
+    children.set("", kept);
+  })();
+  // "template …/patterns/2-multi/network.yaml": a path's end tells stacks apart, so a title
+  // too long for maxW pixels loses the start of its path, not the end.
+  function stackTitle(node, maxW) {
+    const kind = (node.attrs.kind || "stack") + " ";
+    const fits = maxW ? Math.max(8, Math.floor(maxW / 6.9) - kind.length - 3) : Infinity;
+    return kind + (node.label.length > fits ? "…" + node.label.slice(-fits) : node.label);
+  }
+  const FOLDABLE = ["stack", "vpc"];
   const findings = new Map(DATA.findings.map((f) => [f.id, f]));
   const verdicts = new Map(DATA.verdicts.map((v) => [v.name, v]));
   const flowsByNode = new Map();
@@ -82,10 +119,11 @@
     otherFolded: false,
     view: { x: 20, y: 20, k: 1 },
   };
-  if (DATA.nodes.length > FOLD_ABOVE) {
-    for (const n of DATA.nodes) if (n.kind === "vpc") state.folded.add(n.id);
+  function foldAll() {
+    for (const n of nodes.values()) if (FOLDABLE.includes(n.kind)) state.folded.add(n.id);
     state.otherFolded = true;
   }
+  if (DATA.nodes.length > FOLD_ABOVE) foldAll();
   // Stands for the components outside every VPC and band while they are folded.
   const OTHER = { id: "(other)", kind: "other", label: "more components", detail: [], attrs: {}, findings: [] };
   let otherIds = new Set();
@@ -136,7 +174,7 @@
     return { id: node.id, w: CARD_W, h: 22 + LINE * Math.max(1, lines.length) + 4, kids: [], card: true };
   }
   function foldedBox(node) {
-    return { id: node.id, w: 250, h: 22 + LINE * 3 + 6, kids: [], card: true, folded: true };
+    return { id: node.id, w: node.kind === "stack" ? 340 : 250, h: 22 + LINE * 4 + 12, kids: [], card: true, folded: true };
   }
   // Items side by side, wrapping before maxW; returns the row box's size and offsets.
   function flowRow(boxes, maxW, gap) {
@@ -175,7 +213,9 @@
 
   function layoutNode(node) {
     const kids = (children.get(node.id) || []).slice();
-    if (node.kind === "vpc") return state.folded.has(node.id) ? foldedBox(node) : vpcBox(node, kids);
+    if (FOLDABLE.includes(node.kind) && state.folded.has(node.id)) return foldedBox(node);
+    if (node.kind === "vpc") return vpcBox(node, kids);
+    if (node.kind === "stack") return stackBox(node, kids);
     if (!kids.length && node.kind !== "subnet") return cardBox(node);
     if (node.kind === "az") {
       kids.sort((a, b) => TIERS.indexOf(a.attrs.tier) - TIERS.indexOf(b.attrs.tier) || byName(a, b));
@@ -208,6 +248,21 @@
     const inner = stackBands(bands, 44, CARD_W + 2 * PAD);
     return { id: node.id, w: inner.w, h: inner.h, kids: inner.kids, card: false, bands };
   }
+  function stackBox(node, kids) {
+    const used = new Set();
+    const bands = [];
+    for (const [title, kinds] of STACK_BANDS) {
+      kinds.forEach((k) => used.add(k));
+      bands.push({ title: kinds.includes("vpc") ? null : title, boxes: kids.filter((k) => kinds.includes(k.kind)).sort(byName).map(layoutNode) });
+    }
+    bands.push({ title: "Other", boxes: kids.filter((k) => !used.has(k.kind)).sort(byName).map(layoutNode) });
+    const area = bands.reduce((s, b) => s + b.boxes.reduce((t, x) => t + (x.w + GAP) * (x.h + GAP), 0), 0);
+    const widest = Math.max(0, ...bands.map((b) => Math.max(0, ...b.boxes.map((x) => x.w))));
+    const maxW = Math.max(widest, 3 * CARD_W + 4 * GAP, Math.sqrt(area) * 1.3);
+    const rows = bands.map((b) => ({ title: b.title, row: flowRow(b.boxes, maxW, GAP * 2) }));
+    const inner = stackBands(rows, 44, CARD_W + 2 * PAD);
+    return { id: node.id, w: inner.w, h: inner.h, kids: inner.kids, card: false, bands: rows };
+  }
   function layoutRoot() {
     const top = (children.get("") || []).slice().sort(byName);
     const used = new Set();
@@ -233,7 +288,7 @@
     const maxW = Math.max(1400, widest, Math.sqrt(area) * 1.5);
     const stacked = [];
     for (const band of bands) {
-      const row = band.title === "VPCs" ? shelves(band.boxes, maxW) : flowRow(band.boxes, maxW, GAP * 2);
+      const row = band.title === "VPCs" || band.title === ROOT_BANDS[1][0] ? shelves(band.boxes, maxW) : flowRow(band.boxes, maxW, GAP * 2);
       stacked.push({ title: band.title, row });
     }
     const inner = stackBands(stacked, 0, 0);
@@ -257,7 +312,8 @@
   // The node a hidden one is drawn as: its folded VPC, or the folded band of the others.
   function shownAs(id) {
     if (!positions.has(id) && !nodes.has(id)) return null;
-    for (const up of ancestors(id)) if (state.folded.has(up)) return positions.has(up) ? up : null;
+    const ups = ancestors(id);
+    for (let i = ups.length - 1; i >= 0; i--) if (state.folded.has(ups[i])) return positions.has(ups[i]) ? ups[i] : null;
     if (positions.has(id)) return id;
     const top = ancestors(id).pop() || id;
     return state.otherFolded && otherIds.has(top) ? OTHER.id : null;
@@ -305,16 +361,18 @@
     const tier = node.kind === "subnet" ? " " + (node.attrs.tier || "unknown") : "";
     const own = activeFindings(node);
     const g = el("g", { class: "box " + node.kind + tier + (own.length ? " marked " + worst(own) : ""), "data-id": node.id, "data-kind": node.kind }, layer);
-    el("rect", { x: p.x, y: p.y, width: p.w, height: p.h, rx: node.kind === "vpc" ? 8 : 5 }, g);
+    const foldable = FOLDABLE.includes(node.kind);
+    el("rect", { x: p.x, y: p.y, width: p.w, height: p.h, rx: foldable ? 8 : 5 }, g);
     tooltip(g, node);
-    let head = node.kind === "az" ? "AZ " + node.label : icon(node) + " " + (KIND_WORDS[node.kind] || node.kind) + " " + node.label;
-    const x0 = node.kind === "vpc" ? p.x + 34 : p.x + 8;
+    let head = node.kind === "az" ? "AZ " + node.label : icon(node) + " " + (node.kind === "stack" ? stackTitle(node, p.w - 70) : (KIND_WORDS[node.kind] || node.kind) + " " + node.label);
+    const x0 = foldable ? p.x + 34 : p.x + 8;
     text(g, x0, p.y + 16, head, "head", p.w - (x0 - p.x) - 24);
     node.detail.slice(0, 2).forEach((line, i) => {
       if (node.kind === "vpc") { if (i === 0) text(g, x0, p.y + 32, node.detail.filter(Boolean).join(" · "), "sub", p.w - 60); }
       else text(g, p.x + 8, p.y + 30 + i * LINE, line, "sub", p.w - 16);
     });
-    if (node.kind === "vpc") toggle(g, node, p, "−");
+    if (node.kind === "stack") text(g, x0, p.y + 32, stackCounts(node), "sub", p.w - 60);
+    if (foldable) toggle(g, node, p, "−");
     badge(g, p.x + p.w - 12, p.y + 12, own);
     g.addEventListener("click", (ev) => { if (ev.target.closest(".toggle")) return; ev.stopPropagation(); select(node.id); });
     return g;
@@ -326,7 +384,7 @@
     t.addEventListener("click", (ev) => { ev.stopPropagation(); fold(node.id, !state.folded.has(node.id)); });
   }
   function drawCard(layer, node, p) {
-    const own = activeFindings(node);
+    const own = p.folded ? findingsInside(node.id) : activeFindings(node); // a folded VPC: what is in it
     const cls = "card " + node.kind + (own.length ? " marked " + worst(own) : "");
     const g = el("g", { class: cls, "data-id": node.id, "data-kind": node.kind }, layer);
     el("rect", { x: p.x, y: p.y, width: p.w, height: p.h, rx: 5 }, g);
@@ -335,10 +393,12 @@
     if (p.folded) {
       const inside = findingsInside(node.id);
       const count = (kind) => descendants(node.id, []).filter((d) => nodes.get(d).kind === kind).length;
-      text(g, p.x + 34, p.y + 16, "VPC " + node.label, "head", p.w - 60);
-      text(g, p.x + 34, p.y + 30, node.detail.filter(Boolean).join(" · "), "sub", p.w - 44);
-      text(g, p.x + 34, p.y + 44, count("subnet") + " subnets · " + count("workload") + " workloads · " + count("vpc_endpoint") + " endpoints", "sub", p.w - 44);
+      const stack = node.kind === "stack";
+      text(g, p.x + 34, p.y + 16, stack ? stackTitle(node, p.w - 70) : "VPC " + node.label, "head", p.w - 60);
+      text(g, p.x + 34, p.y + 30, stack ? stackCounts(node) : node.detail.filter(Boolean).join(" · "), "sub", p.w - 44);
+      text(g, p.x + 34, p.y + 44, [stack ? plural(count("vpc"), "VPC") : plural(count("subnet"), "subnet"), plural(count("workload"), "workload"), plural(count("vpc_endpoint"), "endpoint")].join(" · "), "sub", p.w - 44);
       text(g, p.x + 34, p.y + 58, inside.length ? inside.length + " finding" + (inside.length > 1 ? "s" : "") + " inside" : "no findings", "sub", p.w - 44);
+      flowBar(g, node, p);
       toggle(g, node, p, "+");
       badge(g, p.x + p.w - 12, p.y + 12, inside);
     } else {
@@ -348,6 +408,37 @@
     }
     g.addEventListener("click", (ev) => { if (ev.target.closest(".toggle")) return; ev.stopPropagation(); select(node.id); });
     return g;
+  }
+
+  // The flows leaving a folded VPC, as a bar of their verdicts' colours and a count: its
+  // lines are drawn only while it is selected, so a folded estate reads as a map.
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function stackCounts(node) { return plural(descendants(node.id, []).length, "component"); }
+  let starts = new Map(); // shown node -> the flows whose workload it shows, for this layout
+  function flowsFrom(id) { return starts.get(id) || []; }
+  function findStarts() {
+    starts = new Map();
+    for (const f of DATA.flows) {
+      const at = shownAs(f.workload);
+      if (!starts.has(at)) starts.set(at, []);
+      starts.get(at).push(f);
+    }
+  }
+  function flowBar(g, node, p) {
+    const out = flowsFrom(node.id);
+    if (!out.length) { text(g, p.x + 34, p.y + 74, "no flows", "sub"); return; }
+    const bar = el("g", { class: "flow-bar" }, g);
+    let x = p.x + 34;
+    const w = 120;
+    for (const v of DATA.verdicts) {
+      const n = out.filter((f) => f.verdict === v.name).length;
+      if (!n) continue;
+      const r = el("rect", { x: x.toFixed(1), y: p.y + 66, width: (w * n / out.length).toFixed(1), height: 8, fill: v.colour, "data-verdict": v.name }, bar);
+      el("title", {}, r).textContent = n + " " + v.text;
+      x += w * n / out.length;
+    }
+    const broken = out.filter((f) => (verdicts.get(f.verdict) || {}).broken).length;
+    text(g, p.x + 34 + w + 6, p.y + 74, out.length + " flows" + (broken ? " · " + broken + " broken" : ""), "sub");
   }
 
   // Where a line from box a towards point (tx, ty) leaves a.
@@ -380,6 +471,7 @@
 
   function render() {
     layout();
+    findStarts();
     viewport.textContent = "";
     markers(el("defs", {}, viewport));
     const titles = el("g", {}, viewport);
@@ -423,22 +515,39 @@
       if (touching && edge.label) text(layer, c.mid[0] + 3, c.mid[1] - 3, edge.label, "wire-label");
     }
   }
-  function drawFlows(layer) {
-    const lanes = new Map(); // segment -> count so far, to fan parallel flows out
+  // Flows drawn along the same shown places with the same verdict are one line, thicker for
+  // each flow it stands for (the workloads of a folded VPC to one service): a map, not a hairball.
+  function flowLines() {
+    const lines = new Map();
     for (const flow of DATA.flows) {
-      const verdict = verdicts.get(flow.verdict) || { colour: "#616161", dash: "4 4", broken: false, text: flow.verdict_text };
-      const hidden = state.hiddenVerdicts.has(flow.verdict);
       const hops = [];
+      const brokenAt = flow.ends !== "reached" ? flow.path[flow.path.length - 2] : null;
       for (const id of flow.path) {
         const node = nodes.get(id);
-        if (node && node.kind === "route_table") continue; // the why, not a place traffic passes
+        // a route table is the why of a hop, not a place traffic passes, unless a path breaks there
+        if (node && node.kind === "route_table" && id !== brokenAt) continue;
         const shown = shownAs(id);
         if (shown && hops[hops.length - 1] !== shown) hops.push(shown);
       }
       if (hops.length < 2) continue;
-      const g = el("g", { class: "flow-group", "data-flow": flow.id, "data-verdict": flow.verdict }, layer);
-      if (hidden) g.setAttribute("display", "none");
-      el("title", {}, g).textContent = flow.service + ": " + flow.verdict_text + "\n" + flow.path_text.join("\n") + (flow.reason ? "\n(" + flow.reason + ")" : "");
+      if (state.folded.has(hops[0]) && hops[0] !== state.selected) continue; // on its card
+      const key = hops.join(">") + "|" + flow.verdict + "|" + flow.ends;
+      if (!lines.has(key)) lines.set(key, { hops, flows: [] });
+      lines.get(key).flows.push(flow);
+    }
+    return [...lines.values()];
+  }
+  function drawFlows(layer) {
+    const lanes = new Map(); // segment -> count so far, to fan parallel lines out
+    for (const { hops, flows } of flowLines()) {
+      const flow = flows[0];
+      const verdict = verdicts.get(flow.verdict) || { colour: "#616161", dash: "4 4", broken: false, text: flow.verdict_text };
+      const g = el("g", { class: "flow-group", "data-flow": flow.id, "data-flows": flows.map((f) => f.id).join(" "), "data-hops": JSON.stringify(hops), "data-verdict": flow.verdict }, layer);
+      if (state.hiddenVerdicts.has(flow.verdict)) g.setAttribute("display", "none");
+      el("title", {}, g).textContent = flows.length === 1
+        ? flow.service + ": " + flow.verdict_text + "\n" + flow.path_text.join("\n") + (flow.reason ? "\n(" + flow.reason + ")" : "")
+        : flows.length + " flows, " + flow.verdict_text + ":\n" + flows.slice(0, 20).map((f) => (nodes.get(f.workload) || { label: f.workload }).label + " → " + f.service).join("\n") + (flows.length > 20 ? "\n…" : "");
+      const width = (verdict.broken ? 3 : 2) + Math.min(5, Math.log2(flows.length));
       for (let i = 0; i + 1 < hops.length; i++) {
         const key = hops[i] < hops[i + 1] ? hops[i] + "|" + hops[i + 1] : hops[i + 1] + "|" + hops[i];
         const lane = lanes.get(key) || 0;
@@ -447,10 +556,14 @@
         const c = curve(hops[i], hops[i + 1], bend);
         const last = i + 2 === hops.length;
         const dash = verdict.dash || (last && flow.ends !== "reached" ? "6 4" : "");
-        const attrs = { d: c.d, class: "flow" + (verdict.broken ? " broken" : ""), stroke: verdict.colour, "stroke-width": verdict.broken ? 3 : 2 };
+        const attrs = { d: c.d, class: "flow" + (verdict.broken ? " broken" : ""), stroke: verdict.colour, "stroke-width": width.toFixed(1) };
         if (dash) attrs["stroke-dasharray"] = dash;
         if (last && flow.ends !== "no_path") attrs["marker-end"] = "url(#arrow-" + flow.verdict + ")";
         el("path", attrs, g);
+        if (i === 0 && flows.length > 1) {
+          const t = text(g, c.mid[0] + 4, c.mid[1] - 4, "×" + flows.length, "flow-count");
+          t.setAttribute("style", "fill:" + verdict.colour);
+        }
         if (last && flow.ends === "no_path") {
           const t = text(g, c.end[0] - 5, c.end[1] + 5, "✕", "flow-end");
           t.setAttribute("style", "fill:" + verdict.colour);
@@ -467,10 +580,10 @@
     }
     const lit = state.litFlows;
     for (const g of viewport.querySelectorAll(".flow-group")) {
-      const id = g.getAttribute("data-flow");
+      const on = g.getAttribute("data-flows").split(" ").some((id) => lit.has(id));
       for (const p of g.querySelectorAll("path")) {
-        p.classList.toggle("lit", lit.has(id));
-        p.classList.toggle("dim", lit.size > 0 && !lit.has(id));
+        p.classList.toggle("lit", on);
+        p.classList.toggle("dim", lit.size > 0 && !on);
       }
     }
   }
@@ -530,6 +643,10 @@
   // --- interaction -----------------------------------------------------------------------
   function fold(id, folded) {
     if (folded) state.folded.add(id); else state.folded.delete(id);
+    const inside = descendants(id, []);
+    if (!folded && nodes.get(id).kind === "stack" && inside.length <= FOLD_ABOVE) {
+      for (const d of inside) state.folded.delete(d); // a small stack opens whole
+    }
     render();
   }
   function unfoldAround(id) {
@@ -600,7 +717,7 @@
   // --- side panel ------------------------------------------------------------------------
   function sidePanel() {
     const vpcs = DATA.nodes.filter((n) => n.kind === "vpc").length;
-    document.getElementById("summary").textContent = `${vpcs} VPCs · ${DATA.nodes.length} components · ${DATA.flows.length} flows · ${DATA.findings.length} findings`;
+    document.getElementById("summary").textContent = (stacks.length ? `${stacks.length} stacks · ` : "") + `${vpcs} VPCs · ${DATA.nodes.length} components · ${DATA.flows.length} flows · ${DATA.findings.length} findings`;
     const vf = document.getElementById("verdict-filter");
     for (const v of DATA.verdicts) {
       const count = DATA.flows.filter((f) => f.verdict === v.name).length;
@@ -660,7 +777,7 @@
     const items = [["vpc", "VPC"], ["subnet public", "public subnet"], ["subnet private", "private subnet"], ["subnet isolated", "isolated subnet"]];
     const fills = { "subnet public": "#e6f4ea", "subnet private": "#e8f0fb", "subnet isolated": "#f1f1f1", vpc: "#f4f8fd" };
     for (const [k, label] of items) { const s = document.createElement("span"); s.innerHTML = "<i></i>"; s.querySelector("i").style.background = fills[k]; s.appendChild(document.createTextNode(label)); box.appendChild(s); }
-    const kinds = ["workload", "nat_gateway", "route_table", "vpc_endpoint", "transit_gateway", "load_balancer", "service_network", "aws_service"];
+    const kinds = ["workload", "nat_gateway", "route_table", "vpc_endpoint", "transit_gateway", "load_balancer", "service_network", "aws_service"].concat(stacks.length ? ["stack"] : []);
     for (const k of kinds) {
       const s = document.createElement("span");
       s.innerHTML = "<svg width=14 height=12><rect width=5 height=12 class='k-" + k + "'></rect></svg>";
@@ -705,7 +822,7 @@
   document.getElementById("zoom-in").addEventListener("click", () => { const r = svg.getBoundingClientRect(); zoomAt(1.25, r.width / 2, r.height / 2); });
   document.getElementById("zoom-out").addEventListener("click", () => { const r = svg.getBoundingClientRect(); zoomAt(0.8, r.width / 2, r.height / 2); });
   document.getElementById("expand-all").addEventListener("click", () => { state.folded.clear(); state.otherFolded = false; render(); fit(); });
-  document.getElementById("collapse-all").addEventListener("click", () => { for (const n of DATA.nodes) if (n.kind === "vpc") state.folded.add(n.id); state.otherFolded = true; render(); fit(); });
+  document.getElementById("collapse-all").addEventListener("click", () => { foldAll(); render(); fit(); });
   window.addEventListener("resize", fit);
 
   sidePanel();
