@@ -29,23 +29,12 @@ are clearer than libyaml's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
+from vpclint.loaders.cfn_document import CfnDocument
 from vpclint.source import ParseError
 
 __all__ = ["CfnDocument", "looks_like_template", "load_cfn"]
 
 _RESOURCES_KEY = re.compile(r"""^['"]?Resources['"]?[ \t]*:|"Resources"\s*:""", re.M)
-
-
-@dataclass
-class CfnDocument:
-    """A template read without error: its data, where each part of it is, its duplicate keys."""
-
-    file: str
-    data: dict
-    spans: dict = field(default_factory=dict)  # path tuple -> Span
-    duplicates: list = field(default_factory=list)  # ParseError per duplicate mapping key
 
 
 def looks_like_template(text: str) -> bool:

@@ -10,7 +10,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode
 
-from vpclint.loaders.cfn import CfnDocument
+from vpclint.loaders.cfn_document import CfnDocument
 from vpclint.loaders.json_errors import json_parse_error
 from vpclint.source import ParseError, Span
 
