@@ -20,7 +20,11 @@ on the whole estate) are timed on the same files, once per scale listed in ``--p
 CloudFormation templates alone for a like-for-like comparison. Peers that are not installed are
 skipped; nothing is installed. Timings never go in unit tests: run this by hand.
 
-Usage: ``python bench/bench.py [--scales 1,2,5,10] [--runs 3] [--peer-scales 1,2]``
+``--peers`` measures something else: vpclint against ``terraform fmt`` on the corpus itself,
+with the ratios of the performance budget (see ``peers.py``).
+
+Usage: ``python bench/bench.py [--scales 1,2,5,10] [--runs 3] [--peer-scales 1,2]``, or
+``python bench/bench.py --peers [--runs 5]``
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from typing import NamedTuple
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_estate import CORPUS, DEFAULT_BASE_FILES, corpus_files, generate  # noqa: E402
+from peers import UNSET, run_peers  # noqa: E402
 
 # Each stage's wall-clock and CPU time (this process only: with a warm cache nothing is parsed,
 # so no worker processes run); a full collection before each stage, so a stage is not charged
@@ -71,7 +76,7 @@ print(json.dumps({**times, "components": len(built.model.components),
 
 
 def _env(cache: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("VPCLINT_NO_CACHE", "VPCLINT_DEBUG")}
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
     env["XDG_CACHE_HOME"] = str(cache)
     env["NO_COLOR"] = "1"
     return env
@@ -166,7 +171,13 @@ def time_peers(estate: Path, scratch: Path, runs: int) -> dict[str, tuple[Timing
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,2,5,10", help="comma-separated N (default 1,2,5,10)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="runs per measurement (median; default 3, with --peers 5)")
+    parser.add_argument("--peers", action="store_true",
+                        help="time terraform fmt, vpclint --version, cold, warm and the "
+                        "pre-commit path on the corpus, paired in turn, with the budget's ratios")
+    parser.add_argument("--corpus", type=Path, default=CORPUS,
+                        help="the corpus for --peers (default: ../shared/corpus)")
     parser.add_argument("--peer-scales", default="1,2",
                         help="scales at which to time installed peers ('' for none)")
     parser.add_argument("--peer-runs", type=int, default=1, help="runs per peer measurement")
@@ -177,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None,
                         help="write the estates here and keep them (default: a temp dir)")
     args = parser.parse_args(argv)
+    if args.peers:
+        return run_peers(args.corpus.resolve(), args.runs or 5)
+    args.runs = args.runs or 3
     scales = [float(s) for s in args.scales.split(",") if s]
     peer_scales = {float(s) for s in args.peer_scales.split(",") if s}
     base = args.base_files or corpus_files() or DEFAULT_BASE_FILES

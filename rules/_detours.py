@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ._endpoint_sets import runs_on_fargate
+from ._wording import names
 from vpclint.analyze import Flow
 from vpclint.analyze.endpoints import ServiceEndpoints
 from vpclint.model.components import VpcEndpoint
@@ -132,16 +133,6 @@ def in_deployment_region(flow: Flow) -> bool:
 def label(service: str) -> str:
     """How a message names a service: ``S3``, ``DynamoDB``, ``SQS``; else its endpoint name."""
     return _LABELS.get(service, service)
-
-
-def names(items: Iterable[str], limit: int = 3) -> str:
-    """``a``, ``a and b``, ``a, b and c``, ``a, b, c and 2 more``."""
-    items = list(dict.fromkeys(items))
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def subnet_phrase(subnets: list) -> str:

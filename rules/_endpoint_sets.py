@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ._wording import names
 from vpclint.analyze import Flow, Verdict
 from vpclint.model.components import Subnet, VpcEndpoint
 from vpclint.model.workloads import ContainerDefinition, TaskDefinition, Workload
@@ -41,7 +42,7 @@ def gap(flow: Flow) -> Verdict | None:
         return None
     endpoint = flow.endpoint
     if isinstance(endpoint, VpcEndpoint) and endpoint.endpoint_type == "Interface":
-        return None  # the endpoint exists with private DNS off: VPC303's finding
+        return None  # the endpoint exists with private DNS off: the endpoint is the defect
     return flow.verdict
 
 
@@ -84,13 +85,6 @@ def subnets_of(flows: Iterable[Flow]) -> list[Subnet]:
     return seen
 
 
-def names(items: Iterable[str]) -> str:
-    items = list(items)
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def runs_on_fargate(workload: Workload) -> bool:
     """An ECS service known to run on Fargate: its tasks' ENIs (in the service's subnets) pull
     images, ship logs and fetch secrets. On EC2 the container instance does, from its own
@@ -125,7 +119,7 @@ def route_table_notes(flows: list[Flow], order: Iterable[str]):
         if flow.route_table is not None:
             tables.setdefault(flow.route_table, []).append(flow)
     for table, through in tables.items():
-        missing = names(services_of(through, order))
+        missing = names(services_of(through, order), limit=None)
         if through[0].verdict is Verdict.NO_PATH:
             yield table, (f"route table {table.display} has no default route, and no endpoint "
                           f"serves {missing} there")

@@ -57,7 +57,7 @@ MISNAMED = {
 def misspelling(service: str) -> str | None:
     """The known service ``service`` is most likely a misspelling of, or None when ``service``
     is a known service, a FIPS variant of one, or too far from every known name to be a typo
-    (then it may be a service newer than vpclint's list, and VPC105 stays silent)."""
+    (then it may be a service newer than vpclint's list, and no typo is reported)."""
     known = known_services()
     name = service[:-3] if service.endswith(".cn") else service  # China: <svc>.cn
     if name in known:

@@ -46,8 +46,8 @@ def endpoint_ports(model, endpoint: VpcEndpoint) -> tuple[int, ...] | None:
 
 def service_listeners(model, service: EndpointService) -> list[LbListener]:
     """The listeners of the service's Network Load Balancers; empty when they are not all known
-    (see ``endpoint_ports``), or when a balancer is not a Network Load Balancer (VPC104's
-    finding: the service cannot be created)."""
+    (see ``endpoint_ports``), or when a balancer is not a Network Load Balancer (then the
+    service cannot be created, and that is the defect)."""
     balancers = service.network_load_balancers
     if balancers.open or balancers.external or not service.gateway_load_balancers.known_empty:
         return []

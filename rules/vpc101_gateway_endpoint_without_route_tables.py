@@ -57,8 +57,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ._detours import counted_evidence, in_deployment_region, label, names, unique
+from ._detours import counted_evidence, in_deployment_region, label, unique
 from ._endpoints import endpoint_label
+from ._wording import names
 from vpclint.model.components import EndpointAssociation, RouteTable, Vpc, VpcEndpoint
 from vpclint.model.services import aws_service
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
@@ -78,7 +79,7 @@ def check(ctx: Context):
             continue  # an association vpclint cannot resolve may attach route tables
         if not endpoint.written("endpoint_type") and (endpoint.subnets
                                                       or endpoint.security_groups):
-            continue  # meant as Interface: VPC206 reports the subnets with the "set the type" hint
+            continue  # subnets or groups and no type: meant as Interface, so the type is the defect
         wanted = wanted if wanted is not None else _tables_wanted(ctx.analysis.flows)
         service = aws_service(endpoint.service_name)
         flows = wanted.get((id(endpoint.vpc), service), []) \

@@ -149,8 +149,8 @@ def _custom_service(endpoint: VpcEndpoint, service: EndpointService):
 
 def _backed_by(service: EndpointService) -> str | None:
     """"gateway" or "network" when the service's load balancers are of one kind only; None when
-    that is not known, or when VPC104 reports the service (no load balancer, or one of the wrong
-    type in a list): fixing the service is the fix then."""
+    that is not known, or when the service itself is broken (no load balancer, or one of the
+    wrong type in a list): fixing the service is the fix then."""
     gateways, networks = service.gateway_load_balancers, service.network_load_balancers
     if gateways.open or networks.open:
         return None

@@ -203,7 +203,8 @@ def check(ctx: Context):
 
 def _endpoint(model, endpoint: VpcEndpoint) -> Iterable[Finding]:
     kind = endpoint.intended_type
-    # Members of a field the type does not take are VPC206's finding, not a VPC mix-up.
+    # Members of a field the type does not take are an attribute wrong for the type, not a VPC
+    # mix-up.
     if kind == "Gateway":
         fields: tuple[str, ...] = ("route_tables",)
     elif isinstance(kind, str):

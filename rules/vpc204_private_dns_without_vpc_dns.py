@@ -81,7 +81,7 @@ from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 RULE = RuleMeta("VPC204", "private-dns-without-vpc-dns", Level.ERROR,
                 "An endpoint enables private DNS in a VPC without DNS support and DNS hostnames")
 
-# Private DNS on these types is invalid whatever the VPC: VPC206 reports it.
+# These types do not accept private DNS at all: the attribute is the defect, whatever the VPC.
 _NO_PRIVATE_DNS = ("Gateway", "GatewayLoadBalancer")
 
 

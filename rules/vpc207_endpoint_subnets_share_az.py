@@ -134,14 +134,15 @@ RULE = RuleMeta("VPC207", "endpoint-subnets-share-az", Level.ERROR,
                 "Two subnets of one endpoint, resource gateway or transit gateway attachment are "
                 "in the same Availability Zone")
 
-# Subnets on these are VPC206's finding (none on Gateway, exactly one on GatewayLoadBalancer).
-_VPC206_TYPES = ("Gateway", "GatewayLoadBalancer")
+# These types take no subnet (Gateway) or exactly one (GatewayLoadBalancer): more subnets on
+# them are wrong for the type, whatever their AZs.
+_AT_MOST_ONE_SUBNET = ("Gateway", "GatewayLoadBalancer")
 
 
 def check(ctx: Context):
     model = ctx.model
     for endpoint in model.of(VpcEndpoint):
-        if endpoint.intended_type in _VPC206_TYPES:
+        if endpoint.intended_type in _AT_MOST_ONE_SUBNET:
             continue
         added = {id(a.member): a
                  for a in model.linked_from(endpoint, EndpointAssociation, "endpoint")

@@ -174,7 +174,7 @@ def check(ctx: Context):
             continue
         if any(_foreign_subnet(b.subnets, tg_vpc) is not None and _one_vpc(b.subnets)
                for b in balancers.get(id(group), [])):
-            continue  # its load balancer is in another VPC too: VPC201 reports the group
+            continue  # its load balancer is in another VPC too: the group's wiring is the defect
         kind = upper(group.target_type)  # UNKNOWN: None (the ELBv2 default is in the model)
         if kind not in ("INSTANCE", "IP", "ALB"):
             continue

@@ -268,7 +268,8 @@ Resources:
 from __future__ import annotations
 
 from ._detours import (counted_evidence, endpoint_in_vpc, evidence_phrase,
-                            in_deployment_region, label, names, unique)
+                            in_deployment_region, label, unique)
+from ._wording import names
 from vpclint.analyze import Flow, Verdict
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
@@ -289,9 +290,9 @@ def check(ctx: Context):
         if flow.verdict is not Verdict.NAT_DETOUR or flow.service not in _SERVICES:
             continue
         if flow.default_route is None or endpoint_in_vpc(flow, endpoints):
-            continue  # VPC101 / VPC302 / VPC303, or an endpoint that serves it
+            continue  # an endpoint of the VPC is meant for it: any defect is on the endpoint
         if id(flow.workload) in public or not in_deployment_region(flow):
-            continue  # VPC306's Lambda; or a bucket / table in another Region
+            continue  # a Lambda in a public subnet (no path at all); or a bucket / table elsewhere
         if not counted_evidence(flow):
             continue  # only the platform's image pulls, made elsewhere
         by_route.setdefault(id(flow.default_route), []).append(flow)

@@ -242,7 +242,8 @@ from __future__ import annotations
 
 from ._detours import (counted_evidence, evidence_phrase,
                             gateway_endpoint_missing, image_layers_only, in_deployment_region,
-                            label, names, subnet_phrase, unique)
+                            label, subnet_phrase, unique)
+from ._wording import names
 from vpclint.analyze import Flow, Verdict
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 

@@ -98,7 +98,8 @@ with a VPC Lattice resource configuration whose custom domain name is the servic
 
 from __future__ import annotations
 
-from ._detours import counted_evidence, evidence_phrase, label, names, unique
+from ._detours import counted_evidence, evidence_phrase, label, unique
+from ._wording import names
 from vpclint.analyze import Verdict
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.model.mentions import Mentions
@@ -132,7 +133,7 @@ def check(ctx: Context):
         if any(other.private_dns is not False
                for other in endpoints.in_vpc(endpoint.vpc, service, "Interface")
                if other is not endpoint):
-            continue  # another endpoint answers the name (VPC205's business if both are on)
+            continue  # another endpoint answers the name (if both have it on, that is a duplicate)
         if fronts.fronted(endpoint, service) or lattice.fronts(endpoint) is not False:
             continue  # a zone, a record or Lattice answers the name (or may)
         yield _finding(endpoint, service, affected.get(id(endpoint), []))

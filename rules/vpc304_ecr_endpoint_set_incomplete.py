@@ -278,8 +278,9 @@ Resources:
 from __future__ import annotations
 
 from ._detours import image_layers_only
-from ._endpoint_sets import (INSTANCE_KINDS, collect, flows_by_workload, names,
-                                  route_table_notes, runs_on_fargate, services_of, subnets_of)
+from ._endpoint_sets import (INSTANCE_KINDS, collect, flows_by_workload, route_table_notes,
+                             runs_on_fargate, services_of, subnets_of)
+from ._wording import names
 from vpclint.model.components import VpcEndpoint
 from vpclint.model.services import aws_service
 from vpclint.model.workloads import TaskDefinition, Workload
@@ -291,8 +292,8 @@ RULE = RuleMeta("VPC304", "ecr-endpoint-set-incomplete", Level.ERROR,
                 needs_analysis=True)
 
 ORDER = ("ecr.api", "ecr.dkr", "s3", "logs")
-# With a NAT the S3 detour is VPC301's / VPC302's: they point at the route table and the
-# gateway endpoint, where it is fixed.
+# With a NAT, an S3 detour is fixed on the route table and its gateway endpoint, not by adding
+# to this set of endpoints.
 DETOUR_SERVICES = ("ecr.api", "ecr.dkr", "logs")
 
 
@@ -349,10 +350,11 @@ def _finding(workload: Workload, pull, gaps) -> Finding:
         missing = services_of(gaps.no_path, ORDER)
         effect = ("image pulls fail" if set(missing) - {"logs"} else
                   "the awslogs driver cannot ship logs and tasks fail to start")
-        parts.append(f"neither an endpoint nor a NAT reaches {names(missing)}, so {effect}")
+        parts.append(f"neither an endpoint nor a NAT reaches {names(missing, limit=None)}, "
+                     f"so {effect}")
     if gaps.detour:
         detour = services_of(gaps.detour, ORDER)
-        parts.append(f"traffic to {names(detour)} leaves through NAT and the internet")
+        parts.append(f"traffic to {names(detour, limit=None)} leaves through NAT and the internet")
     message = (f"{workload.label} pulls images from ECR ({pull.reason}), but from subnet(s) "
                f"{subnets} {'; and '.join(parts)}: add "
                f"{_advice(services_of(gaps.no_path + gaps.detour, ORDER))}")
@@ -371,7 +373,7 @@ def _advice(services: list[str]) -> str:
     parts = []
     if interface:
         parts.append(("Interface endpoints" if len(interface) > 1 else "an Interface endpoint")
-                     + f" with private DNS for {names(interface)}")
+                     + f" with private DNS for {names(interface, limit=None)}")
     if "s3" in services:
         parts.append("an S3 gateway endpoint on the subnets' route tables")
     return " and ".join(parts)

@@ -196,8 +196,8 @@ Resources:
 
 from __future__ import annotations
 
-from ._detours import (counted_evidence, endpoint_in_vpc, label, names,
-                            subnet_phrase, unique)
+from ._detours import (counted_evidence, endpoint_in_vpc, label, subnet_phrase, unique)
+from ._wording import names
 from vpclint.analyze import Flow, Verdict
 from vpclint.model.services import GATEWAY_SERVICES, aws_service
 from vpclint.model.workloads import Workload
@@ -227,7 +227,7 @@ def check(ctx: Context):
                 broken.setdefault(id(workload), []).append(flow)
         elif flow.verdict is Verdict.NAT_DETOUR and flow.service not in GATEWAY_SERVICES:
             if endpoint_in_vpc(flow, endpoints):
-                continue  # VPC303 (private DNS off), or an endpoint fronted another way
+                continue  # an endpoint with private DNS off, or fronted another way
             elsewhere = endpoints.elsewhere(flow.subnet.vpc, flow.service,
                                             workload.resource.scope)
             if elsewhere:

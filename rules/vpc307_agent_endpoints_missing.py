@@ -256,8 +256,9 @@ Resources:
 
 from __future__ import annotations
 
-from ._endpoint_sets import (INSTANCE_KINDS, collect, containers, flows_by_workload, names,
-                                  route_table_notes, runs_on_fargate, services_of, subnets_of)
+from ._endpoint_sets import (INSTANCE_KINDS, collect, containers, flows_by_workload,
+                             route_table_notes, runs_on_fargate, services_of, subnets_of)
+from ._wording import names
 from vpclint.analyze.usage import secret_service
 from vpclint.model.workloads import TaskDefinition, Workload
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
@@ -346,7 +347,7 @@ def _secret_services(workload: Workload) -> list[str]:
 def _finding(workload: Workload, found: list) -> Finding:
     parts, failing, count = [], [], 0
     for purpose, missing, flows in found:
-        parts.append(f"{names(missing)} for {purpose}")
+        parts.append(f"{names(missing, limit=None)} for {purpose}")
         failing.extend(flows)
         count += len(missing)
     subnets = ", ".join(s.display for s in subnets_of(failing))

@@ -78,7 +78,7 @@ from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC401", "public-endpoint-service", Level.ERROR,
                 "An endpoint service allows principal * and accepts connections automatically",
-                security_severity=8.0)
+                security_severity=8.0, supersedes=("VPC407",))
 
 _EVERYONE = "*"
 

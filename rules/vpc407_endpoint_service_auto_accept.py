@@ -4,9 +4,9 @@
 Finds VPC endpoint services (`aws_vpc_endpoint_service`, `AWS::EC2::VPCEndpointService`) with
 acceptance explicitly turned off (`acceptance_required = false` / `AcceptanceRequired: false`).
 When the service also allows the principal `*`, VPC401 reports it (as an error) and this rule
-stays silent: one defect, one finding. An acceptance setting that is not written
-(CloudFormation documents no default) or comes from a variable or parameter vpclint cannot
-evaluate keeps the rule silent.
+stays silent: one defect, one finding (unless VPC401 is not enabled). An acceptance setting
+that is not written (CloudFormation documents no default) or comes from a variable or
+parameter vpclint cannot evaluate keeps the rule silent.
 
 This is a note, kept for parity with a well-known peer check: auto-accept is a deliberate choice
 for some designs (a Gateway Load Balancer service consumed by your own accounts, a service
@@ -65,34 +65,21 @@ OrdersService:
 
 from __future__ import annotations
 
-from vpclint.model.components import EndpointService, EndpointServicePermission
+from vpclint.model.components import EndpointService
 from vpclint.rule import Context, Finding, Level, RuleMeta
 
 RULE = RuleMeta("VPC407", "endpoint-service-auto-accept", Level.NOTE,
                 "An endpoint service accepts connection requests automatically")
-
-_EVERYONE = "*"
-
 
 def check(ctx: Context):
     model = ctx.model
     for service in model.of(EndpointService):
         if service.acceptance_required is not False:
             continue  # required, UNKNOWN, or not written
-        if _public(model, service):
-            continue  # VPC401
         yield Finding(service, f"endpoint service {service.display} does not require acceptance: "
                       f"every connection request from {_who(service)} is accepted "
                       "automatically, with no review of the connecting VPC (require acceptance, "
                       "unless automatic acceptance is intended)", field="acceptance_required")
-
-
-def _public(model, service: EndpointService) -> bool:
-    """VPC401's condition on principals: ``*`` allowed inline or by a permission resource."""
-    if isinstance(service.allowed_principals, list) and _EVERYONE in service.allowed_principals:
-        return True
-    return any(isinstance(p.principals, list) and _EVERYONE in p.principals
-               for p in model.linked_from(service, EndpointServicePermission, "service"))
 
 
 def _who(service: EndpointService) -> str:

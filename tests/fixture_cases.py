@@ -31,9 +31,10 @@ def cases(folder: Path) -> list[Path]:
     return found
 
 
-def expected(case: Path) -> set[tuple[str, str, int]]:
+def expected(case: Path, root: Path = ROOT) -> set[tuple[str, str, int]]:
     """Markers in comments, plus an ``EXPECT`` file in the case directory for files that cannot
-    hold comments (JSON): one ``VPC101 path/in/case.json:8`` per line."""
+    hold comments (JSON): one ``VPC101 path/in/case.json:8`` per line. Paths are relative to
+    ``root`` (the checkout)."""
     files = [case] if case.is_file() else sorted(p for p in case.rglob("*") if p.is_file())
     marks = set()
     sidecar = case / "EXPECT" if case.is_dir() else None
@@ -42,13 +43,13 @@ def expected(case: Path) -> set[tuple[str, str, int]]:
             if line.strip():
                 rule, where = line.split()
                 path, _, number = where.rpartition(":")
-                marks.add((rule, (case / path).relative_to(ROOT).as_posix(), int(number)))
+                marks.add((rule, (case / path).relative_to(root).as_posix(), int(number)))
     for file in files:
         for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
             match = _MARKER.search(line)
             if match:
                 for rule in re.findall(r"VPC\d{3}", match.group(1)):
-                    marks.add((rule, file.relative_to(ROOT).as_posix(), number))
+                    marks.add((rule, file.relative_to(root).as_posix(), number))
     return marks
 
 
@@ -59,17 +60,24 @@ def case_config(case: Path) -> Config:
     return load_config(case, own) if own is not None and own.is_file() else Config()
 
 
-def actual(case: Path, config: Config | None = None) -> set[tuple[str, str, int]]:
-    result = scan([str(case)], config or case_config(case), root=ROOT)
+def actual(case: Path, config: Config | None = None,
+           root: Path = ROOT) -> set[tuple[str, str, int]]:
+    result = scan([str(case)], config or case_config(case), root=root)
     found = set()
     for finding in result.active:
         location = finding.location
-        found.add((finding.rule.id, Path(location.file).resolve().relative_to(ROOT).as_posix(),
+        found.add((finding.rule.id, Path(location.file).resolve().relative_to(root).as_posix(),
                    location.line))
     return found
 
 
-def case_config(case: Path) -> Config:
-    """The case's own ``.vpclint.toml``, or the defaults."""
-    own = case / CONFIG_FILE
-    return load_config(case, own) if own.is_file() else Config()
+def flavours_and_kinds(folder: Path, rule_id: str) -> set[tuple[str, str]]:
+    """("tf" | "cfn", "bad" | "good") of each case in a rule's fixture folder: a bad case marks
+    a finding of the rule."""
+    kinds = set()
+    for case in cases(folder):
+        flavour = "tf" if case.is_dir() and any(case.rglob("*.tf")) else "cfn"
+        marks = {m for m in expected(case, folder.parents[2]) if m[0] == rule_id}
+        kinds.add((flavour, "bad" if marks else "good"))
+    return kinds
+

@@ -25,7 +25,7 @@ from vpclint.cache import ParseCache, decode, encode, open_cache
 from vpclint.config import Config
 from vpclint.engine import scan
 from vpclint.loaders.cfn import load_cfn
-from vpclint.loaders.hcl import load_hcl
+from vpclint.loaders.hcl import TfvarsFile, load_hcl, load_tfvars
 from vpclint.loaders.tf_json import load_tf_json
 from vpclint.reporters import render
 from vpclint.source import ParseError
@@ -140,6 +140,9 @@ TF_JSON = json.dumps({
 }, indent=2)
 
 
+TFVARS = 'region = "eu-west-1"\nazs = ["a", "b"]\ntags = { team = "net", cost = 3 }\n'
+
+
 def parses() -> dict:
     """One real parse of each kind, and parse errors of each loader."""
     return {
@@ -147,6 +150,7 @@ def parses() -> dict:
         "cfn_yaml": load_cfn("stack.yaml", CFN_YAML),
         "cfn_json": load_cfn("stack.json", CFN_JSON),
         "tf_json": load_tf_json("main.tf.json", TF_JSON),
+        "tfvars": TfvarsFile("prod.tfvars", load_tfvars("prod.tfvars", TFVARS)),
         "hcl_error": load_hcl("bad.tf", 'resource "aws_vpc" "x" {\n  cidr_block = \n'),
         "yaml_error": load_cfn("bad.yaml", "Resources:\n  A: [1,\n"),
         "json_error": load_cfn("bad.json", '{"Resources": {"A": [1, 2}}'),

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from vpclint.config import Config
-from vpclint.docs import DOCS_DIR, HEADINGS, code_blocks, expected_files, sections
+from vpclint.docs import (DOCS_DIR, HEADINGS, README, code_blocks, expected_files, expected_readme,
+                          sections)
 from vpclint.engine import scan
 from vpclint.registry import load_rules
 
@@ -24,6 +25,27 @@ def test_generated_pages_are_up_to_date():
              if not (DOCS_DIR / name).is_file()
              or (DOCS_DIR / name).read_text(encoding="utf-8") != content]
     assert not stale, f"run `python -m vpclint.docs` to regenerate: {stale}"
+
+
+def test_readme_rule_table_is_up_to_date():
+    if not README.is_file():
+        pytest.skip("README.md is not in this checkout")
+    current = README.read_text(encoding="utf-8")
+    assert expected_readme(current) == current, \
+        "run `python -m vpclint.docs` to regenerate the README's rule table and count"
+
+
+def test_readme_rule_table_follows_the_registry():
+    """A rule added, removed or re-levelled changes the table and the count."""
+    current = README.read_text(encoding="utf-8") if README.is_file() else (
+        "All 1 rules of the catalogue\n<!-- BEGIN rules table -->\n<!-- END rules table -->\n")
+    fewer = dict(list(RULES.items())[1:])
+    text = expected_readme(current, fewer)
+    first = next(iter(RULES.values())).meta
+    assert f"| {first.id} | `{first.slug}` |" not in text
+    assert f"All {len(fewer)} rules of the catalogue" in text
+    assert all(f"| {i} | `{r.meta.slug}` | {r.meta.level.value} | {r.meta.summary} |" in text
+               for i, r in fewer.items())
 
 
 def _findings(tmp_path: Path, flavour: str, code: str) -> set[str]:

@@ -467,3 +467,22 @@ def test_text_frames_never_read_a_fifo_or_a_symlink_out_of_the_repository(tmp_pa
     out = render(result, "text", cwd=repo)  # returns: the FIFO is not opened
     assert "hunter2" not in out and "line one" not in out
     assert "stolen.tf:2:1: VPC001" in out and "pipe.tf:1:1: VPC001" in out
+
+
+# --- one level for the report and the exit code -----------------------------------------------
+
+
+def test_report_and_exit_code_agree_on_the_level_of_every_finding(tmp_path):
+    """Overridden, default and unstamped levels: the JSON report shows the level that decided
+    the exit code, and an unstamped finding (a bug upstream) is an error in both."""
+    from vpclint.exit_codes import EXIT_FINDINGS, EXIT_OK, exit_code
+
+    span = Span(str(tmp_path / "main.tf"), 1, 1)
+    cases = [(Finding(None, "overridden", span=span, rule=VPC401, level=Level.ERROR), "error"),
+             (Finding(None, "default", span=span, rule=VPC401), "warning"),
+             (Finding(None, "unstamped", span=span), "error")]
+    for finding, level in cases:
+        result = ScanResult(findings=[finding], rules={}, root=tmp_path, files_scanned=1)
+        (shown,) = json.loads(render(result, "json"))["findings"]
+        assert shown["level"] == level, finding.message
+        assert exit_code([finding], "error") == (EXIT_FINDINGS if level == "error" else EXIT_OK)

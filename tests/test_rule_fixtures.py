@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixture_cases import FIXTURES, actual, cases, expected
+from fixture_cases import FIXTURES, actual, cases, expected, flavours_and_kinds
 from vpclint.registry import load_rules
 
 RULE_DIRS = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
@@ -20,9 +20,5 @@ def test_case_findings_match_markers(case):
 def test_rule_has_good_and_bad_fixtures_in_both_flavours(rule_id):
     folder = FIXTURES / "rules" / rule_id
     assert folder.is_dir(), f"no fixtures for {rule_id}"
-    kinds = set()
-    for case in cases(folder):
-        flavour = "tf" if case.is_dir() and any(case.rglob("*.tf")) else "cfn"
-        marks = {m for m in expected(case) if m[0] == rule_id}
-        kinds.add((flavour, "bad" if marks else "good"))
-    assert kinds >= {("tf", "bad"), ("tf", "good"), ("cfn", "bad"), ("cfn", "good")}
+    assert flavours_and_kinds(folder, rule_id) >= {("tf", "bad"), ("tf", "good"), ("cfn", "bad"),
+                                                    ("cfn", "good")}

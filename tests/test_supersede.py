@@ -33,6 +33,23 @@ def test_ignoring_the_superseding_rule_brings_the_lesser_finding_back(case: Path
     assert {rule for rule, _ in without} == {"VPC115"} and len(without) == 2
 
 
+PUBLIC_SERVICE = [FIXTURES / "rules" / "VPC401" / "cfn_bad.yaml",
+                  FIXTURES / "rules" / "VPC401" / "tf_bad"]
+
+
+@pytest.mark.parametrize("case", PUBLIC_SERVICE, ids=lambda p: p.name)
+def test_a_public_service_is_one_finding_and_ignoring_it_leaves_the_auto_accept_note(case: Path):
+    """VPC401 (principal * and no acceptance) supersedes VPC407 (no acceptance) on the service:
+    VPC407 no longer repeats VPC401's condition, so ``--ignore VPC401`` cannot hide both."""
+    everything = scan([str(case)], Config())
+    public = {(f.component.address, f.location.file) for f in everything.findings
+              if f.rule.id == "VPC401"}
+    assert public and not {f for f in everything.findings if f.rule.id == "VPC407"}
+    without = scan([str(case)], Config(ignore=["VPC401"]))
+    assert {(f.component.address, f.location.file) for f in without.findings
+            if f.rule.id == "VPC407"} == public
+
+
 def _service(name: str) -> EndpointService:
     return EndpointService(resource=Resource("cloudformation", "AWS::EC2::VPCEndpointService",
                                              name, "t.yaml", "t.yaml", {}))

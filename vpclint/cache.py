@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from vpclint.loaders.cfn import CfnDocument
-from vpclint.loaders.hcl import HclFile, IgnoreComment
+from vpclint.loaders.hcl import HclFile, IgnoreComment, TfvarsFile
 from vpclint.loaders.hcl_ast import (Attribute, BinaryOp, Block, Call, Conditional, ForExpr,
                                      Literal, ObjectExpr, Opaque, Pos, Template, Traversal,
                                      TupleExpr, UnaryOp)
@@ -216,7 +216,7 @@ def _dec_pos(value):
 _POS = (_enc_pos, _dec_pos)
 _EXPR = _enc_expr, _dec_expr = _one_of(Literal, Template, Traversal, TupleExpr, ObjectExpr, Call,
                                        Conditional, BinaryOp, UnaryOp, ForExpr, Opaque)
-_RESULT = _one_of(HclFile, CfnDocument, ParseError)
+_RESULT = _one_of(HclFile, CfnDocument, ParseError, TfvarsFile)
 
 
 def _enc_step(value):
@@ -385,6 +385,7 @@ _TYPES: dict[type, tuple[str, tuple]] = {
                        ("unread", _BOOL), ("recovered", _BOOL))),
     CfnDocument: ("C", (("file", _STR), ("data", _DATA), ("spans", _SPANS),
                         ("duplicates", _list_of(_one_of(ParseError))))),
+    TfvarsFile: ("W", (("path", _STR), ("values", _dict_of(_EXPR)))),
 }
 
 
@@ -601,10 +602,13 @@ class ParseCache:
 
 
 def _result_of(value: Any, source: str) -> bool:
-    """Whether ``value`` is what loading ``source`` can give: a ParseError, or an HclFile (for
-    ``.tf`` and ``.tf.json``) or CfnDocument (for the rest), of that file."""
+    """Whether ``value`` is what loading ``source`` can give: a ParseError, or a TfvarsFile (for
+    ``.tfvars``), an HclFile (for ``.tf`` and ``.tf.json``) or CfnDocument (for the rest), of
+    that file."""
     if type(value) is ParseError:
         return value.file == source
+    if source.endswith(".tfvars"):
+        return type(value) is TfvarsFile and value.path == source
     if source.endswith((".tf", ".tf.json")):
         return type(value) is HclFile and value.path == source
     return type(value) is CfnDocument and value.file == source

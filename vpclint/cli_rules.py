@@ -15,11 +15,7 @@ from typing import List, Optional
 import typer
 
 from vpclint import cli_options as options
-from vpclint.docs import render_terminal
 from vpclint.errors import ConfigError, VpclintError
-from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE
-from vpclint.registry import load_rules
-from vpclint.selection import Selector, resolve_rule_ref
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 MAX_WIDTH = 100  # explain wraps its paragraphs at this column, or the terminal's if narrower
@@ -39,6 +35,9 @@ def rules_command(
     """
     if output_format not in ("text", "json"):
         raise VpclintError(f"unknown format {output_format!r}: choose text or json")
+    from vpclint.registry import load_rules
+    from vpclint.selection import Selector
+
     rules = load_rules()
     entries = [part.strip() for value in select or [] for part in value.split(",")
                if part.strip()]
@@ -75,6 +74,11 @@ def explain_command(
     On a terminal the text is coloured and, when longer than the screen, shown through a pager
     (PAGER, else less); piped, it is plain text.
     """
+    from vpclint.docs import render_terminal
+    from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE
+    from vpclint.registry import load_rules
+    from vpclint.selection import resolve_rule_ref
+
     rules = {INTERNAL_ERROR.id: INTERNAL_ERROR_RULE, **load_rules()}
     meta = resolve_rule_ref(rule, {i: r.meta for i, r in rules.items()})
     if meta is None:

@@ -2,7 +2,8 @@
 
 The docstring is the single source: ``docs/rules/<ID>.md`` (the SARIF ``helpUri``),
 ``vpclint explain`` and SARIF ``help.markdown`` all render it. ``python -m vpclint.docs``
-regenerates the pages; a test fails when they are stale. The pages end with a note for
+regenerates the pages and the README's rule table (from each rule's metadata); a test fails
+when either is stale. The pages end with a note for
 maintainers; ``render_terminal`` (what ``vpclint explain`` prints) is for users and leaves it
 out, turning the Markdown into terminal text: headings emphasised, paragraphs wrapped to the
 terminal, code blocks indented, links spelt out.
@@ -21,6 +22,9 @@ from vpclint.rule import RuleModule
 
 HEADINGS = ("What it does", "Why it matters", "Example", "Use instead", "References")
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs" / "rules"
+README = Path(__file__).resolve().parents[1] / "README.md"
+_TABLE = re.compile(r"(<!-- BEGIN rules table[^\n]*-->\n).*?(<!-- END rules table -->)", re.DOTALL)
+_COUNT = re.compile(r"All \d+ rules of the catalogue")
 _CODE = re.compile(r"```(hcl|terraform|yaml|json)\n(.*?)```", re.DOTALL)
 
 
@@ -211,21 +215,48 @@ def render_index(rules: dict[str, RuleModule]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def built_in_rules(rules: dict[str, RuleModule] | None = None) -> dict[str, RuleModule]:
+    """The rules of vpclint's own pack, by ID (rule packs installed beside it left out)."""
+    rules = rules or load_rules()
+    return {i: r for i, r in rules.items() if r.module.startswith("vpclint.rules.")}
+
+
 def expected_files(rules: dict[str, RuleModule] | None = None) -> dict[str, str]:
     """File name -> content of every generated page."""
-    rules = rules or load_rules()
     built_in = {INTERNAL_ERROR.id: INTERNAL_ERROR_RULE,  # the engine's own, first
-                **{i: r for i, r in rules.items() if r.module.startswith("vpclint.rules.")}}
+                **built_in_rules(rules)}
     files = {f"{rule_id}.md": render(rule) for rule_id, rule in built_in.items()}
     files["README.md"] = render_index(built_in)
     return files
 
 
-def write(directory: Path = DOCS_DIR) -> list[Path]:
+def readme_table(rules: dict[str, RuleModule]) -> str:
+    """The README's rule table: one row per rule, from its metadata."""
+    rows = ["| ID | slug | level | summary |", "|---|---|---|---|"]
+    rows += [f"| {rule_id} | `{rule.meta.slug}` | {rule.meta.level.value} | {rule.meta.summary} |"
+             for rule_id, rule in rules.items()]
+    return "\n".join(rows) + "\n"
+
+
+def expected_readme(current: str, rules: dict[str, RuleModule] | None = None) -> str:
+    """The README ``current`` with its rule table and rule count taken from the registry."""
+    built_in = built_in_rules(rules)
+    if not _TABLE.search(current):
+        raise ValueError("the README has no '<!-- BEGIN rules table' ... "
+                         "'<!-- END rules table -->' block")
+    table = readme_table(built_in)
+    text = _TABLE.sub(lambda m: m.group(1) + table + m.group(2), current)
+    return _COUNT.sub(f"All {len(built_in)} rules of the catalogue", text)
+
+
+def write(directory: Path = DOCS_DIR, readme: Path = README) -> list[Path]:
+    """Regenerate the rule pages and the README's rule table; the paths that changed."""
     directory.mkdir(parents=True, exist_ok=True)
+    expected = {directory / name: content for name, content in expected_files().items()}
+    if readme.is_file():
+        expected[readme] = expected_readme(readme.read_text(encoding="utf-8"))
     written = []
-    for name, content in expected_files().items():
-        path = directory / name
+    for path, content in expected.items():
         if not path.exists() or path.read_text(encoding="utf-8") != content:
             path.write_text(content, encoding="utf-8")
             written.append(path)
@@ -234,5 +265,5 @@ def write(directory: Path = DOCS_DIR) -> list[Path]:
 
 if __name__ == "__main__":
     changed = write()
-    print(f"{len(changed)} rule pages written" if changed else "rule pages up to date",
-          file=sys.stderr)
+    print(f"written: {', '.join(str(p) for p in changed)}" if changed
+          else "rule pages and README rule table up to date", file=sys.stderr)

@@ -13,19 +13,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from vpclint.rule import Finding, Level
+from vpclint.rule import Finding, Level, level_of
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
-
-
-def finding_level(finding: Finding) -> Level:
-    """The finding's own level if a rule overrode it, else its rule's default level."""
-    if finding.level is not None:
-        return Level(finding.level)
-    if finding.rule is not None:
-        return finding.rule.level
-    return Level.ERROR  # an unstamped finding is a bug upstream: fail rather than hide it
 
 
 def exit_code(findings: Iterable[Finding], fail_level: str) -> int:
@@ -37,6 +28,6 @@ def exit_code(findings: Iterable[Finding], fail_level: str) -> int:
         return EXIT_OK
     threshold = Level(fail_level).rank
     for finding in findings:
-        if finding.suppressed_by is None and finding_level(finding).rank >= threshold:
+        if finding.suppressed_by is None and level_of(finding).rank >= threshold:
             return EXIT_FINDINGS
     return EXIT_OK

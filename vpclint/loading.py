@@ -14,9 +14,9 @@ until the rest fit in 200 MB.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from vpclint import __version__
 from vpclint.cache import open_cache
 from vpclint.files import DEFAULT_MAX_MB, MB, FileProblem, decode_text, read_bytes
 from vpclint.loaders.cfn import load_cfn
-from vpclint.loaders.hcl import load_hcl
+from vpclint.loaders.hcl import TfvarsFile, load_hcl, load_tfvars
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, ParseError
 
@@ -60,7 +60,11 @@ def load_files(paths: list[str], max_bytes: int = DEFAULT_MAX_MB * MB) -> dict[s
         else:
             pending.append((path, data, key))
     if len(pending) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor() as pool:
+        from concurrent.futures import ProcessPoolExecutor  # only a cold scan of many files
+
+        # a worker parses file after file, leaving garbage: its collector stays on (the
+        # command line turns the parent's off, and a forked worker would inherit that)
+        with ProcessPoolExecutor(initializer=gc.enable) as pool:
             loaded = list(pool.map(_load_one, [(p, d) for p, d, _ in pending], chunksize=8))
     else:
         loaded = [_load_one((p, d)) for p, d, _ in pending]
@@ -69,6 +73,24 @@ def load_files(paths: list[str], max_bytes: int = DEFAULT_MAX_MB * MB) -> dict[s
         if not isinstance(result, Failure):  # a crash is not cached: the next run retries
             cache.store(key, result)
     return results
+
+
+def load_tfvars_cached(path: str, text: str) -> dict | ParseError:
+    """A ``.tfvars`` file's variables (name -> expression), from the parse cache when it holds
+    them: a warm scan would otherwise build python-hcl2's parser for a few lines of values,
+    which costs more than evaluating most modules. Keyed as ``load_files`` keys a file, and
+    apart from any parse of the same path as configuration."""
+    if not path.endswith(".tfvars"):  # a --var-file of another name: the cache tells by name
+        return load_tfvars(path, text)
+    cache = open_cache()
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass") + b"\0tfvars\0" + _FINGERPRINT
+                         + os.fsencode(path)).hexdigest()
+    cached = cache.fetch(key, path)
+    if cached is not None:
+        return cached.values if isinstance(cached, TfvarsFile) else cached
+    parsed = load_tfvars(path, text)
+    cache.store(key, parsed if isinstance(parsed, ParseError) else TfvarsFile(path, parsed))
+    return parsed
 
 
 def _load_one(item: tuple[str, bytes]) -> Any:

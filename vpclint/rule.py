@@ -173,6 +173,18 @@ class Context:
         return self.analyzed
 
 
+def level_of(finding: Finding) -> Level:
+    """The level a finding is reported and judged at: its own if a rule overrode it, else its
+    rule's default. The exit code and every reporter ask this one function, so a report never
+    shows a level other than the one that decided the exit code. An unstamped finding (a bug
+    upstream: the engine stamps every one) counts as an error, to fail rather than hide it."""
+    if finding.level is not None:
+        return Level(finding.level)
+    if finding.rule is not None:
+        return Level(finding.rule.level)
+    return Level.ERROR
+
+
 @dataclass(frozen=True)
 class RuleModule:
     """A loaded rule: its metadata, documentation and check function."""

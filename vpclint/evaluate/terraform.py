@@ -29,8 +29,9 @@ from vpclint.evaluate.tf_data import data_source
 from vpclint.evaluate.tf_origins import Origins, Written, innermost
 from vpclint.files import DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, read_bytes
 from vpclint.evaluate.tf_expressions import ResourceObject, SomeInstances, evaluate
-from vpclint.loaders.hcl import HclFile, IgnoreComment, load_tfvars
+from vpclint.loaders.hcl import HclFile, IgnoreComment
 from vpclint.loaders.json_errors import json_parse_error
+from vpclint.loading import load_tfvars_cached
 from vpclint.loaders.hcl_ast import Block, Call, Literal, ObjectExpr, Pos, Traversal, TupleExpr
 from vpclint.errors import describe_crash
 from vpclint.source import Failure, Note, ParseError, Resource, Span, Suppression
@@ -397,7 +398,7 @@ class _Instance:
             except json.JSONDecodeError as error:
                 self.result.parse_errors.append(json_parse_error(str(path), error))
                 return {}
-        parsed = load_tfvars(str(path), text)
+        parsed = load_tfvars_cached(str(path), text)
         if isinstance(parsed, ParseError):
             self.result.parse_errors.append(parsed)
             return {}
@@ -745,18 +746,31 @@ def conform(value: Any, type_expr: Any, scope: Any) -> Any:
 
 
 def _refs_in(value: Any) -> set[tuple[str, str]]:
-    """(scope, address) of every resource a value holds a reference to."""
-    if isinstance(value, ResourceObject):
-        return {(value.ref.scope, value.ref.target)} | _refs_in(dict(value))
-    if isinstance(value, Ref):
-        return {(value.scope, value.target)}
-    if isinstance(value, dict):
-        return set().union(*(_refs_in(v) for v in value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*(_refs_in(v) for v in value)) if value else set()
-    if isinstance(value, PartialString):  # "${aws_lb_target_group.x.arn}" inside a command
-        return _refs_in(list(value.parts))
-    return set()
+    """(scope, address) of every resource a value holds a reference to.
+
+    Values share their parts (a resource object holds the objects it references, which hold
+    theirs): each part is visited once, or a module's outputs would be walked once per path
+    to every part of them."""
+    found: set[tuple[str, str]] = set()
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Ref):
+            found.add((item.scope, item.target))
+            continue
+        if not isinstance(item, (dict, list, PartialString)) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, ResourceObject):
+            found.add((item.ref.scope, item.ref.target))
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:  # "${aws_lb_target_group.x.arn}" inside a command
+            stack.extend(item.parts)
+    return found
 
 
 def _computed_in(value: Any, resources: list[Resource], scope: str) -> set[tuple[str, str]]:

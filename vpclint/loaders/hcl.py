@@ -1,8 +1,9 @@
 """Terraform loader: ``.tf`` text -> top-level blocks with positions, plus suppression comments.
 
 Parsing goes through python-hcl2 v8 (``hcl2.api.parses``), whose rule tree carries lark line and
-column positions (its ``with_meta`` dict output does not); ``hcl_ast`` turns that tree into the
-small expression tree the evaluator uses. A syntax error becomes a ``ParseError`` at the line and
+column positions (its ``with_meta`` dict output does not); ``hcl_convert`` turns that tree into
+the small expression tree (``hcl_ast``) the evaluator uses. Both are imported at the first parse,
+so a scan served from the cache does without them. A syntax error becomes a ``ParseError`` at the line and
 column lark reports, so one bad file never stops the scan.
 """
 
@@ -11,10 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from hcl2 import api
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
-from vpclint.loaders.hcl_ast import Block, convert_block, convert_body
+from vpclint.loaders.hcl_ast import Block
 from vpclint.source import ParseError
 
 # `# vpclint:ignore VPC101,VPC206 reason` (also `//` and `/* */` comments)
@@ -39,8 +37,21 @@ class HclFile:
     ignores: list[IgnoreComment] = field(default_factory=list)
 
 
+@dataclass
+class TfvarsFile:
+    """A ``.tfvars`` file as the parse cache keeps it: variable name -> expression."""
+
+    path: str
+    values: dict = field(default_factory=dict)
+
+
 def load_hcl(path: str, text: str) -> HclFile | ParseError:
     """Parse one ``.tf`` file; never raises."""
+    from hcl2 import api
+    from lark.exceptions import UnexpectedInput
+
+    from vpclint.loaders.hcl_convert import convert_block
+
     try:
         tree = api.parses(text)
     except UnexpectedInput as error:
@@ -58,6 +69,11 @@ def load_hcl(path: str, text: str) -> HclFile | ParseError:
 
 def load_tfvars(path: str, text: str) -> dict | ParseError:
     """A ``.tfvars`` file: variable name -> expression."""
+    from hcl2 import api
+    from lark.exceptions import UnexpectedInput
+
+    from vpclint.loaders.hcl_convert import convert_body
+
     try:
         tree = api.parses(text)
         attributes, _ = convert_body(tree.body)
@@ -83,7 +99,10 @@ def _failed(path: str, error: Exception) -> ParseError:
     return ParseError(path, "not valid HCL: a construct the parser cannot read", line or 1)
 
 
-def _describe(error: UnexpectedInput) -> str:
+def _describe(error) -> str:
+    """A lark syntax error (``UnexpectedInput``) in words."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     if isinstance(error, UnexpectedEOF):
         return "unexpected end of file"
     if isinstance(error, UnexpectedCharacters):

@@ -19,7 +19,7 @@ from hcl2 import api
 from vpclint.loaders.cfn import CfnDocument, load_cfn
 from vpclint.loaders.hcl import HclFile
 from vpclint.loaders.hcl_ast import Attribute, Block, Literal, ObjectExpr, Opaque, Pos, TupleExpr
-from vpclint.loaders.hcl_ast import convert
+from vpclint.loaders.hcl_convert import convert
 from vpclint.source import ParseError, Span
 
 _MAP_ATTRIBUTES = {"tags", "tags_all", "variables", "environment", "labels", "triggers"}

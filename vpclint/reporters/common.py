@@ -16,7 +16,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from vpclint.paths import relative_uri
-from vpclint.rule import Finding, Level
+from vpclint.rule import Finding, Level, level_of
 from vpclint.source import Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,15 +38,6 @@ def source_path(file: str, root: str | PurePath) -> Path:
 def rule_id(finding: Finding) -> str:
     """The ID the engine stamped on ``finding`` (``"unknown"`` if it was never stamped)."""
     return finding.rule.id if finding.rule is not None else "unknown"
-
-
-def level_of(finding: Finding) -> Level:
-    """The finding's own level, else its rule's default level."""
-    if finding.level is not None:
-        return Level(finding.level)
-    if finding.rule is not None:
-        return Level(finding.rule.level)
-    return Level.WARNING
 
 
 def display_address(component: "Component", root: str | PurePath) -> str:

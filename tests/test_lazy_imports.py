@@ -1,0 +1,94 @@
+"""What each command imports: ``vpclint --version`` and ``vpclint rules`` must stay instant, and
+the pre-commit path must not pay for what it does not print.
+
+Structural, never timed (the machines are noisy): a subprocess runs the command through
+``vpclint.cli.main`` and reports the modules it imported; a heavy module on that list means an
+eager import crept into the command line's import graph.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+_REPORT_MODULES = """
+import contextlib, io, json, sys
+from vpclint.cli import main
+sys.argv = ["vpclint", *sys.argv[1:]]
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main()
+    except SystemExit:
+        pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+# What none of the commands below needs unless it scans or parses.
+_SCANNING = ("vpclint.engine", "vpclint.evaluate", "vpclint.loading", "vpclint.loaders",
+             "vpclint.cache", "vpclint.discover", "vpclint.graph", "hcl2", "lark", "yaml",
+             "jsonschema", "pydantic")
+_REPORTERS = ("vpclint.reporters.text", "vpclint.reporters.json_report",
+              "vpclint.reporters.sarif", "vpclint.reporters.github", "vpclint.reporters.gitlab",
+              "vpclint.reporters.junit", "vpclint.reporters.markdown")
+
+
+def imported(*args: str, cwd: Path | None = None, cache: Path | None = None) -> set[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VPCLINT_DEBUG", "VPCLINT_NO_CACHE")}
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = str(cache)
+    done = subprocess.run([sys.executable, "-c", _REPORT_MODULES, *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def loaded(modules: set[str], packages: tuple[str, ...]) -> list[str]:
+    """The modules in ``modules`` that are one of ``packages`` or inside one."""
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in packages))
+
+
+def test_version_imports_only_the_command_line():
+    modules = imported("--version")
+    assert "vpclint.cli" in modules  # the probe works
+    heavy = ("vpclint.analyze", "vpclint.model", "vpclint.registry", "vpclint.rules",
+             "vpclint.docs", "vpclint.selection", "vpclint.fingerprint")
+    assert loaded(modules, _SCANNING + heavy + _REPORTERS) == []
+
+
+def test_rules_imports_the_rules_but_nothing_that_scans():
+    modules = imported("rules")
+    assert "vpclint.registry" in modules
+    assert loaded(modules, _SCANNING + _REPORTERS) == []
+
+
+def test_a_scan_served_from_the_cache_imports_no_parser(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.tf").write_text('resource "aws_vpc" "main" {\n  cidr_block = '
+                                     '"10.0.0.0/16"\n}\n', encoding="utf-8")
+    (project / "stack.yaml").write_text("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n"
+                                        "    Properties:\n      CidrBlock: 10.0.0.0/16\n",
+                                        encoding="utf-8")
+    first = imported("check", ".", "--format", "json", cwd=project, cache=tmp_path / "cache")
+    assert {"hcl2", "yaml"} <= first  # parsed, and cached
+    again = imported("check", ".", "--format", "json", cwd=project, cache=tmp_path / "cache")
+    assert "vpclint.engine" in again
+    assert loaded(again, ("hcl2", "lark", "yaml", "vpclint.loaders.hcl_convert",
+                          "vpclint.loaders.cfn_yaml")) == []
+
+
+@pytest.mark.parametrize("fmt, reporter", [("json", "vpclint.reporters.json_report"),
+                                           ("sarif", "vpclint.reporters.sarif")])
+def test_check_imports_only_the_reporter_it_prints_with(tmp_path, fmt, reporter):
+    (tmp_path / "main.tf").write_text('resource "aws_vpc" "main" {\n  cidr_block = '
+                                      '"10.0.0.0/16"\n}\n', encoding="utf-8")
+    modules = imported("check", "main.tf", "--format", fmt, cwd=tmp_path)
+    assert "vpclint.engine" in modules and reporter in modules
+    others = tuple(r for r in _REPORTERS if r != reporter)
+    assert loaded(modules, others + ("vpclint.graph", "vpclint.docs")) == []
+    # typer 0.29 coerces every option through pydantic; pyproject.toml keeps typer below it
+    assert loaded(modules, ("pydantic",)) == [], "reinstall: pip install -e ."
