@@ -160,6 +160,18 @@ def test_a_duplicate_key_leaves_the_template_analysed(repo):
     assert json.loads(result.stdout)["workloads"]
 
 
+def test_output_writes_the_same_flows_to_a_file(repo):
+    shown = run(".", "--format", "json", cwd=repo)
+    written = run(".", "--format", "json", "-o", "out/flows.json", cwd=repo)
+    assert written.returncode == 0 and written.stdout == "", written.stderr
+    assert (repo / "out/flows.json").read_text(encoding="utf-8") == shown.stdout
+    text = run(".", "--output", "flows.txt", cwd=repo)
+    assert text.returncode == 0 and text.stdout == ""
+    assert (repo / "flows.txt").read_text(encoding="utf-8") == run(".", cwd=repo).stdout
+    refused = run(".", "-o", "out", cwd=repo)  # a directory, refused before scanning
+    assert refused.returncode == 2 and "is a directory" in refused.stderr
+
+
 def test_usage_errors_exit_2(repo):
     assert run(".", "--format", "sarif", cwd=repo).returncode == 2
     missing = run("no-such-dir", cwd=repo)

@@ -37,6 +37,9 @@ def flows_command(
                                                "as for 'vpclint check'."),
     output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
                                       help="Output format: text or json."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write the flows to FILE instead of stdout; "
+        "missing parent directories are created."),
     workload: Optional[List[str]] = typer.Option(
         None, "--workload", "-w", metavar="TEXT", help="Only workloads whose address contains "
         "TEXT (case-insensitive, repeatable), e.g. 'orders' for aws_lambda_function.orders."),
@@ -77,12 +80,14 @@ def flows_command(
       vpclint flows ./infra
       vpclint flows ./infra --workload orders --service sqs
       vpclint flows ./infra --evidence
-      vpclint flows stacks/ --region eu-west-1 --format json
+      vpclint flows stacks/ --region eu-west-1 --format json -o flows.json
     """
     from vpclint.engine import analyze_stage, build, find_root
 
     if output_format not in FORMATS:
         raise VpclintError(f"unknown format {output_format!r}: choose text or json")
+    if output is not None:
+        options.check_output(output)
     config = options.settings(paths, config_file, exclude, var, var_file, region, cfn_param,
                               parameter_file, allow_read=allow_read, max_file_size=max_file_size)
     str_paths = [str(p) for p in paths]
@@ -104,10 +109,12 @@ def flows_command(
     rows = [(w, sorted(by_workload.get(id(w), []), key=_flow_key)) for w in chosen]
     if services:  # asked about services: workloads that do not use them are noise
         rows = [(w, flows) for w, flows in rows if flows]
-    if output_format == "json":
-        typer.echo(json.dumps(_json(rows, analysis, root), indent=2, ensure_ascii=False))
+    text = json.dumps(_json(rows, analysis, root), indent=2, ensure_ascii=False) + "\n" \
+        if output_format == "json" else _text(rows, analysis, here, evidence, bool(services))
+    if output is None:
+        typer.echo(text, nl=False)
     else:
-        typer.echo(_text(rows, analysis, here, evidence, bool(services)), nl=False)
+        options.write_output(output, text)
     unparsed = {e.file for e in built.diagnostics.parse_errors if not e.recovered}
     if unparsed:
         count = len(unparsed)
