@@ -281,8 +281,6 @@ def _cross_az_defaults(model, routing):
         nat = target.component
         if not isinstance(nat, NatGateway) or not isinstance(nat.subnet, Subnet):
             continue
-        if nat.subnet.vpc is not table.vpc:
-            continue  # a NAT gateway of another VPC: the route's target is the defect, not its AZ
         others = [s for s in subnets if same_az(s, nat.subnet) is False]
         if not others:
             continue

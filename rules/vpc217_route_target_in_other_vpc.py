@@ -137,7 +137,8 @@ from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC217", "route-target-in-other-vpc", Level.ERROR,
                 "A route's NAT gateway, endpoint or internet gateway belongs to another VPC than "
-                "its route table")
+                "its route table",
+                supersedes=("VPC216",))
 
 _TARGETS = {"nat_gateway": (NatGateway, "NAT gateway"), "vpc_endpoint": (VpcEndpoint, "endpoint"),
             "gateway": (InternetGateway, "internet gateway")}

@@ -71,3 +71,25 @@ def test_declared_overlaps_name_registered_rules_and_never_each_other():
         for lesser in rule.meta.supersedes:
             assert lesser in rules and lesser != rule_id, (rule_id, lesser)
             assert rule_id not in rules[lesser].meta.supersedes, (rule_id, lesser)
+
+
+def _at(result, rule_id: str) -> set[tuple[str, str, int]]:
+    return {(f.rule.id, Path(f.location.file).as_posix(), f.location.line)
+            for f in result.findings if f.rule.id == rule_id}
+
+
+NAT_OF_ANOTHER_VPC_AND_AZ = [
+    FIXTURES / "rules" / "VPC217" / "cfn_bad_nat_other_vpc_and_az.yaml",
+    FIXTURES / "rules" / "VPC217" / "tf_bad_nat_other_vpc_and_az"]
+
+
+@pytest.mark.parametrize("case", NAT_OF_ANOTHER_VPC_AND_AZ, ids=lambda p: p.name)
+def test_a_route_to_a_nat_of_another_vpc_hides_its_cross_az_note_only_while_reported(case: Path):
+    """VPC217 (the route's NAT gateway is in another VPC) supersedes VPC216's cross-AZ note on
+    the same route: ``--ignore VPC217`` brings the note back, at the same route."""
+    everything = scan([str(case)], Config())
+    routes = _at(everything, "VPC217")
+    assert routes and not _at(everything, "VPC216")
+    without = scan([str(case)], Config(ignore=["VPC217"]))
+    assert {(file, line) for _, file, line in _at(without, "VPC216")} == \
+        {(file, line) for _, file, line in routes}
