@@ -82,7 +82,9 @@ from vpclint.model.components import ENDPOINT_TYPES, EndpointAssociation, Links,
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC206", "attribute-invalid-for-endpoint-type", Level.ERROR,
-                "A VPC endpoint sets an attribute its endpoint type does not accept")
+                "A VPC endpoint sets an attribute its endpoint type does not accept",
+                # private DNS on a type that takes none is removed, not given VPC DNS
+                supersedes=("VPC204",))
 
 _WHAT = {"route_tables": "a route table", "subnets": "a subnet",
          "security_groups": "a security group"}

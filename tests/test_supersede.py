@@ -71,3 +71,23 @@ def test_declared_overlaps_name_registered_rules_and_never_each_other():
         for lesser in rule.meta.supersedes:
             assert lesser in rules and lesser != rule_id, (rule_id, lesser)
             assert rule_id not in rules[lesser].meta.supersedes, (rule_id, lesser)
+
+
+def _where(result, rule_id: str) -> set[tuple[str, int]]:
+    return {(Path(f.location.file).name, f.location.line) for f in result.findings
+            if f.rule.id == rule_id}
+
+
+GATEWAY_PRIVATE_DNS = [FIXTURES / "rules" / "VPC204" / "cfn_gateway.yaml",
+                       FIXTURES / "rules" / "VPC204" / "tf_gateway"]
+
+
+@pytest.mark.parametrize("case", GATEWAY_PRIVATE_DNS, ids=lambda p: p.name)
+def test_private_dns_on_a_gateway_endpoint_is_vpc206_and_ignoring_it_leaves_vpc204(case: Path):
+    """VPC206 (a Gateway endpoint takes no private DNS) supersedes VPC204 (private DNS in a VPC
+    without DNS hostnames) on the endpoint: VPC204 no longer skips Gateway endpoints itself."""
+    everything = scan([str(case)], Config())
+    invalid = _where(everything, "VPC206")
+    assert invalid and not _where(everything, "VPC204")
+    without = scan([str(case)], Config(ignore=["VPC206"]))
+    assert _where(without, "VPC204") == invalid
