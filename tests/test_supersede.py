@@ -91,3 +91,22 @@ def test_private_dns_on_a_gateway_endpoint_is_vpc206_and_ignoring_it_leaves_vpc2
     assert invalid and not _where(everything, "VPC204")
     without = scan([str(case)], Config(ignore=["VPC206"]))
     assert _where(without, "VPC204") == invalid
+
+
+TYPE_OMITTED_WITH_SUBNETS = [  # (case, file and line of the endpoint VPC101 points at)
+    (FIXTURES / "rules" / "VPC101" / "cfn_type_omitted_with_subnets.yaml",
+     ("cfn_type_omitted_with_subnets.yaml", 16)),
+    (FIXTURES / "rules" / "VPC101" / "tf_type_omitted_with_subnets", ("main.tf", 20)),
+]
+
+
+@pytest.mark.parametrize("case, endpoint", TYPE_OMITTED_WITH_SUBNETS,
+                         ids=[case.name for case, _ in TYPE_OMITTED_WITH_SUBNETS])
+def test_an_untyped_endpoint_with_subnets_is_vpc206_and_ignoring_it_leaves_vpc101(
+        case: Path, endpoint: tuple[str, int]):
+    """VPC206 (subnets on what is, with no type, a Gateway endpoint) supersedes VPC101 (a
+    Gateway endpoint on no route table): VPC101 no longer skips such endpoints itself."""
+    everything = scan([str(case)], Config())
+    assert _where(everything, "VPC206") and not _where(everything, "VPC101")
+    without = scan([str(case)], Config(ignore=["VPC206"]))
+    assert _where(without, "VPC101") == {endpoint}
