@@ -5,7 +5,9 @@ Finds Gateway VPC endpoints (type `Gateway` set explicitly, or omitted: Gateway 
 that no route table uses: no `route_table_ids` / `RouteTableIds`, and no
 `aws_vpc_endpoint_route_table_association` anywhere in the scan. When workloads of the
 endpoint's VPC call its service from subnets whose route tables are known, the finding names
-those tables, the ones the endpoint should be on, and relates them.
+those tables, the ones the endpoint should be on, and relates them. An endpoint with no type
+but with subnets or security groups is most likely an Interface endpoint whose type was left
+out: VPC206 reports those attributes and supersedes this finding on that endpoint.
 
 ## Why it matters
 A gateway endpoint works only through the prefix-list routes it adds to route tables. On no
@@ -77,9 +79,6 @@ def check(ctx: Context):
             continue  # an omitted type meant as Interface is a wrong type, not missing routes
         if model.linked_from(endpoint, EndpointAssociation, "endpoint").open:
             continue  # an association vpclint cannot resolve may attach route tables
-        if not endpoint.written("endpoint_type") and (endpoint.subnets
-                                                      or endpoint.security_groups):
-            continue  # subnets or groups and no type: meant as Interface, so the type is the defect
         wanted = wanted if wanted is not None else _tables_wanted(ctx.analysis.flows)
         service = aws_service(endpoint.service_name)
         flows = wanted.get((id(endpoint.vpc), service), []) \

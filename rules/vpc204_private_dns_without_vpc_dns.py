@@ -6,7 +6,9 @@ Finds VPC endpoints with private DNS enabled (`private_dns_enabled = true` /
 (`enable_dns_support = false` / `EnableDnsSupport: false`) or DNS hostnames not turned on
 (`enable_dns_hostnames` / `EnableDnsHostnames` false, or unset: the default is false in both
 Terraform and CloudFormation). A value vpclint cannot know (a variable, a parameter, a
-condition) is not reported, nor a VPC outside the scan.
+condition) is not reported, nor a VPC outside the scan. Private DNS on a Gateway or
+GatewayLoadBalancer endpoint, which takes none whatever its VPC, is VPC206's finding (it
+supersedes this one on that endpoint).
 
 ## Why it matters
 Private DNS makes the service's public name (`ssm.us-east-1.amazonaws.com`) resolve to the
@@ -81,18 +83,14 @@ from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 RULE = RuleMeta("VPC204", "private-dns-without-vpc-dns", Level.ERROR,
                 "An endpoint enables private DNS in a VPC without DNS support and DNS hostnames")
 
-# These types do not accept private DNS at all: the attribute is the defect, whatever the VPC.
-_NO_PRIVATE_DNS = ("Gateway", "GatewayLoadBalancer")
-
 
 def check(ctx: Context):
     model = ctx.model
     for endpoint in model.of(VpcEndpoint):
         if endpoint.private_dns is not True or not isinstance(endpoint.vpc, Vpc):
             continue
-        kind = endpoint.intended_type  # an omitted type meant as Interface takes private DNS
-        if not isinstance(kind, str) or kind in _NO_PRIVATE_DNS:
-            continue
+        if not isinstance(endpoint.intended_type, str):
+            continue  # an UNKNOWN type may be one that takes no private DNS at all
         vpc = endpoint.vpc
         off = [name for name in ("dns_support", "dns_hostnames") if getattr(vpc, name) is False]
         if not off:

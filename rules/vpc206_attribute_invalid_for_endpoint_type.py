@@ -82,7 +82,11 @@ from vpclint.model.components import ENDPOINT_TYPES, EndpointAssociation, Links,
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC206", "attribute-invalid-for-endpoint-type", Level.ERROR,
-                "A VPC endpoint sets an attribute its endpoint type does not accept")
+                "A VPC endpoint sets an attribute its endpoint type does not accept",
+                # private DNS on a type that takes none is removed, not given VPC DNS; a Gateway
+                # endpoint with subnets or groups and no route table is most likely an
+                # Interface endpoint whose type was left out, not one missing its routes
+                supersedes=("VPC204", "VPC101"))
 
 _WHAT = {"route_tables": "a route table", "subnets": "a subnet",
          "security_groups": "a security group"}

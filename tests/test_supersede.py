@@ -93,3 +93,42 @@ def test_a_route_to_a_nat_of_another_vpc_hides_its_cross_az_note_only_while_repo
     without = scan([str(case)], Config(ignore=["VPC217"]))
     assert {(file, line) for _, file, line in _at(without, "VPC216")} == \
         {(file, line) for _, file, line in routes}
+
+
+def _where(result, rule_id: str) -> set[tuple[str, int]]:
+    return {(Path(f.location.file).name, f.location.line) for f in result.findings
+            if f.rule.id == rule_id}
+
+
+GATEWAY_PRIVATE_DNS = [FIXTURES / "rules" / "VPC204" / "cfn_gateway.yaml",
+                       FIXTURES / "rules" / "VPC204" / "tf_gateway"]
+
+
+@pytest.mark.parametrize("case", GATEWAY_PRIVATE_DNS, ids=lambda p: p.name)
+def test_private_dns_on_a_gateway_endpoint_is_vpc206_and_ignoring_it_leaves_vpc204(case: Path):
+    """VPC206 (a Gateway endpoint takes no private DNS) supersedes VPC204 (private DNS in a VPC
+    without DNS hostnames) on the endpoint: VPC204 no longer skips Gateway endpoints itself."""
+    everything = scan([str(case)], Config())
+    invalid = _where(everything, "VPC206")
+    assert invalid and not _where(everything, "VPC204")
+    without = scan([str(case)], Config(ignore=["VPC206"]))
+    assert _where(without, "VPC204") == invalid
+
+
+TYPE_OMITTED_WITH_SUBNETS = [  # (case, file and line of the endpoint VPC101 points at)
+    (FIXTURES / "rules" / "VPC101" / "cfn_type_omitted_with_subnets.yaml",
+     ("cfn_type_omitted_with_subnets.yaml", 16)),
+    (FIXTURES / "rules" / "VPC101" / "tf_type_omitted_with_subnets", ("main.tf", 20)),
+]
+
+
+@pytest.mark.parametrize("case, endpoint", TYPE_OMITTED_WITH_SUBNETS,
+                         ids=[case.name for case, _ in TYPE_OMITTED_WITH_SUBNETS])
+def test_an_untyped_endpoint_with_subnets_is_vpc206_and_ignoring_it_leaves_vpc101(
+        case: Path, endpoint: tuple[str, int]):
+    """VPC206 (subnets on what is, with no type, a Gateway endpoint) supersedes VPC101 (a
+    Gateway endpoint on no route table): VPC101 no longer skips such endpoints itself."""
+    everything = scan([str(case)], Config())
+    assert _where(everything, "VPC206") and not _where(everything, "VPC101")
+    without = scan([str(case)], Config(ignore=["VPC206"]))
+    assert _where(without, "VPC101") == {endpoint}
