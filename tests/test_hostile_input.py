@@ -439,3 +439,5 @@ def test_a_duplicate_resource_block_with_a_capped_for_each_is_no_internal_error(
     result = run(root)
     assert not [f for f in result.findings if f.rule.id == "VPC000"]
     assert GOOD_FINDING in found(result)
+    assert any("aws_iam_role_policy_attachment.ssm is declared more than once" in message
+               and "line 5 of main.tf" in message for message in notes(result))

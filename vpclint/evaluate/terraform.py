@@ -676,6 +676,8 @@ class _Instance:
             for block in hcl_file.blocks:
                 if block.type != "resource" or len(block.labels) != 2:
                     continue
+                if self._duplicate(block):
+                    continue
                 for resource in self._instances_of(block, hcl_file):
                     file_resources.append((block, resource))
                 self.result.opaque_inputs |= self.provisioned(block)
@@ -694,6 +696,19 @@ class _Instance:
             elif isinstance(instances, dict):
                 for child in instances.values():
                     child.emit()
+
+    def _duplicate(self, block: Block) -> bool:
+        """A second block of one address (Terraform rejects the module): the address's
+        instances come from the block it is indexed by, the last one, so this one emits none
+        and says so, rather than emitting that block's instances a second time."""
+        kept, _ = self.blocks["resource"][".".join(block.labels)]
+        if kept is block:
+            return False
+        self.result.notes.append(Note(
+            self._file_of(block), f"resource {'.'.join(block.labels)} is declared more than "
+            f"once (Terraform rejects this); vpclint judges the last block, at line "
+            f"{kept.pos.line} of {Path(self._file_of(kept)).name}", block.pos.line))
+        return True
 
     def _instances_of(self, block: Block, hcl_file: HclFile) -> list[Resource]:
         value = self.lookup(block.labels[0], (("attr", block.labels[1]),), None)[0]
@@ -815,10 +830,9 @@ def _existence(outer: str | None, block: Block, address: str) -> str:
     """What decides whether the instances of ``block`` (at ``address``) exist, when its count
     or for_each is UNKNOWN: the names that expression reads, after what decides ``outer``."""
     argument = "count" if "count" in block.attributes else "for_each"
-    expression = block.attributes.get(argument)  # absent on a duplicate block of the address
-    names = [] if expression is None else list(dict.fromkeys(
-        _render(t.root, t.steps) for t in free_traversals(expression.expr)
-        if isinstance(t.root, str) and t.root not in ("count", "each")))
+    names = list(dict.fromkeys(_render(t.root, t.steps) for t in
+                               free_traversals(block.attributes[argument].expr)
+                               if isinstance(t.root, str) and t.root not in ("count", "each")))
     own = (f"{argument} of {address} depends on {', '.join(names[:3])}" if names
            else f"{argument} of {address} is not known")
     return f"{outer}; {own}" if outer else own
