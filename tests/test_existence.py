@@ -44,7 +44,8 @@ def test_a_sure_instance_speaks_for_a_location_shared_with_one_that_may_not_exis
         '  target_instances = {}\n}\n')
     findings = [f for f in scan([str(tmp_path)], Config(), root=tmp_path).active
                 if f.rule.id == "VPC109"]
-    assert len(findings) == 1
+    assert [(f.rule.id, Path(f.location.file).relative_to(tmp_path).as_posix(), f.location.line)
+            for f in findings] == [("VPC109", "gwlb/main.tf", 19)]
     assert findings[0].message.startswith("target group module.sure.aws_lb_target_group.this")
     assert findings[0].instances == ["module.sure.aws_lb_target_group.this",
                                      "module.maybe[*].aws_lb_target_group.this"]

@@ -25,9 +25,16 @@ def _relative(path: str) -> str:
     return Path(path).resolve().relative_to(ROOT).as_posix()
 
 
+def _at(findings) -> list[tuple[str, str, int]]:
+    return [(f.rule.id, _relative(f.location.file), f.location.line) for f in findings]
+
+
+_SHARED_NAT_AT = ("VPC216", "fixtures/rules/VPC216/tf_bad_shared_module/modules/vpc/main.tf", 41)
+
+
 def test_instances_of_a_module_called_from_several_roots_name_their_root():
     _, findings = _findings(SHARED_NAT, rule="VPC216")
-    assert len(findings) == 1  # one defect on one line of the shared module
+    assert _at(findings) == [_SHARED_NAT_AT]  # one defect on one line of the shared module
     assert _relative(findings[0].location.file) == \
         "fixtures/rules/VPC216/tf_bad_shared_module/modules/vpc/main.tf"
     base = "fixtures/rules/VPC216/tf_bad_shared_module/examples"
@@ -39,12 +46,13 @@ def test_instances_of_a_module_called_from_several_roots_name_their_root():
 def test_a_module_under_one_root_keeps_plain_addresses():
     _, findings = _findings(SHARED_NAT / "examples" / "private", SHARED_NAT / "modules",
                             rule="VPC216")
-    assert len(findings) == 1 and findings[0].instances == []
+    assert _at(findings) == [_SHARED_NAT_AT] and findings[0].instances == []
 
 
 def test_a_finding_in_a_module_relates_the_callers_argument_that_decided_it():
     _, findings = _findings(RAM_SHARE, rule="VPC403")
-    assert len(findings) == 1
+    assert _at(findings) == [
+        ("VPC403", "fixtures/rules/VPC403/tf_bad_module_argument/lattice/main.tf", 18)]
     (origin,) = findings[0].origins
     assert (_relative(origin.span.file), origin.span.line, origin.call) == (
         "fixtures/rules/VPC403/tf_bad_module_argument/examples/ram_share/main.tf", 12,
