@@ -142,7 +142,10 @@ from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC201", "cross-vpc-wiring",
                 Level.ERROR, "Parts of one component (subnets, security groups, route tables, "
-                "target groups) are in different VPCs")
+                "target groups) are in different VPCs",
+                # a target group in another VPC than its load balancer: its targets registered
+                # from the load balancer's VPC are that one defect, the group's VPC
+                supersedes=("VPC209",))
 
 _FIELD_NOUNS = {"subnets": "subnets", "security_groups": "security groups",
                 "route_tables": "route tables", "subnet": "subnet", "gateway": "gateway"}
