@@ -350,10 +350,11 @@ _PUBLIC_HOSTS = {
 def short_name(component: Component) -> str:
     """The name a path shows: the Terraform address without its resource type
     (``module.net.private["a"]`` for ``module.net.aws_subnet.private["a"]``, since the hop
-    already says "subnet"), or the CloudFormation logical ID."""
+    already says "subnet"), or the CloudFormation logical ID (which never holds its type,
+    ``AWS::EC2::Subnet``: a logical ID is alphanumeric)."""
     resource = component.resource
     address = resource.address
-    if resource.flavour == "terraform" and resource.type:
+    if resource.type:
         head, sep, tail = address.partition(f"{resource.type}.")
         if sep and (not head or head.endswith(".")):
             return head + tail

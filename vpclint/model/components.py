@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Iterator, TypeVar, Union
 
 from vpclint.model.services import GATEWAY_SERVICES, aws_service
-from vpclint.model.vocabulary import ASSIGNMENTS, REGION_ARGUMENTS, REGION_SOURCES
+from vpclint.model.vocabulary import (ASSIGNMENTS, MAIN_ROUTE_TABLE_NAMEABLE,
+                                      REGION_ARGUMENTS, REGION_SOURCES)
 from vpclint.source import Path, Resource, Span
 from vpclint.values import Unknown
 
@@ -167,6 +168,13 @@ class Vpc(Component):
     cidr_blocks: list[Any] = field(default_factory=list)  # with its secondary blocks
     dns_support: bool | Unknown = True  # AWS default
     dns_hostnames: bool | Unknown = False  # AWS default for non-default VPCs
+
+    @property
+    def main_table_nameable(self) -> bool:
+        """Whether the code that creates the VPC can name its main route table, and so put
+        routes on it. Where it cannot (CloudFormation), the main table of a VPC the code creates
+        holds the local route only, unless a route or endpoint goes to a table out of sight."""
+        return MAIN_ROUTE_TABLE_NAMEABLE.get(self.flavour, True)
 
 
 @dataclass(eq=False)
