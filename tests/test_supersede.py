@@ -165,3 +165,22 @@ def test_a_target_group_in_another_vpc_than_its_balancer_is_vpc201_and_ignoring_
     assert _where(everything, "VPC201") and not _where(everything, "VPC209")
     without = scan([str(case)], Config(ignore=["VPC201"]))
     assert _where(without, "VPC209") == {registration}
+
+
+PUBLIC_AND_ISOLATED_LAMBDA = [  # (case, file and line of the Lambda's subnets)
+    (FIXTURES / "rules" / "VPC306" / "cfn_bad_public_and_isolated.yaml",
+     ("cfn_bad_public_and_isolated.yaml", 93)),
+    (FIXTURES / "rules" / "VPC306" / "tf_bad_public_and_isolated", ("main.tf", 100)),
+]
+
+
+@pytest.mark.parametrize("case, subnets", PUBLIC_AND_ISOLATED_LAMBDA,
+                         ids=[case.name for case, _ in PUBLIC_AND_ISOLATED_LAMBDA])
+def test_a_lambda_with_a_public_subnet_is_vpc306_and_ignoring_it_leaves_vpc305(
+        case: Path, subnets: tuple[str, int]):
+    """VPC306 (a Lambda in a public subnet) supersedes VPC305 (its other subnet has no path to
+    SQS) on the Lambda: VPC305 no longer skips Lambdas with a public subnet itself."""
+    everything = scan([str(case)], Config())
+    assert _where(everything, "VPC306") == {subnets} and not _where(everything, "VPC305")
+    without = scan([str(case)], Config(ignore=["VPC306"]))
+    assert _where(without, "VPC305") == {subnets}
