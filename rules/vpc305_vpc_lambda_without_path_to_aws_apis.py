@@ -197,7 +197,7 @@ Resources:
 
 from __future__ import annotations
 
-from ._detours import (counted_evidence, endpoint_in_vpc, label, subnet_phrase, unique)
+from ._detours import counted_evidence, label, subnet_phrase, unique
 from ._wording import names
 from vpclint.analyze import Flow, Verdict
 from vpclint.model.services import GATEWAY_SERVICES, aws_service
@@ -223,10 +223,10 @@ def check(ctx: Context):
         if not counted_evidence(flow):
             continue  # image pulls: the Lambda service's, outside the VPC
         if flow.verdict is Verdict.NO_PATH:
-            if not endpoint_in_vpc(flow, endpoints):
+            if not endpoints.in_flow_vpc(flow):
                 broken.setdefault(id(workload), []).append(flow)
         elif flow.verdict is Verdict.NAT_DETOUR and flow.service not in GATEWAY_SERVICES:
-            if endpoint_in_vpc(flow, endpoints):
+            if endpoints.in_flow_vpc(flow):
                 continue  # an endpoint with private DNS off, or fronted another way
             elsewhere = endpoints.elsewhere(flow.subnet.vpc, flow.service,
                                             workload.resource.scope)

@@ -64,6 +64,14 @@ class Flow:
     lattice_miss: LatticeMiss | None = None
 
     @property
+    def endpoint_unused(self) -> bool:
+        """No path or a detour although an Interface endpoint for the service is in the flow's
+        VPC: its private DNS is off and nothing else answers the service's name there. What
+        the flow lacks is that endpoint's DNS, not an endpoint."""
+        return self.verdict in (Verdict.NO_PATH, Verdict.NAT_DETOUR) and isinstance(
+            self.endpoint, VpcEndpoint) and self.endpoint.endpoint_type == "Interface"
+
+    @property
     def path(self) -> str:
         """The path on one line: ``lambda orders (subnet private_a 10.0.1.0/24) -> rtb private
         -> 0.0.0.0/0 nat a -> rtb public -> 0.0.0.0/0 igw main -> sqs.us-east-1.amazonaws.com
