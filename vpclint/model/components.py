@@ -491,12 +491,22 @@ class LbListener(Component):
     port: int | Unknown | None = None
     forwards_to: Links = field(default_factory=Links)  # target groups of the default actions
 
+    @property
+    def balancer(self) -> "LoadBalancer | None":
+        """The in-scan load balancer whose traffic this listener forwards."""
+        return self.load_balancer if isinstance(self.load_balancer, LoadBalancer) else None
+
 
 @dataclass(eq=False)
 class LbListenerRule(Component):
     kind: ClassVar[str] = "lb_listener_rule"
     listener: Link = None
     forwards_to: Links = field(default_factory=Links)
+
+    @property
+    def balancer(self) -> "LoadBalancer | None":
+        """The in-scan load balancer whose traffic this rule forwards (its listener's)."""
+        return self.listener.balancer if isinstance(self.listener, LbListener) else None
 
 
 # --- VPC Lattice ------------------------------------------------------------------------------
