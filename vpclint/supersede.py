@@ -30,13 +30,14 @@ def drop_superseded(produced: Sequence[tuple[RuleMeta, list[Finding]]]
     superseded: set[tuple[str, int]] = set()  # (rule ID, id(component))
     for meta, findings in produced:
         for finding in findings:
-            superseded |= {(lesser, component)
-                           for lesser in meta.supersedes for component in on(finding)}
-    return [(meta, [f for f in findings if not any((meta.id, c) in superseded for c in on(f))])
+            superseded |= {(lesser, component) for lesser in meta.supersedes
+                           for component in defect_components(finding)}
+    return [(meta, [f for f in findings
+                    if not any((meta.id, c) in superseded for c in defect_components(f))])
             for meta, findings in produced]
 
 
-def on(finding: Finding) -> set[int]:
+def defect_components(finding: Finding) -> set[int]:
     """The components (by ``id``) the finding's defect is on: its own and its subjects."""
     components = [finding.component, *finding.subjects]
     return {id(c) for c in components if c is not None}
