@@ -75,10 +75,25 @@ def test_a_scan_served_from_the_cache_imports_no_parser(tmp_path):
                                         encoding="utf-8")
     first = imported("check", ".", "--format", "json", cwd=project, cache=tmp_path / "cache")
     assert {"hcl2", "yaml"} <= first  # parsed, and cached
-    again = imported("check", ".", "--format", "json", cwd=project, cache=tmp_path / "cache")
+    # other options: no stored report to replay, so it evaluates from the parse cache
+    again = imported("check", ".", "--format", "json", "--ignore", "VPC111", cwd=project,
+                     cache=tmp_path / "cache")
     assert "vpclint.engine" in again
     assert loaded(again, ("hcl2", "lark", "yaml", "vpclint.loaders.hcl_convert",
                           "vpclint.loaders.cfn_yaml")) == []
+
+
+def test_a_replayed_report_imports_neither_the_engine_nor_a_reporter(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_vpc" "main" {\n  cidr_block = '
+                                      '"10.0.0.0/16"\n}\n', encoding="utf-8")
+    first = imported("check", "main.tf", "--format", "sarif", cwd=tmp_path,
+                     cache=tmp_path / "cache")
+    assert "vpclint.engine" in first
+    replayed = imported("check", "main.tf", "--format", "sarif", cwd=tmp_path,
+                        cache=tmp_path / "cache")
+    assert "vpclint.result_cache" in replayed
+    assert loaded(replayed, _SCANNING + _REPORTERS + ("vpclint.model", "vpclint.analyze",
+                                                      "vpclint.registry", "vpclint.rules")) == []
 
 
 @pytest.mark.parametrize("fmt, reporter", [("json", "vpclint.reporters.json_report"),
