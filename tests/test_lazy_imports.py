@@ -59,10 +59,12 @@ def test_version_imports_only_the_command_line():
     assert loaded(modules, _SCANNING + heavy + _REPORTERS) == []
 
 
-def test_rules_imports_the_rules_but_nothing_that_scans():
+def test_rules_reads_the_catalogue_and_imports_no_rule():
     modules = imported("rules")
-    assert "vpclint.registry" in modules
-    assert loaded(modules, _SCANNING + _REPORTERS) == []
+    assert "vpclint.rules._catalogue" in modules
+    rule_modules = [m for m in modules if m.startswith("vpclint.rules.vpc")]
+    assert rule_modules == []
+    assert loaded(modules, _SCANNING + _REPORTERS + ("vpclint.model", "vpclint.analyze")) == []
 
 
 def test_a_scan_served_from_the_cache_imports_no_parser(tmp_path):

@@ -223,7 +223,8 @@ def main() -> None:
     """
     gc.disable()
     try:
-        code = app(prog_name="vpclint", standalone_mode=False, obj={"replay": True})  # returns the Exit code
+        # returns the Exit code; the console command may replay stored reports (result_cache)
+        code = app(prog_name="vpclint", standalone_mode=False, obj={"replay": True})
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as done:
         sys.exit(done.exit_code)
