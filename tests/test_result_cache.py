@@ -218,6 +218,23 @@ def test_in_process_callers_never_replay(scans, module):
     assert len(scans) == 2
 
 
+def test_pruning_keeps_the_most_recently_used_within_count_and_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(result_cache, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(result_cache, "MAX_BYTES", 250)
+    for age, (name, size) in enumerate([("a", 100), ("b", 100), ("c", 10), ("d", 10)]):
+        entry = tmp_path / (name * 64)
+        entry.write_bytes(b"x" * size)
+        os.utime(entry, (1000 - age, 1000 - age))  # "a" used last
+    (tmp_path / "e.tmp").write_bytes(b"")
+    os.utime(tmp_path / "e.tmp", (0, 0))  # left by a crashed writer long ago
+    result_cache._prune(tmp_path)
+    # a and b fit (200 bytes); c would too but d is the fourth: count; c stays
+    assert sorted(p.name[0] for p in tmp_path.iterdir()) == ["a", "b", "c"]
+    monkeypatch.setattr(result_cache, "MAX_BYTES", 150)
+    result_cache._prune(tmp_path)
+    assert sorted(p.name[0] for p in tmp_path.iterdir()) == ["a"]
+
+
 def test_changed_code_or_installs_are_noticed(tmp_path):
     module_file = tmp_path / "pack.py"
     module_file.write_text("RULE = 1\n")

@@ -45,6 +45,7 @@ from vpclint.files import read_bytes, read_digest
 
 FORMAT = 1
 MAX_ENTRIES = 64
+MAX_BYTES = 100 * 1024 * 1024  # a large estate's SARIF is megabytes: bound the whole too
 #: The environment variables that can change what ``vpclint check`` prints. (A test reads the
 #: code for every variable vpclint reads and fails when one is neither here nor in
 #: ``IRRELEVANT_ENVIRONMENT``.)
@@ -314,8 +315,8 @@ def _touch(path: Path) -> None:
 
 
 def _prune(directory: Path) -> None:
-    """Keep the ``MAX_ENTRIES`` most recently used entries; drop temporary files older than an
-    hour (a writer that crashed)."""
+    """Keep the most recently used entries, at most ``MAX_ENTRIES`` of them and ``MAX_BYTES``
+    in all; drop temporary files older than an hour (a writer that crashed)."""
     now = time.time()
     entries = []
     try:
@@ -329,11 +330,14 @@ def _prune(directory: Path) -> None:
                     if now - status.st_mtime > 3600:
                         _unlink(item.path)
                 elif _is_hex(item.name):
-                    entries.append((status.st_mtime, item.path))
+                    entries.append((status.st_mtime, status.st_size, item.path))
     except OSError:
         return
-    for _, path in sorted(entries, reverse=True)[MAX_ENTRIES:]:
-        _unlink(path)
+    total = 0
+    for count, (_, size, path) in enumerate(sorted(entries, reverse=True)):
+        total += size
+        if count >= MAX_ENTRIES or total > MAX_BYTES:
+            _unlink(path)
 
 
 def _unlink(path) -> None:
