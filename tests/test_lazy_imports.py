@@ -105,6 +105,8 @@ def test_check_imports_only_the_reporter_it_prints_with(tmp_path, fmt, reporter)
                                       '"10.0.0.0/16"\n}\n', encoding="utf-8")
     modules = imported("check", "main.tf", "--format", fmt, cwd=tmp_path)
     assert "vpclint.engine" in modules and reporter in modules
+    # a Terraform-only scan (a pre-commit run on .tf files) loads no CloudFormation or plan code
+    assert loaded(modules, ("vpclint.evaluate.cloudformation", "vpclint.evaluate.tf_plan")) == []
     others = tuple(r for r in _REPORTERS if r != reporter)
     assert loaded(modules, others + ("vpclint.graph", "vpclint.docs")) == []
     # typer 0.29 coerces every option through pydantic; pyproject.toml keeps typer below it
