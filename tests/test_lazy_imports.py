@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,9 @@ def test_a_scan_served_from_the_cache_imports_no_parser(tmp_path):
 def test_a_replayed_report_imports_neither_the_engine_nor_a_reporter(tmp_path):
     (tmp_path / "main.tf").write_text('resource "aws_vpc" "main" {\n  cidr_block = '
                                       '"10.0.0.0/16"\n}\n', encoding="utf-8")
+    (tmp_path / "cache").mkdir()
+    past = time.time() - 60  # a directory changed just before a run is not stored from
+    os.utime(tmp_path, (past, past))
     first = imported("check", "main.tf", "--format", "sarif", cwd=tmp_path,
                      cache=tmp_path / "cache")
     assert "vpclint.engine" in first

@@ -10,6 +10,7 @@ import ast
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,16 @@ def module(tmp_path) -> Path:
     target = tmp_path / "infra"
     shutil.copytree(TFVARS_CASE, target)
     (target / "network.auto.tfvars").unlink()
+    _age(tmp_path)
     return target
+
+
+def _age(tree: Path) -> None:
+    """Dates every directory under ``tree`` a minute back: a run does not store what it read
+    from a directory changed since shortly before it started (it may have changed during it)."""
+    past = time.time() - 60
+    for directory in [tree, *(p for p in tree.rglob("*") if p.is_dir())]:
+        os.utime(directory, (past, past))
 
 
 S3_ONLY = [("VPC101", "main.tf", 29)]
@@ -129,6 +139,7 @@ def test_a_parameter_file_change_is_noticed(scans, capsys, tmp_path):
     template = tmp_path / "stack" / "endpoints.yaml"
     template.parent.mkdir()
     shutil.copy(FIXTURES / "rules" / "VPC101" / "cfn_eval_param" / "endpoints.yaml", template)
+    _age(tmp_path)
     parameters = tmp_path / "params.json"
     parameters.write_text(json.dumps({"Environment": "dev"}))
     args = (str(template.parent), "--parameter-file", str(parameters))
@@ -151,6 +162,8 @@ def test_a_report_written_into_the_scanned_tree_does_not_defeat_the_replay(scans
 def test_a_cache_directory_inside_the_scanned_tree_does_not_defeat_the_replay(
         scans, capsys, module, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(module / ".cache"))
+    (module / ".cache" / "vpclint" / "results").mkdir(parents=True, mode=0o700)
+    _age(module)
     for _ in range(3):
         assert _run(capsys, str(module))[:2] == (1, S3_ONLY)
     assert len(scans) == 1
@@ -170,6 +183,39 @@ def test_a_replay_writes_only_where_this_run_asks(scans, capsys, module, tmp_pat
     with pytest.raises(SystemExit):
         main_with(args)
     assert len(scans) == 2 and not (tmp_path / "elsewhere.json").exists()
+
+
+def test_a_file_added_to_a_module_in_a_directory_discovery_skips_is_noticed(scans, capsys,
+                                                                           tmp_path):
+    """``node_modules`` is not walked, but a directory the scan read a module from is listed."""
+    root = tmp_path / "infra"
+    module = root / "node_modules" / "netmod"
+    module.mkdir(parents=True)
+    (root / "main.tf").write_text('module "net" {\n  source = "./node_modules/netmod"\n}\n')
+    (module / "vpc.tf").write_text('resource "aws_vpc" "main" {\n'
+                                   '  cidr_block = "10.0.0.0/16"\n}\n')
+    _age(tmp_path)
+    assert _run(capsys, str(root))[:2] == (0, [])
+    assert _run(capsys, str(root))[:2] == (0, []) and len(scans) == 1
+    (module / "endpoint.tf").write_text('resource "aws_vpc_endpoint" "s3" {\n'
+                                        '  vpc_id       = aws_vpc.main.id\n'
+                                        '  service_name = "com.amazonaws.us-east-1.s3"\n}\n')
+    assert _run(capsys, str(root))[:2] == (1, [("VPC101", "endpoint.tf", 1),
+                                               ("VPC402", "endpoint.tf", 1)])
+    assert len(scans) == 2
+
+
+def test_a_run_whose_module_directory_just_changed_stores_nothing(scans, capsys, module):
+    """An editor saving by renaming a new file into place changes the directory: a file may
+    have appeared during the scan, so what it saw cannot be told from what is there."""
+    os.utime(module, None)
+    _run(capsys, str(module))
+    _run(capsys, str(module))
+    assert len(scans) == 2
+    _age(module)
+    _run(capsys, str(module))
+    _run(capsys, str(module))
+    assert len(scans) == 3
 
 
 def test_a_damaged_entry_is_a_miss_never_an_error(scans, capsys, module, tmp_path):

@@ -14,7 +14,10 @@ is served from them only when all of it is still the same:
   (a file that was missing or too large and now is not is a change); the parameter files and
   baseline the settings name, by content too;
 - the names in every directory under the scanned paths and ``--allow-read`` directories (a new
-  ``.tf`` file, an ``*.auto.tfvars`` appearing, a symlink retargeted), ``.git`` aside;
+  ``.tf`` file, an ``*.auto.tfvars`` appearing, a symlink retargeted), except inside the
+  directories discovery never walks (``.git``, ``node_modules``, virtual environments, tool
+  caches: a pre-commit run on a large repository must not list them all); and the names in
+  each directory a file was read from, wherever it is (a module kept in ``node_modules``);
 - the code that ran: every non-standard-library module loaded by the scan (vpclint, the rule
   packs, the parsers), by size and modification time, and the listing of each ``sys.path``
   directory (a rule pack installed or removed).
@@ -54,8 +57,13 @@ KEY_ENVIRONMENT = ("NO_COLOR", "XDG_CACHE_HOME", "HOME")
 #: and this cache's own switch (with it set, nothing is replayed or stored).
 IRRELEVANT_ENVIRONMENT = ("VPCLINT_DEBUG", "PAGER", "VPCLINT_NO_CACHE")
 
-_SKIP_DIRS = frozenset({".git"})  # changes with every commit and is never read by a scan
+# Not walked: what discovery skips (``vpclint.discover.SKIP_DIRS``), but ``.terraform``, whose
+# module manifest a scan may read. A directory under these that a scan reads from is listed
+# through its reads.
+_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__", ".tox", ".mypy_cache",
+                        ".pytest_cache", ".vpclint-cache"})
 _HEX = frozenset("0123456789abcdef")
+_TIME_MARGIN = 2.0  # seconds: FAT keeps modification times to 2 s
 
 
 @dataclass(frozen=True)
@@ -104,18 +112,38 @@ class Request:
             [*(os.path.realpath(o) for o in self.outputs if o is not None),
              *([os.path.realpath(self.directory.parent)] if self.directory is not None else [])])
         self._listing: Optional[str] = None
+        self._started = 0.0
 
     @property
     def listing(self) -> str:
-        """The digest of the names under the roots now, and of the settings' files' bytes."""
+        """The digest of the names under the roots and of the settings' files' bytes, as they
+        were when first asked (before the scan)."""
         if self._listing is None:
-            digest = hashlib.sha256()
-            for root in self.roots:
-                _list_tree(root, digest, self.unlisted)
-            for path in self.files:
-                digest.update(f"{path}\0{_file_digest(path)}\0".encode())
-            self._listing = digest.hexdigest()
+            self._started = time.time()
+            self._listing = self._list()
         return self._listing
+
+    def _list(self) -> str:
+        digest = hashlib.sha256()
+        for root in self.roots:
+            _list_tree(root, digest, self.unlisted)
+        for path in self.files:
+            digest.update(f"{path}\0{_file_digest(path)}\0".encode())
+        return digest.hexdigest()
+
+    def _changed_during_scan(self, reads: list) -> bool:
+        """Whether the scan may have seen a tree that is no longer there: the listing differs
+        now, or a directory it read from changed since shortly before it started (a margin for
+        file systems that keep times in whole seconds)."""
+        if self._list() != self.listing:
+            return True
+        for directory in {os.path.dirname(os.path.abspath(read[0])) for read in reads}:
+            try:
+                if os.stat(directory).st_mtime >= self._started - _TIME_MARGIN:
+                    return True
+            except OSError:
+                return True
+        return False
 
     def fetch(self) -> Optional[Replay]:
         """The stored run for this request, if every input it read is unchanged. Takes the
@@ -133,7 +161,8 @@ class Request:
         if replay is None or [o.destination for o in replay.outputs] != self.outputs \
                 or entry["listing"] != listing:
             return None
-        if not _unchanged_code(entry["code"]) or not _unchanged_reads(entry["reads"]):
+        if entry["read_dirs"] != _read_dirs(entry["reads"], self.unlisted) \
+                or not _unchanged_code(entry["code"]) or not _unchanged_reads(entry["reads"]):
             return None
         _touch(self.directory / self.key)
         return replay
@@ -143,9 +172,12 @@ class Request:
         ``fetch`` took before it."""
         if self.directory is None:
             return
+        recorded = [[path, size, head, digest]
+                    for (path, size, head), digest in sorted(reads.items())]
+        if self._changed_during_scan(recorded):
+            return  # what the scan saw cannot be told from what is there now
         entry = {"key": self.key, "listing": self.listing, "code": _code_signature(),
-                 "reads": [[path, size, head, digest]
-                           for (path, size, head), digest in sorted(reads.items())],
+                 "reads": recorded, "read_dirs": _read_dirs(recorded, self.unlisted),
                  "outputs": [[o.destination, o.option, o.text] for o in replay.outputs],
                  "exit_code": replay.exit_code}
         data = json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode()
@@ -191,6 +223,19 @@ def _list_tree(root: str, digest: "hashlib._Hash", unlisted: frozenset[str]) -> 
                 digest.update(f"{name}\0{_kind(path)}\0".encode())
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS
                              and os.path.join(directory, d) not in unlisted)
+
+
+def _read_dirs(reads: list, unlisted: frozenset[str]) -> str:
+    """The digest of the names in each directory a recorded read was in, but ``unlisted``."""
+    digest = hashlib.sha256()
+    for directory in sorted({os.path.dirname(os.path.abspath(read[0])) for read in reads}):
+        try:
+            names = sorted(name for name in os.listdir(directory)
+                           if os.path.join(os.path.realpath(directory), name) not in unlisted)
+        except OSError:
+            names = ["\0unreadable"]
+        digest.update(f"\1{directory}\0{chr(0).join(names)}".encode())
+    return digest.hexdigest()
 
 
 def _kind(path: str) -> str:
@@ -280,6 +325,7 @@ def _read_entry(path: Path) -> Optional[dict]:
 def _valid_entry(entry: dict) -> Optional[Replay]:
     """The replay an entry holds, when every field has the shape ``store`` writes."""
     if not (isinstance(entry["listing"], str) and _is_hex(entry["listing"])
+            and isinstance(entry["read_dirs"], str)
             and isinstance(entry["exit_code"], int) and entry["exit_code"] in (0, 1)):
         return None
     for item in entry["code"]:
