@@ -180,7 +180,7 @@ RULES = (
         'summary': 'Parts of one component (subnets, security groups, route tables, target groups) are in different VPCs',
         'security_severity': None,
         'precision': 'high',
-        'supersedes': [],
+        'supersedes': ['VPC209'],
         'needs_analysis': False,
     }),
     ('vpc202_endpoint_security_group_blocks_clients', {
@@ -410,7 +410,7 @@ RULES = (
         'summary': 'A VPC Lambda is in a subnet whose default route is an internet gateway: its ENIs get no public IP, so it cannot reach the internet or AWS APIs',
         'security_severity': None,
         'precision': 'high',
-        'supersedes': [],
+        'supersedes': ['VPC305'],
         'needs_analysis': True,
     }),
     ('vpc307_agent_endpoints_missing', {
