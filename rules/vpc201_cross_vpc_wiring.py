@@ -218,8 +218,8 @@ def _endpoint(model, endpoint: VpcEndpoint) -> Iterable[Finding]:
              for a in model.linked_from(endpoint, EndpointAssociation, "endpoint")
              if isinstance(a.member, Component)}
     parts = _parts(endpoint, fields, added)
-    yield from _against_vpc(endpoint, endpoint_label(endpoint), key_of_link(endpoint.vpc), endpoint.vpc, "vpc",
-                            parts)
+    yield from _against_vpc(endpoint, endpoint_label(endpoint), key_of_link(endpoint.vpc),
+                            endpoint.vpc, "vpc", parts)
 
 
 def _parts(owner: Component, fields: Iterable[str],
