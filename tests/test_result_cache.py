@@ -205,6 +205,31 @@ def test_a_file_added_to_a_module_in_a_directory_discovery_skips_is_noticed(scan
     assert len(scans) == 2
 
 
+def test_a_module_source_appearing_is_noticed_through_its_probe(scans, capsys, tmp_path):
+    """A file named alone lists its own directory only (not the tree under it); a module
+    source that did not exist was probed, and its appearing is a change."""
+    root = tmp_path / "infra"
+    (root / "modules").mkdir(parents=True)
+    named = root / "main.tf"
+    named.write_text('module "net" {\n  source = "./modules/net"\n}\n'
+                     'resource "aws_vpc_endpoint" "s3" {\n  vpc_id       = module.net.vpc_id\n'
+                     '  service_name = "com.amazonaws.us-east-1.s3"\n'
+                     '  route_table_ids = module.net.route_table_ids\n}\n')
+    (root / "docs").mkdir()
+    _age(tmp_path)
+    assert _run(capsys, str(named), "--select", "VPC101")[:2] == (0, [])
+    (root / "docs" / "network.md").write_text("# notes\n")  # not walked, not read: replayed
+    _age(tmp_path)
+    assert _run(capsys, str(named), "--select", "VPC101")[:2] == (0, []) and len(scans) == 1
+    module = root / "modules" / "net"
+    module.mkdir()
+    (module / "outputs.tf").write_text('output "vpc_id" {\n  value = "vpc-0123456789abcdef0"\n}'
+                                       '\noutput "route_table_ids" {\n  value = []\n}\n')
+    _age(tmp_path)
+    assert _run(capsys, str(named), "--select", "VPC101")[:2] == (1, [("VPC101", "main.tf", 7)])
+    assert len(scans) == 2
+
+
 def test_a_run_whose_module_directory_just_changed_stores_nothing(scans, capsys, module):
     """An editor saving by renaming a new file into place changes the directory: a file may
     have appeared during the scan, so what it saw cannot be told from what is there."""

@@ -25,7 +25,7 @@ from vpclint.cli_rules import register as register_rule_commands
 from vpclint import cli_options as options
 from vpclint.errors import VpclintError
 from vpclint.exit_codes import exit_code
-from vpclint.files import recording_reads
+from vpclint.files import recording
 from vpclint.reporters import FORMATS, render
 from vpclint.result_cache import Output, Replay, Request
 
@@ -142,7 +142,7 @@ def check(
 
         if sys.stderr.isatty():
             typer.echo("vpclint: scanning ...", err=True)
-        with recording_reads() as reads:
+        with recording() as recorded:
             # recording a baseline records every active finding: none is hidden by the old one
             result = scan(str_paths,
                           replace(config, baseline=None) if write_baseline_flag else config)
@@ -154,7 +154,7 @@ def check(
         replay = Replay(_reports(result, fmt, output, reports, category, color),
                         exit_code(result.findings, config.fail_level))
         if request is not None:
-            request.store(reads, replay)
+            request.store(recorded, replay)
     for out in replay.outputs:
         if out.destination is not None:
             options.write_output(Path(out.destination), out.text, out.option)
@@ -186,15 +186,16 @@ def _replayable(ctx: typer.Context, paths: list[str], config, fmt: str,
     ``vpclint.result_cache``: only a fresh process's code is known to be the files')."""
     if not (ctx.obj or {}).get("replay"):
         return None
-    roots = [p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)) for p in paths]
-    roots += [str(d) for d in config.allow_read]
+    # what discovery walks; what the scan reads elsewhere (--allow-read) is recorded as read
+    roots = [p for p in paths if os.path.isdir(p)]
+    shallow = [os.path.dirname(os.path.abspath(p)) for p in paths if not os.path.isdir(p)]
     files = [*config.parameter_files, *config.var_files,
              *([config.baseline] if config.baseline is not None else [])]
     destinations = [str(path) for _, path in reports] + [None if output is None else str(output)]
     settings = {"paths": paths, "config": asdict(config), "format": fmt, "output": output,
                 "reports": reports, "category": category, "color": color,
                 "allow_empty": allow_empty}
-    return Request(settings, roots, files, destinations)
+    return Request(settings, roots, shallow, files, destinations)
 
 
 def _split(values: Optional[List[str]]) -> Optional[List[str]]:

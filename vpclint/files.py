@@ -26,7 +26,7 @@ import functools
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 DEFAULT_MAX_MB = 2  # CloudFormation allows 1 MB templates; python-hcl2 parses ~0.1 MB/s
@@ -96,8 +96,8 @@ def read_bytes(path: str, max_bytes: int, head: bool = False) -> bytes | FilePro
     FIFO or device, never reads more than ``max_bytes`` + 1 bytes. With ``head``, a larger
     file gives its first ``max_bytes`` bytes instead of a problem (to sniff what it is)."""
     result = _read(path, max_bytes, head)
-    if _recorder is not None:
-        _recorder[(path, max_bytes, head)] = read_digest(result)
+    if _recording is not None:
+        _recording.reads[(path, max_bytes, head)] = read_digest(result)
     return result
 
 
@@ -108,21 +108,62 @@ def read_digest(result: bytes | FileProblem) -> str:
     return hashlib.sha256(result).hexdigest()
 
 
-@contextlib.contextmanager
-def recording_reads() -> Iterator[dict[tuple[str, int, bool], str]]:
-    """Every ``read_bytes`` made inside, as (path, max_bytes, head) -> ``read_digest``: what a
-    scan depended on, so that a stored report can later be checked against the files (see
-    ``vpclint.result_cache``). Reads happen in the scanning process only (parse workers get
-    the bytes), so this sees them all."""
-    global _recorder
-    outer, _recorder = _recorder, {}
+def is_dir(path: str) -> bool:
+    """``os.path.isdir``, for a directory a scan may read from (a module source): recorded."""
+    if _recording is None:
+        return os.path.isdir(path)
+    state = _recording.probes[path] = probe_state(path)
+    return state.startswith("dir")
+
+
+def is_file(path: str) -> bool:
+    """``os.path.isfile``, for a file a scan may read (a nested template, a module manifest):
+    recorded."""
+    if _recording is None:
+        return os.path.isfile(path)
+    state = _recording.probes[path] = probe_state(path)
+    return state == "file"
+
+
+def probe_state(path: str) -> str:
+    """What is at ``path`` now: a directory with the digest of its names, a file, something
+    else, or nothing."""
     try:
-        yield _recorder
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return "missing"
+    if stat.S_ISDIR(mode):
+        try:
+            names = "\0".join(sorted(os.listdir(path)))
+        except OSError:
+            return "dir:unreadable"
+        return "dir:" + hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+@dataclass
+class Recording:
+    """What a scan depended on in the file system: every ``read_bytes`` as (path, max_bytes,
+    head) -> ``read_digest``, and every ``is_dir`` / ``is_file`` as path -> ``probe_state``; so
+    that a stored report can later be checked against the files (``vpclint.result_cache``)."""
+
+    reads: dict[tuple[str, int, bool], str] = field(default_factory=dict)
+    probes: dict[str, str] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[Recording]:
+    """Record what is read and probed inside. Reads happen in the scanning process only (parse
+    workers get the bytes), so this sees them all."""
+    global _recording
+    outer, _recording = _recording, Recording()
+    try:
+        yield _recording
     finally:
-        _recorder = outer
+        _recording = outer
 
 
-_recorder: dict[tuple[str, int, bool], str] | None = None
+_recording: Recording | None = None
 
 
 def _read(path: str, max_bytes: int, head: bool) -> bytes | FileProblem:

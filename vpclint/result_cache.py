@@ -11,13 +11,14 @@ is served from them only when all of it is still the same:
 - every file the scan read through ``vpclint.files.read_bytes`` (templates, modules, tfvars,
   ``file()`` reads, cloud assembly manifests, the heads of YAML/JSON files sniffed for being
   templates), read again and compared by content, with the problem it had when it had one
-  (a file that was missing or too large and now is not is a change); the parameter files and
-  baseline the settings name, by content too;
-- the names in every directory under the scanned paths and ``--allow-read`` directories (a new
-  ``.tf`` file, an ``*.auto.tfvars`` appearing, a symlink retargeted), except inside the
-  directories discovery never walks (``.git``, ``node_modules``, virtual environments, tool
-  caches: a pre-commit run on a large repository must not list them all); and the names in
-  each directory a file was read from, wherever it is (a module kept in ``node_modules``);
+  (a file that was missing or too large and now is not is a change), and every path it probed
+  (``files.is_dir`` / ``is_file``: a module source, a nested template, a module manifest), with
+  a directory's names; the parameter files and baseline the settings name, by content too;
+- the names in the directories discovery walks (every directory under a scanned directory but
+  ``.git``, ``node_modules``, virtual environments and tool caches; the directory of a file
+  named alone), and in each directory a file was read from, wherever it is (a module kept in
+  ``node_modules`` or under an ``--allow-read`` directory): a new ``.tf`` file, an
+  ``*.auto.tfvars`` appearing, a symlink retargeted;
 - the code that ran: every non-standard-library module loaded by the scan (vpclint, the rule
   packs, the parsers), by size and modification time, and the listing of each ``sys.path``
   directory (a rule pack installed or removed).
@@ -44,7 +45,7 @@ from typing import Any, Iterable, Optional
 
 from vpclint import __version__
 from vpclint.cache_dir import cache_dir
-from vpclint.files import read_bytes, read_digest
+from vpclint.files import Recording, probe_state, read_bytes, read_digest
 
 FORMAT = 1
 MAX_ENTRIES = 64
@@ -88,15 +89,16 @@ class Request:
     """One ``vpclint check`` invocation, as far as its reports can depend on it.
 
     ``request`` is every command-line value after parsing and the settings after the config
-    file (anything JSON can write, ``Path`` as text); ``roots`` are the directories whose names
-    the scan may look at; ``files`` the settings' files read outside ``read_bytes`` (parameter
+    file (anything JSON can write, ``Path`` as text); ``roots`` are the directories discovery
+    walks (each with the directories under it) and ``shallow`` those whose names alone it reads
+    (the module of a file named alone); ``files`` the settings' files read outside ``read_bytes`` (parameter
     files, baseline); ``outputs`` the report destinations in the order the run writes them
     (None: standard output): a replay writes only there, and they are left out of the listings
     (writing a report must not make the next run a miss).
     """
 
-    def __init__(self, request: dict[str, Any], roots: Iterable[str], files: Iterable[str],
-                 outputs: Iterable[Optional[str]]) -> None:
+    def __init__(self, request: dict[str, Any], roots: Iterable[str], shallow: Iterable[str],
+                 files: Iterable[str], outputs: Iterable[Optional[str]]) -> None:
         material = {"format": FORMAT, "vpclint": __version__, "python": sys.version,
                     "path": sys.path, "cwd": os.getcwd(), "request": request,
                     "environment": {name: os.environ.get(name) for name in KEY_ENVIRONMENT}}
@@ -105,6 +107,7 @@ class Request:
         self.files = sorted({os.path.abspath(f) for f in files})
         self.outputs = list(outputs)
         self.roots = sorted({os.path.realpath(r) for r in roots})
+        self.shallow = sorted({os.path.realpath(r) for r in shallow})
         self.directory = _results_directory()
         # the cache's own directory may lie under a scanned one (a CI cache in the checkout):
         # its entries change with every run, and no scan reads them
@@ -127,6 +130,8 @@ class Request:
         digest = hashlib.sha256()
         for root in self.roots:
             _list_tree(root, digest, self.unlisted)
+        for directory in self.shallow:
+            _list_tree(directory, digest, self.unlisted, deep=False)
         for path in self.files:
             digest.update(f"{path}\0{_file_digest(path)}\0".encode())
         return digest.hexdigest()
@@ -162,22 +167,24 @@ class Request:
                 or entry["listing"] != listing:
             return None
         if entry["read_dirs"] != _read_dirs(entry["reads"], self.unlisted) \
+                or any(probe_state(path) != state for path, state in entry["probes"]) \
                 or not _unchanged_code(entry["code"]) or not _unchanged_reads(entry["reads"]):
             return None
         _touch(self.directory / self.key)
         return replay
 
-    def store(self, reads: dict[tuple[str, int, bool], str], replay: Replay) -> None:
-        """Keep ``replay`` with what it depended on: the reads the scan made, the listing
+    def store(self, recording: Recording, replay: Replay) -> None:
+        """Keep ``replay`` with what it depended on: what the scan read and probed, the listing
         ``fetch`` took before it."""
         if self.directory is None:
             return
         recorded = [[path, size, head, digest]
-                    for (path, size, head), digest in sorted(reads.items())]
+                    for (path, size, head), digest in sorted(recording.reads.items())]
         if self._changed_during_scan(recorded):
             return  # what the scan saw cannot be told from what is there now
         entry = {"key": self.key, "listing": self.listing, "code": _code_signature(),
                  "reads": recorded, "read_dirs": _read_dirs(recorded, self.unlisted),
+                 "probes": sorted([path, state] for path, state in recording.probes.items()),
                  "outputs": [[o.destination, o.option, o.text] for o in replay.outputs],
                  "exit_code": replay.exit_code}
         data = json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode()
@@ -208,10 +215,11 @@ def _results_directory() -> Optional[Path]:
     return directory
 
 
-def _list_tree(root: str, digest: "hashlib._Hash", unlisted: frozenset[str]) -> None:
-    """Feed ``digest`` the names (with their kind, and a symlink's target) of every directory
-    under ``root``, in a fixed order, except the paths ``unlisted`` (the contents of a directory
-    among them are not listed, its name is); a named file stands for itself."""
+def _list_tree(root: str, digest: "hashlib._Hash", unlisted: frozenset[str],
+               deep: bool = True) -> None:
+    """Feed ``digest`` the names (with their kind, and a symlink's target) of ``root`` and, when
+    ``deep``, every directory under it, in a fixed order, except the paths ``unlisted`` (the
+    contents of a directory among them are not listed, its name is)."""
     if not os.path.isdir(root):
         digest.update(f"{root}\0{_kind(root)}\0".encode())
         return
@@ -221,6 +229,8 @@ def _list_tree(root: str, digest: "hashlib._Hash", unlisted: frozenset[str]) -> 
             path = os.path.join(directory, name)
             if path not in unlisted or name in dirnames:
                 digest.update(f"{name}\0{_kind(path)}\0".encode())
+        if not deep:
+            break
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS
                              and os.path.join(directory, d) not in unlisted)
 
@@ -333,6 +343,10 @@ def _valid_entry(entry: dict) -> Optional[Replay]:
                 and all(isinstance(x, str) for x in item[:2])
                 and (isinstance(item[2], int) if item[0] == "file" else isinstance(item[2], str))
                 and isinstance(item[3], int)):
+            return None
+    for item in entry["probes"]:
+        if not (isinstance(item, list) and len(item) == 2
+                and all(isinstance(x, str) for x in item)):
             return None
     for item in entry["reads"]:
         if not (isinstance(item, list) and len(item) == 4 and isinstance(item[0], str)

@@ -39,7 +39,7 @@ from typing import Any
 
 from vpclint.cloud_assembly import Environment
 from vpclint.config import Config
-from vpclint.files import Boundary
+from vpclint.files import Boundary, is_file
 from vpclint.evaluate.cfn_parameters import given_parameters, pseudo_parameters
 from vpclint.evaluate.cfn_rain import ModuleStack, module_path
 from vpclint.evaluate.cfn_stack import NESTED_STACK, Stack, merged, section
@@ -342,7 +342,7 @@ class _StackBuilder:
         return document
 
     def _load(self, path: str) -> CfnDocument | None:
-        if not os.path.isfile(path):
+        if not is_file(path):
             return None
         result = load_files([path], self.max_bytes)[path]
         if isinstance(result, ParseError):

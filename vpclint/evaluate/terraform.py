@@ -27,7 +27,8 @@ from typing import Any, Callable
 from vpclint.evaluate.references import free_traversals
 from vpclint.evaluate.tf_data import data_source
 from vpclint.evaluate.tf_origins import Origins, Written, innermost
-from vpclint.files import DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, read_bytes
+from vpclint.files import (DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, is_dir,
+                           is_file, read_bytes)
 from vpclint.evaluate.tf_expressions import ResourceObject, SomeInstances, evaluate
 from vpclint.loaders.hcl import HclFile, IgnoreComment
 from vpclint.loaders.json_errors import json_parse_error
@@ -607,7 +608,7 @@ class _Instance:
             return self._readable_module(name, block, source, path)
         manifest = Path(self.root_dir) / ".terraform" / "modules" / "modules.json"
         key = f"{self.module_key}.{name}" if self.module_key else name
-        if manifest.is_file():
+        if is_file(str(manifest)):
             data = self._read(str(manifest))
             try:
                 for entry in json.loads(data).get("Modules", []) if data is not None else ():
@@ -623,7 +624,7 @@ class _Instance:
 
     def _readable_module(self, name: str, block: Block, source: str, path: str) -> str | None:
         """``path`` if the module there may be read (it exists, inside the boundary)."""
-        if not os.path.isdir(path):
+        if not is_dir(path):
             return None
         boundary = self.options.boundary
         if boundary is not None and not boundary.contains(path):
