@@ -14,7 +14,6 @@ until the rest fit in 200 MB.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from pathlib import Path
@@ -29,6 +28,8 @@ from vpclint.errors import describe_crash
 from vpclint.source import Failure, ParseError
 
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
+CHUNK = 4  # files a worker parses per task: enough to amortise a task's round trip, and few
+# enough that the parent and the workers, meeting in the middle of the list, finish together
 
 
 def _loader_fingerprint() -> bytes:
@@ -59,15 +60,7 @@ def load_files(paths: list[str], max_bytes: int = DEFAULT_MAX_MB * MB) -> dict[s
             results[path] = cached
         else:
             pending.append((path, data, key))
-    if len(pending) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        from concurrent.futures import ProcessPoolExecutor  # only a cold scan of many files
-
-        # a worker parses file after file, leaving garbage: its collector stays on (the
-        # command line turns the parent's off, and a forked worker would inherit that)
-        with ProcessPoolExecutor(initializer=gc.enable) as pool:
-            loaded = list(pool.map(_load_one, [(p, d) for p, d, _ in pending], chunksize=8))
-    else:
-        loaded = [_load_one((p, d)) for p, d, _ in pending]
+    loaded = _load_all([(p, d) for p, d, _ in pending])
     for (path, _, key), result in zip(pending, loaded):
         results[path] = result
         if not isinstance(result, Failure):  # a crash is not cached: the next run retries
@@ -91,6 +84,60 @@ def load_tfvars_cached(path: str, text: str) -> dict | ParseError:
     parsed = load_tfvars(path, text)
     cache.store(key, parsed if isinstance(parsed, ParseError) else TfvarsFile(path, parsed))
     return parsed
+
+
+def _load_all(items: list[tuple[str, bytes]]) -> list[Any]:
+    """Each file's load, in order. Many files are shared between this process and one worker
+    per other core (on a cold scan of a 2-core machine, one): every core parses, and a process
+    fewer means less memory than a pool of one worker per core beside an idle parent."""
+    workers = (os.cpu_count() or 1) - 1
+    if len(items) < PARALLEL_THRESHOLD or workers < 1:
+        return [_load_one(item) for item in items]
+    from concurrent.futures import BrokenExecutor, ProcessPoolExecutor  # a cold scan of many
+
+    if any(path.endswith((".tf", ".tfvars")) for path, _ in items):
+        from vpclint.loaders.hcl_convert import build_parser
+
+        build_parser()  # once, before the fork: the workers inherit it
+    chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+    loaded: list[list | None] = [None] * len(chunks)
+    futures: dict = {}  # chunk index -> the worker's future
+    # the workers take chunks from the front, this process from the back, until they meet;
+    # each worker has its next chunk at hand while it parses one
+    front, back, ahead = 0, len(chunks), 2 * workers
+    # the workers inherit the command line's collector setting (off): loading leaves no cyclic
+    # garbage, so reference counting frees it all and a collector would only cost time
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        while front < back:
+            if _waiting(futures) < ahead:
+                try:
+                    futures[front] = pool.submit(_load_chunk, chunks[front])
+                    front += 1
+                    continue
+                except BrokenExecutor:  # a worker died: this process loads the rest
+                    ahead = 0
+            back -= 1
+            loaded[back] = _load_chunk(chunks[back])
+        for index, future in futures.items():
+            loaded[index] = _worker_result(future, chunks[index])
+    return [result for chunk in loaded for result in chunk]
+
+
+def _waiting(futures: dict) -> int:
+    return sum(1 for future in futures.values() if not future.done())
+
+
+def _worker_result(future, chunk: list[tuple[str, bytes]]) -> list[Any]:
+    """A worker's loads of ``chunk``; if the worker died (killed, out of memory), this
+    process loads the chunk itself, so the other files are not lost with it."""
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 - BrokenProcessPool and its kin
+        return _load_chunk(chunk)
+
+
+def _load_chunk(chunk: list[tuple[str, bytes]]) -> list[Any]:
+    return [_load_one(item) for item in chunk]
 
 
 def _load_one(item: tuple[str, bytes]) -> Any:

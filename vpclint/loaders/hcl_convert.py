@@ -28,6 +28,13 @@ _EXPRESSIONS = frozenset({"expr_term", "conditional", "binary_op", "unary_op"})
 _KEYWORD_VALUES = {"true": True, "false": False, "null": None}
 
 
+def build_parser() -> None:
+    """Build python-hcl2's parser now (from its cached tables), e.g. before forking workers."""
+    from hcl2.parser import parser
+
+    parser()
+
+
 def parse_tree(text: str) -> Tree:
     """python-hcl2's parse of ``text``; raises lark's errors on invalid HCL."""
     from hcl2.api import parses_to_tree
