@@ -1,4 +1,8 @@
-"""Load every discovered file, in parallel over all cores when there are many, cached by content.
+"""Load every discovered file, on all cores when there are many, cached by content.
+
+Many files are parsed by this process and one worker process per other core, the workers taking
+files from the front of the list and this process from the back until they meet: every core
+parses, with one process fewer (and less memory) than a pool beside an idle parent.
 
 Parsing dominates a scan's cost (python-hcl2 is a pure-Python parser), so parse results are kept
 in a cache keyed by the SHA-256 of the file's bytes, the vpclint version and loaders' code, and the
@@ -87,9 +91,7 @@ def load_tfvars_cached(path: str, text: str) -> dict | ParseError:
 
 
 def _load_all(items: list[tuple[str, bytes]]) -> list[Any]:
-    """Each file's load, in order. Many files are shared between this process and one worker
-    per other core (on a cold scan of a 2-core machine, one): every core parses, and a process
-    fewer means less memory than a pool of one worker per core beside an idle parent."""
+    """Each file's load, in order; many files shared between this process and the workers."""
     workers = (os.cpu_count() or 1) - 1
     if len(items) < PARALLEL_THRESHOLD or workers < 1:
         return [_load_one(item) for item in items]

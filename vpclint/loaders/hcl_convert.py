@@ -3,7 +3,7 @@
 python-hcl2 turns lark's parse tree into a tree of its own rule objects (``hcl2.api.parses``),
 built for round-tripping HCL: one object per node and token, each wrapped and linked to its parent.
 vpclint used that tree only to convert it at once into ``hcl_ast`` and threw it away, and building
-it cost a third of a cold scan (with the garbage collector walking its parent links). So this
+it cost a third of the parse (and the garbage collector walked its parent links). So this
 module reads lark's tree (``hcl2.api.parses_to_tree``: python-hcl2's own grammar, parser and
 post-lexer) directly, giving each node the meaning python-hcl2's rules give it. The one construct
 whose text only python-hcl2 can write, a template directive (``%{ if }``, ``%{ for }``), still goes
@@ -48,11 +48,13 @@ def pos_of(tree: Tree) -> Pos:
 
 def _pos(meta) -> Pos:
     """lark's position of a node (python-hcl2's parser propagates them); 1 where it has none."""
-    line = getattr(meta, "line", None) or 1
-    column = getattr(meta, "column", None) or 1
-    end_line = getattr(meta, "end_line", None) or line
-    end_column = getattr(meta, "end_column", None) or column
-    return Pos(line, column, end_line, end_column)
+    try:
+        return Pos(meta.line, meta.column, meta.end_line, meta.end_column)
+    except AttributeError:  # a node that spans no text (an empty body)
+        line = getattr(meta, "line", None) or 1
+        column = getattr(meta, "column", None) or 1
+        return Pos(line, column, getattr(meta, "end_line", None) or line,
+                   getattr(meta, "end_column", None) or column)
 
 
 def top_level_blocks(start: Tree) -> list[Block]:
@@ -68,8 +70,8 @@ def top_level_attributes(start: Tree) -> dict[str, Attribute]:
 
 
 def convert_template_string(value: str) -> Expr:
-    """A string value holding ``${...}`` or ``%{...}`` read as HCL reads a quoted string, with
-    positions inside the one-line text ``x = "<value>"`` (the caller replaces them)."""
+    """A string value holding ``${...}`` or ``%{...}`` read as HCL reads a quoted string. Its
+    positions are inside the one-line text ``x = "<value>"``, not the file's."""
     start = parse_tree(f"x = {json.dumps(value)}\n")
     attribute = next(c for c in _body(start).children
                      if isinstance(c, Tree) and c.data == "attribute")
@@ -127,8 +129,11 @@ def _expressions(node: Tree) -> list[Tree]:
 
 
 def _expr_term(node: Tree) -> Expr:
-    # the one child that is a tree, between optional parentheses and newlines
-    return convert(next(c for c in node.children
+    children = node.children
+    if len(children) == 1:
+        return convert(children[0])
+    # ( expression ), with optional newlines inside the parentheses
+    return convert(next(c for c in children
                         if isinstance(c, Tree) and c.data != "new_line_or_comment"))
 
 
