@@ -17,7 +17,7 @@ MODULE = 'resource "aws_vpc" "v{i}" {{\n  cidr_block = "10.{i}.0.0/16"\n}}\n'
 def paths(tmp_path, monkeypatch):
     """Enough files for the shared path, on two cores, without the cache."""
     monkeypatch.setenv("VPCLINT_NO_CACHE", "1")
-    monkeypatch.setattr(loading.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(loading, "_usable_cores", lambda: 2)
     made = []
     for i in range(loading.PARALLEL_THRESHOLD + 20):
         path = tmp_path / f"m{i:03}.tf"
@@ -30,6 +30,13 @@ def _one_by_one(paths, monkeypatch) -> dict:
     with monkeypatch.context() as serial:
         serial.setattr(loading, "PARALLEL_THRESHOLD", len(paths) + 1)
         return loading.load_files(paths)
+
+
+def test_one_usable_core_loads_in_this_process_alone(paths, monkeypatch):
+    monkeypatch.setattr(loading, "_usable_cores", lambda: 1)
+    monkeypatch.setattr(loading, "_load_chunk", None)  # the shared path would call it
+    loaded = loading.load_files(paths)
+    assert all(isinstance(result, HclFile) for result in loaded.values())
 
 
 def test_many_files_load_as_they_do_one_by_one_and_in_order(paths, monkeypatch):

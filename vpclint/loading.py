@@ -92,7 +92,7 @@ def load_tfvars_cached(path: str, text: str) -> dict | ParseError:
 
 def _load_all(items: list[tuple[str, bytes]]) -> list[Any]:
     """Each file's load, in order; many files shared between this process and the workers."""
-    workers = (os.cpu_count() or 1) - 1
+    workers = _usable_cores() - 1
     if len(items) < PARALLEL_THRESHOLD or workers < 1:
         return [_load_one(item) for item in items]
     from concurrent.futures import BrokenExecutor, ProcessPoolExecutor  # a cold scan of many
@@ -123,6 +123,14 @@ def _load_all(items: list[tuple[str, bytes]]) -> list[Any]:
         for index, future in futures.items():
             loaded[index] = _worker_result(future, chunks[index])
     return [result for chunk in loaded for result in chunk]
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the
+    machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _waiting(futures: dict) -> int:
