@@ -6,7 +6,10 @@ subprocess, as the median of several runs:
 
 * cold: a fresh, empty parse cache (``XDG_CACHE_HOME`` set to a new temporary directory);
 * warm: the parse cache filled by a first run, as on a developer's machine or in CI with a
-  cached directory;
+  cached directory, the stored reports removed before each run (so everything after parsing
+  runs: the cost of a run after an edit);
+* replay: both caches filled and nothing changed, so the stored reports are replayed
+  (``vpclint.result_cache``): the cost of checking that nothing changed;
 
 each as wall-clock seconds and as CPU seconds of the process and its children (steadier on a
 shared machine, and larger than the wall clock when parsing uses several cores);
@@ -108,6 +111,13 @@ def _timed(command: list[str], env: dict[str, str] | None = None) -> Timing:
     return Timing(elapsed, cpu)
 
 
+def _evaluated(command: list[str], cache: Path) -> Timing:
+    """A warm run that evaluates: the parse cache kept, the stored reports removed first (the
+    peers keep no results between runs either)."""
+    shutil.rmtree(cache / "vpclint" / "results", ignore_errors=True)
+    return _timed(command, _env(cache))
+
+
 def _median(timings: list[Timing]) -> Timing:
     return Timing(statistics.median(t.wall for t in timings),
                   statistics.median(t.cpu for t in timings))
@@ -125,14 +135,15 @@ def time_vpclint(estate: Path, runs: int, scratch: Path, cold_runs: bool = True)
         shutil.rmtree(cache, ignore_errors=True)
     warm_cache = scratch / "warm"
     _timed(_vpclint(str(estate)), _env(warm_cache))  # fills the cache
-    warm = [_timed(_vpclint(str(estate)), _env(warm_cache)) for _ in range(runs)]
+    warm = [_evaluated(_vpclint(str(estate)), warm_cache) for _ in range(runs)]
+    replay = [_timed(_vpclint(str(estate)), _env(warm_cache)) for _ in range(runs)]
     stages = []
     for _ in range(runs):
         done = subprocess.run([sys.executable, "-c", _STAGES, str(estate)],
                               env=_env(warm_cache), capture_output=True, text=True, check=True)
         stages.append(json.loads(done.stdout.strip().splitlines()[-1]))
     result = {"cold": _median(cold) if cold else Timing(float("nan"), float("nan")),
-              "warm": _median(warm), **stages[0]}
+              "warm": _median(warm), "replay": _median(replay), **stages[0]}
     for stage in ("build", "analyze", "rules"):
         for key in (stage, f"{stage}_cpu"):
             result[key] = statistics.median(s[key] for s in stages)
@@ -153,7 +164,7 @@ def time_peers(estate: Path, scratch: Path, runs: int) -> dict[str, tuple[Timing
         found["vpclint (same templates, cold)"] = (
             _timed(_vpclint(str(estate / "cloudformation")), _env(cache)), len(templates))
         found["vpclint (same templates, warm)"] = (_median([
-            _timed(_vpclint(str(estate / "cloudformation")), _env(cache))
+            _evaluated(_vpclint(str(estate / "cloudformation")), cache)
             for _ in range(runs)]), len(templates))
         shutil.rmtree(cache, ignore_errors=True)
     if shutil.which("checkov"):
@@ -202,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     header = (f"{'scale':>5} {'files':>6} {'components':>10} {'flows':>6} | "
               f"{'cold wall s':>11} {'cpu s':>7} {'cpu ms/file':>11} | "
               f"{'warm wall s':>11} {'cpu s':>7} {'cpu ms/file':>11} | "
-              f"{'build cpu s':>11} {'analyze cpu s':>13} {'rules cpu s':>11}")
+              f"{'build cpu s':>11} {'analyze cpu s':>13} {'rules cpu s':>11} | "
+              f"{'replay wall s':>13}")
     rows, peer_rows = [], []
     root = args.keep or Path(tempfile.mkdtemp(prefix="vpclint-bench-"))
     try:
@@ -254,7 +266,8 @@ def _row(scale: float, files: int, t: dict) -> str:
     return (f"{scale:>5g} {files:>6} {t['components']:>10} {t['flows']:>6} | "
             f"{cold.wall:>11.2f} {cold.cpu:>7.2f} {1000 * cold.cpu / files:>11.1f} | "
             f"{warm.wall:>11.2f} {warm.cpu:>7.2f} {1000 * warm.cpu / files:>11.1f} | "
-            f"{t['build_cpu']:>11.2f} {t['analyze_cpu']:>13.3f} {t['rules_cpu']:>11.2f}")
+            f"{t['build_cpu']:>11.2f} {t['analyze_cpu']:>13.3f} {t['rules_cpu']:>11.2f} | "
+            f"{t['replay'].wall:>13.2f}")
 
 
 if __name__ == "__main__":

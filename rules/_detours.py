@@ -1,20 +1,24 @@
-"""Shared by the detour rules (VPC301, VPC302, VPC303, VPC305, VPC306): who owns a flow that
-is not private, and how messages name things.
+"""Shared by the detour rules (VPC301, VPC302, VPC303, VPC305, VPC306): which flows are a
+rule's to report, and how messages name things.
 
-One defect, one finding. For a flow whose verdict is known and not private:
+One defect, one finding. A flow whose verdict is known and not private is judged by where its
+fix is, a fact of the analysis, never by whether another rule fires:
 
-* an endpoint for the service exists in the flow's VPC, and the fix is on that endpoint:
-  a Gateway endpoint on no route table is VPC101's; one on other route tables is VPC302's (add
-  this table); an Interface endpoint with private DNS off is VPC303's (turn it on), unless a
-  private hosted zone, record or Lattice resource configuration fronts it;
-* no endpoint for the service in the VPC: S3 / DynamoDB through NAT is VPC301's (on the route
-  table's default route); a VPC Lambda's calls with no path at all, or through NAT for a
-  service the design has endpoints for in another VPC, are VPC305's;
-* a Lambda whose subnet sends its default route to an internet gateway is VPC306's, and no
-  other detour rule speaks of that Lambda: moving it to private subnets is the fix.
+* an endpoint for the service is in the flow's VPC (``ServiceEndpoints.in_flow_vpc``): the
+  fix is on that endpoint: a Gateway endpoint on no route table (VPC101), one on other route
+  tables (add this one, VPC302, ``gateway_endpoint_missing``), an Interface endpoint with
+  private DNS off (``Flow.endpoint_unused``: turn it on, VPC303), unless a private hosted zone,
+  record or Lattice resource configuration fronts it;
+* no endpoint for the service in the VPC: S3 / DynamoDB through NAT lack a gateway endpoint on
+  the route table (VPC301); a VPC Lambda's calls with no path at all, or through NAT for a
+  service the design has endpoints for in another VPC, lack Interface endpoints (VPC305);
+* a Lambda with a subnet whose default route is an internet gateway (``public_lambdas``):
+  moving it to private subnets is the fix (VPC306, which supersedes VPC305 on that Lambda;
+  VPC301 leaves that Lambda's NAT flows out, as its finding groups every workload of a route).
 
-The indexes these answers look things up in (the scan's endpoints, the Lambdas whose egress
-meets an internet gateway) are the analysis', built once per scan: no pairwise scans.
+These rules report flows grouped differently (per route, per endpoint, per workload), so the
+split is made per flow by these facts; a finding-level ``supersedes`` would drop the other flows
+a finding groups. The indexes are the analysis', built once per scan: no pairwise scans.
 """
 
 from __future__ import annotations
@@ -47,15 +51,6 @@ def gateway_endpoint_missing(flow: Flow, endpoints: ServiceEndpoints) -> VpcEndp
             continue  # not all known (a literal rtb- ID may be this one), none (VPC101), or on it
         return endpoint
     return None
-
-
-def endpoint_in_vpc(flow: Flow, endpoints: ServiceEndpoints) -> bool:
-    """Some endpoint for the flow's service exists in its VPC, or may (its VPC is not known):
-    the defect, if any, is on that endpoint (VPC101, VPC302, VPC303), or it is fronted and the
-    flow is no detour."""
-    if flow.endpoint is not None:
-        return True
-    return bool(endpoints.in_vpc(flow.subnet.vpc, flow.service)) or endpoints.may_serve(flow)
 
 
 # --- evidence and regions ---------------------------------------------------------------------

@@ -10,8 +10,9 @@ are not private? A flow counts as a gap when its verdict is known and not privat
 Never gaps: private flows (through an endpoint or VPC Lattice), UNKNOWN flows, flows straight to an internet gateway (a public
 subnet: reaching the public endpoint is the design), flows leaving the VPC (transit gateway,
 peering, VPN: a central endpoint VPC or an on-premises egress is out of sight), and flows whose
-service has an Interface endpoint in the VPC with private DNS off: that endpoint exists, and
-VPC303 reports its private DNS (one defect, one finding).
+service has an Interface endpoint in the VPC with private DNS off (``Flow.endpoint_unused``):
+the endpoint of the set is there, and what is missing is its private DNS (VPC303's finding),
+so "add an endpoint" would be wrong.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Iterable
 
 from ._wording import names
 from vpclint.analyze import Flow, Verdict
-from vpclint.model.components import Subnet, VpcEndpoint
+from vpclint.model.components import Subnet
 from vpclint.model.workloads import ContainerDefinition, TaskDefinition, Workload
 from vpclint.values import Unknown
 
@@ -38,11 +39,8 @@ def flows_by_workload(analysis) -> dict[int, list[Flow]]:
 
 def gap(flow: Flow) -> Verdict | None:
     """NO_PATH or NAT_DETOUR when the flow is a gap (see the module docstring), else None."""
-    if flow.verdict not in (Verdict.NO_PATH, Verdict.NAT_DETOUR):
-        return None
-    endpoint = flow.endpoint
-    if isinstance(endpoint, VpcEndpoint) and endpoint.endpoint_type == "Interface":
-        return None  # the endpoint exists with private DNS off: the endpoint is the defect
+    if flow.verdict not in (Verdict.NO_PATH, Verdict.NAT_DETOUR) or flow.endpoint_unused:
+        return None  # private, UNKNOWN, ...; or the endpoint exists and lacks its private DNS
     return flow.verdict
 
 

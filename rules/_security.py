@@ -46,10 +46,10 @@ def endpoint_ports(model, endpoint: VpcEndpoint) -> tuple[int, ...] | None:
 
 def service_listeners(model, service: EndpointService) -> list[LbListener]:
     """The listeners of the service's Network Load Balancers; empty when they are not all known
-    (see ``endpoint_ports``), or when a balancer is not a Network Load Balancer (then the
-    service cannot be created, and that is the defect)."""
+    (see ``endpoint_ports``), or when the service is not fronted by Network Load Balancers
+    alone (``EndpointService.fronted_by``: then EC2 cannot create it, and no port is known)."""
     balancers = service.network_load_balancers
-    if balancers.open or balancers.external or not service.gateway_load_balancers.known_empty:
+    if service.fronted_by != "network" or balancers.external:
         return []
     found: list[LbListener] = []
     for balancer in balancers:

@@ -74,7 +74,6 @@ OrdersService:
 
 from __future__ import annotations
 
-from ._lattice import upper
 from vpclint.model.components import EndpointService, LoadBalancer
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
@@ -83,10 +82,8 @@ RULE = RuleMeta("VPC104", "endpoint-service-without-load-balancer", Level.ERROR,
                 # a service EC2 refuses to create has no principal to allow
                 supersedes=("VPC115",))
 
-_LISTS = (
-    ("network_load_balancers", "NETWORK", "Network Load Balancer"),
-    ("gateway_load_balancers", "GATEWAY", "Gateway Load Balancer"),
-)
+_LISTS = (("network_load_balancers", "Network Load Balancer"),
+          ("gateway_load_balancers", "Gateway Load Balancer"))
 
 
 def check(ctx: Context):
@@ -98,9 +95,8 @@ def check(ctx: Context):
                           "Balancer and no Gateway Load Balancer: EC2 rejects it, and no "
                           "endpoint could reach it")
             continue
-        for field, wanted, label in _LISTS:
-            wrong = [lb for lb in getattr(service, field)
-                     if isinstance(lb, LoadBalancer) and upper(lb.lb_type) not in (None, wanted)]
+        for field, label in _LISTS:
+            wrong = service.misfits(field)
             if not wrong:
                 continue
             names = ", ".join(f"{lb.display} ({_describe(lb)})" for lb in wrong)

@@ -92,9 +92,8 @@ from __future__ import annotations
 
 import re
 
-from ._lattice import upper
 from ._pairing import misspelling
-from vpclint.model.components import EndpointService, LoadBalancer, VpcEndpoint
+from vpclint.model.components import EndpointService, VpcEndpoint
 from vpclint.model.services import aws_service
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
@@ -126,9 +125,9 @@ def _check_one(endpoint: VpcEndpoint):
 
 
 def _custom_service(endpoint: VpcEndpoint, service: EndpointService):
-    kind = _backed_by(service)
+    kind = service.fronted_by
     if kind is None:
-        return
+        return  # not known, or a service EC2 cannot create: no endpoint type would reach it
     wanted = "GatewayLoadBalancer" if kind == "gateway" else "Interface"
     if endpoint.intended_type == wanted:
         return
@@ -145,24 +144,6 @@ def _custom_service(endpoint: VpcEndpoint, service: EndpointService):
                   field="endpoint_type",
                   related=[Related(service, f"{service.display} lists its load balancers here",
                                    field=field)])
-
-
-def _backed_by(service: EndpointService) -> str | None:
-    """"gateway" or "network" when the service's load balancers are of one kind only; None when
-    that is not known, or when the service itself is broken (no load balancer, or one of the
-    wrong type in a list): fixing the service is the fix then."""
-    gateways, networks = service.gateway_load_balancers, service.network_load_balancers
-    if gateways.open or networks.open:
-        return None
-    for links, wanted in ((gateways, "GATEWAY"), (networks, "NETWORK")):
-        if any(isinstance(lb, LoadBalancer) and upper(lb.lb_type) not in (None, wanted)
-               for lb in links):
-            return None
-    if not gateways.known_empty and networks.known_empty:
-        return "gateway"
-    if not networks.known_empty and gateways.known_empty:
-        return "network"
-    return None
 
 
 def _aws_service(endpoint: VpcEndpoint, name: str):

@@ -142,7 +142,10 @@ from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
 RULE = RuleMeta("VPC201", "cross-vpc-wiring",
                 Level.ERROR, "Parts of one component (subnets, security groups, route tables, "
-                "target groups) are in different VPCs")
+                "target groups) are in different VPCs",
+                # a target group in another VPC than its load balancer: its targets registered
+                # from the load balancer's VPC are that one defect, the group's VPC
+                supersedes=("VPC209",))
 
 _FIELD_NOUNS = {"subnets": "subnets", "security_groups": "security groups",
                 "route_tables": "route tables", "subnet": "subnet", "gateway": "gateway"}
@@ -215,8 +218,8 @@ def _endpoint(model, endpoint: VpcEndpoint) -> Iterable[Finding]:
              for a in model.linked_from(endpoint, EndpointAssociation, "endpoint")
              if isinstance(a.member, Component)}
     parts = _parts(endpoint, fields, added)
-    yield from _against_vpc(endpoint, endpoint_label(endpoint), key_of_link(endpoint.vpc), endpoint.vpc, "vpc",
-                            parts)
+    yield from _against_vpc(endpoint, endpoint_label(endpoint), key_of_link(endpoint.vpc),
+                            endpoint.vpc, "vpc", parts)
 
 
 def _parts(owner: Component, fields: Iterable[str],
@@ -301,30 +304,18 @@ def _workload(workload: Workload) -> Iterable[Finding]:
 def _target_groups(model, balancer_vpcs: dict) -> Iterable[Finding]:
     """Target groups forwarded to by a listener (or listener rule) of a load balancer in
     another VPC."""
-    seen: dict[int, list] = {}
-    groups: dict[int, TargetGroup] = {}
-
-    def add(group, listener: LbListener, via: Component):
-        balancer = listener.load_balancer
-        if not isinstance(group, TargetGroup) or not isinstance(balancer, LoadBalancer):
-            return
+    wired: dict[int, tuple[TargetGroup, list]] = {}  # id(group) -> (group, (balancer, ...))
+    for action in [*model.of(LbListener), *model.of(LbListenerRule)]:
+        balancer = action.balancer
         reference = balancer_vpcs.get(id(balancer))
-        if reference is None or not differ(key_of_link(group.vpc), reference.key):
-            return
-        groups[id(group)] = group
-        entry = (balancer, reference, via)
-        if all(e[0] is not balancer for e in seen.setdefault(id(group), [])):
-            seen[id(group)].append(entry)
-
-    for listener in model.of(LbListener):
-        for group in listener.forwards_to:
-            add(group, listener, listener)
-    for rule in model.of(LbListenerRule):
-        if isinstance(rule.listener, LbListener):
-            for group in rule.forwards_to:
-                add(group, rule.listener, rule)
-    for key, entries in seen.items():
-        group = groups[key]
+        for group in action.forwards_to:
+            if not isinstance(group, TargetGroup) or reference is None \
+                    or not differ(key_of_link(group.vpc), reference.key):
+                continue
+            entries = wired.setdefault(id(group), (group, []))[1]
+            if all(e[0] is not balancer for e in entries):
+                entries.append((balancer, reference, action))
+    for group, entries in wired.values():
         balancers = _and(f"{b.display} (subnets in {vpc_name(r.member)})"
                          for b, r, _ in entries)
         message = (f"target group {group.display} is in {link_name(group.vpc)}, but load "

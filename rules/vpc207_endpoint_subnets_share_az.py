@@ -9,7 +9,9 @@ both names are known, else by index when both are taken from one list of the reg
 (`!Select [0, !GetAZs ""]`, `data.aws_availability_zones.available.names[0]`); an AZ named one
 way on one subnet and the other way on the other, or one vpclint cannot know (a parameter
 without default), is not reported.
-Gateway and GatewayLoadBalancer endpoints with subnets are VPC206's finding.
+Gateway endpoints take no subnet and GatewayLoadBalancer endpoints exactly one: AZs are not
+what is wrong with subnets on them (VPC206 reports any subnet a Gateway endpoint has, and a
+GatewayLoadBalancer endpoint's second one).
 
 ## Why it matters
 An endpoint, a resource gateway and a transit gateway attachment place one network interface in
@@ -134,16 +136,12 @@ RULE = RuleMeta("VPC207", "endpoint-subnets-share-az", Level.ERROR,
                 "Two subnets of one endpoint, resource gateway or transit gateway attachment are "
                 "in the same Availability Zone")
 
-# These types take no subnet (Gateway) or exactly one (GatewayLoadBalancer): more subnets on
-# them are wrong for the type, whatever their AZs.
-_AT_MOST_ONE_SUBNET = ("Gateway", "GatewayLoadBalancer")
-
 
 def check(ctx: Context):
     model = ctx.model
     for endpoint in model.of(VpcEndpoint):
-        if endpoint.intended_type in _AT_MOST_ONE_SUBNET:
-            continue
+        if not endpoint.takes_subnet_per_zone:
+            continue  # no subnet (Gateway) or exactly one (GatewayLoadBalancer)
         added = {id(a.member): a
                  for a in model.linked_from(endpoint, EndpointAssociation, "endpoint")
                  if a.attaches == "subnets" and isinstance(a.member, Component)}

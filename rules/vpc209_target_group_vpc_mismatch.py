@@ -19,7 +19,10 @@ and reports the ones whose target lives in another VPC:
 
 The finding points at the registration, the target group's VPC and the target's subnet as
 related. VPCs, subnets and addresses vpclint cannot know (variables, parameters, lookups) keep
-it silent, and so does a target given by a literal id or ARN.
+it silent, and so does a target given by a literal id or ARN. When a load balancer that
+forwards to the target group is in another VPC as well, the group's own VPC is the likely
+mistake: VPC201 reports the group's VPC, and these registrations are not reported besides
+(`--ignore VPC201` brings them back).
 
 ## Why it matters
 A target group belongs to one VPC. Instances and Application Load Balancers must be in it, and
@@ -149,8 +152,8 @@ from typing import Any, Iterator
 
 from ._lattice import upper
 from vpclint.model.components import (Component, External, LatticeTarget, LatticeTargetGroup,
-                                      LbListener, LbListenerRule, LbTarget, LoadBalancer,
-                                      Subnet, TargetGroup, TargetRegistrar, Vpc)
+                                      LbTarget, LoadBalancer, Subnet, TargetGroup,
+                                      TargetRegistrar, Vpc)
 from vpclint.model.workloads import Workload
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
@@ -167,14 +170,10 @@ _REGISTERING = ("ecs_service", "autoscaling_group")
 def check(ctx: Context):
     model = ctx.model
     workloads = _Registrants(model)
-    balancers = _balancers_by_group(model)
     for group in [*model.of(TargetGroup), *model.of(LatticeTargetGroup)]:
         tg_vpc = _vpc_key(group.vpc)
         if tg_vpc is None:
             continue
-        if any(_foreign_subnet(b.subnets, tg_vpc) is not None and _one_vpc(b.subnets)
-               for b in balancers.get(id(group), [])):
-            continue  # its load balancer is in another VPC too: the group's wiring is the defect
         kind = upper(group.target_type)  # UNKNOWN: None (the ELBv2 default is in the model)
         if kind not in ("INSTANCE", "IP", "ALB"):
             continue
@@ -240,7 +239,7 @@ def _ip_target(model, group, registration, value: str) -> Finding | None:
                        f"outside its VPC {vpc.display} ({_cidrs(vpc)}) and not a private address: "
                        "outside the VPC only RFC 1918 (10.0.0.0/8, 172.16.0.0/12, "
                        "192.168.0.0/16) and RFC 6598 (100.64.0.0/10) addresses can be "
-                       "registered", field="target", related=related)
+                       "registered", field="target", related=related, subjects=(group,))
     if isinstance(group, LatticeTargetGroup) or \
             getattr(registration, "availability_zone", None) is not None:
         return None
@@ -249,7 +248,7 @@ def _ip_target(model, group, registration, value: str) -> Finding | None:
                    f"outside its VPC {vpc.display} ({_cidrs(vpc)}) and sets no {attribute}: AWS "
                    f"requires it for an address outside the VPC (a peered VPC or on-premises), "
                    f"so registration fails; set {attribute} to all, or register an address of "
-                   "the VPC", field="target", related=related)
+                   "the VPC", field="target", related=related, subjects=(group,))
 
 
 def _vpc_blocks(model, vpc: Vpc) -> list | None:
@@ -309,7 +308,8 @@ def _finding(group, registration: Component, field: str, target: str,
         registration, f"{target} is registered in {label} {group.display} of VPC {here}, but "
         f"it is in subnet {subnet.display} of VPC {there}: {why}", field=field,
         related=[Related(group, f"{label} {group.display} is in VPC {here}", field="vpc"),
-                 Related(subnet, f"subnet {subnet.display} is in VPC {there}", field="vpc")])
+                 Related(subnet, f"subnet {subnet.display} is in VPC {there}", field="vpc")],
+        subjects=(group,))  # the registration's defect is the group's too: its VPC may be wrong
 
 
 def _vpc_name(vpc: Any) -> str:
@@ -318,27 +318,6 @@ def _vpc_name(vpc: Any) -> str:
     if isinstance(vpc, External):
         return vpc.value
     return "?"
-
-
-def _balancers_by_group(model) -> dict[int, list[LoadBalancer]]:
-    """The load balancers whose listeners (or listener rules) forward to each target group."""
-    found: dict[int, list[LoadBalancer]] = defaultdict(list)
-    for action in [*model.of(LbListener), *model.of(LbListenerRule)]:
-        listener = action if isinstance(action, LbListener) else action.listener
-        balancer = listener.load_balancer if isinstance(listener, LbListener) else None
-        if not isinstance(balancer, LoadBalancer):
-            continue
-        for group in action.forwards_to:
-            if balancer not in found[id(group)]:
-                found[id(group)].append(balancer)
-    return found
-
-
-def _one_vpc(subnets) -> bool:
-    """The known subnets all resolve to one VPC."""
-    keys = {_vpc_key(s.vpc) for s in subnets if isinstance(s, Subnet)}
-    keys.discard(None)
-    return len(keys) == 1
 
 
 class _Registrants:

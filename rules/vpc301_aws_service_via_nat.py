@@ -267,8 +267,7 @@ Resources:
 
 from __future__ import annotations
 
-from ._detours import (counted_evidence, endpoint_in_vpc, evidence_phrase,
-                            in_deployment_region, label, unique)
+from ._detours import counted_evidence, evidence_phrase, in_deployment_region, label, unique
 from ._wording import names
 from vpclint.analyze import Flow, Verdict
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
@@ -289,7 +288,7 @@ def check(ctx: Context):
     for flow in analysis.flows:
         if flow.verdict is not Verdict.NAT_DETOUR or flow.service not in _SERVICES:
             continue
-        if flow.default_route is None or endpoint_in_vpc(flow, endpoints):
+        if flow.default_route is None or endpoints.in_flow_vpc(flow):
             continue  # an endpoint of the VPC is meant for it: any defect is on the endpoint
         if id(flow.workload) in public or not in_deployment_region(flow):
             continue  # a Lambda in a public subnet (no path at all); or a bucket / table elsewhere

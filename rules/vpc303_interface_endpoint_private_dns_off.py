@@ -180,9 +180,7 @@ def _affected_flows(flows) -> dict[int, list]:
     """id(endpoint) -> the flows that this endpoint would carry but does not."""
     found: dict[int, list] = {}
     for flow in flows:
-        if flow.verdict in (Verdict.NAT_DETOUR, Verdict.NO_PATH) and isinstance(
-                flow.endpoint, VpcEndpoint) and flow.endpoint.endpoint_type == "Interface" \
-                and counted_evidence(flow):
+        if flow.endpoint_unused and counted_evidence(flow):
             found.setdefault(id(flow.endpoint), []).append(flow)
     return found
 

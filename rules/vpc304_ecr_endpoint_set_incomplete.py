@@ -281,8 +281,6 @@ from ._detours import image_layers_only
 from ._endpoint_sets import (INSTANCE_KINDS, collect, flows_by_workload, route_table_notes,
                              runs_on_fargate, services_of, subnets_of)
 from ._wording import names
-from vpclint.model.components import VpcEndpoint
-from vpclint.model.services import aws_service
 from vpclint.model.workloads import TaskDefinition, Workload
 from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 
@@ -301,8 +299,7 @@ def check(ctx: Context):
     model = ctx.model
     analysis = ctx.analysis
     flows_of = flows_by_workload(analysis)
-    s3_gateway_vpcs = {id(e.vpc) for e in model.of(VpcEndpoint)
-                       if e.endpoint_type == "Gateway" and aws_service(e.service_name) == "s3"}
+    endpoints = analysis.endpoints
     for workload in model.of(Workload):
         flows = flows_of.get(id(workload))
         if not flows:
@@ -322,9 +319,9 @@ def check(ctx: Context):
         # endpoint that misses its route table are that endpoint's finding, and with a NAT and
         # no S3 gateway endpoint at all the route table's default route is where to fix it
         gaps.no_path = [f for f in gaps.no_path if f.service != "s3" or image_layers_only(f)
-                        or id(f.subnet.vpc) not in s3_gateway_vpcs]
+                        or not endpoints.in_vpc(f.subnet.vpc, "s3", "Gateway")]
         gaps.detour = [f for f in gaps.detour if f.service != "s3" or (
-            image_layers_only(f) and id(f.subnet.vpc) in s3_gateway_vpcs)]
+            image_layers_only(f) and endpoints.in_vpc(f.subnet.vpc, "s3", "Gateway"))]
         if not gaps:
             continue
         yield _finding(workload, pulls[0], gaps)

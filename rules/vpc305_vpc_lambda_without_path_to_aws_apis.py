@@ -17,7 +17,8 @@ related and the path of the worst flow is shown.
 Left to other rules (one defect, one finding): an endpoint for the service that exists in the
 Lambda's VPC but does not serve it (a Gateway endpoint missing the route table: VPC302, or on
 none: VPC101; an Interface endpoint with private DNS off: VPC303, which is then an error); S3
-and DynamoDB through NAT (VPC301); a Lambda in a public subnet (VPC306). Calls the Lambda
+and DynamoDB through NAT (VPC301); a Lambda with a public subnet, whose egress VPC306 reports
+as a whole (it supersedes this finding on that Lambda). Calls the Lambda
 service makes outside the VPC on the function's behalf are not counted: CloudWatch Logs, image
 pulls, and event source polling (`sqs:ReceiveMessage`, `kinesis:GetRecords` and the like, SAM's
 `SQSPollerPolicy`). Flows through a transit gateway or peering, and flows whose route tables,
@@ -196,7 +197,7 @@ Resources:
 
 from __future__ import annotations
 
-from ._detours import (counted_evidence, endpoint_in_vpc, label, subnet_phrase, unique)
+from ._detours import counted_evidence, label, subnet_phrase, unique
 from ._wording import names
 from vpclint.analyze import Flow, Verdict
 from vpclint.model.services import GATEWAY_SERVICES, aws_service
@@ -213,20 +214,19 @@ def check(ctx: Context):
     model = ctx.model
     analysis = ctx.analysis
     endpoints = ctx.analysis.endpoints
-    public = ctx.analysis.public_lambdas
     broken: dict[int, list[Flow]] = {}
     detours: dict[int, list[tuple[Flow, list]]] = {}
     for flow in analysis.flows:
         workload = flow.workload
-        if workload.workload_kind != "lambda" or id(workload) in public:
+        if workload.workload_kind != "lambda":
             continue
         if not counted_evidence(flow):
             continue  # image pulls: the Lambda service's, outside the VPC
         if flow.verdict is Verdict.NO_PATH:
-            if not endpoint_in_vpc(flow, endpoints):
+            if not endpoints.in_flow_vpc(flow):
                 broken.setdefault(id(workload), []).append(flow)
         elif flow.verdict is Verdict.NAT_DETOUR and flow.service not in GATEWAY_SERVICES:
-            if endpoint_in_vpc(flow, endpoints):
+            if endpoints.in_flow_vpc(flow):
                 continue  # an endpoint with private DNS off, or fronted another way
             elsewhere = endpoints.elsewhere(flow.subnet.vpc, flow.service,
                                             workload.resource.scope)

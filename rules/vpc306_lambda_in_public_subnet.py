@@ -205,7 +205,9 @@ from vpclint.rule import Context, Finding, Level, Related, RuleMeta
 RULE = RuleMeta("VPC306", "lambda-in-public-subnet", Level.ERROR,
                 "A VPC Lambda is in a subnet whose default route is an internet gateway: its "
                 "ENIs get no public IP, so it cannot reach the internet or AWS APIs",
-                needs_analysis=True)
+                # the function's egress is the defect: in private subnets it needs a NAT
+                # gateway or endpoints, whatever its other subnets lack now
+                supersedes=("VPC305",), needs_analysis=True)
 
 
 def check(ctx: Context):

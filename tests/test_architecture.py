@@ -5,7 +5,7 @@ nothing is imported): the layering CONTRIBUTING.md draws, held by CI rather than
 - no module imports a rule module (rules share helpers, ``rules/_*.py``, never each other), and
   a rule's code names no other rule (its docstring may: related rules are documentation);
 - no rule's code (docstrings aside) branches on the IaC flavour or spells an attribute in one
-  IaC's vocabulary: the model speaks one language;
+  IaC's vocabulary, and no analysis code branches on the flavour: the model speaks one language;
 - reporters import no analysis: a finding carries what they print;
 - nothing below the engine imports the command line.
 
@@ -291,11 +291,15 @@ def _rule_code() -> list[str]:
     return [m for m in modules() if m.startswith(RULE_PACK + ".")]
 
 
-def test_no_rule_code_branches_on_the_iac_flavour():
-    """No rule or helper reads ``.flavour`` or compares with a flavour's name: what differs
-    between Terraform and CloudFormation is settled in the model."""
+def _analysis_code() -> list[str]:
+    return [m for m in modules() if m == "vpclint.analyze" or m.startswith("vpclint.analyze.")]
+
+
+def test_no_rule_or_analysis_code_branches_on_the_iac_flavour():
+    """No rule, helper or analysis module reads ``.flavour`` or compares with a flavour's name:
+    what differs between Terraform and CloudFormation is settled in the model."""
     offences = []
-    for module in _rule_code():
+    for module in _rule_code() + _analysis_code():
         for node in ast.walk(tree(module)):
             if isinstance(node, ast.Attribute) and node.attr == "flavour":
                 offences.append(f"{path_of(module)}:{node.lineno}: reads .flavour: "

@@ -74,3 +74,13 @@ def test_example_triggers_the_rule_and_use_instead_does_not(tmp_path, rule_id, s
         assert rule_id in found
     else:
         assert rule_id not in found
+
+
+def test_the_rule_catalogue_is_up_to_date():
+    """``vpclint rules`` reads the catalogue instead of importing every rule."""
+    from vpclint.docs import CATALOGUE_FILE, expected_catalogue
+
+    if not CATALOGUE_FILE.is_file():
+        pytest.skip("not a checkout")
+    assert CATALOGUE_FILE.read_text(encoding="utf-8") == expected_catalogue(), \
+        "run `python -m vpclint.docs` to regenerate rules/_catalogue.py"

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,10 +60,12 @@ def test_version_imports_only_the_command_line():
     assert loaded(modules, _SCANNING + heavy + _REPORTERS) == []
 
 
-def test_rules_imports_the_rules_but_nothing_that_scans():
+def test_rules_reads_the_catalogue_and_imports_no_rule():
     modules = imported("rules")
-    assert "vpclint.registry" in modules
-    assert loaded(modules, _SCANNING + _REPORTERS) == []
+    assert "vpclint.rules._catalogue" in modules
+    rule_modules = [m for m in modules if m.startswith("vpclint.rules.vpc")]
+    assert rule_modules == []
+    assert loaded(modules, _SCANNING + _REPORTERS + ("vpclint.model", "vpclint.analyze")) == []
 
 
 def test_a_scan_served_from_the_cache_imports_no_parser(tmp_path):
@@ -75,10 +78,28 @@ def test_a_scan_served_from_the_cache_imports_no_parser(tmp_path):
                                         encoding="utf-8")
     first = imported("check", ".", "--format", "json", cwd=project, cache=tmp_path / "cache")
     assert {"hcl2", "yaml"} <= first  # parsed, and cached
-    again = imported("check", ".", "--format", "json", cwd=project, cache=tmp_path / "cache")
+    # other options: no stored report to replay, so it evaluates from the parse cache
+    again = imported("check", ".", "--format", "json", "--ignore", "VPC111", cwd=project,
+                     cache=tmp_path / "cache")
     assert "vpclint.engine" in again
     assert loaded(again, ("hcl2", "lark", "yaml", "vpclint.loaders.hcl_convert",
                           "vpclint.loaders.cfn_yaml")) == []
+
+
+def test_a_replayed_report_imports_neither_the_engine_nor_a_reporter(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_vpc" "main" {\n  cidr_block = '
+                                      '"10.0.0.0/16"\n}\n', encoding="utf-8")
+    (tmp_path / "cache").mkdir()
+    past = time.time() - 60  # a directory changed just before a run is not stored from
+    os.utime(tmp_path, (past, past))
+    first = imported("check", "main.tf", "--format", "sarif", cwd=tmp_path,
+                     cache=tmp_path / "cache")
+    assert "vpclint.engine" in first
+    replayed = imported("check", "main.tf", "--format", "sarif", cwd=tmp_path,
+                        cache=tmp_path / "cache")
+    assert "vpclint.result_cache" in replayed
+    assert loaded(replayed, _SCANNING + _REPORTERS + ("vpclint.model", "vpclint.analyze",
+                                                      "vpclint.registry", "vpclint.rules")) == []
 
 
 @pytest.mark.parametrize("fmt, reporter", [("json", "vpclint.reporters.json_report"),
@@ -88,6 +109,8 @@ def test_check_imports_only_the_reporter_it_prints_with(tmp_path, fmt, reporter)
                                       '"10.0.0.0/16"\n}\n', encoding="utf-8")
     modules = imported("check", "main.tf", "--format", fmt, cwd=tmp_path)
     assert "vpclint.engine" in modules and reporter in modules
+    # a Terraform-only scan (a pre-commit run on .tf files) loads no CloudFormation or plan code
+    assert loaded(modules, ("vpclint.evaluate.cloudformation", "vpclint.evaluate.tf_plan")) == []
     others = tuple(r for r in _REPORTERS if r != reporter)
     assert loaded(modules, others + ("vpclint.graph", "vpclint.docs")) == []
     # typer 0.29 coerces every option through pydantic; pyproject.toml keeps typer below it

@@ -132,3 +132,55 @@ def test_an_untyped_endpoint_with_subnets_is_vpc206_and_ignoring_it_leaves_vpc10
     assert _where(everything, "VPC206") and not _where(everything, "VPC101")
     without = scan([str(case)], Config(ignore=["VPC206"]))
     assert _where(without, "VPC101") == {endpoint}
+
+
+def test_a_finding_is_superseded_on_its_subjects_too():
+    """A lesser finding reported at one component (a registration) whose defect names another
+    as its subject (the target group) is dropped when the superseding rule fired on that one,
+    and kept when it fired elsewhere."""
+    group, other, registration = _service("Group"), _service("Other"), _service("Registration")
+    major = RuleMeta("VPC901", "major", Level.ERROR, "s", supersedes=("VPC902",))
+    minor = RuleMeta("VPC902", "minor", Level.WARNING, "s")
+    about_group = Finding(registration, "target in another VPC", subjects=(group,))
+    about_other = Finding(registration, "target in another VPC", subjects=(other,))
+    kept = drop_superseded([(major, [Finding(group, "group in the wrong VPC")]),
+                            (minor, [about_group, about_other])])
+    assert [found for _, found in kept][1] == [about_other]
+
+
+TARGET_GROUP_IN_OTHER_VPC = [  # (case, file and line of the registration VPC209 points at)
+    (FIXTURES / "rules" / "VPC209" / "cfn_lb_in_other_vpc.yaml", ("cfn_lb_in_other_vpc.yaml", 46)),
+    (FIXTURES / "rules" / "VPC209" / "tf_lb_in_other_vpc", ("main.tf", 65)),
+]
+
+
+@pytest.mark.parametrize("case, registration", TARGET_GROUP_IN_OTHER_VPC,
+                         ids=[case.name for case, _ in TARGET_GROUP_IN_OTHER_VPC])
+def test_a_target_group_in_another_vpc_than_its_balancer_is_vpc201_and_ignoring_it_leaves_vpc209(
+        case: Path, registration: tuple[str, int]):
+    """VPC201 (the target group is in another VPC than its load balancer) supersedes VPC209
+    (a target registered from another VPC) on the group, though VPC209 reports at the
+    registration: its finding names the group as a subject. VPC209 no longer skips itself."""
+    everything = scan([str(case)], Config())
+    assert _where(everything, "VPC201") and not _where(everything, "VPC209")
+    without = scan([str(case)], Config(ignore=["VPC201"]))
+    assert _where(without, "VPC209") == {registration}
+
+
+PUBLIC_AND_ISOLATED_LAMBDA = [  # (case, file and line of the Lambda's subnets)
+    (FIXTURES / "rules" / "VPC306" / "cfn_bad_public_and_isolated.yaml",
+     ("cfn_bad_public_and_isolated.yaml", 93)),
+    (FIXTURES / "rules" / "VPC306" / "tf_bad_public_and_isolated", ("main.tf", 100)),
+]
+
+
+@pytest.mark.parametrize("case, subnets", PUBLIC_AND_ISOLATED_LAMBDA,
+                         ids=[case.name for case, _ in PUBLIC_AND_ISOLATED_LAMBDA])
+def test_a_lambda_with_a_public_subnet_is_vpc306_and_ignoring_it_leaves_vpc305(
+        case: Path, subnets: tuple[str, int]):
+    """VPC306 (a Lambda in a public subnet) supersedes VPC305 (its other subnet has no path to
+    SQS) on the Lambda: VPC305 no longer skips Lambdas with a public subnet itself."""
+    everything = scan([str(case)], Config())
+    assert _where(everything, "VPC306") == {subnets} and not _where(everything, "VPC305")
+    without = scan([str(case)], Config(ignore=["VPC306"]))
+    assert _where(without, "VPC305") == {subnets}

@@ -34,6 +34,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from vpclint.cache_dir import cache_dir
 from vpclint.loaders.cfn import CfnDocument
 from vpclint.loaders.hcl import HclFile, IgnoreComment, TfvarsFile
 from vpclint.loaders.hcl_ast import (Attribute, BinaryOp, Block, Call, Conditional, ForExpr,
@@ -619,26 +620,6 @@ def _unlink(path) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-def cache_dir() -> Optional[Path]:
-    """``$XDG_CACHE_HOME/vpclint`` (or ``~/.cache/vpclint``), created private; None when
-    ``VPCLINT_NO_CACHE`` is set, or when it cannot be made private or is another user's."""
-    if os.environ.get("VPCLINT_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "vpclint"
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if os.name == "posix":
-            status = os.stat(path)
-            if status.st_uid != os.getuid():
-                return None  # its owner could put anything in it
-            if status.st_mode & 0o077:
-                os.chmod(path, 0o700)
-    except OSError:
-        return None
-    return path
 
 
 def open_cache() -> ParseCache:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import List, Optional
 
@@ -25,7 +25,9 @@ from vpclint.cli_rules import register as register_rule_commands
 from vpclint import cli_options as options
 from vpclint.errors import VpclintError
 from vpclint.exit_codes import exit_code
+from vpclint.files import recording_reads
 from vpclint.reporters import FORMATS, render
+from vpclint.result_cache import Output, Replay, Request
 
 app = typer.Typer(
     name="vpclint",
@@ -56,6 +58,7 @@ def _root(
 @app.command(cls=options.Command, short_help="Report network defects in Terraform and "
              "CloudFormation.")
 def check(
+    ctx: typer.Context,
     paths: List[Path] = options.paths_argument(
         "Files or directories to scan (recursively). Files named alone, as pre-commit passes "
         "them, are judged with their whole Terraform module; only findings in them are "
@@ -115,8 +118,6 @@ def check(
       vpclint check stacks/ --region eu-west-1 --parameter-file params/prod.json
       vpclint check . --baseline .vpclint-baseline.json --write-baseline
     """
-    from vpclint.engine import scan
-
     str_paths = [str(p) for p in paths]
     config = options.settings(paths, config_file, exclude, var, var_file, region, cfn_param,
                               parameter_file, select=_split(select), ignore=_split(ignore),
@@ -132,29 +133,68 @@ def check(
     if output is not None:
         options.check_output(output)
     reports = options.parse_reports(report, output)
-    if sys.stderr.isatty():
-        typer.echo("vpclint: scanning ...", err=True)
-    # recording a baseline records every active finding: none is hidden by the old one
-    result = scan(str_paths, replace(config, baseline=None) if write_baseline_flag else config)
-    options.require_files(result.files_scanned, paths, config, allow_empty)
-    if write_baseline_flag:
-        count = write_baseline(Path(config.baseline), result.active, result.root)
-        typer.echo(f"vpclint: recorded {count} findings in {config.baseline}", err=True)
-        raise typer.Exit(0)
+    color = output is None and options.use_color(sys.stdout, no_color)
+    request = _replayable(ctx, str_paths, config, fmt, output, reports, category, color,
+                          allow_empty) if not write_baseline_flag else None
+    replay = request.fetch() if request is not None else None
+    if replay is None:
+        from vpclint.engine import scan  # here: a replayed run never loads the engine
+
+        if sys.stderr.isatty():
+            typer.echo("vpclint: scanning ...", err=True)
+        with recording_reads() as reads:
+            # recording a baseline records every active finding: none is hidden by the old one
+            result = scan(str_paths,
+                          replace(config, baseline=None) if write_baseline_flag else config)
+        options.require_files(result.files_scanned, paths, config, allow_empty)
+        if write_baseline_flag:
+            count = write_baseline(Path(config.baseline), result.active, result.root)
+            typer.echo(f"vpclint: recorded {count} findings in {config.baseline}", err=True)
+            raise typer.Exit(0)
+        replay = Replay(_reports(result, fmt, output, reports, category, color),
+                        exit_code(result.findings, config.fail_level))
+        if request is not None:
+            request.store(reads, replay)
+    for out in replay.outputs:
+        if out.destination is not None:
+            options.write_output(Path(out.destination), out.text, out.option)
+        else:
+            typer.echo(out.text, nl=not out.text.endswith("\n"))
+    raise typer.Exit(replay.exit_code)
+
+
+def _reports(result, fmt: str, output: Optional[Path], reports: list[tuple[str, Path]],
+             category: Optional[str], color: bool) -> tuple[Output, ...]:
+    """Every report the command writes: the ``--report`` files, then the main one."""
     rendered: dict[str, str] = {}  # each format rendered once, however many files want it
+    outputs = []
     for extra_format, path in reports:
         if extra_format not in rendered:
             rendered[extra_format] = render(result, extra_format, category=category,
                                             cwd=Path.cwd())
-        options.write_output(path, rendered[extra_format], "--report")
-    color = output is None and options.use_color(sys.stdout, no_color)
+        outputs.append(Output(str(path), "--report", rendered[extra_format]))
     main_report = rendered[fmt] if fmt in rendered and not color else \
         render(result, fmt, color=color, category=category, cwd=Path.cwd())
-    if output is not None:
-        options.write_output(output, main_report)
-    else:
-        typer.echo(main_report, nl=not main_report.endswith("\n"))
-    raise typer.Exit(exit_code(result.findings, config.fail_level))
+    outputs.append(Output(None if output is None else str(output), "--output", main_report))
+    return tuple(outputs)
+
+
+def _replayable(ctx: typer.Context, paths: list[str], config, fmt: str,
+                output: Optional[Path], reports: list[tuple[str, Path]],
+                category: Optional[str], color: bool, allow_empty: bool) -> Optional[Request]:
+    """The report-cache request for this run, when the console command runs it (see
+    ``vpclint.result_cache``: only a fresh process's code is known to be the files')."""
+    if not (ctx.obj or {}).get("replay"):
+        return None
+    roots = [p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)) for p in paths]
+    roots += [str(d) for d in config.allow_read]
+    files = [*config.parameter_files, *config.var_files,
+             *([config.baseline] if config.baseline is not None else [])]
+    destinations = [str(path) for _, path in reports] + [None if output is None else str(output)]
+    settings = {"paths": paths, "config": asdict(config), "format": fmt, "output": output,
+                "reports": reports, "category": category, "color": color,
+                "allow_empty": allow_empty}
+    return Request(settings, roots, files, destinations)
 
 
 def _split(values: Optional[List[str]]) -> Optional[List[str]]:
@@ -183,7 +223,8 @@ def main() -> None:
     """
     gc.disable()
     try:
-        code = app(prog_name="vpclint", standalone_mode=False)  # returns the Exit code
+        # returns the Exit code; the console command may replay stored reports (result_cache)
+        code = app(prog_name="vpclint", standalone_mode=False, obj={"replay": True})
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as done:
         sys.exit(done.exit_code)

@@ -35,13 +35,12 @@ def rules_command(
     """
     if output_format not in ("text", "json"):
         raise VpclintError(f"unknown format {output_format!r}: choose text or json")
-    from vpclint.registry import load_rules
+    from vpclint.registry import load_catalogue
     from vpclint.selection import Selector
 
-    rules = load_rules()
     entries = [part.strip() for value in select or [] for part in value.split(",")
                if part.strip()]
-    metas = {i: r.meta for i, r in rules.items()}
+    metas = {rule_id: meta for rule_id, (meta, _) in load_catalogue().items()}
     for entry in entries:  # an entry that names nothing is a typo, as in check
         try:
             Selector([entry], None, metas)
@@ -49,15 +48,14 @@ def rules_command(
             raise VpclintError(f"--select {entry!r} matches no rule ID, slug or ID prefix "
                                "('vpclint rules' without --select lists them all)") from None
     selector = Selector(entries, None, metas) if entries else None
-    chosen = [r for r in rules.values() if selector is None or selector.enabled(r.meta)]
+    chosen = [m for m in metas.values() if selector is None or selector.enabled(m)]
     if output_format == "json":
-        typer.echo(json.dumps([{"id": r.meta.id, "slug": r.meta.slug, "level": r.meta.level.value,
-                                "band": r.meta.band, "summary": r.meta.summary,
-                                "help_uri": r.meta.help_uri} for r in chosen], indent=2))
+        typer.echo(json.dumps([{"id": m.id, "slug": m.slug, "level": m.level.value,
+                                "band": m.band, "summary": m.summary,
+                                "help_uri": m.help_uri} for m in chosen], indent=2))
         return
     rows = [("ID", "SLUG", "LEVEL", "BAND", "SUMMARY")]
-    rows += [(r.meta.id, r.meta.slug, r.meta.level.value, r.meta.band, r.meta.summary)
-             for r in chosen]
+    rows += [(m.id, m.slug, m.level.value, m.band, m.summary) for m in chosen]
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     for row in rows:
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths))
@@ -76,14 +74,17 @@ def explain_command(
     """
     from vpclint.docs import render_terminal
     from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE
-    from vpclint.registry import load_rules
+    from vpclint.registry import load_catalogue, load_rule
     from vpclint.selection import resolve_rule_ref
 
-    rules = {INTERNAL_ERROR.id: INTERNAL_ERROR_RULE, **load_rules()}
-    meta = resolve_rule_ref(rule, {i: r.meta for i, r in rules.items()})
+    catalogue = load_catalogue()
+    metas = {INTERNAL_ERROR.id: INTERNAL_ERROR, **{i: m for i, (m, _) in catalogue.items()}}
+    meta = resolve_rule_ref(rule, metas)
     if meta is None:
         raise VpclintError(f"no rule {rule!r}: 'vpclint rules' lists them")
-    module = rules[meta.id]
+    # only the rule shown is imported, for its documentation
+    module = INTERNAL_ERROR_RULE if meta.id == INTERNAL_ERROR.id else \
+        load_rule(catalogue[meta.id][1])
     terminal = sys.stdout.isatty()
     color = options.use_color(sys.stdout)
     size = shutil.get_terminal_size((MAX_WIDTH, 24))

@@ -2,8 +2,8 @@
 
 The docstring is the single source: ``docs/rules/<ID>.md`` (the SARIF ``helpUri``),
 ``vpclint explain`` and SARIF ``help.markdown`` all render it. ``python -m vpclint.docs``
-regenerates the pages and the README's rule table (from each rule's metadata); a test fails
-when either is stale. The pages end with a note for
+regenerates the pages, the README's rule table and the rule pack's catalogue (from each rule's
+metadata, see ``vpclint.registry``); a test fails when any is stale. The pages end with a note for
 maintainers; ``render_terminal`` (what ``vpclint explain`` prints) is for users and leaves it
 out, turning the Markdown into terminal text: headings emphasised, paragraphs wrapped to the
 terminal, code blocks indented, links spelt out.
@@ -17,12 +17,14 @@ import textwrap
 from pathlib import Path
 
 from vpclint.internal_error import INTERNAL_ERROR, INTERNAL_ERROR_RULE
-from vpclint.registry import load_rules
+from vpclint.registry import CATALOGUE, catalogue_source, load_rules
 from vpclint.rule import RuleModule
 
 HEADINGS = ("What it does", "Why it matters", "Example", "Use instead", "References")
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs" / "rules"
 README = Path(__file__).resolve().parents[1] / "README.md"
+# the built-in pack's catalogue, in a checkout (installed, the pack is vpclint/rules/)
+CATALOGUE_FILE = Path(__file__).resolve().parents[1] / "rules" / f"{CATALOGUE}.py"
 _TABLE = re.compile(r"(<!-- BEGIN rules table[^\n]*-->\n).*?(<!-- END rules table -->)", re.DOTALL)
 _COUNT = re.compile(r"All \d+ rules of the catalogue")
 _CODE = re.compile(r"```(hcl|terraform|yaml|json)\n(.*?)```", re.DOTALL)
@@ -249,12 +251,21 @@ def expected_readme(current: str, rules: dict[str, RuleModule] | None = None) ->
     return _COUNT.sub(f"All {len(built_in)} rules of the catalogue", text)
 
 
-def write(directory: Path = DOCS_DIR, readme: Path = README) -> list[Path]:
-    """Regenerate the rule pages and the README's rule table; the paths that changed."""
+def expected_catalogue(rules: dict[str, RuleModule] | None = None) -> str:
+    """The built-in pack's ``_catalogue`` module."""
+    return catalogue_source(built_in_rules(rules))
+
+
+def write(directory: Path = DOCS_DIR, readme: Path = README,
+          catalogue: Path = CATALOGUE_FILE) -> list[Path]:
+    """Regenerate the rule pages, the README's rule table and the catalogue; the paths that
+    changed."""
     directory.mkdir(parents=True, exist_ok=True)
     expected = {directory / name: content for name, content in expected_files().items()}
     if readme.is_file():
         expected[readme] = expected_readme(readme.read_text(encoding="utf-8"))
+    if catalogue.parent.is_dir():
+        expected[catalogue] = expected_catalogue()
     written = []
     for path, content in expected.items():
         if not path.exists() or path.read_text(encoding="utf-8") != content:
@@ -266,4 +277,4 @@ def write(directory: Path = DOCS_DIR, readme: Path = README) -> list[Path]:
 if __name__ == "__main__":
     changed = write()
     print(f"written: {', '.join(str(p) for p in changed)}" if changed
-          else "rule pages and README rule table up to date", file=sys.stderr)
+          else "rule pages, README rule table and catalogue up to date", file=sys.stderr)

@@ -15,10 +15,8 @@ from vpclint.analyze import Analysis, analyze
 from vpclint.config import Config
 from vpclint.discover import discover
 from vpclint.errors import VpclintError, describe_crash
-from vpclint.evaluate.cloudformation import evaluate_templates
 from vpclint.evaluate.references import Unresolved, unresolved_cloudformation
 from vpclint.evaluate.references import unresolved_terraform
-from vpclint.evaluate.tf_plan import evaluate_plan
 from vpclint.evaluate.terraform import TerraformOptions, TerraformResult, evaluate_terraform
 from vpclint.existence import judge
 from vpclint.files import real_path
@@ -182,6 +180,8 @@ def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
         modules[directory] = _parsed(files, loaded, parse_errors)
     planned: list[Resource] = []
     replaced: set[str] = set()
+    if sources.plans:
+        from vpclint.evaluate.tf_plan import evaluate_plan  # here: plans are rare
     for path in sources.plans:
         if not _usable(loaded[path]):
             if isinstance(loaded[path], ParseError):
@@ -248,6 +248,10 @@ def _evaluate(sources, loaded, config: Config) -> _Evaluated:
             continue
         result.parse_errors.extend(doc.duplicates)
         templates.append(doc)
+    if not templates:
+        return result  # and the CloudFormation evaluator is never imported (a Terraform commit)
+    from vpclint.evaluate.cloudformation import evaluate_templates
+
     # all at once: imports join them
     cloudformation = evaluate_templates(templates, config, sources.boundary,
                                         sources.environments)

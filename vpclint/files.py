@@ -20,11 +20,14 @@ turns it into a VPC001 finding or a note, and the scan of the other files goes o
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import functools
+import hashlib
 import os
 import stat
 from dataclasses import dataclass
+from typing import Iterator
 
 DEFAULT_MAX_MB = 2  # CloudFormation allows 1 MB templates; python-hcl2 parses ~0.1 MB/s
 MB = 1024 * 1024
@@ -92,6 +95,37 @@ def read_bytes(path: str, max_bytes: int, head: bool = False) -> bytes | FilePro
     """The bytes of the regular file ``path``, or why it cannot be read. Never blocks on a
     FIFO or device, never reads more than ``max_bytes`` + 1 bytes. With ``head``, a larger
     file gives its first ``max_bytes`` bytes instead of a problem (to sniff what it is)."""
+    result = _read(path, max_bytes, head)
+    if _recorder is not None:
+        _recorder[(path, max_bytes, head)] = read_digest(result)
+    return result
+
+
+def read_digest(result: bytes | FileProblem) -> str:
+    """What a read gave, in a few bytes: the SHA-256 of the bytes, or the problem."""
+    if isinstance(result, FileProblem):
+        return "problem:" + result.message
+    return hashlib.sha256(result).hexdigest()
+
+
+@contextlib.contextmanager
+def recording_reads() -> Iterator[dict[tuple[str, int, bool], str]]:
+    """Every ``read_bytes`` made inside, as (path, max_bytes, head) -> ``read_digest``: what a
+    scan depended on, so that a stored report can later be checked against the files (see
+    ``vpclint.result_cache``). Reads happen in the scanning process only (parse workers get
+    the bytes), so this sees them all."""
+    global _recorder
+    outer, _recorder = _recorder, {}
+    try:
+        yield _recorder
+    finally:
+        _recorder = outer
+
+
+_recorder: dict[tuple[str, int, bool], str] | None = None
+
+
+def _read(path: str, max_bytes: int, head: bool) -> bytes | FileProblem:
     try:
         info = os.stat(path)
     except OSError as error:

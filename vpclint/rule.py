@@ -67,7 +67,8 @@ class RuleMeta:
     precision: str = "high"
     # Rules whose findings on a component this rule's finding on it replaces: both would
     # report one defect (an endpoint service EC2 refuses to create has no principals either).
-    # The engine drops them only when this rule is enabled and fired on that component.
+    # The engine drops them only when this rule is enabled and fired on that component (a
+    # finding is on its component and its ``subjects``).
     supersedes: tuple[str, ...] = ()
     # Whether the rule reads ``ctx.analysis`` (routing, flows, security ...): the engine runs
     # the analysis only when an enabled rule needs it, and skips such rules when it failed.
@@ -97,6 +98,11 @@ class Finding:
 
     ``field`` is the component field at fault (``"route_tables"``, ``"private_dns"``), mapped to
     a file position through the component; ``None`` points at the component's block header.
+
+    The defect is on ``component``, and on ``subjects`` when it is also another component's:
+    a target registered in a target group of another VPC is reported at the registration, but
+    when the target group is the one in the wrong VPC the defect is the group's too. The engine
+    reads them to drop superseded findings (``vpclint.supersede``); reporters ignore them.
     """
 
     component: "Component | None"
@@ -104,6 +110,7 @@ class Finding:
     field: str | None = None
     span: Span | None = None  # for findings about a file rather than a component (VPC001)
     related: list[Related] = dc_field(default_factory=list)
+    subjects: tuple["Component", ...] = ()  # other components the defect is on
     level: Level | None = None  # None: the rule's default level
     flow: "Flow | None" = None  # for detours and misdirected flows: its hops are the path
     # stamped by the engine

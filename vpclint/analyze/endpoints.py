@@ -54,6 +54,15 @@ class ServiceEndpoints:
                     break
         return found
 
+    def in_flow_vpc(self, flow: "Flow") -> bool:
+        """Some endpoint for the flow's service is in its VPC (whether or not it serves the
+        flow), or may be (an endpoint whose VPC is not known, see ``may_serve``). A flow that
+        is not private then lacks something on that endpoint (a route table, its private DNS)
+        or is fronted another way; it does not lack an endpoint."""
+        if flow.endpoint is not None:
+            return True
+        return bool(self.in_vpc(flow.subnet.vpc, flow.service)) or self.may_serve(flow)
+
     def may_serve(self, flow: "Flow") -> bool:
         """An endpoint of another stack or root module, for the flow's service, whose VPC is
         not known (``!ImportValue``, remote state) may serve the flow when what it would need

@@ -64,6 +64,14 @@ class Flow:
     lattice_miss: LatticeMiss | None = None
 
     @property
+    def endpoint_unused(self) -> bool:
+        """No path or a detour although an Interface endpoint for the service is in the flow's
+        VPC: its private DNS is off and nothing else answers the service's name there. What
+        the flow lacks is that endpoint's DNS, not an endpoint."""
+        return self.verdict in (Verdict.NO_PATH, Verdict.NAT_DETOUR) and isinstance(
+            self.endpoint, VpcEndpoint) and self.endpoint.endpoint_type == "Interface"
+
+    @property
     def path(self) -> str:
         """The path on one line: ``lambda orders (subnet private_a 10.0.1.0/24) -> rtb private
         -> 0.0.0.0/0 nat a -> rtb public -> 0.0.0.0/0 igw main -> sqs.us-east-1.amazonaws.com
@@ -350,10 +358,11 @@ _PUBLIC_HOSTS = {
 def short_name(component: Component) -> str:
     """The name a path shows: the Terraform address without its resource type
     (``module.net.private["a"]`` for ``module.net.aws_subnet.private["a"]``, since the hop
-    already says "subnet"), or the CloudFormation logical ID."""
+    already says "subnet"), or the CloudFormation logical ID (which never holds its type,
+    ``AWS::EC2::Subnet``: a logical ID is alphanumeric)."""
     resource = component.resource
     address = resource.address
-    if resource.flavour == "terraform" and resource.type:
+    if resource.type:
         head, sep, tail = address.partition(f"{resource.type}.")
         if sep and (not head or head.endswith(".")):
             return head + tail

@@ -88,19 +88,20 @@ class Routing:
         vpc = subnet.vpc
         if isinstance(vpc, Vpc) and id(vpc) in self._main:
             return self._main[id(vpc)]
-        main = self._cloudformation_main(subnet)
+        main = self._unnameable_main(subnet)
         if main is not None:
             return main
         return Unknown("subnet uses the VPC's main route table, whose routes are not declared",
                        subnet.display)
 
-    def _cloudformation_main(self, subnet: Subnet) -> RouteTable | None:
-        """The main route table of the subnet's VPC when the subnet's template creates that VPC:
-        the local route only (routes that may be on it come from ``default_route``). None when
-        a gateway endpoint of the template is on a table vpclint cannot see."""
+    def _unnameable_main(self, subnet: Subnet) -> RouteTable | None:
+        """The main route table of the subnet's VPC when the subnet's template creates that VPC
+        and no code can name the table (``Vpc.main_table_nameable``): the local route only
+        (routes that may be on it come from ``default_route``). None when a gateway endpoint of
+        the template is on a table vpclint cannot see."""
         vpc = subnet.vpc
         scope = subnet.resource.scope
-        if (not isinstance(vpc, Vpc) or vpc.flavour != "cloudformation"
+        if (not isinstance(vpc, Vpc) or vpc.main_table_nameable
                 or vpc.resource.scope != scope or scope in self._unseen_tables):
             return None
         if id(vpc) not in self._implicit_main:

@@ -74,12 +74,19 @@ class Collections:
 
 def has_loops(value: Any) -> bool:
     """Whether ``Fn::ForEach`` appears anywhere in ``value`` (most templates: no, and are used
-    as written)."""
-    if isinstance(value, dict):
-        return any(isinstance(key, str) and key.startswith(LOOP) or has_loops(item)
-                   for key, item in value.items())
-    if isinstance(value, list):
-        return any(has_loops(item) for item in value)
+    as written). A loop over a stack, not recursion: every template's sections are searched,
+    and no depth of nesting may raise."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, dict):
+            for key, item in current.items():
+                if isinstance(key, str) and key.startswith(LOOP):
+                    return True
+                if isinstance(item, (dict, list)):
+                    pending.append(item)
+        elif isinstance(current, list):
+            pending.extend(item for item in current if isinstance(item, (dict, list)))
     return False
 
 

@@ -51,7 +51,7 @@ MAX_ELEMENTS = 100_000  # items of a list a call builds
 MAX_TEXT = 1_000_000  # characters of a string a call builds
 MAX_DIGITS = 1_000  # digits of a whole number
 _POLICIES: dict[str, str] = {}
-_SIGNATURES: dict[str, inspect.Signature] = {}
+_SIGNATURES: dict[str, inspect.Signature] = {}  # filled on first call: ~0.2 ms a function
 _PLAIN = (str, int, float, bool, list, dict)
 
 
@@ -80,8 +80,11 @@ def call(name: str, args: list) -> Any:
 
 
 def _call(name: str, impl: Callable[..., Any], args: list) -> Any:
+    signature = _SIGNATURES.get(name)
+    if signature is None:
+        signature = _SIGNATURES[name] = inspect.signature(impl)
     try:
-        _SIGNATURES[name].bind(*args)
+        signature.bind(*args)
     except TypeError as error:
         raise _Error(f"wrong number of arguments ({error})") from None
     policy = _POLICIES[name]
@@ -116,7 +119,6 @@ def _function(*names: str, unknowns: str = "deep") -> Callable:
         for name in names:
             FUNCTIONS[name] = impl
             _POLICIES[name] = unknowns
-            _SIGNATURES[name] = inspect.signature(impl)
         return impl
     return register
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Iterator, TypeVar, Union
 
 from vpclint.model.services import GATEWAY_SERVICES, aws_service
-from vpclint.model.vocabulary import ASSIGNMENTS, REGION_ARGUMENTS, REGION_SOURCES
+from vpclint.model.vocabulary import (ASSIGNMENTS, MAIN_ROUTE_TABLE_NAMEABLE,
+                                      REGION_ARGUMENTS, REGION_SOURCES)
 from vpclint.source import Path, Resource, Span
 from vpclint.values import Unknown
 
@@ -167,6 +168,13 @@ class Vpc(Component):
     cidr_blocks: list[Any] = field(default_factory=list)  # with its secondary blocks
     dns_support: bool | Unknown = True  # AWS default
     dns_hostnames: bool | Unknown = False  # AWS default for non-default VPCs
+
+    @property
+    def main_table_nameable(self) -> bool:
+        """Whether the code that creates the VPC can name its main route table, and so put
+        routes on it. Where it cannot (CloudFormation), the main table of a VPC the code creates
+        holds the local route only, unless a route or endpoint goes to a table out of sight."""
+        return MAIN_ROUTE_TABLE_NAMEABLE.get(self.flavour, True)
 
 
 @dataclass(eq=False)
@@ -337,6 +345,14 @@ class VpcEndpoint(Component):
             return "GatewayLoadBalancer"
         return "Interface"
 
+    @property
+    def takes_subnet_per_zone(self) -> bool:
+        """Whether the endpoint takes one subnet per Availability Zone, a network interface in
+        each: Interface, Resource and ServiceNetwork endpoints (and a type not known, which
+        may be one). A Gateway endpoint takes no subnet and a GatewayLoadBalancer endpoint
+        exactly one, so two subnets in one zone are not their defect: any second subnet is."""
+        return self.intended_type not in ("Gateway", "GatewayLoadBalancer")
+
 
 def _may_have_gateway_endpoint(service_name: Any) -> bool:
     """False only for a service known to have no Gateway endpoint: an in-scan endpoint service
@@ -367,6 +383,28 @@ class EndpointService(Component):
     gateway_load_balancers: Links = field(default_factory=Links)
     acceptance_required: bool | Unknown | None = None
     allowed_principals: list[Any] | Unknown = field(default_factory=list)
+
+    def misfits(self, name: str) -> list["LoadBalancer"]:
+        """The load balancers listed in ``name`` (``network_load_balancers`` or
+        ``gateway_load_balancers``) known to be of another type: EC2 rejects the service."""
+        wanted = "NETWORK" if name == "network_load_balancers" else "GATEWAY"
+        return [lb for lb in getattr(self, name) if isinstance(lb, LoadBalancer)
+                and isinstance(lb.lb_type, str) and lb.lb_type.upper() != wanted]
+
+    @property
+    def fronted_by(self) -> str | None:
+        """``"gateway"`` or ``"network"``: the one kind of load balancer the service is fronted
+        by, which decides the endpoint type that reaches it (GatewayLoadBalancer or Interface)
+        and where its endpoints forward. None when that is not known (a list not all known),
+        and when EC2 cannot create the service (no load balancer, both kinds, or one of the
+        wrong type in a list): then what reaches it is undefined, and the service is at fault."""
+        gateways, networks = self.gateway_load_balancers, self.network_load_balancers
+        if gateways.open or networks.open or self.misfits("gateway_load_balancers") \
+                or self.misfits("network_load_balancers"):
+            return None
+        if networks.known_empty != gateways.known_empty:
+            return "gateway" if networks.known_empty else "network"
+        return None
 
 
 @dataclass(eq=False)
@@ -453,12 +491,22 @@ class LbListener(Component):
     port: int | Unknown | None = None
     forwards_to: Links = field(default_factory=Links)  # target groups of the default actions
 
+    @property
+    def balancer(self) -> "LoadBalancer | None":
+        """The in-scan load balancer whose traffic this listener forwards."""
+        return self.load_balancer if isinstance(self.load_balancer, LoadBalancer) else None
+
 
 @dataclass(eq=False)
 class LbListenerRule(Component):
     kind: ClassVar[str] = "lb_listener_rule"
     listener: Link = None
     forwards_to: Links = field(default_factory=Links)
+
+    @property
+    def balancer(self) -> "LoadBalancer | None":
+        """The in-scan load balancer whose traffic this rule forwards (its listener's)."""
+        return self.listener.balancer if isinstance(self.listener, LbListener) else None
 
 
 # --- VPC Lattice ------------------------------------------------------------------------------

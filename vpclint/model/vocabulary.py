@@ -35,3 +35,7 @@ ASSIGNMENTS: dict[str, Callable[[str, Any], str]] = {"terraform": _hcl, "cloudfo
 REGION_SOURCES = {"terraform": "the provider's region", "cloudformation": "the stack's region"}
 # The argument that deploys one resource in a Region of its own (AWS provider 6), per IaC.
 REGION_ARGUMENTS = {"terraform": "region"}
+# Whether the IaC can name a VPC's main route table, and so declare it or add routes to it:
+# Terraform can (``aws_default_route_table``, ``aws_vpc.x.main_route_table_id``); a
+# CloudFormation template cannot (no attribute of ``AWS::EC2::VPC`` returns it).
+MAIN_ROUTE_TABLE_NAMEABLE = {"terraform": True, "cloudformation": False}
