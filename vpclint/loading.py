@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
+from collections import deque
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +35,12 @@ from vpclint.errors import describe_crash
 from vpclint.source import Failure, ParseError
 
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
-CHUNK = 4  # files a worker parses per task: enough to amortise a task's round trip, and few
-# enough that the parent and the workers, meeting in the middle of the list, finish together
+CHUNK = 8  # files a worker parses per task at most: enough to amortise a task's round trip
+AHEAD = 4  # tasks sent ahead to each worker, so that it never waits for the next one
+# While its workers send results, this process hands the interpreter lock to the thread that
+# reads them this often (seconds; Python's default is 5 ms): a worker whose result does not fit
+# in the pipe waits until it is read, and at 5 ms a turn a worker spent a third of its time so.
+SWITCH_INTERVAL = 0.0002
 
 
 def _loader_fingerprint() -> bytes:
@@ -101,28 +108,45 @@ def _load_all(items: list[tuple[str, bytes]]) -> list[Any]:
         from vpclint.loaders.hcl_convert import build_parser
 
         build_parser()  # once, before the fork: the workers inherit it
-    chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
-    loaded: list[list | None] = [None] * len(chunks)
-    futures: dict = {}  # chunk index -> the worker's future
-    # the workers take chunks from the front, this process from the back, until they meet;
-    # each worker has its next chunk at hand while it parses one
-    front, back, ahead = 0, len(chunks), 2 * workers
+    loaded: list = [None] * len(items)
+    sent: list = []  # (first index, files, the worker's future), in the order sent
+    in_flight: deque = deque()
+    # The workers take chunks from the front, this process one file at a time from the back,
+    # until they meet. Between its files this process keeps each worker's next chunk at hand,
+    # and chunks shrink near the meeting point, so that no process waits long for another.
+    front, back, ahead = 0, len(items), AHEAD * workers
     # the workers inherit the command line's collector setting (off): loading leaves no cyclic
     # garbage, so reference counting frees it all and a collector would only cost time
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool, _switch_interval(SWITCH_INTERVAL):
         while front < back:
-            if _waiting(futures) < ahead:
+            while in_flight and in_flight[0].done():
+                in_flight.popleft()
+            if len(in_flight) < ahead:
+                chunk = items[front:front + max(1, min(CHUNK, (back - front) // (4 * ahead)))]
                 try:
-                    futures[front] = pool.submit(_load_chunk, chunks[front])
-                    front += 1
-                    continue
+                    future = pool.submit(_load_chunk, chunk)
                 except BrokenExecutor:  # a worker died: this process loads the rest
                     ahead = 0
+                    continue
+                sent.append((front, chunk, future))
+                in_flight.append(future)
+                front += len(chunk)
+                continue
             back -= 1
-            loaded[back] = _load_chunk(chunks[back])
-        for index, future in futures.items():
-            loaded[index] = _worker_result(future, chunks[index])
-    return [result for chunk in loaded for result in chunk]
+            loaded[back] = _load_one(items[back])
+        for first, chunk, future in sent:
+            loaded[first:first + len(chunk)] = _worker_result(future, chunk)
+    return loaded
+
+
+@contextmanager
+def _switch_interval(seconds: float):
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _usable_cores() -> int:
@@ -131,10 +155,6 @@ def _usable_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
-
-
-def _waiting(futures: dict) -> int:
-    return sum(1 for future in futures.values() if not future.done())
 
 
 def _worker_result(future, chunk: list[tuple[str, bytes]]) -> list[Any]:
