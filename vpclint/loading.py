@@ -1,4 +1,8 @@
-"""Load every discovered file, in parallel over all cores when there are many, cached by content.
+"""Load every discovered file, on all cores when there are many, cached by content.
+
+Many files are parsed by this process and one worker process per other core, the workers taking
+files from the front of the list and this process from the back until they meet: every core
+parses, with one process fewer (and less memory) than a pool beside an idle parent.
 
 Parsing dominates a scan's cost (python-hcl2 is a pure-Python parser), so parse results are kept
 in a cache keyed by the SHA-256 of the file's bytes, the vpclint version and loaders' code, and the
@@ -14,9 +18,11 @@ until the rest fit in 200 MB.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
+import sys
+from collections import deque
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +35,12 @@ from vpclint.errors import describe_crash
 from vpclint.source import Failure, ParseError
 
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
+CHUNK = 8  # files a worker parses per task at most: enough to amortise a task's round trip
+AHEAD = 4  # tasks sent ahead to each worker, so that it never waits for the next one
+# While its workers send results, this process hands the interpreter lock to the thread that
+# reads them this often (seconds; Python's default is 5 ms): a worker whose result does not fit
+# in the pipe waits until it is read, and at 5 ms a turn a worker spent a third of its time so.
+SWITCH_INTERVAL = 0.0002
 
 
 def _loader_fingerprint() -> bytes:
@@ -59,15 +71,7 @@ def load_files(paths: list[str], max_bytes: int = DEFAULT_MAX_MB * MB) -> dict[s
             results[path] = cached
         else:
             pending.append((path, data, key))
-    if len(pending) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        from concurrent.futures import ProcessPoolExecutor  # only a cold scan of many files
-
-        # a worker parses file after file, leaving garbage: its collector stays on (the
-        # command line turns the parent's off, and a forked worker would inherit that)
-        with ProcessPoolExecutor(initializer=gc.enable) as pool:
-            loaded = list(pool.map(_load_one, [(p, d) for p, d, _ in pending], chunksize=8))
-    else:
-        loaded = [_load_one((p, d)) for p, d, _ in pending]
+    loaded = _load_all([(p, d) for p, d, _ in pending])
     for (path, _, key), result in zip(pending, loaded):
         results[path] = result
         if not isinstance(result, Failure):  # a crash is not cached: the next run retries
@@ -91,6 +95,79 @@ def load_tfvars_cached(path: str, text: str) -> dict | ParseError:
     parsed = load_tfvars(path, text)
     cache.store(key, parsed if isinstance(parsed, ParseError) else TfvarsFile(path, parsed))
     return parsed
+
+
+def _load_all(items: list[tuple[str, bytes]]) -> list[Any]:
+    """Each file's load, in order; many files shared between this process and the workers."""
+    workers = _usable_cores() - 1
+    if len(items) < PARALLEL_THRESHOLD or workers < 1:
+        return [_load_one(item) for item in items]
+    from concurrent.futures import BrokenExecutor, ProcessPoolExecutor  # a cold scan of many
+
+    if any(path.endswith((".tf", ".tfvars")) for path, _ in items):
+        from vpclint.loaders.hcl_convert import build_parser
+
+        build_parser()  # once, before the fork: the workers inherit it
+    loaded: list = [None] * len(items)
+    sent: list = []  # (first index, files, the worker's future), in the order sent
+    in_flight: deque = deque()
+    # The workers take chunks from the front, this process one file at a time from the back,
+    # until they meet. Between its files this process keeps each worker's next chunk at hand,
+    # and chunks shrink near the meeting point, so that no process waits long for another.
+    front, back, ahead = 0, len(items), AHEAD * workers
+    # the workers inherit the command line's collector setting (off): loading leaves no cyclic
+    # garbage, so reference counting frees it all and a collector would only cost time
+    with ProcessPoolExecutor(max_workers=workers) as pool, _switch_interval(SWITCH_INTERVAL):
+        while front < back:
+            while in_flight and in_flight[0].done():
+                in_flight.popleft()
+            if len(in_flight) < ahead:
+                chunk = items[front:front + max(1, min(CHUNK, (back - front) // (4 * ahead)))]
+                try:
+                    future = pool.submit(_load_chunk, chunk)
+                except BrokenExecutor:  # a worker died: this process loads the rest
+                    ahead = 0
+                    continue
+                sent.append((front, chunk, future))
+                in_flight.append(future)
+                front += len(chunk)
+                continue
+            back -= 1
+            loaded[back] = _load_one(items[back])
+        for first, chunk, future in sent:
+            loaded[first:first + len(chunk)] = _worker_result(future, chunk)
+    return loaded
+
+
+@contextmanager
+def _switch_interval(seconds: float):
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the
+    machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _worker_result(future, chunk: list[tuple[str, bytes]]) -> list[Any]:
+    """A worker's loads of ``chunk``; if the worker died (killed, out of memory), this
+    process loads the chunk itself, so the other files are not lost with it."""
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 - BrokenProcessPool and its kin
+        return _load_chunk(chunk)
+
+
+def _load_chunk(chunk: list[tuple[str, bytes]]) -> list[Any]:
+    return [_load_one(item) for item in chunk]
 
 
 def _load_one(item: tuple[str, bytes]) -> Any:

@@ -252,7 +252,12 @@ def _build(file: str, text: str, root, is_json: bool, strings: dict | None) -> C
             end_line, end_col = el, ec
         return mapping, end_line, end_col
 
-    data, end_line, end_col = collection(root, ())
+    try:
+        data, end_line, end_col = collection(root, ())
+    finally:
+        # walk and collection refer to each other through their closures: a cycle holding the
+        # text, which only the cyclic collector (off while vpclint scans) would free
+        del walk, collection
     start = root.start_mark
     spans[()] = Span(file, start.line + 1, start.column + 1, end_line, end_col)
     return CfnDocument(file, data, spans, duplicates)

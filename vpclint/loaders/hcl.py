@@ -1,10 +1,10 @@
 """Terraform loader: ``.tf`` text -> top-level blocks with positions, plus suppression comments.
 
-Parsing goes through python-hcl2 v8 (``hcl2.api.parses``), whose rule tree carries lark line and
-column positions (its ``with_meta`` dict output does not); ``hcl_convert`` turns that tree into
-the small expression tree (``hcl_ast``) the evaluator uses. Both are imported at the first parse,
-so a scan served from the cache does without them. A syntax error becomes a ``ParseError`` at the line and
-column lark reports, so one bad file never stops the scan.
+Parsing goes through python-hcl2 v8's parser (its grammar and post-lexer on lark), whose parse
+tree carries line and column positions; ``hcl_convert`` turns that tree into the small expression
+tree (``hcl_ast``) the evaluator uses. Both are imported at the first parse, so a scan served from
+the cache does without them. A syntax error becomes a ``ParseError`` at the line and column lark
+reports, so one bad file never stops the scan.
 """
 
 from __future__ import annotations
@@ -47,36 +47,34 @@ class TfvarsFile:
 
 def load_hcl(path: str, text: str) -> HclFile | ParseError:
     """Parse one ``.tf`` file; never raises."""
-    from hcl2 import api
-    from lark.exceptions import UnexpectedInput
+    from lark.exceptions import UnexpectedInput, VisitError
 
-    from vpclint.loaders.hcl_convert import convert_block
+    from vpclint.loaders.hcl_convert import parse_tree, top_level_blocks
 
     try:
-        tree = api.parses(text)
+        tree = parse_tree(text)
     except UnexpectedInput as error:
         return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
                           getattr(error, "column", 1) or 1)
     except Exception as error:  # noqa: BLE001 - python-hcl2 raises assorted errors on bad input
         return _failed(path, error)
     try:
-        blocks = [convert_block(child) for child in tree.body.children
-                  if type(child).__name__ == "BlockRule"]
+        blocks = top_level_blocks(tree)
     except RecursionError:
         return ParseError(path, "expression nested too deeply to parse")
+    except VisitError as error:  # python-hcl2 rejects a template directive (an unclosed %{ if })
+        return _failed(path, error)
     return HclFile(path, blocks, find_ignores(text))
 
 
 def load_tfvars(path: str, text: str) -> dict | ParseError:
     """A ``.tfvars`` file: variable name -> expression."""
-    from hcl2 import api
     from lark.exceptions import UnexpectedInput
 
-    from vpclint.loaders.hcl_convert import convert_body
+    from vpclint.loaders.hcl_convert import parse_tree, top_level_attributes
 
     try:
-        tree = api.parses(text)
-        attributes, _ = convert_body(tree.body)
+        attributes = top_level_attributes(parse_tree(text))
     except UnexpectedInput as error:
         return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
                           getattr(error, "column", 1) or 1)

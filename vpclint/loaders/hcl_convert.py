@@ -1,4 +1,13 @@
-"""python-hcl2's rule tree -> vpclint's HCL expression tree (``hcl_ast``), with positions.
+"""python-hcl2's lark parse tree -> vpclint's HCL expression tree (``hcl_ast``), with positions.
+
+python-hcl2 turns lark's parse tree into a tree of its own rule objects (``hcl2.api.parses``),
+built for round-tripping HCL: one object per node and token, each wrapped and linked to its parent.
+vpclint used that tree only to convert it at once into ``hcl_ast`` and threw it away, and building
+it cost a third of the parse (and the garbage collector walked its parent links). So this
+module reads lark's tree (``hcl2.api.parses_to_tree``: python-hcl2's own grammar, parser and
+post-lexer) directly, giving each node the meaning python-hcl2's rules give it. The one construct
+whose text only python-hcl2 can write, a template directive (``%{ if }``, ``%{ for }``), still goes
+through its rule transformer, for that string alone.
 
 Imported only when a file is parsed: a scan whose files all come from the cache never loads
 python-hcl2 and lark.
@@ -8,100 +17,148 @@ from __future__ import annotations
 
 import json
 
-from hcl2.rules import base, containers, expressions, for_expressions, functions, indexing
-from hcl2.rules import literal_rules, strings
-from hcl2.rules.abstract import LarkToken
-from hcl2.utils import SerializationOptions, process_escape_sequences
+from lark import Token, Tree
 
 from vpclint.loaders.hcl_ast import (Attribute, BinaryOp, Block, Call, Conditional, Expr, ForExpr,
                                      Literal, ObjectExpr, Opaque, Pos, Template, Traversal,
                                      TupleExpr, UnaryOp)
 
-_VALUE_OPTIONS = SerializationOptions(strip_string_quotes=True)
+# lark tree names of an expression (``?expression`` and the operator ladder are inlined)
+_EXPRESSIONS = frozenset({"expr_term", "conditional", "binary_op", "unary_op"})
+_KEYWORD_VALUES = {"true": True, "false": False, "null": None}
 
 
-def pos_of(node) -> Pos:
-    meta = getattr(node, "_meta", None)
-    line = getattr(meta, "line", None) or 1
-    column = getattr(meta, "column", None) or 1
-    end_line = getattr(meta, "end_line", None) or line
-    end_column = getattr(meta, "end_column", None) or column
-    return Pos(line, column, end_line, end_column)
+def build_parser() -> None:
+    """Build python-hcl2's parser now (from its cached tables), e.g. before forking workers."""
+    from hcl2.parser import parser
+
+    parser()
 
 
-def convert_body(body) -> tuple[dict[str, Attribute], list[Block]]:
-    """Attributes and nested blocks of a python-hcl2 ``BodyRule``."""
+def parse_tree(text: str) -> Tree:
+    """python-hcl2's parse of ``text``; raises lark's errors on invalid HCL."""
+    from hcl2.api import parses_to_tree
+
+    return parses_to_tree(text)
+
+
+def pos_of(tree: Tree) -> Pos:
+    return _pos(tree.meta)
+
+
+def _pos(meta) -> Pos:
+    """lark's position of a node (python-hcl2's parser propagates them); 1 where it has none."""
+    try:
+        return Pos(meta.line, meta.column, meta.end_line, meta.end_column)
+    except AttributeError:  # a node that spans no text (an empty body)
+        line = getattr(meta, "line", None) or 1
+        column = getattr(meta, "column", None) or 1
+        return Pos(line, column, getattr(meta, "end_line", None) or line,
+                   getattr(meta, "end_column", None) or column)
+
+
+def top_level_blocks(start: Tree) -> list[Block]:
+    """The blocks of a parsed file. Its top-level attributes are not Terraform's and are left
+    out, but read all the same: a template directive python-hcl2 rejects there makes the file
+    unreadable, as anywhere else."""
+    return convert_body(_body(start))[1]
+
+
+def top_level_attributes(start: Tree) -> dict[str, Attribute]:
+    """The attributes of a parsed ``.tfvars`` file."""
+    return convert_body(_body(start))[0]
+
+
+def convert_template_string(value: str) -> Expr:
+    """A string value holding ``${...}`` or ``%{...}`` read as HCL reads a quoted string. Its
+    positions are inside the one-line text ``x = "<value>"``, not the file's."""
+    start = parse_tree(f"x = {json.dumps(value)}\n")
+    attribute = next(c for c in _body(start).children
+                     if isinstance(c, Tree) and c.data == "attribute")
+    return convert(attribute.children[2])
+
+
+def _body(start: Tree) -> Tree:
+    return start.children[0]
+
+
+def convert_body(body: Tree) -> tuple[dict[str, Attribute], list[Block]]:
+    """Attributes and nested blocks of a ``body`` (a later attribute of one name wins)."""
     attributes: dict[str, Attribute] = {}
     blocks: list[Block] = []
     for child in body.children:
-        if isinstance(child, base.AttributeRule):
-            name = child.identifier.serialize()
-            attributes[name] = Attribute(name, convert(child.expression), pos_of(child))
-        elif isinstance(child, base.BlockRule):
+        if child.data == "attribute":
+            name = str(child.children[0].children[0])
+            attributes[name] = Attribute(name, convert(child.children[2]), pos_of(child))
+        elif child.data == "block":
             blocks.append(convert_block(child))
     return attributes, blocks
 
 
-def convert_block(node) -> Block:
-    labels = tuple(_label(label) for label in node.labels)
-    attributes, blocks = convert_body(node.body)
-    return Block(labels[0], labels[1:], pos_of(node), attributes, blocks)
+def convert_block(node: Tree) -> Block:
+    """A block: its type and labels are every child before the body but the punctuation (an
+    odd newline before ``{`` included, as python-hcl2 counts it)."""
+    *labels, body = [c for c in node.children if isinstance(c, Tree)]
+    names = tuple(_label(label) for label in labels)
+    attributes, blocks = convert_body(body)
+    return Block(names[0], names[1:], pos_of(node), attributes, blocks)
 
 
-def _label(label) -> str:
-    value = label.serialize()
-    if isinstance(value, str) and len(value) >= 2 and value[0] == '"' and value[-1] == '"':
-        return value[1:-1]
-    return str(value)
+def _label(label: Tree) -> str:
+    if label.data == "string":
+        parts = [part.children[0] for part in label.children if isinstance(part, Tree)]
+        if all(isinstance(part, Token) for part in parts):
+            return "".join(parts)  # the source text between the quotes, escapes as written
+        value = _rules(label).serialize()  # an interpolation in a label: python-hcl2's text
+        if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+            return value[1:-1]
+        return value
+    return "".join(label.children)  # identifier, keyword or newline: its tokens' text
 
 
-def convert(node) -> Expr:
-    """Convert one python-hcl2 expression node."""
-    handler = _HANDLERS.get(type(node))
-    if handler is None:
-        return Opaque(_text(node), pos_of(node))
+def convert(node: Tree) -> Expr:
+    """Convert one expression node."""
+    handler = _HANDLERS.get(node.data)
+    if handler is None:  # a template string (\"...\" inside a directive): its source text
+        return Opaque(str(node.children[0]), pos_of(node))
     return handler(node)
 
 
-def _text(node) -> str:
-    try:
-        return str(node.serialize())
-    except Exception:  # noqa: BLE001 - only used for messages
-        return type(node).__name__
+def _expressions(node: Tree) -> list[Tree]:
+    return [c for c in node.children if isinstance(c, Tree) and c.data in _EXPRESSIONS]
 
 
-def _expr_term(node) -> Expr:
-    return convert(node.expression)
+def _expr_term(node: Tree) -> Expr:
+    children = node.children
+    if len(children) == 1:
+        return convert(children[0])
+    # ( expression ), with optional newlines inside the parentheses
+    return convert(next(c for c in children
+                        if isinstance(c, Tree) and c.data != "new_line_or_comment"))
 
 
-def _identifier(node) -> Expr:
-    name = node.serialize()
-    return Traversal(name, (), pos_of(node))
+def _identifier(node: Tree) -> Expr:
+    return Traversal(str(node.children[0]), (), pos_of(node))
 
 
-def _literal_value(node) -> Expr:
-    # python-hcl2 serializes the keywords as Python's True / False / None
-    text = str(node.serialize()).lower()
-    value = {"true": True, "false": False, "null": None, "none": None}.get(text, text)
-    return Literal(value, pos_of(node))
+def _literal_value(node: Tree) -> Expr:
+    text = str(node.children[0]).lower()
+    return Literal(_KEYWORD_VALUES.get(text, text), pos_of(node))
 
 
-def _int(node) -> Expr:
+def _int(node: Tree) -> Expr:
     return _number(node, int)
 
 
-def _float(node) -> Expr:
+def _float(node: Tree) -> Expr:
     return _number(node, float)
 
 
-def _number(node, kind: type) -> Expr:
-    """A number literal. python-hcl2 writes some as an interpolation (``${1e-400}``, when its
-    float would not round-trip); a number Python cannot hold is not evaluated."""
-    token = node.children[0] if node.children else None
-    text = token.value if isinstance(getattr(token, "value", None), str) else str(
-        node.serialize())
-    text = text.removeprefix("${").removesuffix("}")
-    if kind is int and len(text) > 1000:  # past Python's safe int parsing: not evaluated
+def _number(node: Tree, kind: type) -> Expr:
+    """A number literal; one Python cannot hold (past its safe int parsing, 1e-400 as a float
+    is fine but 1e400 overflows an int) is not evaluated."""
+    text = str(node.children[0])
+    if kind is int and len(text) > 1000:
         return Opaque(text[:80], pos_of(node))
     try:
         return Literal(kind(text), pos_of(node))
@@ -112,24 +169,62 @@ def _number(node, kind: type) -> Expr:
             return Opaque(text[:80], pos_of(node))
 
 
-def _string(node) -> Expr:
-    parts: list = []
-    for part in node.children:
-        if not isinstance(part, strings.StringPartRule):
-            continue
-        content = part.content
-        if isinstance(content, strings.InterpolationRule):
-            parts.append(convert(content.expression))
-        elif isinstance(content, LarkToken):  # literal text: resolve \" \n \\ escapes
-            parts.append(process_escape_sequences(part.serialize(_VALUE_OPTIONS)))
-        else:  # %{ if } / %{ for } template directives
-            parts.append(Opaque(_text(content), pos_of(part)))
+def _string(node: Tree) -> Expr:
+    parts = [part.children[0] for part in node.children if isinstance(part, Tree)]
+    if any(isinstance(part, Tree) and part.data.startswith("template_") for part in parts):
+        converted = _directive_string_parts(node)
+    else:
+        converted = [_string_part(part) for part in parts]
     pos = pos_of(node)
-    if all(isinstance(p, str) for p in parts):
-        return Literal("".join(parts), pos)
-    if len(parts) == 1:
-        return parts[0]  # "${expr}" is expr itself, type preserved as Terraform does
-    return Template(tuple(parts), pos)
+    if all(isinstance(p, str) for p in converted):
+        return Literal("".join(converted), pos)
+    if len(converted) == 1:
+        return converted[0]  # "${expr}" is expr itself, type preserved as Terraform does
+    return Template(tuple(converted), pos)
+
+
+def _string_part(content) -> str | Expr:
+    if isinstance(content, Token):  # literal text (or $${ / %%{ as written): resolve escapes
+        from hcl2.utils import process_escape_sequences
+
+        return process_escape_sequences(str(content))
+    return convert(content.children[1])  # ${ expression }
+
+
+def _directive_string_parts(node: Tree) -> list:
+    """The parts of a string holding template directives. python-hcl2 assembles each
+    ``%{ if }``/``%{ for }`` with the parts up to its end into one directive, which vpclint keeps
+    as an ``Opaque`` of python-hcl2's text for it, at the string's position; a stray directive
+    (an ``%{ endif }`` alone) is an ``Opaque`` at its own position. The other parts are read as in
+    any string: python-hcl2's part keeps the lark node's position object, which finds it."""
+    from hcl2.rules.abstract import LarkToken
+    from hcl2.rules.strings import InterpolationRule, StringPartRule
+
+    by_meta = {id(part.meta): part for part in node.children if isinstance(part, Tree)}
+    parts: list = []
+    for rule in _rules(node).children:
+        if not isinstance(rule, StringPartRule):
+            continue
+        content = rule.content
+        if isinstance(content, (LarkToken, InterpolationRule)):
+            parts.append(_string_part(by_meta[id(rule._meta)].children[0]))
+        else:
+            parts.append(Opaque(_text(content), _pos(rule._meta)))
+    return parts
+
+
+def _rules(node: Tree):
+    """python-hcl2's rule object for one node (its transformer is context-free)."""
+    from hcl2.transformer import RuleTransformer
+
+    return RuleTransformer().transform(node)
+
+
+def _text(rule) -> str:
+    try:
+        return str(rule.serialize())
+    except Exception:  # noqa: BLE001 - only used for messages
+        return type(rule).__name__
 
 
 def heredoc_body(token: str) -> str:
@@ -146,17 +241,15 @@ def heredoc_body(token: str) -> str:
     return "".join(line + "\n" for line in body)
 
 
-def _heredoc(node) -> Expr:
-    body = heredoc_body(str(node.heredoc.value).rstrip("\n").rstrip())
+def _heredoc(node: Tree) -> Expr:
+    body = heredoc_body(str(node.children[0]).rstrip("\n").rstrip())
     pos = pos_of(node)
     if "${" not in body and "%{" not in body:
         return Literal(body, pos)
-    # A heredoc with interpolations is a template: parse its body as one quoted string, whose
+    # A heredoc with interpolations is a template: its body read as one quoted string, whose
     # escapes json.dumps writes in the syntax HCL reads.
-    from hcl2 import api  # local: only heredoc templates need a second parse
-
     try:
-        expr = convert(api.parses(f"x = {json.dumps(body)}\n").body.children[0].expression)
+        expr = convert_template_string(body)
     except Exception:  # noqa: BLE001 - an unparsable template is UNKNOWN, not a crash
         return Opaque(body, pos)
     if isinstance(expr, Template):
@@ -164,34 +257,44 @@ def _heredoc(node) -> Expr:
     return Literal(expr.value, pos) if isinstance(expr, Literal) else expr
 
 
-def _tuple(node) -> Expr:
-    return TupleExpr(tuple(convert(e) for e in node.elements), pos_of(node))
+def _tuple(node: Tree) -> Expr:
+    return TupleExpr(tuple(convert(e) for e in _expressions(node)), pos_of(node))
 
 
-def _object(node) -> Expr:
+def _object(node: Tree) -> Expr:
     items = []
-    for elem in node.elements:
-        key_node = elem.key.value if hasattr(elem.key, "value") else elem.key
-        if isinstance(key_node, literal_rules.IdentifierRule):
-            key: Expr = Literal(key_node.serialize(), pos_of(key_node))
-        elif isinstance(key_node, containers.ObjectElemKeyExpressionRule):
-            key = convert(key_node.expression)
-        else:
-            key = convert(key_node)
-        items.append((key, convert(elem.expression)))
+    for elem in node.children:
+        if isinstance(elem, Tree) and elem.data == "object_elem":
+            items.append((_object_key(elem.children[0]), convert(elem.children[2])))
     return ObjectExpr(tuple(items), pos_of(node))
 
 
-def _steps(rules) -> list:
-    steps = []
-    for rule in rules:
-        if isinstance(rule, indexing.GetAttrRule):
-            steps.append(("attr", rule.identifier.serialize()))
-        elif isinstance(rule, indexing.ShortIndexRule):
-            steps.append(("index", Literal(int(str(rule.index)), pos_of(rule))))
-        elif isinstance(rule, indexing.SqbIndexRule):
-            steps.append(("index", convert(rule.index_expression)))
-    return steps
+def _object_key(key: Tree) -> Expr:
+    """An object key as python-hcl2 reads it: a bare name (an identifier, a keyword, or
+    true/false/null) is its text, also inside parentheses; a string or number is itself; any
+    other expression is evaluated. A name read from a keyword or true/false/null is placed at
+    the whole key."""
+    inner = key.children[0]
+    if inner.data == "keyword":
+        return Literal(str(inner.children[0]), pos_of(key))
+    if inner.data == "expr_term":
+        term = next(c for c in inner.children
+                    if isinstance(c, Tree) and c.data != "new_line_or_comment")
+        if term.data == "identifier":
+            return Literal(str(term.children[0]), pos_of(term))
+        if term.data == "literal_value":
+            return Literal(str(term.children[0]), pos_of(key))
+        if term.data in ("string", "int_lit", "float_lit"):
+            return convert(term)
+    return convert(inner)
+
+
+def _step(rule: Tree) -> tuple:
+    if rule.data == "get_attr":
+        return ("attr", str(rule.children[1].children[0]))
+    if rule.data == "short_index":
+        return ("index", Literal(int(str(rule.children[1])), pos_of(rule)))
+    return ("index", convert(_expressions(rule)[0]))  # braces_index
 
 
 def _extend(source: Expr, steps: list, pos: Pos) -> Expr:
@@ -200,62 +303,67 @@ def _extend(source: Expr, steps: list, pos: Pos) -> Expr:
     return Traversal(source, tuple(steps), pos)
 
 
-def _get_attr(node) -> Expr:
-    return _extend(convert(node.expr_term), _steps([node.get_attr]), pos_of(node))
+def _traverse(node: Tree) -> Expr:
+    """``x.a``, ``x[i]``, ``x.0``: one step after an expression term."""
+    term, step = node.children
+    return _extend(convert(term), [_step(step)], pos_of(node))
 
 
-def _index(node) -> Expr:
-    return _extend(convert(node.children[0]), _steps([node.children[1]]), pos_of(node))
+def _attr_splat(node: Tree) -> Expr:
+    return _splat(node, "splat")
 
 
-def _attr_splat(node) -> Expr:
-    splat = node.children[1]
-    return _extend(convert(node.expr_term), [("splat",)] + _steps(splat.get_attrs), pos_of(node))
+def _full_splat(node: Tree) -> Expr:
+    return _splat(node, "full_splat")
 
 
-def _full_splat(node) -> Expr:
-    splat = node.children[1]
-    return _extend(convert(node.expr_term), [("full_splat",)] + _steps(splat.get_attrs),
-                   pos_of(node))
+def _splat(node: Tree, kind: str) -> Expr:
+    term, splat = node.children
+    steps = [(kind,)] + [_step(rule) for rule in splat.children[1:]]
+    return _extend(convert(term), steps, pos_of(node))
 
 
-def _call(node) -> Expr:
-    name = "::".join(i.serialize() for i in node.identifiers)
-    arguments = node.arguments
-    args = tuple(convert(a) for a in arguments.arguments) if arguments is not None else ()
-    expand = bool(arguments is not None and arguments.has_ellipsis)
+def _call(node: Tree) -> Expr:
+    name = "::".join(str(c.children[0]) for c in node.children
+                     if isinstance(c, Tree) and c.data == "identifier")
+    arguments = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"),
+                     None)
+    if arguments is None:
+        return Call(name, (), False, pos_of(node))
+    args = tuple(convert(a) for a in _expressions(arguments))
+    expand = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in arguments.children[-2:])
     return Call(name, args, expand, pos_of(node))
 
 
-def _conditional(node) -> Expr:
-    exprs = [c for c in node.children if isinstance(c, expressions.ExpressionRule)]
-    return Conditional(convert(exprs[0]), convert(exprs[1]), convert(exprs[2]), pos_of(node))
+def _conditional(node: Tree) -> Expr:
+    condition, then, otherwise = _expressions(node)
+    return Conditional(convert(condition), convert(then), convert(otherwise), pos_of(node))
 
 
-def _binary_op(node) -> Expr:
-    term = node.binary_term
-    return BinaryOp(str(term.binary_operator.serialize()).strip(), convert(node.expr_term),
-                    convert(term.expr_term), pos_of(node))
+def _binary_op(node: Tree) -> Expr:
+    left, term = node.children[0], node.children[1]
+    # the operator's token may carry the newline before it (python-hcl2's post-lexer)
+    operator = str(term.children[0].children[0]).strip()
+    return BinaryOp(operator, convert(left), convert(_expressions(term)[0]), pos_of(node))
 
 
-def _unary_op(node) -> Expr:
-    return UnaryOp(node.operator, convert(node.expr_term), pos_of(node))
+def _unary_op(node: Tree) -> Expr:
+    return UnaryOp(str(node.children[0]), convert(node.children[1]), pos_of(node))
 
 
-def _for(node) -> Expr:
-    intro = next(c for c in node.children if isinstance(c, for_expressions.ForIntroRule))
-    idents = [c.serialize() for c in intro.children if isinstance(c, literal_rules.IdentifierRule)]
-    collection = next(c for c in intro.children if isinstance(c, expressions.ExpressionRule))
-    key_var, value_var = (idents[0], idents[1]) if len(idents) == 2 else (None, idents[0])
-    exprs = [c for c in node.children if isinstance(c, expressions.ExpressionRule)]
-    cond_rule = next((c for c in node.children if isinstance(c, for_expressions.ForCondRule)), None)
-    condition = None
-    if cond_rule is not None:
-        cond_expr = next(c for c in cond_rule.children if isinstance(c, expressions.ExpressionRule))
-        condition = convert(cond_expr)
-    is_object = isinstance(node, for_expressions.ForObjectExprRule)
-    grouping = is_object and any(
-        isinstance(c, LarkToken) and c.lark_name() == "ELLIPSIS" for c in node.children)
+def _for(node: Tree) -> Expr:
+    intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
+    names = [str(c.children[0]) for c in intro.children
+             if isinstance(c, Tree) and c.data == "identifier"]
+    collection = _expressions(intro)[0]
+    key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+    exprs = _expressions(node)
+    cond_rule = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_cond"),
+                     None)
+    condition = convert(_expressions(cond_rule)[0]) if cond_rule is not None else None
+    is_object = node.data == "for_object_expr"
+    grouping = is_object and any(isinstance(c, Token) and c.type == "ELLIPSIS"
+                                 for c in node.children)
     key = convert(exprs[0]) if is_object else None
     value = convert(exprs[1] if is_object else exprs[0])
     return ForExpr(key_var, value_var, convert(collection), key, value, condition, grouping,
@@ -263,25 +371,24 @@ def _for(node) -> Expr:
 
 
 _HANDLERS = {
-    expressions.ExprTermRule: _expr_term,
-    expressions.ConditionalRule: _conditional,
-    expressions.BinaryOpRule: _binary_op,
-    expressions.UnaryOpRule: _unary_op,
-    literal_rules.IdentifierRule: _identifier,
-    literal_rules.LiteralValueRule: _literal_value,
-    literal_rules.KeywordRule: _literal_value,
-    literal_rules.IntLitRule: _int,
-    literal_rules.FloatLitRule: _float,
-    strings.StringRule: _string,
-    strings.HeredocTemplateRule: _heredoc,
-    strings.HeredocTrimTemplateRule: _heredoc,
-    containers.TupleRule: _tuple,
-    containers.ObjectRule: _object,
-    indexing.GetAttrExprTermRule: _get_attr,
-    indexing.IndexExprTermRule: _index,
-    indexing.AttrSplatExprTermRule: _attr_splat,
-    indexing.FullSplatExprTermRule: _full_splat,
-    functions.FunctionCallRule: _call,
-    for_expressions.ForTupleExprRule: _for,
-    for_expressions.ForObjectExprRule: _for,
+    "expr_term": _expr_term,
+    "conditional": _conditional,
+    "binary_op": _binary_op,
+    "unary_op": _unary_op,
+    "identifier": _identifier,
+    "literal_value": _literal_value,
+    "int_lit": _int,
+    "float_lit": _float,
+    "string": _string,
+    "heredoc_template": _heredoc,
+    "heredoc_template_trim": _heredoc,
+    "tuple": _tuple,
+    "object": _object,
+    "get_attr_expr_term": _traverse,
+    "index_expr_term": _traverse,
+    "attr_splat_expr_term": _attr_splat,
+    "full_splat_expr_term": _full_splat,
+    "function_call": _call,
+    "for_tuple_expr": _for,
+    "for_object_expr": _for,
 }

@@ -10,16 +10,13 @@ well-known map attribute, which is the same shape for the evaluator in either ca
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
-
-from hcl2 import api
 
 from vpclint.loaders.cfn import CfnDocument, load_cfn
 from vpclint.loaders.hcl import HclFile
 from vpclint.loaders.hcl_ast import Attribute, Block, Literal, ObjectExpr, Opaque, Pos, TupleExpr
-from vpclint.loaders.hcl_convert import convert
+from vpclint.loaders.hcl_convert import convert_template_string
 from vpclint.source import ParseError, Span
 
 _MAP_ATTRIBUTES = {"tags", "tags_all", "variables", "environment", "labels", "triggers"}
@@ -76,8 +73,7 @@ def _expr(doc: CfnDocument, value: Any, path: tuple):
     pos = _pos(doc, path)
     if isinstance(value, str) and ("${" in value or "%{" in value):
         try:
-            tree = api.parses(f"x = {json.dumps(value)}\n")
-            return convert(tree.body.children[0].expression)
+            return convert_template_string(value)
         except Exception:  # noqa: BLE001 - an unparsable template is UNKNOWN, not a crash
             return Opaque(value, pos)
     if isinstance(value, list):

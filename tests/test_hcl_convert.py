@@ -1,0 +1,148 @@
+"""HCL constructs as the loader reads them from python-hcl2's parse tree: values and positions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from vpclint.loaders.hcl import load_hcl, load_tfvars
+from vpclint.loaders.hcl_ast import (BinaryOp, Call, ForExpr, Literal, ObjectExpr, Opaque, Pos,
+                                     Template, Traversal)
+from vpclint.loaders.tf_json import load_tf_json
+from vpclint.source import ParseError
+
+
+def _locals(body: str) -> dict:
+    """name -> expression of one ``locals`` block holding ``body``, which starts on line 2."""
+    loaded = load_hcl("main.tf", "locals {\n" + body + "}\n")
+    assert not isinstance(loaded, ParseError), loaded
+    return {name: attribute.expr for name, attribute in loaded.blocks[0].attributes.items()}
+
+
+def _var(name: str, line: int, column: int) -> Traversal:
+    return Traversal("var", (("attr", name),), Pos(line, column, line, column + 4 + len(name)))
+
+
+def test_quoted_string_escapes_are_resolved_and_unknown_ones_kept():
+    (value,) = _locals('  a = "q\\"\\n\\u00e9\\\\ \\q ✓"\n').values()
+    assert value == Literal('q"\né\\ \\q ✓', Pos(2, 7, 2, 27))
+
+
+def test_columns_count_characters_not_bytes():
+    exprs = _locals('  u = "✓✓" + x\n')
+    assert exprs["u"].right == Traversal("x", (), Pos(2, 14, 2, 15))
+
+
+def test_an_interpolation_alone_is_its_expression_and_text_around_it_a_template():
+    exprs = _locals('  alone = "${var.x}"\n  mixed = "a-${var.x}-b"\n')
+    assert exprs["alone"] == _var("x", 2, 14)
+    assert exprs["mixed"] == Template(("a-", _var("x", 3, 16), "-b"), Pos(3, 11, 3, 25))
+
+
+def test_a_template_directive_is_opaque_text_at_its_string():
+    exprs = _locals('  d = "a %{ if x }b%{ else }c%{ endif }"\n  e = "%{ for i in l }${i}%{ endfor }"\n')
+    at = Pos(2, 7, 2, 41)
+    assert exprs["d"] == Template(("a ", Opaque("%{ if x }b%{ else }c%{ endif }", at)), at)
+    assert exprs["e"] == Opaque("%{ for i in l }${i}%{ endfor }", Pos(3, 7, 3, 39))
+
+
+def test_an_unclosed_template_directive_makes_the_file_unreadable_at_its_line():
+    result = load_hcl("main.tf", 'locals {\n  a = 1\n  b = "x %{ if c }y"\n}\n')
+    assert isinstance(result, ParseError)
+    assert (result.message, result.line) == ("not valid HCL: a construct the parser cannot read", 3)
+
+
+def test_an_indented_heredoc_loses_its_smallest_indentation_and_a_plain_one_keeps_it():
+    exprs = _locals("  trim = <<-EOT\n      one\n        two\n\n      three\n    EOT\n"
+                    "  keep = <<EOT\n  kept\nEOT\n")
+    assert exprs["trim"] == Literal("one\n  two\n\nthree\n", Pos(2, 10, 8, 1))
+    assert exprs["keep"] == Literal("  kept\n", Pos(8, 10, 11, 1))
+
+
+def test_a_heredoc_with_an_interpolation_is_a_template_at_the_heredoc():
+    (value,) = _locals("  h = <<-EOT\n    id=${var.y}\n  EOT\n").values()
+    assert isinstance(value, Template) and value.pos == Pos(2, 7, 5, 1)
+    assert value.parts[0] == "id=" and value.parts[2] == "\n"
+    assert value.parts[1].root == "var" and value.parts[1].steps == (("attr", "y"),)
+
+
+def test_numbers_keep_their_type_and_one_python_cannot_hold_is_opaque():
+    exprs = _locals("  i = 10\n  f = 1.5\n  tiny = 1e-400\n  huge = " + "9" * 1200 + "\n")
+    assert exprs["i"] == Literal(10, Pos(2, 7, 2, 9)) and type(exprs["i"].value) is int
+    assert exprs["f"] == Literal(1.5, Pos(3, 7, 3, 10))
+    assert exprs["tiny"] == Literal(0.0, Pos(4, 10, 4, 16))
+    assert exprs["huge"] == Opaque("9" * 80, Pos(5, 10, 5, 1210))
+    assert not math.isnan(exprs["tiny"].value)
+
+
+def test_for_expressions_with_and_without_grouping_and_condition():
+    exprs = _locals('  t = [for k, v in var.m : v if k != "x"]\n'
+                    "  g = {for x in var.l : x.id => x...}\n"
+                    "  o = {for x in var.l : x.id => x}\n")
+    assert exprs["t"] == ForExpr(
+        "k", "v", _var("m", 2, 20), None, Traversal("v", (), Pos(2, 28, 2, 29)),
+        BinaryOp("!=", Traversal("k", (), Pos(2, 33, 2, 34)), Literal("x", Pos(2, 38, 2, 41)),
+                 Pos(2, 33, 2, 41)),
+        False, Pos(2, 7, 2, 42))
+    assert exprs["g"].grouping is True and exprs["o"].grouping is False
+    assert exprs["g"].key == Traversal("x", (("attr", "id"),), Pos(3, 25, 3, 29))
+    assert exprs["o"].condition is None and exprs["o"].key_var is None
+
+
+def test_splats_and_a_numeric_index_are_traversal_steps():
+    exprs = _locals("  full = var.a[*].b\n  attr = var.a.*.b\n  dot = var.a.0\n")
+    assert exprs["full"].steps == (("attr", "a"), ("full_splat",), ("attr", "b"))
+    assert exprs["attr"].steps == (("attr", "a"), ("splat",), ("attr", "b"))
+    assert exprs["dot"] == Traversal("var", (("attr", "a"), ("index", Literal(0, Pos(4, 14, 4, 16)))),
+                                     Pos(4, 9, 4, 16))
+
+
+def test_a_call_expands_its_last_argument_only_after_an_ellipsis():
+    exprs = _locals("  spread = f(a, b...)\n  plain = f(a, b)\n  ns = provider::aws::arn_parse(x)\n")
+    assert isinstance(exprs["spread"], Call) and exprs["spread"].expand_final is True
+    assert exprs["plain"].expand_final is False
+    assert [a.root for a in exprs["plain"].args] == ["a", "b"]
+    assert (exprs["ns"].name, exprs["ns"].pos) == ("provider::aws::arn_parse", Pos(4, 8, 4, 35))
+
+
+def test_object_keys_names_strings_and_expressions():
+    (value,) = _locals('  o = { name = 1, (local.k) = 2, "s" = 3, null = 4, in = 5 }\n').values()
+    assert isinstance(value, ObjectExpr)
+    keys = [key for key, _ in value.items]
+    assert keys[0] == Literal("name", Pos(2, 9, 2, 13))
+    assert keys[1] == Traversal("local", (("attr", "k"),), Pos(2, 20, 2, 27))
+    assert keys[2] == Literal("s", Pos(2, 34, 2, 37))
+    assert keys[3] == Literal("null", Pos(2, 43, 2, 47))  # a name, not the null value
+    assert keys[4] == Literal("in", Pos(2, 53, 2, 55))
+
+
+def test_an_operator_on_the_next_line_continues_the_expression():
+    (value,) = _locals("  op = (a\n    && b)\n").values()
+    assert value == BinaryOp("&&", Traversal("a", (), Pos(2, 9, 2, 10)),
+                             Traversal("b", (), Pos(3, 8, 3, 9)), Pos(2, 9, 3, 9))
+
+
+@pytest.mark.parametrize("depth, loads", [(50, True), (3000, False)])
+def test_deep_nesting_loads_or_is_a_parse_error_never_a_crash(depth, loads):
+    result = load_hcl("main.tf", "locals {\n  a = " + "(" * depth + "1" + ")" * depth + "\n}\n")
+    if loads:
+        assert result.blocks[0].attributes["a"].expr == Literal(1, Pos(2, 7 + depth, 2, 8 + depth))
+    else:
+        assert isinstance(result, ParseError)
+        assert result.message == "expression nested too deeply to parse"
+
+
+def test_tfvars_values_and_errors_carry_positions():
+    assert load_tfvars("t.tfvars", 'region = "eu-west-1"\n') == {
+        "region": Literal("eu-west-1", Pos(1, 10, 1, 21))}
+    bad = load_tfvars("t.tfvars", "region = \n")
+    assert isinstance(bad, ParseError) and (bad.line, bad.column) == (1, 10)
+
+
+def test_terraform_json_templates_are_read_and_an_unparsable_one_is_opaque():
+    text = '{"resource": {"aws_vpc": {"v": {"a": "${var.x}", "b": "${"}}}}'
+    block = load_tf_json("main.tf.json", text).blocks[0]
+    a, b = block.attributes["a"].expr, block.attributes["b"].expr
+    assert (a.root, a.steps) == ("var", (("attr", "x"),))
+    assert isinstance(b, Opaque) and b.text == "${"
