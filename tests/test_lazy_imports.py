@@ -2,7 +2,7 @@
 the pre-commit path must not pay for what it does not print.
 
 Structural, never timed (the machines are noisy): a subprocess runs the command through
-``vpclint.cli.main`` and reports the modules it imported; a heavy module on that list means an
+``vpclint.cli.run`` (what the console command runs) and reports the modules it imported; a heavy module on that list means an
 eager import crept into the command line's import graph.
 """
 
@@ -19,13 +19,9 @@ import pytest
 
 _REPORT_MODULES = """
 import contextlib, io, json, sys
-from vpclint.cli import main
-sys.argv = ["vpclint", *sys.argv[1:]]
+from vpclint.cli import run
 with contextlib.redirect_stdout(io.StringIO()):
-    try:
-        main()
-    except SystemExit:
-        pass
+    run(sys.argv[1:])
 print(json.dumps(sorted(sys.modules)))
 """
 

@@ -1,7 +1,7 @@
 """The report cache (``vpclint.result_cache``): the console command replays a stored run only
 when nothing it depended on changed, and every change it depended on makes it scan again.
 
-Each test runs ``vpclint.cli.main`` in this process (the console entry point, the only one that
+Each test runs ``vpclint.cli.run`` in this process (the console command, the only one that
 replays) with ``XDG_CACHE_HOME`` in a temporary directory, and counts the scans it starts."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import vpclint.engine
 from fixture_cases import FIXTURES
 from vpclint import cli, result_cache
 from vpclint.baseline import VERSION
-from vpclint.cli import main
+from vpclint.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 TFVARS_CASE = FIXTURES / "rules" / "VPC101" / "tf_eval_tfvars"
@@ -45,21 +45,11 @@ def scans(monkeypatch, tmp_path):
 def _run(capsys, *args: str) -> tuple[int, list[tuple[str, str, int]], str]:
     """(exit code, (rule, file name, line) of each finding, the raw report) of a JSON check."""
     capsys.readouterr()
-    with pytest.raises(SystemExit) as done:
-        main_with(["check", "--format", "json", *args])
+    code = run(["check", "--format", "json", *args])
     report = capsys.readouterr().out
     found = [(f["rule_id"], Path(f["file"]).name, f["line"])
              for f in json.loads(report)["findings"]]
-    return done.value.code, sorted(found), report
-
-
-def main_with(argv: list[str]) -> None:
-    saved = os.sys.argv
-    os.sys.argv = ["vpclint", *argv]
-    try:
-        main()
-    finally:
-        os.sys.argv = saved
+    return code, sorted(found), report
 
 
 @pytest.fixture
@@ -154,8 +144,7 @@ def test_a_report_written_into_the_scanned_tree_does_not_defeat_the_replay(scans
                                                                          module):
     report = module / "vpclint.sarif"
     for _ in range(3):
-        with pytest.raises(SystemExit):
-            main_with(["check", str(module), "--format", "sarif", "--output", str(report)])
+        run(["check", str(module), "--format", "sarif", "--output", str(report)])
     assert len(scans) == 1 and json.loads(report.read_text())["runs"]
 
 
@@ -174,14 +163,12 @@ def test_a_replay_writes_only_where_this_run_asks(scans, capsys, module, tmp_pat
     are written only to the destinations of the request they were stored for."""
     report = tmp_path / "report.json"
     args = ["check", str(module), "--format", "json", "--output", str(report)]
-    with pytest.raises(SystemExit):
-        main_with(args)
+    run(args)
     entry = next((tmp_path / "xdg" / "vpclint" / "results").iterdir())
     stored = json.loads(entry.read_text())
     stored["outputs"][0][0] = str(tmp_path / "elsewhere.json")
     entry.write_text(json.dumps(stored))
-    with pytest.raises(SystemExit):
-        main_with(args)
+    run(args)
     assert len(scans) == 2 and not (tmp_path / "elsewhere.json").exists()
 
 
@@ -266,15 +253,13 @@ def test_vpclint_no_cache_stores_and_replays_nothing(scans, capsys, module, tmp_
 def test_writing_a_baseline_always_scans(scans, capsys, module, tmp_path):
     baseline = tmp_path / "baseline.json"
     for _ in range(2):
-        with pytest.raises(SystemExit):
-            main_with(["check", str(module), "--baseline", str(baseline), "--write-baseline"])
+        run(["check", str(module), "--baseline", str(baseline), "--write-baseline"])
     assert len(scans) == 2
 
 
 def test_a_changed_baseline_is_noticed(scans, capsys, module, tmp_path):
     baseline = tmp_path / "baseline.json"
-    with pytest.raises(SystemExit):
-        main_with(["check", str(module), "--baseline", str(baseline), "--write-baseline"])
+    run(["check", str(module), "--baseline", str(baseline), "--write-baseline"])
     assert _run(capsys, str(module), "--baseline", str(baseline))[:2] == (0, [])
     baseline.write_text(json.dumps({"version": VERSION, "fingerprints": {}}))
     assert _run(capsys, str(module), "--baseline", str(baseline))[:2] == (1, S3_ONLY)
