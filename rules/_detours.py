@@ -13,8 +13,9 @@ fix is, a fact of the analysis, never by whether another rule fires:
   the route table (VPC301); a VPC Lambda's calls with no path at all, or through NAT for a
   service the design has endpoints for in another VPC, lack Interface endpoints (VPC305);
 * a Lambda with a subnet whose default route is an internet gateway (``public_lambdas``):
-  moving it to private subnets is the fix (VPC306, which supersedes VPC305 on that Lambda;
-  VPC301 leaves that Lambda's NAT flows out, as its finding groups every workload of a route).
+  moving it to private subnets is the fix (VPC306, which supersedes VPC305 on that Lambda). Its
+  other subnets' S3 / DynamoDB traffic through NAT is another defect, on another route: VPC301
+  reports it (moving the Lambda to private subnets with NAT leaves that detour in place).
 
 These rules report flows grouped differently (per route, per endpoint, per workload), so the
 split is made per flow by these facts; a finding-level ``supersedes`` would drop the other flows

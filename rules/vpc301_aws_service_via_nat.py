@@ -11,8 +11,9 @@ hop by hop.
 
 Not reported here, because another rule owns the fix (one defect, one finding): a Gateway
 endpoint that exists but is not on this route table (VPC302) or on no route table at all
-(VPC101); an Interface endpoint for the service with private DNS off (VPC303); a Lambda in a
-subnet whose default route is an internet gateway (VPC306). A subnet whose default route goes
+(VPC101); an Interface endpoint for the service with private DNS off (VPC303). (A Lambda with
+one subnet whose default route is an internet gateway is VPC306's for that subnet; the S3 traffic
+of its other subnets through NAT is still reported here.) A subnet whose default route goes
 straight to an internet gateway is not a detour either: a workload with a public IP reaches
 same-Region S3 without NAT charges, and one without cannot reach it at all, a broken path
 rather than a detour. Flows that go through a transit gateway or peering, or whose route table,
@@ -283,15 +284,14 @@ _SERVICES = ("s3", "dynamodb")
 def check(ctx: Context):
     analysis = ctx.analysis
     endpoints = ctx.analysis.endpoints
-    public = ctx.analysis.public_lambdas
     by_route: dict[int, list[Flow]] = {}
     for flow in analysis.flows:
         if flow.verdict is not Verdict.NAT_DETOUR or flow.service not in _SERVICES:
             continue
         if flow.default_route is None or endpoints.in_flow_vpc(flow):
             continue  # an endpoint of the VPC is meant for it: any defect is on the endpoint
-        if id(flow.workload) in public or not in_deployment_region(flow):
-            continue  # a Lambda in a public subnet (no path at all); or a bucket / table elsewhere
+        if not in_deployment_region(flow):
+            continue  # a bucket or table in another Region
         if not counted_evidence(flow):
             continue  # only the platform's image pulls, made elsewhere
         by_route.setdefault(id(flow.default_route), []).append(flow)
