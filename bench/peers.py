@@ -149,6 +149,9 @@ def peak_all_processes_mb(argv: list[str], env: dict[str, str], cwd: Path) -> Op
 
 
 def run_peers(corpus: Path, runs: int) -> int:
+    if not corpus.is_dir():
+        print(f"bench: no corpus at {corpus} (give --corpus DIR)", file=sys.stderr)
+        return 2
     cache = Path(tempfile.mkdtemp(prefix="vpclint-peers-"))
     try:
         return _run(corpus, runs, cache)
