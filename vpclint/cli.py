@@ -108,6 +108,9 @@ def check(
 
     Exit codes: 0 no finding at or above --fail-level, 1 findings, 2 usage or internal error.
 
+    Parsed files and reports are cached: run again on files that did not change, the same
+    command prints the stored report at once (VPCLINT_NO_CACHE=1 turns the caches off).
+
     Examples:
 
     \b

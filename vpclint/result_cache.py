@@ -91,10 +91,10 @@ class Request:
     ``request`` is every command-line value after parsing and the settings after the config
     file (anything JSON can write, ``Path`` as text); ``roots`` are the directories discovery
     walks (each with the directories under it) and ``shallow`` those whose names alone it reads
-    (the module of a file named alone); ``files`` the settings' files read outside ``read_bytes`` (parameter
-    files, baseline); ``outputs`` the report destinations in the order the run writes them
-    (None: standard output): a replay writes only there, and they are left out of the listings
-    (writing a report must not make the next run a miss).
+    (the module of a file named alone); ``files`` the settings' files read outside
+    ``read_bytes`` (parameter files, baseline); ``outputs`` the report destinations in the
+    order the run writes them (None: standard output): a replay writes only there, and they are
+    left out of the listings (writing a report must not make the next run a miss).
     """
 
     def __init__(self, request: dict[str, Any], roots: Iterable[str], shallow: Iterable[str],
