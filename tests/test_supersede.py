@@ -1,5 +1,6 @@
 """One defect, one finding: a rule's declared ``supersedes`` drops another rule's finding on the
-same component, only when the superseding rule is enabled and fired there."""
+same defect (its component or subjects), only when the superseding rule is enabled and fired
+there."""
 
 from __future__ import annotations
 
@@ -16,38 +17,68 @@ from vpclint.rule import Finding, Level, RuleMeta
 from vpclint.source import Resource
 from vpclint.supersede import drop_superseded
 
-CANNOT_BE_CREATED = [FIXTURES / "rules" / "VPC115" / "cfn_good_cannot_be_created.yaml",
-                     FIXTURES / "rules" / "VPC115" / "tf_good_cannot_be_created"]
+RULES = FIXTURES / "rules"
+
+# (case, the superseding rule, the lesser rule, where the lesser rule reports once the
+# superseding one is ignored: (file name, line) of each finding), in both IaCs
+DECLARED_OVERLAPS = [
+    # an untyped (so Gateway) endpoint for a service with no Gateway endpoint: the fix, a type,
+    # also decides which subnets and attributes it needs
+    (RULES / "VPC103" / "cfn_bad.yaml", "VPC103", "VPC102", {("cfn_bad.yaml", 43)}),
+    (RULES / "VPC103" / "tf_bad", "VPC103", "VPC102", {("main.tf", 62), ("main.tf", 69)}),
+    (RULES / "VPC103" / "cfn_bad_route_tables.yaml", "VPC103", "VPC206",
+     {("cfn_bad_route_tables.yaml", 22)}),
+    (RULES / "VPC103" / "tf_bad", "VPC103", "VPC206", {("main.tf", 65)}),
+    # an endpoint of the wrong type for its service: its missing routes follow from the type
+    (RULES / "VPC113" / "cfn_good_type_mismatch.yaml", "VPC105", "VPC113",
+     {("cfn_good_type_mismatch.yaml", 17)}),
+    (RULES / "VPC105" / "tf_bad", "VPC105", "VPC113", {("main.tf", 87), ("main.tf", 100)}),
+    # an endpoint service EC2 refuses to create (no load balancer) allows no principal either
+    (RULES / "VPC115" / "cfn_good_cannot_be_created.yaml", "VPC104", "VPC115",
+     {("cfn_good_cannot_be_created.yaml", 13), ("cfn_good_cannot_be_created.yaml", 17)}),
+    (RULES / "VPC115" / "tf_good_cannot_be_created", "VPC104", "VPC115",
+     {("main.tf", 15), ("main.tf", 19)}),
+    # a public service (principal * and no acceptance) is also one that accepts automatically
+    (RULES / "VPC401" / "cfn_bad.yaml", "VPC401", "VPC407", {("cfn_bad.yaml", 32)}),
+    (RULES / "VPC401" / "tf_bad", "VPC401", "VPC407", {("main.tf", 38), ("main.tf", 45)}),
+    # a route to the NAT gateway of another VPC, which is also in another AZ
+    (RULES / "VPC217" / "cfn_bad_nat_other_vpc_and_az.yaml", "VPC217", "VPC216",
+     {("cfn_bad_nat_other_vpc_and_az.yaml", 68)}),
+    (RULES / "VPC217" / "tf_bad_nat_other_vpc_and_az", "VPC217", "VPC216", {("main.tf", 62)}),
+    # private DNS on a Gateway endpoint, in a VPC without DNS hostnames
+    (RULES / "VPC204" / "cfn_gateway.yaml", "VPC206", "VPC204", {("cfn_gateway.yaml", 19)}),
+    (RULES / "VPC204" / "tf_gateway", "VPC206", "VPC204", {("main.tf", 20)}),
+    # subnets on an untyped (so Gateway) endpoint that is on no route table
+    (RULES / "VPC101" / "cfn_type_omitted_with_subnets.yaml", "VPC206", "VPC101",
+     {("cfn_type_omitted_with_subnets.yaml", 16)}),
+    (RULES / "VPC101" / "tf_type_omitted_with_subnets", "VPC206", "VPC101", {("main.tf", 20)}),
+    # a target group in another VPC than its load balancer: VPC209 reports at the registration,
+    # naming the group as its subject
+    (RULES / "VPC209" / "cfn_lb_in_other_vpc.yaml", "VPC201", "VPC209",
+     {("cfn_lb_in_other_vpc.yaml", 46)}),
+    (RULES / "VPC209" / "tf_lb_in_other_vpc", "VPC201", "VPC209", {("main.tf", 65)}),
+    # a Lambda with a public subnet, whose other subnet has no path to SQS
+    (RULES / "VPC306" / "cfn_bad_public_and_isolated.yaml", "VPC306", "VPC305",
+     {("cfn_bad_public_and_isolated.yaml", 93)}),
+    (RULES / "VPC306" / "tf_bad_public_and_isolated", "VPC306", "VPC305", {("main.tf", 100)}),
+]
 
 
-def _found(result) -> set[tuple[str, int]]:
-    return {(f.rule.id, f.location.line) for f in result.findings}
+def _where(result, rule_id: str) -> set[tuple[str, int]]:
+    return {(Path(f.location.file).name, f.location.line) for f in result.findings
+            if f.rule.id == rule_id}
 
 
-@pytest.mark.parametrize("case", CANNOT_BE_CREATED, ids=lambda p: p.name)
-def test_ignoring_the_superseding_rule_brings_the_lesser_finding_back(case: Path):
-    everything = _found(scan([str(case)], Config()))
-    assert {rule for rule, _ in everything} == {"VPC104"}
-    without = _found(scan([str(case)], Config(ignore=["VPC104"])))
-    # both services allow no principal: VPC115 reports them once VPC104 does not
-    assert {rule for rule, _ in without} == {"VPC115"} and len(without) == 2
-
-
-PUBLIC_SERVICE = [FIXTURES / "rules" / "VPC401" / "cfn_bad.yaml",
-                  FIXTURES / "rules" / "VPC401" / "tf_bad"]
-
-
-@pytest.mark.parametrize("case", PUBLIC_SERVICE, ids=lambda p: p.name)
-def test_a_public_service_is_one_finding_and_ignoring_it_leaves_the_auto_accept_note(case: Path):
-    """VPC401 (principal * and no acceptance) supersedes VPC407 (no acceptance) on the service:
-    VPC407 no longer repeats VPC401's condition, so ``--ignore VPC401`` cannot hide both."""
+@pytest.mark.parametrize("case, owner, lesser, lesser_at", DECLARED_OVERLAPS,
+                         ids=[f"{o}>{l}-{c.name}" for c, o, l, _ in DECLARED_OVERLAPS])
+def test_the_superseding_finding_alone_and_ignoring_it_brings_the_lesser_back(
+        case: Path, owner: str, lesser: str, lesser_at: set[tuple[str, int]]):
+    """By default only the superseding rule reports the defect; ``--ignore`` of that rule
+    brings the lesser finding back where it points, so the defect never vanishes."""
     everything = scan([str(case)], Config())
-    public = {(f.component.address, f.location.file) for f in everything.findings
-              if f.rule.id == "VPC401"}
-    assert public and not {f for f in everything.findings if f.rule.id == "VPC407"}
-    without = scan([str(case)], Config(ignore=["VPC401"]))
-    assert {(f.component.address, f.location.file) for f in without.findings
-            if f.rule.id == "VPC407"} == public
+    assert _where(everything, owner) and not _where(everything, lesser)
+    without = scan([str(case)], Config(ignore=[owner]))
+    assert _where(without, lesser) == lesser_at
 
 
 def _service(name: str) -> EndpointService:
@@ -55,14 +86,28 @@ def _service(name: str) -> EndpointService:
                                              name, "t.yaml", "t.yaml", {}))
 
 
+MAJOR = RuleMeta("VPC901", "major", Level.ERROR, "s", supersedes=("VPC902",))
+MINOR = RuleMeta("VPC902", "minor", Level.WARNING, "s")
+
+
 def test_only_findings_on_the_component_the_superseding_rule_fired_on_are_dropped():
     broken, open_one = _service("Broken"), _service("Open")
-    major = RuleMeta("VPC901", "major", Level.ERROR, "s", supersedes=("VPC902",))
-    minor = RuleMeta("VPC902", "minor", Level.WARNING, "s")
-    kept = drop_superseded([(major, [Finding(broken, "cannot be created")]),
-                            (minor, [Finding(broken, "no principal"),
+    kept = drop_superseded([(MAJOR, [Finding(broken, "cannot be created")]),
+                            (MINOR, [Finding(broken, "no principal"),
                                      Finding(open_one, "no principal")])])
     assert [[f.component for f in found] for _, found in kept] == [[broken], [open_one]]
+
+
+def test_a_finding_is_superseded_on_its_subjects_too():
+    """A lesser finding reported at one component (a registration) whose defect names another
+    as its subject (the target group) is dropped when the superseding rule fired on that one,
+    and kept when it fired elsewhere."""
+    group, other, registration = _service("Group"), _service("Other"), _service("Registration")
+    about_group = Finding(registration, "target in another VPC", subjects=(group,))
+    about_other = Finding(registration, "target in another VPC", subjects=(other,))
+    kept = drop_superseded([(MAJOR, [Finding(group, "group in the wrong VPC")]),
+                            (MINOR, [about_group, about_other])])
+    assert [found for _, found in kept][1] == [about_other]
 
 
 def test_declared_overlaps_name_registered_rules_and_never_each_other():
@@ -73,114 +118,10 @@ def test_declared_overlaps_name_registered_rules_and_never_each_other():
             assert rule_id not in rules[lesser].meta.supersedes, (rule_id, lesser)
 
 
-def _at(result, rule_id: str) -> set[tuple[str, str, int]]:
-    return {(f.rule.id, Path(f.location.file).as_posix(), f.location.line)
-            for f in result.findings if f.rule.id == rule_id}
-
-
-NAT_OF_ANOTHER_VPC_AND_AZ = [
-    FIXTURES / "rules" / "VPC217" / "cfn_bad_nat_other_vpc_and_az.yaml",
-    FIXTURES / "rules" / "VPC217" / "tf_bad_nat_other_vpc_and_az"]
-
-
-@pytest.mark.parametrize("case", NAT_OF_ANOTHER_VPC_AND_AZ, ids=lambda p: p.name)
-def test_a_route_to_a_nat_of_another_vpc_hides_its_cross_az_note_only_while_reported(case: Path):
-    """VPC217 (the route's NAT gateway is in another VPC) supersedes VPC216's cross-AZ note on
-    the same route: ``--ignore VPC217`` brings the note back, at the same route."""
-    everything = scan([str(case)], Config())
-    routes = _at(everything, "VPC217")
-    assert routes and not _at(everything, "VPC216")
-    without = scan([str(case)], Config(ignore=["VPC217"]))
-    assert {(file, line) for _, file, line in _at(without, "VPC216")} == \
-        {(file, line) for _, file, line in routes}
-
-
-def _where(result, rule_id: str) -> set[tuple[str, int]]:
-    return {(Path(f.location.file).name, f.location.line) for f in result.findings
-            if f.rule.id == rule_id}
-
-
-GATEWAY_PRIVATE_DNS = [FIXTURES / "rules" / "VPC204" / "cfn_gateway.yaml",
-                       FIXTURES / "rules" / "VPC204" / "tf_gateway"]
-
-
-@pytest.mark.parametrize("case", GATEWAY_PRIVATE_DNS, ids=lambda p: p.name)
-def test_private_dns_on_a_gateway_endpoint_is_vpc206_and_ignoring_it_leaves_vpc204(case: Path):
-    """VPC206 (a Gateway endpoint takes no private DNS) supersedes VPC204 (private DNS in a VPC
-    without DNS hostnames) on the endpoint: VPC204 no longer skips Gateway endpoints itself."""
-    everything = scan([str(case)], Config())
-    invalid = _where(everything, "VPC206")
-    assert invalid and not _where(everything, "VPC204")
-    without = scan([str(case)], Config(ignore=["VPC206"]))
-    assert _where(without, "VPC204") == invalid
-
-
-TYPE_OMITTED_WITH_SUBNETS = [  # (case, file and line of the endpoint VPC101 points at)
-    (FIXTURES / "rules" / "VPC101" / "cfn_type_omitted_with_subnets.yaml",
-     ("cfn_type_omitted_with_subnets.yaml", 16)),
-    (FIXTURES / "rules" / "VPC101" / "tf_type_omitted_with_subnets", ("main.tf", 20)),
-]
-
-
-@pytest.mark.parametrize("case, endpoint", TYPE_OMITTED_WITH_SUBNETS,
-                         ids=[case.name for case, _ in TYPE_OMITTED_WITH_SUBNETS])
-def test_an_untyped_endpoint_with_subnets_is_vpc206_and_ignoring_it_leaves_vpc101(
-        case: Path, endpoint: tuple[str, int]):
-    """VPC206 (subnets on what is, with no type, a Gateway endpoint) supersedes VPC101 (a
-    Gateway endpoint on no route table): VPC101 no longer skips such endpoints itself."""
-    everything = scan([str(case)], Config())
-    assert _where(everything, "VPC206") and not _where(everything, "VPC101")
-    without = scan([str(case)], Config(ignore=["VPC206"]))
-    assert _where(without, "VPC101") == {endpoint}
-
-
-def test_a_finding_is_superseded_on_its_subjects_too():
-    """A lesser finding reported at one component (a registration) whose defect names another
-    as its subject (the target group) is dropped when the superseding rule fired on that one,
-    and kept when it fired elsewhere."""
-    group, other, registration = _service("Group"), _service("Other"), _service("Registration")
-    major = RuleMeta("VPC901", "major", Level.ERROR, "s", supersedes=("VPC902",))
-    minor = RuleMeta("VPC902", "minor", Level.WARNING, "s")
-    about_group = Finding(registration, "target in another VPC", subjects=(group,))
-    about_other = Finding(registration, "target in another VPC", subjects=(other,))
-    kept = drop_superseded([(major, [Finding(group, "group in the wrong VPC")]),
-                            (minor, [about_group, about_other])])
-    assert [found for _, found in kept][1] == [about_other]
-
-
-TARGET_GROUP_IN_OTHER_VPC = [  # (case, file and line of the registration VPC209 points at)
-    (FIXTURES / "rules" / "VPC209" / "cfn_lb_in_other_vpc.yaml", ("cfn_lb_in_other_vpc.yaml", 46)),
-    (FIXTURES / "rules" / "VPC209" / "tf_lb_in_other_vpc", ("main.tf", 65)),
-]
-
-
-@pytest.mark.parametrize("case, registration", TARGET_GROUP_IN_OTHER_VPC,
-                         ids=[case.name for case, _ in TARGET_GROUP_IN_OTHER_VPC])
-def test_a_target_group_in_another_vpc_than_its_balancer_is_vpc201_and_ignoring_it_leaves_vpc209(
-        case: Path, registration: tuple[str, int]):
-    """VPC201 (the target group is in another VPC than its load balancer) supersedes VPC209
-    (a target registered from another VPC) on the group, though VPC209 reports at the
-    registration: its finding names the group as a subject. VPC209 no longer skips itself."""
-    everything = scan([str(case)], Config())
-    assert _where(everything, "VPC201") and not _where(everything, "VPC209")
-    without = scan([str(case)], Config(ignore=["VPC201"]))
-    assert _where(without, "VPC209") == {registration}
-
-
-PUBLIC_AND_ISOLATED_LAMBDA = [  # (case, file and line of the Lambda's subnets)
-    (FIXTURES / "rules" / "VPC306" / "cfn_bad_public_and_isolated.yaml",
-     ("cfn_bad_public_and_isolated.yaml", 93)),
-    (FIXTURES / "rules" / "VPC306" / "tf_bad_public_and_isolated", ("main.tf", 100)),
-]
-
-
-@pytest.mark.parametrize("case, subnets", PUBLIC_AND_ISOLATED_LAMBDA,
-                         ids=[case.name for case, _ in PUBLIC_AND_ISOLATED_LAMBDA])
-def test_a_lambda_with_a_public_subnet_is_vpc306_and_ignoring_it_leaves_vpc305(
-        case: Path, subnets: tuple[str, int]):
-    """VPC306 (a Lambda in a public subnet) supersedes VPC305 (its other subnet has no path to
-    SQS) on the Lambda: VPC305 no longer skips Lambdas with a public subnet itself."""
-    everything = scan([str(case)], Config())
-    assert _where(everything, "VPC306") == {subnets} and not _where(everything, "VPC305")
-    without = scan([str(case)], Config(ignore=["VPC306"]))
-    assert _where(without, "VPC305") == {subnets}
+def test_every_declared_overlap_is_shown_in_both_iacs():
+    """Each ``supersedes`` pair has a Terraform and a CloudFormation case above."""
+    shown = {(owner, lesser, case.name.startswith("tf_"))
+             for case, owner, lesser, _ in DECLARED_OVERLAPS}
+    for rule_id, rule in load_rules().items():
+        for lesser in rule.meta.supersedes:
+            assert {(rule_id, lesser, True), (rule_id, lesser, False)} <= shown, (rule_id, lesser)
