@@ -25,13 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vpclint.cloud_assembly import MANIFEST, Environment, SynthesizedStack, read_assembly
-from vpclint.files import (DEFAULT_MAX_MB, MB, Boundary, FileProblem, decode_text, display_name,
-                           forget_real_paths, is_printable_name, read_bytes)
+from vpclint.files import (DEFAULT_MAX_MB, MB, SKIP_DIRS, Boundary, FileProblem, decode_text,
+                           display_name, forget_real_paths, is_printable_name, read_bytes)
 from vpclint.loaders.cfn import looks_like_template
 from vpclint.source import Note, ParseError
 
-SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", ".venv", "__pycache__", ".tox",
-                       ".mypy_cache", ".pytest_cache", ".vpclint-cache"})
 CDK_OUT = "cdk.out"  # walked only when it holds a cloud assembly manifest
 CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TF_SUFFIXES = (".tf", ".tf.json")

@@ -31,6 +31,9 @@ from typing import Iterator
 
 DEFAULT_MAX_MB = 2  # CloudFormation allows 1 MB templates; python-hcl2 parses ~0.1 MB/s
 MB = 1024 * 1024
+# Directories discovery never walks into: tool state, dependencies, virtual environments
+SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", ".venv", "__pycache__", ".tox",
+                       ".mypy_cache", ".pytest_cache", ".vpclint-cache"})
 
 
 def real_path(path: str) -> str:
@@ -112,8 +115,7 @@ def is_dir(path: str) -> bool:
     """``os.path.isdir``, for a directory a scan may read from (a module source): recorded."""
     if _recording is None:
         return os.path.isdir(path)
-    state = _recording.probes[path] = probe_state(path)
-    return state.startswith("dir")
+    return _recorded_probe(path).startswith("dir")
 
 
 def is_file(path: str) -> bool:
@@ -121,8 +123,16 @@ def is_file(path: str) -> bool:
     recorded."""
     if _recording is None:
         return os.path.isfile(path)
-    state = _recording.probes[path] = probe_state(path)
-    return state == "file"
+    return _recorded_probe(path) == "file"
+
+
+def _recorded_probe(path: str) -> str:
+    """The state of ``path`` as first probed in this recording (a module called many times is
+    listed once)."""
+    state = _recording.probes.get(path)
+    if state is None:
+        state = _recording.probes[path] = probe_state(path)
+    return state
 
 
 def probe_state(path: str) -> str:

@@ -45,7 +45,7 @@ from typing import Any, Iterable, Optional
 
 from vpclint import __version__
 from vpclint.cache_dir import cache_dir
-from vpclint.files import Recording, probe_state, read_bytes, read_digest
+from vpclint.files import SKIP_DIRS, Recording, probe_state, read_bytes, read_digest
 
 FORMAT = 1
 MAX_ENTRIES = 64
@@ -58,11 +58,9 @@ KEY_ENVIRONMENT = ("NO_COLOR", "XDG_CACHE_HOME", "HOME")
 #: and this cache's own switch (with it set, nothing is replayed or stored).
 IRRELEVANT_ENVIRONMENT = ("VPCLINT_DEBUG", "PAGER", "VPCLINT_NO_CACHE")
 
-# Not walked: what discovery skips (``vpclint.discover.SKIP_DIRS``), but ``.terraform``, whose
-# module manifest a scan may read. A directory under these that a scan reads from is listed
-# through its reads.
-_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__", ".tox", ".mypy_cache",
-                        ".pytest_cache", ".vpclint-cache"})
+# Not walked: what discovery skips, but ``.terraform``, whose module manifest a scan may read. A
+# directory under these that a scan reads from is listed through its reads.
+_SKIP_DIRS = SKIP_DIRS - {".terraform"}
 _HEX = frozenset("0123456789abcdef")
 _TIME_MARGIN = 2.0  # seconds: FAT keeps modification times to 2 s
 
@@ -142,7 +140,7 @@ class Request:
         file systems that keep times in whole seconds)."""
         if self._list() != self.listing:
             return True
-        for directory in {os.path.dirname(os.path.abspath(read[0])) for read in reads}:
+        for directory in _directories_of(reads):
             try:
                 if os.stat(directory).st_mtime >= self._started - _TIME_MARGIN:
                     return True
@@ -235,10 +233,15 @@ def _list_tree(root: str, digest: "hashlib._Hash", unlisted: frozenset[str],
                              and os.path.join(directory, d) not in unlisted)
 
 
+def _directories_of(reads: list) -> list[str]:
+    """The directories the recorded reads were in, sorted."""
+    return sorted({os.path.dirname(os.path.abspath(read[0])) for read in reads})
+
+
 def _read_dirs(reads: list, unlisted: frozenset[str]) -> str:
     """The digest of the names in each directory a recorded read was in, but ``unlisted``."""
     digest = hashlib.sha256()
-    for directory in sorted({os.path.dirname(os.path.abspath(read[0])) for read in reads}):
+    for directory in _directories_of(reads):
         try:
             names = sorted(name for name in os.listdir(directory)
                            if os.path.join(os.path.realpath(directory), name) not in unlisted)
