@@ -11,7 +11,10 @@ slows down during the call slows every command alike), it times:
 * "warm evaluated": the parse cache warm but the stored reports removed before each run, so
   everything after parsing runs (what a run after an edit costs, the edited file aside);
 * the pre-commit path: one changed file of a big module (pre-commit passes the changed files
-  alone), warm (replayed), warm evaluated, and cold.
+  alone), warm (replayed), warm evaluated, and cold; and "pre-commit edited", the same file in a
+  copy of its module (outside the corpus, which stays untouched) whose text changes before each
+  run, as it has when pre-commit runs: that file is parsed again and nothing is replayed, the
+  module's other files come from the parse cache.
 
 It prints each command's median wall-clock and CPU seconds (the process and its children), the
 ratios of the performance budget, each taken round by round and then the median, and the peak
@@ -40,9 +43,10 @@ from typing import NamedTuple, Optional
 UNSET = ("VPCLINT_NO_CACHE", "VPCLINT_DEBUG", "PYTHONDONTWRITEBYTECODE")
 
 PRE_COMMIT_FILE = "terraform-aws-modules__terraform-aws-vpc/main.tf"
-# Marks a command whose stored reports are removed before each run (read by this script only;
-# vpclint itself ignores the variable)
+# Mark a command whose stored reports are removed, or whose file is edited, before each run
+# (read by this script only; vpclint itself ignores them)
 FORGET_REPORTS = "BENCH_FORGET_REPORTS"
+EDIT_FILE = "BENCH_EDIT_FILE"
 
 # Goals: (name, numerator, denominator, at most this ratio)
 RATIOS = (
@@ -51,6 +55,7 @@ RATIOS = (
     ("cold / terraform fmt", "cold", "terraform fmt", 3.5),
     ("pre-commit warm / --version", "pre-commit warm", "vpclint --version", 1.7),
     ("pre-commit evaluated / --version", "pre-commit evaluated", "vpclint --version", 1.7),
+    ("pre-commit edited / --version", "pre-commit edited", "vpclint --version", 1.7),
 )
 VERSION_BUDGET = 0.150  # seconds, wall clock
 RSS_BUDGET_MB = 200
@@ -89,16 +94,34 @@ def commands(corpus: Path, cache: Path) -> dict[str, tuple[list[str], dict[str, 
         found["pre-commit warm"] = ([*check, PRE_COMMIT_FILE], base)
         found["pre-commit evaluated"] = ([*check, PRE_COMMIT_FILE], evaluated)
         found["pre-commit cold"] = ([*check, PRE_COMMIT_FILE], uncached)
+        edited = _module_copy(corpus / PRE_COMMIT_FILE, cache / "edited") / Path(
+            PRE_COMMIT_FILE).name
+        found["pre-commit edited"] = ([*check, str(edited)], {**base, EDIT_FILE: str(edited)})
     return found
 
 
-def _forget_reports(env: dict[str, str]) -> None:
+def _module_copy(file: Path, into: Path) -> Path:
+    """A copy of the module directory holding ``file`` (its own files, not its subfolders)."""
+    into.mkdir()
+    for source in file.parent.iterdir():
+        if source.is_file():
+            shutil.copy2(source, into / source.name)
+    return into
+
+
+def _prepare(env: dict[str, str]) -> None:
+    """What a command's marks ask for before a run: its stored reports removed; its file given
+    a text it has not had before (a comment with a new number appended)."""
     if env.get(FORGET_REPORTS):
         shutil.rmtree(Path(env["XDG_CACHE_HOME"]) / "vpclint" / "results", ignore_errors=True)
+    if env.get(EDIT_FILE):
+        edited = Path(env[EDIT_FILE])
+        text = edited.read_text(encoding="utf-8").split("\n# bench edit ")[0]
+        edited.write_text(f"{text}\n# bench edit {time.time_ns()}\n", encoding="utf-8")
 
 
 def _timed(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
-    _forget_reports(env)
+    _prepare(env)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
@@ -138,7 +161,7 @@ def peak_all_processes_mb(argv: list[str], env: dict[str, str], cwd: Path) -> Op
     """The largest sum of resident memory of a command's processes, sampled; None off Linux."""
     if not Path("/proc/self/task").is_dir():
         return None
-    _forget_reports(env)
+    _prepare(env)
     process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     peak = 0

@@ -34,7 +34,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from vpclint.cache_dir import cache_dir
+from vpclint.cache_dir import cache_dir, read_private, write_private
 from vpclint.loaders.cfn import CfnDocument
 from vpclint.loaders.hcl import HclFile, IgnoreComment, TfvarsFile
 from vpclint.loaders.hcl_ast import (Attribute, BinaryOp, Block, Call, Conditional, ForExpr,
@@ -52,10 +52,6 @@ _STALE_TMP = 3600  # a temporary file this old was left by a crashed writer
 _STAMP = ".pruned"
 _KEY = re.compile(r"[0-9a-f]{64}")
 _ENTRY = re.compile(r"[0-9a-f]{64}(?:\.\d+\.tmp)?")
-_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_BINARY", 0)
-               | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-_WRITE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-                | getattr(os, "O_NOFOLLOW", 0))
 
 
 class _Invalid(Exception):
@@ -497,14 +493,8 @@ class ParseCache:
         if self.directory is None or not _KEY.fullmatch(key):
             return None
         path = self.directory / key
-        try:
-            fd = os.open(path, _READ_FLAGS)  # a FIFO would not block, a symlink is refused
-            with open(fd, "rb") as handle:
-                status = os.fstat(fd)
-                if not stat.S_ISREG(status.st_mode):
-                    return None
-                data = handle.read()
-        except OSError:
+        data = read_private(path)
+        if data is None:
             return None
         header = self._header(key)
         if not data.startswith(header):
@@ -520,11 +510,11 @@ class ParseCache:
                 gc.enable()
         if source is not None and not _result_of(value, source):
             return None
-        if time.time() - status.st_mtime > _TOUCH_AFTER:
-            try:
+        try:
+            if time.time() - os.stat(path).st_mtime > _TOUCH_AFTER:
                 os.utime(path)  # used now: pruning deletes the least recently used first
-            except OSError:
-                pass
+        except OSError:
+            pass
         return value
 
     def store(self, key: str, value: Any) -> None:
@@ -541,13 +531,7 @@ class ParseCache:
         finally:
             if enabled:
                 gc.enable()
-        tmp = self.directory / f"{key}.{os.getpid()}.tmp"
-        try:
-            with open(os.open(tmp, _WRITE_FLAGS, 0o600), "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, self.directory / key)
-        except OSError:
-            _unlink(tmp)
+        write_private(self.directory / key, data)
 
     def prune_if_due(self, now: Optional[float] = None) -> None:
         """Prune if the last pruning was ``PRUNE_EVERY`` ago or more (or never happened)."""

@@ -8,6 +8,7 @@ first: a run served from the report cache loads neither the loaders nor the engi
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Optional
 
@@ -30,3 +31,40 @@ def cache_dir() -> Optional[Path]:
     except OSError:
         return None
     return path
+
+
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_BINARY", 0)
+               | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+_WRITE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+                | getattr(os, "O_NOFOLLOW", 0))
+
+
+def read_private(path: Path) -> Optional[bytes]:
+    """The bytes of the regular file ``path``; None when it is missing, unreadable, a symlink
+    (refused, not followed) or anything else (a FIFO is opened without blocking, then refused)."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return handle.read()
+    except OSError:
+        return None
+
+
+def write_private(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` readable by this user only, atomically (a temporary file named
+    ``<name>.<pid>.tmp`` renamed into place: a reader never sees half of it); False when it
+    could not be written, which leaves nothing behind."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(os.open(tmp, _WRITE_FLAGS, 0o600), "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
+    return True

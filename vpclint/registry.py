@@ -19,10 +19,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import asdict
-from importlib.metadata import entry_points
 from types import ModuleType
 
 from vpclint.errors import VpclintError
+from vpclint.installed_packs import entry_points
 from vpclint.rule import Level, RuleMeta, RuleModule
 
 GROUP = "vpclint.rules"

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from vpclint import __version__
-from vpclint.cache_dir import cache_dir
+from vpclint.cache_dir import cache_dir, read_private, write_private
 from vpclint.files import SKIP_DIRS, Recording, probe_state, read_bytes, read_digest
 
 FORMAT = 1
@@ -186,17 +186,8 @@ class Request:
                  "outputs": [[o.destination, o.option, o.text] for o in replay.outputs],
                  "exit_code": replay.exit_code}
         data = json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode()
-        target = self.directory / self.key
-        tmp = self.directory / f"{self.key}.{os.getpid()}.tmp"
-        try:
-            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-                              | getattr(os, "O_NOFOLLOW", 0), 0o600), "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except OSError:
-            _unlink(tmp)
-            return
-        _prune(self.directory)
+        if write_private(self.directory / self.key, data):
+            _prune(self.directory)
 
 
 def _results_directory() -> Optional[Path]:
@@ -276,12 +267,17 @@ def _code_signature() -> list[list]:
     then (directory, names) of each ``sys.path`` directory: the code a run used, and what an
     install or uninstall would change."""
     stdlib = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)}
+    resolved: dict[str, str] = {}  # directory -> its real path: a few hundred modules, few folders
     signature: list[list] = []
     for module in list(sys.modules.values()):
         file = getattr(module, "__file__", None)
-        if not isinstance(file, str) or _in_stdlib(os.path.realpath(file), stdlib):
+        if not isinstance(file, str):
             continue
-        signature.append(["file", file, *_stat_of(file)])
+        folder, name = os.path.split(file)
+        if folder not in resolved:
+            resolved[folder] = os.path.realpath(folder)
+        if not _in_stdlib(os.path.join(resolved[folder], name), stdlib):
+            signature.append(["file", file, *_stat_of(file)])
     for entry in sys.path:
         if entry and os.path.isdir(entry):
             signature.append(["dir", entry, _names_of(entry), 0])
@@ -323,14 +319,10 @@ def _unchanged_reads(reads: list) -> bool:
 
 
 def _read_entry(path: Path) -> Optional[dict]:
+    data = read_private(path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            entry = json.loads(handle.read())
-    except (OSError, ValueError):
+        entry = json.loads(data) if data is not None else None
+    except ValueError:
         return None
     return entry if isinstance(entry, dict) else None
 
