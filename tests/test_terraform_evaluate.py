@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
+
+from vpclint.evaluate import terraform
 from vpclint.evaluate.terraform import TerraformOptions, evaluate_terraform
 from vpclint.loaders.hcl import load_hcl
 from vpclint.values import (DEPLOYMENT_PARTITION, DEPLOYMENT_REGION, Choice, ListElement,
@@ -639,3 +643,15 @@ resource "aws_vpc" "a" {
     values = resources["aws_vpc.a"].values
     assert isinstance(values["cidr_block"], Unknown)
     assert values["tags"]["small"] == [[0, 1], [1, 2], [2, 3]]
+
+
+@pytest.mark.parametrize("text", [
+    "aws_vpc_endpoint.ssm", "x aws_vpc_endpoint.ssm.dns_entry[0]", "aws_vpc_endpoint.ssm_2",
+    "module.a.aws_vpc_endpoint.ssm", "aws_vpc_endpoint.ssm-x", "xaws_vpc_endpoint.ssm",
+    "(aws_vpc_endpoint.ssm)", "aws_vpc_endpoint.ssmé aws_vpc_endpoint.ssm]", "éaws_vpc_endpoint.ssm",
+    "aws_vpc_endpoint.ssm_ aws_vpc_endpoint.ssm", "", "aws_vpc_endpoint.ss", "[aws_vpc_endpoint.ssm",
+])
+def test_an_address_is_named_in_a_text_as_the_pattern_it_replaced_says(text):
+    address = "aws_vpc_endpoint.ssm"
+    pattern = rf"(?<![\w.]){re.escape(address)}(?![\w-])"
+    assert terraform._names(text, address) == bool(re.search(pattern, text))

@@ -233,9 +233,10 @@ def _read_dirs(reads: list, unlisted: frozenset[str]) -> str:
     """The digest of the names in each directory a recorded read was in, but ``unlisted``."""
     digest = hashlib.sha256()
     for directory in _directories_of(reads):
+        real = os.path.realpath(directory)
         try:
             names = sorted(name for name in os.listdir(directory)
-                           if os.path.join(os.path.realpath(directory), name) not in unlisted)
+                           if os.path.join(real, name) not in unlisted)
         except OSError:
             names = ["\0unreadable"]
         digest.update(f"\1{directory}\0{chr(0).join(names)}".encode())
