@@ -1,4 +1,4 @@
-"""HCL constructs as the loader reads them from python-hcl2's parse tree: values and positions."""
+"""HCL constructs as the loader reads them from python-hcl2's parse: values and positions."""
 
 from __future__ import annotations
 
@@ -121,6 +121,65 @@ def test_an_operator_on_the_next_line_continues_the_expression():
     (value,) = _locals("  op = (a\n    && b)\n").values()
     assert value == BinaryOp("&&", Traversal("a", (), Pos(2, 9, 2, 10)),
                              Traversal("b", (), Pos(3, 8, 3, 9)), Pos(2, 9, 3, 9))
+
+
+def test_a_node_spans_its_punctuation_and_what_python_hcl2_puts_in_it():
+    """lark places a node from its first token to its last, the grammar's quirks included: an
+    operation inside parentheses or brackets takes in the newline and comment after it."""
+    exprs = _locals("  a = (x ||\n    y # c\n  )\n  b = [x + y\n  ]\n  c = (a).b\n")
+    assert exprs["a"] == BinaryOp("||", Traversal("x", (), Pos(2, 8, 2, 9)),
+                                  Traversal("y", (), Pos(3, 5, 3, 6)), Pos(2, 8, 4, 1))
+    assert exprs["b"].pos == Pos(5, 7, 6, 4) and exprs["b"].items[0].pos == Pos(5, 8, 6, 3)
+    assert exprs["c"] == Traversal("a", (("attr", "b"),), Pos(7, 7, 7, 12))
+
+
+def test_a_stray_template_directive_is_opaque_text_at_its_own_place():
+    exprs = _locals('  d = "%{endif}"\n  e = "x %{ if c }y%{ endif }z ${w}"\n')
+    assert exprs["d"] == Opaque("%{ endif }", Pos(2, 8, 2, 16))
+    at = Pos(3, 7, 3, 37)
+    assert exprs["e"] == Template(("x ", Opaque("%{ if c }y%{ endif }", at), "z ",
+                                   Traversal("w", (), Pos(3, 34, 3, 35))), at)
+
+
+def test_an_empty_file_and_an_empty_block_load():
+    assert load_hcl("main.tf", "").blocks == []
+    (block,) = load_hcl("main.tf", "terraform {}\n").blocks
+    assert (block.type, block.pos, block.attributes, block.blocks) == (
+        "terraform", Pos(1, 1, 1, 13), {}, [])
+
+
+@pytest.mark.parametrize("unreadable", ['"x %{ if c }y"', "[" * 300 + "1" + "]" * 300])
+def test_a_syntax_error_is_reported_over_an_unreadable_construct_before_it(unreadable):
+    result = load_hcl("main.tf", f"locals {{\n  a = {unreadable}\n}}\nresource {{\n")
+    assert isinstance(result, ParseError)
+    assert (result.message, result.line, result.column) == ("unexpected end of file", 5, 1)
+
+
+@pytest.mark.parametrize("opening, closing", [("(", ")"), ("[", "]"), ("f(", ")"),
+                                              ("{a = ", "}"), ('"${', '}"')])
+def test_expressions_nest_200_deep_and_250_deep_is_a_parse_error(opening, closing):
+    def loaded(depth):
+        return load_hcl("main.tf", "locals {\n  a = " + opening * depth + "1" + closing * depth
+                        + "\n}\n")
+
+    assert not isinstance(loaded(200), ParseError)
+    too_deep = loaded(250)
+    assert isinstance(too_deep, ParseError)
+    assert too_deep.message == "expression nested too deeply to parse"
+
+
+def test_a_grammar_rule_that_drops_a_token_is_refused():
+    """vpclint places a node at its first and last child: a grammar that dropped a token (an
+    anonymous ``"{"``) would shift positions silently, so building the parser refuses it."""
+    from lark.grammar import NonTerminal, Rule, Terminal
+
+    from vpclint.loaders.hcl_convert import _callbacks
+
+    kept = Rule(NonTerminal("object"), [Terminal("LBRACE"), Terminal("RBRACE")])
+    dropped = Rule(NonTerminal("object"), [Terminal("LBRACE", filter_out=True)])
+    assert len(_callbacks([kept])) == 1
+    with pytest.raises(RuntimeError, match="drops a token"):
+        _callbacks([dropped])
 
 
 @pytest.mark.parametrize("depth, loads", [(50, True), (3000, False)])

@@ -1,9 +1,9 @@
 """Terraform loader: ``.tf`` text -> top-level blocks with positions, plus suppression comments.
 
-Parsing goes through python-hcl2 v8's parser (its grammar and post-lexer on lark), whose parse
-tree carries line and column positions; ``hcl_convert`` turns that tree into the small expression
-tree (``hcl_ast``) the evaluator uses. Both are imported at the first parse, so a scan served from
-the cache does without them. A syntax error becomes a ``ParseError`` at the line and column lark
+Parsing goes through python-hcl2 v8's parser (its grammar, tables and post-lexer on lark), whose
+reductions ``hcl_convert`` turns into the small expression tree (``hcl_ast``) the evaluator uses,
+with line and column positions. Both are imported at the first parse, so a scan served from the
+cache does without them. A syntax error becomes a ``ParseError`` at the line and column lark
 reports, so one bad file never stops the scan.
 """
 
@@ -47,22 +47,17 @@ class TfvarsFile:
 
 def load_hcl(path: str, text: str) -> HclFile | ParseError:
     """Parse one ``.tf`` file; never raises."""
-    from lark.exceptions import UnexpectedInput, VisitError
+    from lark.exceptions import UnexpectedInput
 
-    from vpclint.loaders.hcl_convert import parse_tree, top_level_blocks
+    from vpclint.loaders.hcl_convert import top_level_blocks
 
     try:
-        tree = parse_tree(text)
+        blocks = top_level_blocks(text)
     except UnexpectedInput as error:
         return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
                           getattr(error, "column", 1) or 1)
     except Exception as error:  # noqa: BLE001 - python-hcl2 raises assorted errors on bad input
-        return _failed(path, error)
-    try:
-        blocks = top_level_blocks(tree)
-    except RecursionError:
-        return ParseError(path, "expression nested too deeply to parse")
-    except VisitError as error:  # python-hcl2 rejects a template directive (an unclosed %{ if })
+        # (an unclosed %{ if } it rejects, an expression nested too deeply)
         return _failed(path, error)
     return HclFile(path, blocks, find_ignores(text))
 
@@ -71,10 +66,10 @@ def load_tfvars(path: str, text: str) -> dict | ParseError:
     """A ``.tfvars`` file: variable name -> expression."""
     from lark.exceptions import UnexpectedInput
 
-    from vpclint.loaders.hcl_convert import parse_tree, top_level_attributes
+    from vpclint.loaders.hcl_convert import top_level_attributes
 
     try:
-        attributes = top_level_attributes(parse_tree(text))
+        attributes = top_level_attributes(text)
     except UnexpectedInput as error:
         return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
                           getattr(error, "column", 1) or 1)
