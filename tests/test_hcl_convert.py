@@ -205,3 +205,29 @@ def test_terraform_json_templates_are_read_and_an_unparsable_one_is_opaque():
     a, b = block.attributes["a"].expr, block.attributes["b"].expr
     assert (a.root, a.steps) == ("var", (("attr", "x"),))
     assert isinstance(b, Opaque) and b.text == "${"
+
+
+def test_a_parser_laid_out_otherwise_is_vpclints_failure_not_invalid_hcl(monkeypatch):
+    """python-hcl2's parser read through lark objects that are not its public interface: on a
+    release laid out otherwise, each file is a vpclint failure that says so (VPC000), never
+    a syntax error of the user's (VPC001) nor a quiet UNKNOWN."""
+    import hcl2.parser
+
+    from vpclint.loaders import hcl_convert
+    from vpclint.loading import _load_one
+    from vpclint.source import ParseError
+
+    class Unknown:
+        rules = []
+
+    monkeypatch.setattr(hcl2.parser, "parser", lambda: Unknown())
+    hcl_convert._parsers.cache_clear()
+    try:
+        loaded = _load_one(("main.tf", b'resource "aws_vpc" "main" {}\n'))
+        tf_json = _load_one(("main.tf.json",
+                             b'{"resource": {"aws_vpc": {"main": {"cidr_block": "${var.x}"}}}}'))
+    finally:
+        hcl_convert._parsers.cache_clear()
+    for result in (loaded, tf_json):
+        assert not isinstance(result, ParseError)
+        assert "not laid out as vpclint expects" in result.message

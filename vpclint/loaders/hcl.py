@@ -46,13 +46,16 @@ class TfvarsFile:
 
 
 def load_hcl(path: str, text: str) -> HclFile | ParseError:
-    """Parse one ``.tf`` file; never raises."""
+    """Parse one ``.tf`` file. Raises only ``ParserUnavailable`` (vpclint's fault, which the
+    loading reports as such): anything else the file's text causes is a ``ParseError``."""
     from lark.exceptions import UnexpectedInput
 
-    from vpclint.loaders.hcl_convert import top_level_blocks
+    from vpclint.loaders.hcl_convert import ParserUnavailable, top_level_blocks
 
     try:
         blocks = top_level_blocks(text)
+    except ParserUnavailable:
+        raise
     except UnexpectedInput as error:
         return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
                           getattr(error, "column", 1) or 1)
@@ -63,13 +66,15 @@ def load_hcl(path: str, text: str) -> HclFile | ParseError:
 
 
 def load_tfvars(path: str, text: str) -> dict | ParseError:
-    """A ``.tfvars`` file: variable name -> expression."""
+    """A ``.tfvars`` file: variable name -> expression (raises as ``load_hcl``)."""
     from lark.exceptions import UnexpectedInput
 
-    from vpclint.loaders.hcl_convert import top_level_attributes
+    from vpclint.loaders.hcl_convert import ParserUnavailable, top_level_attributes
 
     try:
         attributes = top_level_attributes(text)
+    except ParserUnavailable:
+        raise
     except UnexpectedInput as error:
         return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
                           getattr(error, "column", 1) or 1)

@@ -1,12 +1,12 @@
-"""A small, picklable expression tree for HCL, converted from python-hcl2's parse tree.
+"""A small, picklable expression tree for HCL, built while python-hcl2's parser runs.
 
-python-hcl2 v8's parser gives a concrete syntax tree (with whitespace, comments and tokens) whose
-nodes carry lark positions. The evaluator needs the abstract shape only: literals, templates,
-traversals (``aws_vpc.main.id``, ``var.x[0]``), calls, operators, conditionals and ``for``
-expressions. Converting once keeps the evaluator independent of the parser's internals and lets
-parsed files be cached and sent between processes.
+python-hcl2 v8's grammar describes a concrete syntax (whitespace, comments and tokens), and its
+own parse builds a tree of all of it with lark positions. The evaluator needs the abstract shape
+only: literals, templates, traversals (``aws_vpc.main.id``, ``var.x[0]``), calls, operators,
+conditionals and ``for`` expressions. Building that shape alone keeps the evaluator independent of
+the parser's internals and lets parsed files be cached and sent between processes.
 
-This module is the tree's node types only; ``hcl_convert`` builds them from the parse tree.
+This module is the tree's node types only; ``hcl_convert`` builds them during the parse.
 Apart, a scan whose files all come from the cache never imports python-hcl2 and lark.
 """
 

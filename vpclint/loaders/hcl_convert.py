@@ -77,15 +77,28 @@ def build_parser() -> None:
     _parsers()
 
 
+class ParserUnavailable(RuntimeError):
+    """python-hcl2's built parser is not laid out as vpclint reads it (a lark or python-hcl2
+    release it was not tested with): vpclint's fault, never the scanned file's."""
+
+
 @functools.lru_cache(maxsize=None)
 def _parsers():
     """python-hcl2's parser twice over, sharing its lexer and tables: once with vpclint's
     callbacks, once with none (for syntax alone). Derived from its built parser, because
-    building one from the grammar would repeat its grammar analysis on every run."""
+    building one from the grammar would repeat its grammar analysis on every run. That reads
+    lark's parser objects, which are not its public interface: a layout they do not have is
+    ``ParserUnavailable``, so that no file is reported as invalid HCL for it."""
     from hcl2.parser import parser
 
     base = parser()
-    return _with_callbacks(base, _callbacks(base.rules)), _with_callbacks(base, {})
+    try:
+        return _with_callbacks(base, _callbacks(base.rules)), _with_callbacks(base, {})
+    except (AttributeError, TypeError) as error:
+        import lark
+
+        raise ParserUnavailable(f"python-hcl2's parser (lark {lark.__version__}) is not laid "
+                                f"out as vpclint expects: {error}") from error
 
 
 def _with_callbacks(base, callbacks: dict):

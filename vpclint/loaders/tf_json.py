@@ -16,7 +16,7 @@ from typing import Any
 from vpclint.loaders.cfn import CfnDocument, load_cfn
 from vpclint.loaders.hcl import HclFile
 from vpclint.loaders.hcl_ast import Attribute, Block, Literal, ObjectExpr, Opaque, Pos, TupleExpr
-from vpclint.loaders.hcl_convert import convert_template_string
+from vpclint.loaders.hcl_convert import ParserUnavailable, convert_template_string
 from vpclint.source import ParseError, Span
 
 _MAP_ATTRIBUTES = {"tags", "tags_all", "variables", "environment", "labels", "triggers"}
@@ -74,6 +74,8 @@ def _expr(doc: CfnDocument, value: Any, path: tuple):
     if isinstance(value, str) and ("${" in value or "%{" in value):
         try:
             return convert_template_string(value)
+        except ParserUnavailable:
+            raise  # vpclint's fault: not every template of the file quietly UNKNOWN
         except Exception:  # noqa: BLE001 - an unparsable template is UNKNOWN, not a crash
             return Opaque(value, pos)
     if isinstance(value, list):
