@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
+from vpclint.config import Config
+from vpclint.engine import scan
 from vpclint.loaders.hcl import load_hcl, load_tfvars
 from vpclint.loaders.hcl_ast import (BinaryOp, Call, ForExpr, Literal, ObjectExpr, Opaque, Pos,
                                      Template, Traversal)
@@ -231,3 +234,24 @@ def test_a_parser_laid_out_otherwise_is_vpclints_failure_not_invalid_hcl(monkeyp
     for result in (loaded, tf_json):
         assert not isinstance(result, ParseError)
         assert "not laid out as vpclint expects" in result.message
+
+
+def test_blocks_nest_200_deep_and_250_deep_is_a_parse_error_never_vpclints_failure(tmp_path):
+    """Blocks nest without recursion in the parser, but the reference check, the evaluator and
+    the worker processes' pickling recurse through them: past the limit the file is
+    unreadable (VPC001), never a crash of vpclint's (VPC000)."""
+    def module(depth):
+        return ('resource "aws_security_group" "deep" {\n' + "  ingress {\n" * depth
+                + "  }\n" * depth + "}\n")
+
+    assert not isinstance(load_hcl("main.tf", module(200)), ParseError)
+    too_deep = load_hcl("main.tf", module(250))
+    assert isinstance(too_deep, ParseError)
+    assert (too_deep.message, too_deep.line) == ("block nested too deeply to parse", 1)
+    for depth, expected in ((200, []), (3000, [("VPC001", "main.tf", 1)])):
+        folder = tmp_path / str(depth)
+        folder.mkdir()
+        (folder / "main.tf").write_text(module(depth))
+        result = scan([str(folder)], Config())
+        assert [(f.rule.id, Path(f.location.file).name, f.location.line)
+                for f in result.findings] == expected

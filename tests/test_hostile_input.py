@@ -441,3 +441,65 @@ def test_a_duplicate_resource_block_with_a_capped_for_each_is_no_internal_error(
     assert GOOD_FINDING in found(result)
     assert any("aws_iam_role_policy_attachment.ssm is declared more than once" in message
                and "line 5 of main.tf" in message for message in notes(result))
+
+
+def test_an_infinite_list_index_is_unknown_not_a_crash(tmp_path):
+    root = project(tmp_path, {"inf/main.tf": GOOD.replace(
+        '  vpc_id       = "vpc-1"\n', '  vpc_id       = ["vpc-1"][1e999]\n')})
+    assert found(run(root)) == {GOOD_FINDING, ("VPC101", "inf/main.tf", 1)}
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
+
+
+def judged(root: Path, rule_id: str):
+    """``run``, with one rule more."""
+    return scan([str(root)], Config(select=["VPC0", "VPC101", rule_id]), root=root)
+
+
+@pytest.mark.parametrize("expressions", [["region"], "region", 7])
+def test_a_plan_whose_configuration_expressions_are_not_a_mapping_is_still_judged(
+        tmp_path, expressions):
+    plan = json.loads((FIXTURES / "VPC208" / "tf_plan_resource_region" / "plan.json").read_text())
+    plan["configuration"]["root_module"]["resources"][0]["expressions"] = expressions
+    root = project(tmp_path, {"plan/plan.json": json.dumps(plan, indent=2)})
+    result = judged(root, "VPC208")
+    assert found(result) == {GOOD_FINDING, ("VPC208", "plan/plan.json", 28)}
+
+
+def test_a_crash_while_evaluating_one_plan_spares_the_others(tmp_path, monkeypatch):
+    from vpclint.evaluate import tf_plan
+
+    text = (FIXTURES / "VPC208" / "tf_plan_resource_region" / "plan.json").read_text()
+    root = project(tmp_path, {"a/plan.json": text, "b/plan.json": text})
+    real = tf_plan.evaluate_plan
+
+    def crash_on_a(doc, modules):
+        if Path(doc.file).parent.name == "a":
+            raise KeyError("boom")
+        return real(doc, modules)
+
+    monkeypatch.setattr(tf_plan, "evaluate_plan", crash_on_a)
+    result = judged(root, "VPC208")
+    assert found(result) == {GOOD_FINDING, ("VPC000", "a/plan.json", 1),
+                             ("VPC208", "b/plan.json", 13)}
+
+
+def test_a_vpc_whose_cidr_is_unknown_leaves_the_gateway_rules_judging(tmp_path):
+    """VPC214 reads the gateway VPC's CIDR for the addresses its security group must allow; a
+    CIDR from a variable without a value is UNKNOWN, which must not crash the rule (a crash
+    loses its findings in every template, not only this one)."""
+    network = (FIXTURES / "VPC214" / "tf_bad" / "network.tf").read_text().replace(
+        'cidr_block                       = "10.2.0.0/16"',
+        "cidr_block                       = var.vpc_cidr", 1)
+    template = (FIXTURES / "VPC214" / "cfn_bad.yaml").read_text().replace(
+        "      CidrBlock: 10.2.0.0/16\n", "      CidrBlock: !Ref VpcCidr\n", 1).replace(
+        "Resources:\n", "Parameters:\n  VpcCidr:\n    Type: String\nResources:\n", 1)
+    root = project(tmp_path, {
+        "tf/network.tf": network + '\nvariable "vpc_cidr" {\n  type = string\n}\n',
+        "tf/gateways.tf": (FIXTURES / "VPC214" / "tf_bad" / "gateways.tf").read_text(),
+        "cfn/template.yaml": template})
+    result = judged(root, "VPC214")
+    assert found(result) == {GOOD_FINDING, ("VPC214", "tf/gateways.tf", 19),
+                             ("VPC214", "tf/gateways.tf", 73), ("VPC214", "cfn/template.yaml", 45),
+                             ("VPC214", "cfn/template.yaml", 66)}

@@ -180,6 +180,7 @@ def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
         modules[directory] = _parsed(files, loaded, parse_errors)
     planned: list[Resource] = []
     replaced: set[str] = set()
+    failed: list[Failure] = []  # plans vpclint failed on; the other plans and modules go on
     if sources.plans:
         from vpclint.evaluate.tf_plan import evaluate_plan  # here: plans are rare
     for path in sources.plans:
@@ -187,7 +188,10 @@ def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
             if isinstance(loaded[path], ParseError):
                 parse_errors.append(loaded[path])
             continue
-        plan = evaluate_plan(loaded[path], modules)
+        plan = _contained(failed, path, "evaluate", lambda: evaluate_plan(loaded[path], modules),
+                          None)
+        if plan is None:
+            continue
         planned.extend(plan.resources)
         if plan.source_dir:
             replaced.add(plan.source_dir)  # judged from the plan, positions from its .tf
@@ -206,6 +210,7 @@ def _evaluate_terraform(sources, loaded, config: Config) -> TerraformResult:
     result = evaluate_terraform(dict(modules), load, options, skip=replaced)
     result.resources.extend(planned)
     result.parse_errors.extend(parse_errors)
+    result.failures.extend(failed)
     return result
 
 

@@ -190,7 +190,7 @@ def index(value: Any, key: Any) -> Any:
     if isinstance(value, list):
         try:
             position = int(key)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite index
             return Unknown("error: list index is not a number", str(key))
         if 0 <= position < len(value):
             return value[position]

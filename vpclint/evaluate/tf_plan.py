@@ -94,7 +94,8 @@ class _Configuration:
         local = base[len(prefix):]
         for resource in module.get("resources") or []:
             if isinstance(resource, dict) and resource.get("address") == local:
-                return resource.get("expressions") or {}, directory, prefix
+                expressions = resource.get("expressions")
+                return (expressions if isinstance(expressions, dict) else {}), directory, prefix
         return {}, directory, prefix
 
     def linked(self, expression: Any, module_path: str, by_base: dict, plan_file: str) -> Any:

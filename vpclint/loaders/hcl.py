@@ -60,7 +60,7 @@ def load_hcl(path: str, text: str) -> HclFile | ParseError:
         return ParseError(path, _describe(error), getattr(error, "line", 1) or 1,
                           getattr(error, "column", 1) or 1)
     except Exception as error:  # noqa: BLE001 - python-hcl2 raises assorted errors on bad input
-        # (an unclosed %{ if } it rejects, an expression nested too deeply)
+        # (an unclosed %{ if } it rejects, an expression or blocks nested too deeply)
         return _failed(path, error)
     return HclFile(path, blocks, find_ignores(text))
 
@@ -89,7 +89,8 @@ def _failed(path: str, error: Exception) -> ParseError:
     mean nothing to the file's author."""
     cause = getattr(error, "orig_exc", None) or error.__cause__ or error
     if isinstance(cause, RecursionError) or isinstance(error, RecursionError):
-        return ParseError(path, "expression nested too deeply to parse")
+        what = getattr(error, "what", None) or getattr(cause, "what", "expression")
+        return ParseError(path, f"{what} nested too deeply to parse")
     if isinstance(cause, MemoryError):
         return ParseError(path, "file too large or too deeply nested to parse")
     line = getattr(getattr(error, "obj", None), "meta", None)

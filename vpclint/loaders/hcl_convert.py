@@ -31,16 +31,26 @@ from vpclint.loaders.hcl_ast import (Attribute, BinaryOp, Block, Call, Condition
 # grammar names of an expression (``?expression`` and the operator ladder are inlined)
 _EXPRESSIONS = frozenset({"expr_term", "conditional", "binary_op", "unary_op"})
 _KEYWORD_VALUES = {"true": True, "false": False, "null": None}
-# Expressions nested deeper than this make the file unreadable: the evaluator and the pickling
-# of a parsed file to and from worker processes recurse through them. (Counted in expression
-# nodes: a parenthesis, a tuple or object element, a call argument each add one.)
+# Expressions and blocks nested deeper than this make the file unreadable: the evaluator, the
+# reference check and the pickling of a parsed file to and from worker processes recurse through
+# them. (Counted in expression nodes, where a parenthesis, a tuple or object element, a call
+# argument each add one, and in blocks, each inside another or holding such expressions.)
 MAX_NESTING = 240
+_NESTING = _EXPRESSIONS | {"block"}
+
+
+class NestedTooDeeply(RecursionError):
+    """Past ``MAX_NESTING``: ``what`` (an expression or a block) says what nests."""
+
+    def __init__(self, what: str):
+        super().__init__(f"{what} nested too deeply")
+        self.what = what
 
 
 class _Node:
     """One reduced grammar rule: its name, its children (tokens and nodes, ``_rule`` helpers
     spliced in, as lark's tree would hold them), what vpclint reads from it, how deeply its
-    expressions nest, and lark's position for it.
+    expressions and blocks nest, and lark's position for it.
 
     lark places a node from the start of its first child that spans text to the end of its last.
     No rule of python-hcl2's grammar drops a token (all its terminals are named), so a node's
@@ -59,10 +69,10 @@ class _Node:
         for child in children:
             if type(child) is _Node and child.depth > depth:
                 depth = child.depth
-        if data in _EXPRESSIONS:
+        if data in _NESTING:
             depth += 1
             if depth > MAX_NESTING:
-                raise RecursionError("expression nested too deeply")
+                raise NestedTooDeeply("block" if data == "block" else "expression")
         self.depth = depth
         if children:
             first, last = children[0], children[-1]
