@@ -503,3 +503,10 @@ def test_a_vpc_whose_cidr_is_unknown_leaves_the_gateway_rules_judging(tmp_path):
     assert found(result) == {GOOD_FINDING, ("VPC214", "tf/gateways.tf", 19),
                              ("VPC214", "tf/gateways.tf", 73), ("VPC214", "cfn/template.yaml", 45),
                              ("VPC214", "cfn/template.yaml", 66)}
+
+
+@pytest.mark.parametrize("count", ["-1e999", "-1", "0"])
+def test_a_count_below_one_makes_no_instance_and_no_crash(tmp_path, count):
+    root = project(tmp_path, {"none/main.tf": GOOD.replace(
+        '"s3" {\n', f'"s3" {{\n  count        = {count}\n')})
+    assert found(run(root)) == {GOOD_FINDING}

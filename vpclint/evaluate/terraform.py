@@ -423,6 +423,8 @@ class _Instance:
                 return Unknown("count not known", "count")
             if count > MAX_INSTANCES:
                 return self._too_many(block, "count", count)
+            if count < 1:  # none, as a negative count makes none here (-1e999 too)
+                return []
             return [(int(i), {"count": {"index": int(i)}}) for i in range(int(count))]
         if "for_each" in block.attributes:
             collection = evaluate(block.attributes["for_each"].expr, scope)
