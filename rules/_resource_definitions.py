@@ -98,8 +98,7 @@ def _in_vpc(model, address, gateway: Any) -> bool:
     vpc = gateway.vpc if isinstance(gateway, ResourceGateway) else None
     if not isinstance(vpc, Vpc):
         return vpc is not None  # a VPC outside the scan may hold it; with no gateway, none does
-    if not isinstance(vpc.cidr_blocks, list) or not vpc.cidr_blocks \
-            or model.linked_from(vpc, VpcCidrBlock, "vpc").open:
+    if not vpc.cidr_blocks or model.linked_from(vpc, VpcCidrBlock, "vpc").open:
         return True  # allocated from IPAM, or a secondary block vpclint cannot see
     for block in vpc.cidr_blocks:
         if not isinstance(block, str):

@@ -91,8 +91,8 @@ def endpoint_label(endpoint: VpcEndpoint) -> str:
 
 def single_cidr(vpc: Any) -> Any:
     """The VPC's one IPv4 CIDR, or None when it has several or none known."""
-    if not isinstance(vpc, Vpc) or not isinstance(vpc.cidr_blocks, list):
-        return None  # its CIDRs a whole UNKNOWN
+    if not isinstance(vpc, Vpc):
+        return None
     cidrs = [c for c in vpc.cidr_blocks if isinstance(c, str)]
     return cidrs[0] if len(cidrs) == 1 and len(vpc.cidr_blocks) == 1 else None
 

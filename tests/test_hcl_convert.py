@@ -210,30 +210,30 @@ def test_terraform_json_templates_are_read_and_an_unparsable_one_is_opaque():
     assert isinstance(b, Opaque) and b.text == "${"
 
 
-def test_a_parser_laid_out_otherwise_is_vpclints_failure_not_invalid_hcl(monkeypatch):
+def test_a_parser_laid_out_otherwise_is_vpclints_failure_not_invalid_hcl(monkeypatch, tmp_path):
     """python-hcl2's parser read through lark objects that are not its public interface: on a
-    release laid out otherwise, each file is a vpclint failure that says so (VPC000), never
-    a syntax error of the user's (VPC001) nor a quiet UNKNOWN."""
+    release laid out otherwise, each file is a vpclint failure (VPC000), never a syntax error
+    of the user's (VPC001) nor a quiet UNKNOWN (a .tf.json template)."""
     import hcl2.parser
 
     from vpclint.loaders import hcl_convert
-    from vpclint.loading import _load_one
-    from vpclint.source import ParseError
 
     class Unknown:
         rules = []
 
+    (tmp_path / "main.tf").write_text('resource "aws_vpc" "main" {}\n')
+    (tmp_path / "other.tf.json").write_text(
+        '{"resource": {"aws_vpc": {"other": {"cidr_block": "${var.x}"}}}}')
     monkeypatch.setattr(hcl2.parser, "parser", lambda: Unknown())
     hcl_convert._parsers.cache_clear()
+    monkeypatch.setenv("VPCLINT_NO_CACHE", "1")
     try:
-        loaded = _load_one(("main.tf", b'resource "aws_vpc" "main" {}\n'))
-        tf_json = _load_one(("main.tf.json",
-                             b'{"resource": {"aws_vpc": {"main": {"cidr_block": "${var.x}"}}}}'))
+        result = scan([str(tmp_path)], Config())
     finally:
         hcl_convert._parsers.cache_clear()
-    for result in (loaded, tf_json):
-        assert not isinstance(result, ParseError)
-        assert "not laid out as vpclint expects" in result.message
+    assert sorted((f.rule.id, Path(f.location.file).name, f.location.line)
+                  for f in result.findings) == [("VPC000", "main.tf", 1),
+                                                ("VPC000", "other.tf.json", 1)]
 
 
 def test_blocks_nest_200_deep_and_250_deep_is_a_parse_error_never_vpclints_failure(tmp_path):

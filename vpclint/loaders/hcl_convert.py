@@ -208,7 +208,8 @@ def convert_template_string(value: str) -> Expr:
     return parse_body(f"x = {json.dumps(value)}\n")[0]["x"].expr
 
 
-def _pos(node: _Node) -> Pos:
+def _pos(node) -> Pos:
+    """The position of a ``_Node``, or of a lark ``Meta`` (the same four fields)."""
     return Pos(node.line, node.column, node.end_line, node.end_column)
 
 
@@ -353,7 +354,7 @@ def _directive_string_parts(node: _Node) -> list:
         if isinstance(content, (LarkToken, InterpolationRule)):
             parts.append(_string_part(parts_by_meta[id(rule._meta)].children[0]))
         else:
-            parts.append(Opaque(_text(content), _meta_pos(rule._meta)))
+            parts.append(Opaque(_text(content), _pos(rule._meta)))
     return parts
 
 
@@ -379,10 +380,6 @@ def _lark_tree(node: _Node, parts_by_meta: dict):
         parts_by_meta[id(meta)] = node
     children = [_lark_tree(c, parts_by_meta) if type(c) is _Node else c for c in node.children]
     return Tree(node.data, children, meta)
-
-
-def _meta_pos(meta) -> Pos:
-    return Pos(meta.line, meta.column, meta.end_line, meta.end_column)
 
 
 def _text(rule) -> str:

@@ -269,8 +269,8 @@ def _walk(value: Any, steps: list[str], path: tuple, world: tuple | None = None)
 def _convert(value: Any, conversion: str) -> Any:
     if conversion == "bool":
         return as_bool(value)
-    if conversion == "list":
-        return value if isinstance(value, (list, Unknown)) else [value]
+    if conversion == "list":  # a single-valued attribute as the model's list (one block, one
+        return value if isinstance(value, list) else [value]  # principal): an UNKNOWN one too
     if conversion == "enable":  # "enable" / "disable" switches (TGW attachment options)
         if isinstance(value, str) and value.lower() in ("enable", "disable"):
             return value.lower() == "enable"
