@@ -20,7 +20,6 @@ Usage: ``python bench/known_values.py PATH... [--by-field] [--region us-east-1]`
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections import Counter
 from pathlib import Path
@@ -29,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from vpclint.config import Config  # noqa: E402
 from vpclint.engine import build  # noqa: E402
-from vpclint.model.components import Links, Route, VpcEndpoint  # noqa: E402
+from vpclint.model.components import Links, Route, VpcEndpoint, field_types  # noqa: E402
 from vpclint.values import Unknown  # noqa: E402
 
 # Value fields (not typed Link) that rules pair on, counted beside the link fields.
@@ -38,7 +37,8 @@ VALUE_FIELDS = {VpcEndpoint: ("service_name", "endpoint_type"), Route: ("target"
 
 def counted_fields(cls: type) -> list[str]:
     """The link fields of a component class, then its listed value fields."""
-    links = [f.name for f in dataclasses.fields(cls) if str(f.type).startswith(("Link", "Links"))]
+    links = [name for name, written in field_types(cls).items()
+             if written.startswith(("Link", "Links"))]
     return links + [name for name in VALUE_FIELDS.get(cls, ()) if name not in links]
 
 

@@ -17,10 +17,11 @@ so "add an endpoint" would be wrong.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable
 
 from ._wording import names
+from msgspec import Struct, field
+
 from vpclint.analyze import Flow, Verdict
 from vpclint.model.components import Subnet
 from vpclint.model.workloads import ContainerDefinition, TaskDefinition, Workload
@@ -44,8 +45,7 @@ def gap(flow: Flow) -> Verdict | None:
     return flow.verdict
 
 
-@dataclass
-class Gaps:
+class Gaps(Struct):
     """The gaps among a workload's flows for a set of services, per verdict."""
 
     no_path: list[Flow] = field(default_factory=list)

@@ -10,10 +10,11 @@ leads to, cannot be served, and reachability through security groups is then moo
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import Any
 
 from ._lattice import upper
+from msgspec import Struct
+
 from vpclint.analyze.routing import Routing
 from vpclint.model.components import (ResourceConfiguration, ResourceGateway, Route,
                                       RoutePropagation, RouteTable, Subnet, Vpc, VpcCidrBlock)
@@ -35,8 +36,7 @@ def gateway_of(config: ResourceConfiguration) -> Any:
     return config.gateway
 
 
-@dataclass(frozen=True)
-class Unservable:
+class Unservable(Struct, frozen=True):
     """Why the gateway cannot serve an IP resource; ``tables`` are the route tables that lead
     nowhere near it (for a private address outside the gateway VPC)."""
 

@@ -128,11 +128,12 @@ SqsEndpoint:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
 
 from ._vpcs import DEFAULT, Key, differ, key_of, key_of_link, link_name, vpc_name, what
 from ._endpoints import endpoint_label
+from msgspec import Struct
+
 from vpclint.model.components import (Component, EndpointAssociation, LbListener,
                                       LbListenerRule, LoadBalancer, ResourceGateway,
                                       RouteTableAssociation, ServiceNetworkAssociation,
@@ -156,8 +157,7 @@ _ONE_VPC_SUBNETS = ("lambda", "ecs_service", "eks_cluster")
 _GROUPS_WITH_SUBNETS = ("lambda", "ecs_service", "eks_cluster", "instance")
 
 
-@dataclass
-class _Part:
+class _Part(Struct):
     """A member of one of the owner's fields, with where a finding about it points."""
 
     field: str

@@ -107,10 +107,11 @@ DynamoDbEndpoint:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Iterator
 
 from . import _policy as p
+from msgspec import Struct
+
 from vpclint.model.components import (Component, EndpointAssociation, EndpointService,
                                       VpcEndpoint)
 from vpclint.model.services import aws_service
@@ -143,8 +144,7 @@ def check(ctx: Context):
                       related=defect.related)
 
 
-@dataclass
-class _Defect:
+class _Defect(Struct):
     kind: str  # "no policy", "only deny" or "full access"
     endpoint: VpcEndpoint
     service: str | None

@@ -7,7 +7,6 @@ Each test points ``XDG_CACHE_HOME`` at its own temporary directory.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import pickle
@@ -19,6 +18,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from msgspec import Struct
 
 from vpclint import cache as cache_module
 from vpclint.cache import ParseCache, decode, encode, open_cache
@@ -161,9 +161,9 @@ def assert_identical(a, b, path="result") -> None:
     """Equal, and of the same types throughout (True is not 1, a tuple not a list), with dict
     keys in the same order."""
     assert type(a) is type(b), f"{path}: {type(a).__name__} != {type(b).__name__}"
-    if dataclasses.is_dataclass(a):
-        for f in dataclasses.fields(a):
-            assert_identical(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+    if isinstance(a, Struct):
+        for name in a.__struct_fields__:
+            assert_identical(getattr(a, name), getattr(b, name), f"{path}.{name}")
     elif isinstance(a, (list, tuple)):
         assert len(a) == len(b), path
         for i, (x, y) in enumerate(zip(a, b)):
@@ -178,9 +178,9 @@ def assert_identical(a, b, path="result") -> None:
 
 def types_in(value, found: set) -> set:
     found.add(type(value))
-    if dataclasses.is_dataclass(value):
-        for f in dataclasses.fields(value):
-            types_in(getattr(value, f.name), found)
+    if isinstance(value, Struct):
+        for name in value.__struct_fields__:
+            types_in(getattr(value, name), found)
     elif isinstance(value, (list, tuple)):
         for item in value:
             types_in(item, found)

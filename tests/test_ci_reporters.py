@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import shutil
 import pytest
 import xmlschema
 from markdown_it import MarkdownIt
+from msgspec.structs import replace
 
 from fixture_cases import FIXTURES
 from mermaid_grammar import check as check_mermaid

@@ -234,7 +234,7 @@ def test_shipped_schema_matches_the_code():
 
 def test_schema_keys_are_config_fields():
     # allow_read is command line only: a config file is as untrusted as the files beside it
-    fields = set(Config.__dataclass_fields__) - {"source", "allow_read"}
+    fields = set(Config.__struct_fields__) - {"source", "allow_read"}
     assert {key.replace("-", "_") for key in SCHEMA["properties"]} == fields
 
 

@@ -18,8 +18,10 @@ import os
 import shutil
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from msgspec.structs import asdict
 
 from chromium import Browser, find_chromium
 from fixture_cases import FIXTURES
@@ -50,8 +52,8 @@ def page_for(paths: list[Path], out: Path, root: Path):
     result = scan([str(p) for p in paths], Config(), root=root, with_analysis=True)
     graph = graph_of_result(result)
     out.write_text(render(graph, "html"), encoding="utf-8")
-    graph.model_ids = model_ids(result, graph)
-    return graph
+    # the graph's fields, and the ids of the model's components it shows
+    return SimpleNamespace(**asdict(graph), model_ids=model_ids(result, graph))
 
 
 def model_ids(result, graph) -> set[str]:

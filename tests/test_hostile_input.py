@@ -357,7 +357,7 @@ def test_a_property_nested_deeper_than_the_model_resolves_is_unknown_not_a_crash
 
 
 def test_a_crashing_rule_is_an_error_finding_and_the_others_still_run(tmp_path, monkeypatch):
-    import dataclasses
+    from msgspec.structs import replace
 
     from vpclint.registry import load_rules
 
@@ -365,7 +365,7 @@ def test_a_crashing_rule_is_an_error_finding_and_the_others_still_run(tmp_path, 
         raise ValueError("boom")
 
     rules = load_rules()
-    rules["VPC102"] = dataclasses.replace(rules["VPC102"], check=crash)
+    rules["VPC102"] = replace(rules["VPC102"], check=crash)
     monkeypatch.setattr("vpclint.engine.load_rules", lambda: rules)
     root = project(tmp_path, {})
     result = scan([str(root)], Config(select=["VPC101", "VPC102"]), root=root)

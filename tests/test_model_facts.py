@@ -8,7 +8,7 @@ from __future__ import annotations
 from vpclint.config import Config
 from vpclint.engine import build
 from vpclint.model.components import (EndpointService, LbListener, LbListenerRule,
-                                      LoadBalancer, Links, Vpc, VpcEndpoint)
+                                      LoadBalancer, Links, Subnet, Vpc, VpcEndpoint)
 from vpclint.source import Resource
 
 
@@ -180,3 +180,17 @@ def test_model_facts_read_alike_from_both_iacs(tmp_path):
     assert terraform["balancer"] == cloudformation["balancer"] == (True, True)
     # Terraform can name the main route table (and add routes to it); a template cannot
     assert terraform["main_nameable"] is True and cloudformation["main_nameable"] is False
+
+
+def test_a_component_is_shown_by_its_own_fields_and_a_cycle_once():
+    """Its resource (the whole source) is left out of the repr; components link to each other in
+    cycles, and a component already being shown is ``...``."""
+    vpc = Vpc(resource=Resource("terraform", "aws_vpc", "aws_vpc.main", "m.tf", "m.tf", {}),
+              cidr_blocks=["10.0.0.0/16"])
+    subnet = Subnet(resource=Resource("terraform", "aws_subnet", "aws_subnet.a", "m.tf", "m.tf",
+                                      {}), vpc=vpc, cidr_block="10.0.1.0/24")
+    vpc.cidr_blocks.append(subnet)
+    assert repr(vpc) == (
+        "Vpc(cidr_blocks=['10.0.0.0/16', Subnet(vpc=..., availability_zone=None, "
+        "availability_zone_id=None, cidr_block='10.0.1.0/24')], dns_support=True, "
+        "dns_hostnames=False)")

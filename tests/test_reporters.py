@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from vpclint.model.components import Vpc, VpcEndpoint
 from vpclint.paths import display_path, relative_uri

@@ -30,7 +30,6 @@ import os
 import re
 import stat
 import time
-from dataclasses import fields
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -163,8 +162,6 @@ def _optional(other: Codec) -> Codec:
     return enc, dec
 
 
-_new = object.__new__
-_set = object.__setattr__
 _TAGS: dict[type, str] = {}  # class -> tag, for every type of the table
 _ENCODERS: dict[type, Callable] = {}  # class -> encoder
 _DECODERS: dict[str, Callable] = {}  # tag -> decoder
@@ -202,12 +199,7 @@ def _dec_pos(value):
     if (type(line) is not int or type(column) is not int or type(end_line) is not int
             or type(end_column) is not int):
         raise _Invalid
-    pos = _new(Pos)
-    _set(pos, "line", line)
-    _set(pos, "column", column)
-    _set(pos, "end_line", end_line)
-    _set(pos, "end_column", end_column)
-    return pos
+    return Pos(line, column, end_line, end_column)
 
 
 _POS = (_enc_pos, _dec_pos)
@@ -334,17 +326,8 @@ def _dec_spans(value):
             append(tuple(key))
         else:
             raise _Invalid
-    spans: list = []
-    append = spans.append
-    new = _new
-    for line, start, end_line, end in zip(lines, starts, end_lines, ends):
-        span = new(Span)
-        _set(span, "file", file)
-        _set(span, "line", line)
-        _set(span, "column", start)
-        _set(span, "end_line", end_line)
-        _set(span, "end_column", end)
-        append(span)
+    spans = [Span(file, line, start, end_line, end)
+             for line, start, end_line, end in zip(lines, starts, end_lines, ends)]
     paths.reverse()
     spans.reverse()
     return dict(zip(paths, spans))
@@ -387,59 +370,41 @@ _TYPES: dict[type, tuple[str, tuple]] = {
 
 
 def _node_codec(cls: type, tag: str, spec: tuple) -> Codec:
-    """``[tag, field, ...]`` for an instance of ``cls``. Decoding sets every field, each checked
-    by its codec, with ``object.__setattr__`` as a frozen dataclass's ``__init__`` does, without
-    the call; filling ``__dict__`` instead is faster, but makes each instance a dict larger, and
-    the rest of the scan pays for that in memory and garbage collection."""
+    """``[tag, field, ...]`` for an instance of ``cls``, each field checked by its codec when
+    read and passed to the class in order (the table lists a class's fields in its order)."""
     names = tuple(name for name, _ in spec)
     encoders = tuple(codec[0] for _, codec in spec)
     decoders = tuple(codec[1] for _, codec in spec)
-    new = _new
 
     def enc(value):
         return [tag, *[encode(getattr(value, name)) for name, encode in zip(names, encoders)]]
 
     # Unrolled for two to four fields (most nodes): about a fifth faster than the loop.
     if len(spec) == 2:
-        (n0, n1), (d0, d1) = names, decoders
+        d0, d1 = decoders
 
         def dec(value):
             _, a, b = value
-            obj = new(cls)
-            _set(obj, n0, d0(a))
-            _set(obj, n1, d1(b))
-            return obj
+            return cls(d0(a), d1(b))
     elif len(spec) == 3:
-        (n0, n1, n2), (d0, d1, d2) = names, decoders
+        d0, d1, d2 = decoders
 
         def dec(value):
             _, a, b, c = value
-            obj = new(cls)
-            _set(obj, n0, d0(a))
-            _set(obj, n1, d1(b))
-            _set(obj, n2, d2(c))
-            return obj
+            return cls(d0(a), d1(b), d2(c))
     elif len(spec) == 4:
-        (n0, n1, n2, n3), (d0, d1, d2, d3) = names, decoders
+        d0, d1, d2, d3 = decoders
 
         def dec(value):
             _, a, b, c, d = value
-            obj = new(cls)
-            _set(obj, n0, d0(a))
-            _set(obj, n1, d1(b))
-            _set(obj, n2, d2(c))
-            _set(obj, n3, d3(d))
-            return obj
+            return cls(d0(a), d1(b), d2(c), d3(d))
     else:
         size = len(spec) + 1
 
         def dec(value):
             if len(value) != size:
                 raise _Invalid
-            obj = new(cls)
-            for name, decode, item in zip(names, decoders, value[1:]):
-                _set(obj, name, decode(item))
-            return obj
+            return cls(*[decode(item) for decode, item in zip(decoders, value[1:])])
     return enc, dec
 
 
@@ -452,7 +417,7 @@ def _fill_tables() -> Optional[str]:
 
     layout = [str(FORMAT)]
     for cls, (tag, spec) in _TYPES.items():
-        if [f.name for f in fields(cls)] != names(spec):
+        if list(cls.__struct_fields__) != names(spec):
             return None
         _TAGS[cls] = tag
         _ENCODERS[cls], _DECODERS[tag] = _node_codec(cls, tag, spec)

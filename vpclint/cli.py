@@ -11,11 +11,12 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import asdict, replace
 from pathlib import Path
 from typing import List, Optional
 
 import typer
+
+from msgspec.structs import asdict, replace
 
 from vpclint import __version__
 from vpclint.baseline import check_baseline_path, write_baseline

@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+from msgspec import Struct
 
 MANIFEST = "manifest.json"
 _STACK, _NESTED_ASSEMBLY = "aws:cloudformation:stack", "cdk:cloud-assembly"
@@ -24,16 +25,14 @@ _ENVIRONMENT = re.compile(r"aws://([^/]+)/([^/]+)")
 _MAX_DEPTH = 10  # nested stages nest assemblies; a manifest naming itself must not loop
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(Struct, frozen=True):
     """Where a stack deploys; None for what the manifest leaves to deploy time."""
 
     account: str | None = None
     region: str | None = None
 
 
-@dataclass(frozen=True)
-class SynthesizedStack:
+class SynthesizedStack(Struct, frozen=True):
     name: str
     template: Path
     environment: Environment

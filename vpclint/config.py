@@ -20,13 +20,11 @@ the CLI are relative to the current directory, as usual for command-line argumen
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,9 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from vpclint.errors import ConfigError
 from vpclint.files import DEFAULT_MAX_MB, MB
@@ -108,8 +109,7 @@ _PATH_LIST_KEYS = {"var_files", "parameter_files", "allow_read"}
 _MERGED_DICTS = {"vars", "cfn_params"}
 
 
-@dataclass
-class Config:
+class Config(Struct):
     """Effective settings; every field has the default used when nothing sets it."""
 
     select: list[str] = field(default_factory=list)  # empty: every rule
@@ -182,7 +182,7 @@ def merge_cli(config: Config, **cli_values: Any) -> Config:
     Lists replace the file's lists; ``vars`` and ``cfn_params`` are merged key by key (CLI wins)
     because, as with ``terraform -var``, setting one variable must not drop the others.
     """
-    names = {f.name for f in dataclasses.fields(Config)} - {"source"}
+    names = set(Config.__struct_fields__) - {"source"}
     unknown = set(cli_values) - names
     if unknown:
         raise TypeError(f"merge_cli: unknown setting(s) {', '.join(sorted(unknown))}")
@@ -205,7 +205,7 @@ def merge_cli(config: Config, **cli_values: Any) -> Config:
             raise ConfigError(
                 f"--{name.replace('_', '-')}: {changes[name]!r} is not one of {', '.join(allowed)}"
             )
-    return dataclasses.replace(config, **changes)
+    return replace(config, **changes)
 
 
 def write_schema(path: Path = SCHEMA_PATH) -> None:

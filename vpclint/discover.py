@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from vpclint.cloud_assembly import MANIFEST, Environment, SynthesizedStack, read_assembly
 from vpclint.files import (DEFAULT_MAX_MB, MB, SKIP_DIRS, Boundary, FileProblem, decode_text,
@@ -35,8 +36,7 @@ CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TF_SUFFIXES = (".tf", ".tf.json")
 
 
-@dataclass
-class Sources:
+class Sources(Struct):
     """What to load: Terraform module directories with their files, CloudFormation templates."""
 
     terraform: dict[str, list[str]] = field(default_factory=dict)  # module dir -> .tf files

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from vpclint.analyze import Analysis, analyze
 from vpclint.config import Config
@@ -33,8 +34,7 @@ from vpclint.source import Failure, Note, Origin, ParseError, Resource, Span, Su
 from vpclint.supersede import drop_superseded
 
 
-@dataclass(frozen=True, eq=False)
-class Built:
+class Built(Struct, frozen=True, eq=False):
     """The model of the infrastructure under some paths, before any rule runs.
 
     ``notes`` are what evaluation had to say; ``files_scanned`` counts the files read;
@@ -81,8 +81,7 @@ def build(paths: list[str], config: Config) -> Built:
                  frozenset(real_path(path) for path in set(read)), diagnostics)
 
 
-@dataclass(frozen=True)
-class Analyzed:
+class Analyzed(Struct, frozen=True):
     """The analyze stage's outcome: the analysis, or the failure that prevented it."""
 
     analysis: Analysis | None
@@ -224,8 +223,7 @@ def _parsed(files: list[str], loaded: dict, parse_errors: list[ParseError]) -> l
     return documents
 
 
-@dataclass
-class _Evaluated:
+class _Evaluated(Struct):
     """Everything the evaluate stage hands on: resources, and what to know about them."""
 
     resources: list[Resource] = field(default_factory=list)

@@ -18,6 +18,8 @@ Rules therefore need no check of their own: what a finding is about and rests on
 
 from __future__ import annotations
 
+from msgspec.structs import asdict
+
 from vpclint.model.components import Component, Links
 from vpclint.rule import Finding
 
@@ -43,4 +45,4 @@ def _exists_with(partner: Component, subject: Component) -> bool:
     if theirs.exists_if is None or (theirs.scope, theirs.exists_if) == (mine.scope, mine.exists_if):
         return True
     return any(value is partner or (isinstance(value, Links) and partner in value.items)
-               for value in vars(subject).values())
+               for value in asdict(subject).values())

@@ -26,8 +26,9 @@ import functools
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
 from typing import Iterator
+
+from msgspec import Struct, field
 
 DEFAULT_MAX_MB = 2  # CloudFormation allows 1 MB templates; python-hcl2 parses ~0.1 MB/s
 MB = 1024 * 1024
@@ -54,15 +55,13 @@ def forget_real_paths() -> None:
     _real_directory.cache_clear()
 
 
-@dataclass(frozen=True)
-class FileProblem:
+class FileProblem(Struct, frozen=True):
     """Why a file was not read, in words for the user."""
 
     message: str
 
 
-@dataclass(frozen=True)
-class Boundary:
+class Boundary(Struct, frozen=True):
     """The directories (and single files) a scan may read, as real paths (symlinks resolved)."""
 
     roots: tuple[str, ...]
@@ -151,8 +150,7 @@ def probe_state(path: str) -> str:
     return "file" if stat.S_ISREG(mode) else "other"
 
 
-@dataclass
-class Recording:
+class Recording(Struct):
     """What a scan depended on in the file system: every ``read_bytes`` as (path, max_bytes,
     head) -> ``read_digest``, and every ``is_dir`` / ``is_file`` as path -> ``probe_state``; so
     that a stored report can later be checked against the files (``vpclint.result_cache``)."""

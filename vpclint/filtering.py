@@ -13,9 +13,10 @@ Every filter is applied here, in this order, each for one reason:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from vpclint.baseline import filter_baseline
 from vpclint.config import Config
@@ -30,8 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vpclint.engine import Built
 
 
-@dataclass(frozen=True)
-class Filtered:
+class Filtered(Struct, frozen=True):
     """The findings a scan reports, the notes filtering adds, and how many the baseline hid."""
 
     findings: tuple[Finding, ...]

@@ -6,15 +6,15 @@ view): each carries its own label, so no report imports the analysis to name a s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # pragma: no cover
     from vpclint.model.components import Component
 
 
-@dataclass(frozen=True)
-class Hop:
+class Hop(Struct, frozen=True):
     """One step of a flow's path: a model component (None for the public service endpoint, which
     is in no file) and the field of it that makes the step (``"target"`` of a route).
 

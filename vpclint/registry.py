@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import asdict
 from types import ModuleType
+
+from msgspec.structs import asdict
 
 from vpclint.errors import VpclintError
 from vpclint.installed_packs import entry_points

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from vpclint.rule import Finding, RuleModule
 from vpclint.source import Failure, Note, ParseError
@@ -15,8 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vpclint.evaluate.references import Unresolved
 
 
-@dataclass(frozen=True)
-class Diagnostics:
+class Diagnostics(Struct, frozen=True):
     """What the scan found wrong with the files themselves, apart from the network they
     describe: files that could not be parsed (VPC001) and references to nothing (VPC002)."""
 
@@ -24,8 +24,7 @@ class Diagnostics:
     unresolved: tuple["Unresolved", ...] = ()
 
 
-@dataclass(frozen=True, eq=False)
-class ScanResult:
+class ScanResult(Struct, frozen=True, eq=False):
     """Findings (suppressed ones included, marked ``suppressed_by``; baselined ones left out),
     the rules that ran, notes. Built by the engine once every filter has applied: nothing
     changes it afterwards.

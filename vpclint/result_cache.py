@@ -39,9 +39,10 @@ import os
 import stat
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
+
+from msgspec import Struct
 
 from vpclint import __version__
 from vpclint.cache_dir import cache_dir, read_private, write_private
@@ -65,8 +66,7 @@ _HEX = frozenset("0123456789abcdef")
 _TIME_MARGIN = 2.0  # seconds: FAT keeps modification times to 2 s
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(Struct, frozen=True):
     """One report a run produced: its text and where it went (None: standard output), with the
     option that named the destination (for the messages of a failed write)."""
 
@@ -75,8 +75,7 @@ class Output:
     text: str
 
 
-@dataclass(frozen=True)
-class Replay:
+class Replay(Struct, frozen=True):
     """A stored run: its reports and exit code."""
 
     outputs: tuple[Output, ...]

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from dataclasses import field as dc_field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
+
+from msgspec import Struct
+from msgspec import field as dc_field
 
 from vpclint.paths import relative_uri
 from vpclint.source import Origin, Span
@@ -55,8 +56,7 @@ BANDS = {
 }
 
 
-@dataclass(frozen=True)
-class RuleMeta:
+class RuleMeta(Struct, frozen=True):
     """Everything a reporter or the config needs to know about a rule, without running it."""
 
     id: str  # "VPC101"
@@ -83,8 +83,7 @@ class RuleMeta:
         return f"https://github.com/vpclint/vpclint/blob/main/docs/rules/{self.id}.md"
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(Struct, frozen=True):
     """A partner component the user should look at alongside the finding."""
 
     component: "Component"
@@ -92,8 +91,7 @@ class Related:
     field: str | None = None
 
 
-@dataclass(eq=False)
-class Finding:
+class Finding(Struct, eq=False):
     """One defect, produced by a rule and completed by the engine.
 
     ``field`` is the component field at fault (``"route_tables"``, ``"private_dns"``), mapped to
@@ -161,8 +159,7 @@ class AnalysisNotDeclared(RuntimeError):
     """A rule read ``ctx.analysis`` without declaring ``needs_analysis`` in its metadata."""
 
 
-@dataclass(frozen=True, eq=False)
-class Context:
+class Context(Struct, frozen=True, eq=False):
     """What a rule's ``check`` receives: the frozen ``model``, the ``options`` of the scan, its
     ``diagnostics`` (parse errors, references to nothing), and ``analysis`` for rules that
     declare ``needs_analysis``."""
@@ -192,8 +189,7 @@ def level_of(finding: Finding) -> Level:
     return Level.ERROR
 
 
-@dataclass(frozen=True)
-class RuleModule:
+class RuleModule(Struct, frozen=True):
     """A loaded rule: its metadata, documentation and check function."""
 
     meta: RuleMeta

@@ -8,15 +8,16 @@ cfn-lint takes with its path -> location mapping.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from msgspec import Struct, field
+from msgspec.structs import force_setattr
 
 Flavour = Literal["terraform", "cloudformation"]
 Path = tuple  # of str | int
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(Struct, frozen=True, order=True):
     """A region of a source file; lines and columns are 1-based, end column exclusive."""
 
     file: str
@@ -27,13 +28,12 @@ class Span:
 
     def __post_init__(self) -> None:
         if self.line < 1:
-            object.__setattr__(self, "line", 1)
+            force_setattr(self, "line", 1)
         if self.column < 1:
-            object.__setattr__(self, "column", 1)
+            force_setattr(self, "column", 1)
 
 
-@dataclass(frozen=True, order=True)
-class Origin:
+class Origin(Struct, frozen=True, order=True):
     """A module-call argument a property's value came through: ``span`` is the argument (or the
     entry of an object or tuple written in it) and ``call`` the module instance it is passed to
     (``module.net``). A finding on that property is decided there as much as in the module."""
@@ -42,8 +42,7 @@ class Origin:
     call: str
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(Struct, frozen=True):
     """An inline ``vpclint:ignore`` written in the source, for one rule ID or slug."""
 
     rule: str
@@ -51,8 +50,7 @@ class Suppression:
     span: Span
 
 
-@dataclass(eq=False)
-class Resource:
+class Resource(Struct, eq=False):
     """One resource (instance) after evaluation, in either IaC flavour."""
 
     flavour: Flavour
@@ -111,8 +109,7 @@ def _nearest(recorded: dict, path: Path) -> Any:
     return None
 
 
-@dataclass(frozen=True)
-class ParseError:
+class ParseError(Struct, frozen=True):
     """A file that should be Terraform or CloudFormation but could not be read (VPC001)."""
 
     file: str
@@ -124,8 +121,7 @@ class ParseError:
     recovered: bool = False
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(Struct, frozen=True):
     """Something the user should know that is not a finding (unknown key in metadata, skipped file)."""
 
     file: str
@@ -133,8 +129,7 @@ class Note:
     line: int = 1
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(Struct, frozen=True):
     """vpclint itself failed on part of the scan (an internal error, a bug of vpclint's).
 
     The part it failed on (a file, a module, a rule) is named; its findings are missing, so

@@ -17,6 +17,12 @@ not all exist (``PartialCollection``). Each is a subclass of ``Unknown``, so wha
 whole value (a comparison, a map key, a rule reading a string) sees UNKNOWN and stays silent; the
 few consumers that can use the known part read it explicitly (service-name and usage inference,
 AZ comparisons, the model reading one of several alternative attributes).
+
+These classes are standard dataclasses, where vpclint's other records are ``msgspec.Struct``s
+(built in C, so that importing them costs a run almost nothing): two UNKNOWNs are equal when
+their reason and text are, whatever else each knows (``kinds``, ``not_null``, ``refs``, a
+``PartialJson``'s data), and only dataclasses leave a field out of the comparison
+(``compare=False``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ context; if the analysis fails, the engine reports one internal error and skips 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from vpclint.analyze.endpoints import ServiceEndpoints
 from vpclint.analyze.flows import Flow, public_lambdas, trace_flows
@@ -19,8 +19,7 @@ from vpclint.analyze.usage import Usage
 from vpclint.model import Model
 
 
-@dataclass(frozen=True, eq=False)
-class Analysis:
+class Analysis(Struct, frozen=True, eq=False):
     """The network as traffic sees it.
 
     ``routing``: the effective route table of each subnet and where routes lead;

@@ -11,9 +11,10 @@ Each flow keeps its hops, every hop a model component, so reports can show the p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from msgspec import Struct
 
 from vpclint.analyze.lattice import LatticeIndex, LatticeMiss, LatticeRoute
 from vpclint.analyze.routing import DEFAULT_IPV4, Routing, Target
@@ -46,8 +47,7 @@ class Verdict(str, Enum):
         return self in (Verdict.GATEWAY_ENDPOINT, Verdict.INTERFACE_ENDPOINT, Verdict.LATTICE)
 
 
-@dataclass
-class Flow:
+class Flow(Struct):
     workload: Workload
     subnet: Subnet
     service: str

@@ -25,8 +25,9 @@ service's name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable
+
+from msgspec import Struct
 
 from vpclint.model import Model
 from vpclint.model.components import (Component, External, RamShare, ResourceConfiguration,
@@ -42,8 +43,7 @@ _SPECIFIED = ("SPECIFIED_DOMAINS_ONLY", "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS"
 _AWS_SUFFIXES = ("amazonaws.com", "amazonaws.com.cn")
 
 
-@dataclass(frozen=True)
-class LatticeRoute:
+class LatticeRoute(Struct, frozen=True):
     """How a VPC reaches an AWS service through Lattice: its access point (a service-network
     VPC association, or a ServiceNetwork / Resource endpoint), the service network (None through
     a Resource endpoint), the resource configuration whose custom domain name is the service's,
@@ -57,8 +57,7 @@ class LatticeRoute:
     target: Component | str
 
 
-@dataclass(frozen=True)
-class LatticeMiss:
+class LatticeMiss(Struct, frozen=True):
     """Why Lattice does not answer a service's name in a VPC although a resource configuration
     the VPC reaches carries it: the component whose setting is at fault (the VPC's access point,
     or the configuration's association with the service network), that field, and why."""
@@ -68,8 +67,7 @@ class LatticeMiss:
     reason: str
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(Struct, frozen=True):
     """A resource configuration (or one not known) a VPC's access point reaches, with the private
     DNS of its association with the service network (True through a Resource endpoint)."""
 

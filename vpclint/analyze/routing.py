@@ -20,10 +20,11 @@ Everything is looked up through the model's reverse index: no pairwise scans.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from ipaddress import IPv4Network, ip_network
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from vpclint.model import Model
 from vpclint.model.components import (External, InternetGateway, NatGateway, Route, RouteTable,
@@ -36,8 +37,7 @@ _NOT_PUBLIC = tuple(ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.
                                             "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8"))
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Struct, frozen=True):
     """Where a route sends traffic: kind is igw, nat, nat_instance, tgw, peering, gwlb_endpoint,
     endpoint, vgw, egress_only, local, other; component when in the scan."""
 
@@ -105,7 +105,7 @@ class Routing:
                 or vpc.resource.scope != scope or scope in self._unseen_tables):
             return None
         if id(vpc) not in self._implicit_main:
-            resource = dataclasses.replace(vpc.resource, address=f"{vpc.address} (main)")
+            resource = replace(vpc.resource, address=f"{vpc.address} (main)")
             table = RouteTable(resource=resource, vpc=vpc)
             self._implicit_main[id(vpc)] = table
             self._implicit_ids.add(id(table))

@@ -52,8 +52,9 @@ the allow-all ACL). Return traffic of a client's connection arrives on an epheme
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import Any, Iterable, Union
+
+from msgspec import Struct
 
 from vpclint.model import Model
 from vpclint.model.components import (EndpointAssociation, EndpointService, External, Links,
@@ -112,8 +113,7 @@ def tri_and(values: Iterable[Tri]) -> Tri:
 # --- sources -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Peer:
+class Peer(Struct, frozen=True):
     """The far side of a connection: one address somewhere in ``cidr`` (None: not known), on an
     interface in ``groups`` (None: membership not known). ``exact`` says the interface is in
     those groups and no other (a workload or endpoint whose groups are all known)."""
@@ -123,8 +123,7 @@ class Peer:
     exact: bool = False
 
 
-@dataclass(frozen=True)
-class PrefixList:
+class PrefixList(Struct, frozen=True):
     """A managed prefix list: an AWS service name or a ``pl-`` id."""
 
     name: str

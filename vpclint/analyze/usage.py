@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cache
 from typing import Any, Iterator
+
+from msgspec import Struct
 
 from vpclint.model.components import Component, External
 from vpclint.model.managed_policies import grants, managed_policy_name
@@ -98,8 +99,7 @@ DISTINCT_ACTIONS = tuple(sorted({*_RUNTIME_ACTIONS, *_ECS_AGENT_ACTIONS,
 _BROAD_POLICY_SERVICES = 50
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(Struct, frozen=True):
     """Why vpclint thinks a workload calls a service; ``component`` is where it is written."""
 
     service: str
@@ -109,8 +109,7 @@ class Evidence:
     action: str | None = None  # the IAM action, for evidence from a policy statement
 
 
-@dataclass
-class Usage:
+class Usage(Struct):
     """The services a workload uses, and whether the list may be incomplete."""
 
     evidence: list[Evidence]

@@ -20,8 +20,9 @@ loops write more than a template CloudFormation accepts could hold.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from vpclint.evaluate.cfn_intrinsics import resolve, text
 from vpclint.values import PLACEHOLDERS, Unknown
@@ -36,8 +37,7 @@ _NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
 _VARIABLE = re.compile(r"\$\{(?!!)[^}]*\}|&\{[^}]*\}")
 
 
-@dataclass
-class Expansion:
+class Expansion(Struct):
     """A section with its loops expanded: each entry, where its body is written in the template
     (``(section, 'Fn::ForEach::X', 2, 'Key${Id}')`` for a copy), and the loops left out, with
     why and where (the path of a loop inside an entry is that entry's)."""

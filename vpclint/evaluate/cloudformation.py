@@ -34,8 +34,9 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from vpclint.cloud_assembly import Environment
 from vpclint.config import Config
@@ -55,8 +56,7 @@ _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # https://, s3://, file: ...
 _MAX_STACKS = 1000  # nested instances of one scan: stacks nesting stacks twice grow fast
 
 
-@dataclass
-class Evaluation:
+class Evaluation(Struct):
     """What the CloudFormation templates of a scan contribute to it."""
 
     resources: list[Resource] = field(default_factory=list)
@@ -357,8 +357,7 @@ class _StackBuilder:
 _NESTED, _MODULE = "nested stack", "Rain module"
 
 
-@dataclass(frozen=True)
-class _Child:
+class _Child(Struct, frozen=True):
     """A nested stack or an included Rain module: its template's path (None when remote or not
     known) and how the path is written, for messages (never the resolved path: it may name
     places outside the scan)."""

@@ -11,8 +11,9 @@ deleted resource otherwise turns silently into an UNKNOWN, and every rule goes q
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
+
+from msgspec import Struct
 
 from vpclint.loaders.hcl import HclFile
 from vpclint.loaders.hcl_ast import (BinaryOp, Block, Call, Conditional, ForExpr, ObjectExpr,
@@ -29,8 +30,7 @@ _SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _SAM_IMPLICIT_PREFIXES = ("Serverless", "CodeDeploy")
 
 
-@dataclass(frozen=True)
-class Unresolved:
+class Unresolved(Struct, frozen=True):
     """A reference and why it resolves to nothing."""
 
     span: Span

@@ -20,9 +20,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
+
+from msgspec import Struct, field
 
 from vpclint.evaluate.references import free_traversals
 from vpclint.evaluate.tf_data import data_source
@@ -46,8 +47,7 @@ MAX_INSTANCES = 10_000  # per count / for_each: a typo such as count = 100000000
 Loader = Callable[[str], list[HclFile]]  # module directory -> its parsed files
 
 
-@dataclass
-class TerraformOptions:
+class TerraformOptions(Struct):
     var_files: list[str] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)  # --var name=value (strings)
     # What may be read on a file's say-so (module sources, terraform.tfvars): None = anything.
@@ -55,8 +55,7 @@ class TerraformOptions:
     max_bytes: int = DEFAULT_MAX_MB * MB
 
 
-@dataclass
-class TerraformResult:
+class TerraformResult(Struct):
     resources: list[Resource] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     parse_errors: list[ParseError] = field(default_factory=list)

@@ -21,9 +21,11 @@ UNKNOWN reaches no further than it would when Terraform applies the configuratio
 
 from __future__ import annotations
 
-import dataclasses
 from contextvars import ContextVar
 from typing import Any, Protocol
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from vpclint.evaluate.tf_functions import call
 from vpclint.loaders.hcl_ast import (BinaryOp, Call, Conditional, ForExpr, Literal, ObjectExpr,
@@ -260,13 +262,13 @@ def _normalized(condition) -> tuple[Any, bool]:
         return inner, not negated
     if isinstance(condition, BinaryOp):
         if condition.op == "!=":
-            return dataclasses.replace(condition, op="=="), True
+            return replace(condition, op="=="), True
         if condition.op in (">", ">=") and isinstance(condition.left, Call) and \
                 condition.left.name == "length" and isinstance(condition.right, Literal) and \
                 type(condition.right.value) in (int, float) and \
                 condition.right.value == (0 if condition.op == ">" else 1):
-            zero = dataclasses.replace(condition.right, value=0)
-            return dataclasses.replace(condition, op="==", right=zero), True
+            zero = replace(condition.right, value=0)
+            return replace(condition, op="==", right=zero), True
     return condition, False
 
 
@@ -306,10 +308,10 @@ def _traversals(node) -> list[Traversal]:
     if isinstance(node, tuple):
         for item in node:
             found += _traversals(item)
-    elif dataclasses.is_dataclass(node):
-        for field in dataclasses.fields(node):
-            if field.name != "pos":
-                found += _traversals(getattr(node, field.name))
+    elif isinstance(node, Struct):
+        for name in node.__struct_fields__:
+            if name != "pos":
+                found += _traversals(getattr(node, name))
     return found
 
 
@@ -317,10 +319,9 @@ def _shape(node) -> Any:
     """An expression without its positions: equal for the same text written anywhere."""
     if isinstance(node, tuple):
         return tuple(_shape(item) for item in node)
-    if dataclasses.is_dataclass(node):
-        return (type(node).__name__,) + tuple(_shape(getattr(node, field.name))
-                                             for field in dataclasses.fields(node)
-                                             if field.name != "pos")
+    if isinstance(node, Struct):
+        return (type(node).__name__,) + tuple(_shape(getattr(node, name))
+                                             for name in node.__struct_fields__ if name != "pos")
     return node
 
 

@@ -17,8 +17,9 @@ noted never changes a value: it only says where to look.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
+
+from msgspec import Struct
 
 from vpclint.evaluate.tf_expressions import evaluate, index
 from vpclint.loaders.hcl_ast import (BinaryOp, Call, Conditional, ForExpr, Literal, ObjectExpr,
@@ -28,8 +29,7 @@ from vpclint.source import Origin, Span
 NONE: frozenset[Origin] = frozenset()  # what most values came through: no module-call argument
 
 
-@dataclass(frozen=True, eq=False)
-class Written:
+class Written(Struct, frozen=True, eq=False):
     """A value written in a module-call argument: its expression and span, the scope the caller
     evaluates it in (its instance and ``count``/``each`` names), and the module instance it is
     passed to (``module.net``)."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from vpclint.loaders.cfn import CfnDocument
 from vpclint.evaluate.terraform import spans_of_block
@@ -24,8 +25,7 @@ from vpclint.values import Ref, Unknown
 _INDEX = re.compile(r"\[[^\]]*\]$")
 
 
-@dataclass
-class PlanResult:
+class PlanResult(Struct):
     resources: list[Resource] = field(default_factory=list)
     source_dir: str | None = None  # the module directory whose .tf the plan replaces
 

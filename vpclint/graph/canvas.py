@@ -8,8 +8,9 @@ share a module file, readable in the JSON.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any, Iterable
+
+from msgspec import Struct
 
 from vpclint.analyze.flows import short_name
 from vpclint.analyze.routing import Routing
@@ -132,8 +133,7 @@ def short(component: Component | Resource) -> str:
     return short_name(component)
 
 
-@dataclass(frozen=True)
-class _Named:
+class _Named(Struct, frozen=True):
     """A resource the model has no component for, as ``short_name`` reads one."""
 
     resource: Resource

@@ -4,7 +4,8 @@ neighbourhood (what it is wired to, the flows through it, and the containers aro
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from vpclint.graph.graph import Graph
 

@@ -10,8 +10,11 @@ workload's traffic to one AWS service, ``path`` naming the nodes it passes in or
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import asdict
+
 
 SCHEMA_VERSION = 1
 
@@ -19,8 +22,7 @@ SCHEMA_VERSION = 1
 CONTAINER_KINDS = ("vpc", "az", "subnet", "lattice_service")
 
 
-@dataclass
-class Node:
+class Node(Struct):
     id: str
     kind: str  # vpc, az, subnet, route_table, internet_gateway, ... (docs/graph-schema.md)
     label: str
@@ -37,8 +39,7 @@ class Node:
         return f"{self.file}:{self.line}" if self.file else ""
 
 
-@dataclass
-class Edge:
+class Edge(Struct):
     id: str
     kind: str  # route, attachment, peering, consumer, load_balancer, association, ...
     source: str
@@ -46,8 +47,7 @@ class Edge:
     label: str = ""
 
 
-@dataclass
-class Flow:
+class Flow(Struct):
     """One (workload, service) path; workloads in several subnets with the same onward path
     are one flow listing its ``subnets``."""
 
@@ -65,8 +65,7 @@ class Flow:
     findings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Finding:
+class Finding(Struct):
     id: str
     rule: str
     level: str
@@ -79,8 +78,7 @@ class Finding:
     flows: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Graph:
+class Graph(Struct):
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     flows: list[Flow] = field(default_factory=list)
@@ -114,4 +112,4 @@ class Graph:
 
 
 def _plain(item: Any) -> dict[str, Any]:
-    return {name: value for name, value in vars(item).items() if not name.startswith("_")}
+    return {name: value for name, value in asdict(item).items() if not name.startswith("_")}

@@ -3,8 +3,9 @@ which edges they draw, and how a finding's note reads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
+
+from msgspec import Struct
 
 from vpclint.graph.graph import CONTAINER_KINDS, Finding, Flow, Graph, Node
 
@@ -91,8 +92,7 @@ def worst_level(levels: list[str]) -> str:
     return "note"
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(Struct, frozen=True):
     """One arrow of a flow between two consecutive nodes of its path."""
 
     flow: Flow

@@ -6,12 +6,13 @@ is given a style of its own here (private verdicts green, the rest grey and dash
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
+from msgspec import Struct
+from msgspec.structs import asdict
 
-@dataclass(frozen=True)
-class VerdictStyle:
+
+class VerdictStyle(Struct, frozen=True):
     colour: str
     dash: str = ""  # an SVG stroke-dasharray; empty for a solid line
     broken: bool = False  # drawn as a defect (thicker)

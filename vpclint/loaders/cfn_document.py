@@ -4,11 +4,11 @@ without importing each other."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 
-@dataclass
-class CfnDocument:
+
+class CfnDocument(Struct):
     """A template read without error: its data, where each part of it is, its duplicate keys."""
 
     file: str

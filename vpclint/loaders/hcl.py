@@ -10,7 +10,8 @@ reports, so one bad file never stops the scan.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from vpclint.loaders.hcl_ast import Block
 from vpclint.source import ParseError
@@ -22,23 +23,20 @@ _IGNORE = re.compile(
     r"\s*(?:--\s*)?(.*?)\s*(?:\*/)?\s*$")
 
 
-@dataclass(frozen=True)
-class IgnoreComment:
+class IgnoreComment(Struct, frozen=True):
     line: int
     column: int
     rules: tuple
     reason: str
 
 
-@dataclass
-class HclFile:
+class HclFile(Struct):
     path: str
     blocks: list[Block] = field(default_factory=list)
     ignores: list[IgnoreComment] = field(default_factory=list)
 
 
-@dataclass
-class TfvarsFile:
+class TfvarsFile(Struct):
     """A ``.tfvars`` file as the parse cache keeps it: variable name -> expression."""
 
     path: str

@@ -12,12 +12,12 @@ Apart, a scan whose files all come from the cache never imports python-hcl2 and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Union
 
+from msgspec import Struct, field
 
-@dataclass(frozen=True)
-class Pos:
+
+class Pos(Struct, frozen=True):
     """Start and end of an expression (1-based line and column)."""
 
     line: int
@@ -26,22 +26,19 @@ class Pos:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Literal:
+class Literal(Struct, frozen=True):
     value: Any
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(Struct, frozen=True):
     """A string with interpolations: parts are ``str`` or expressions."""
 
     parts: tuple
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Traversal:
+class Traversal(Struct, frozen=True):
     """``root.attr[index]...``: root is a variable name (str) or an expression."""
 
     root: Union[str, "Expr"]
@@ -49,51 +46,44 @@ class Traversal:
     pos: Pos
 
 
-@dataclass(frozen=True)
-class TupleExpr:
+class TupleExpr(Struct, frozen=True):
     items: tuple
     pos: Pos
 
 
-@dataclass(frozen=True)
-class ObjectExpr:
+class ObjectExpr(Struct, frozen=True):
     items: tuple  # of (key: Expr, value: Expr); bare identifier keys are Literals
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(Struct, frozen=True):
     name: str
     args: tuple
     expand_final: bool
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Conditional:
+class Conditional(Struct, frozen=True):
     condition: "Expr"
     then: "Expr"
     otherwise: "Expr"
     pos: Pos
 
 
-@dataclass(frozen=True)
-class BinaryOp:
+class BinaryOp(Struct, frozen=True):
     op: str
     left: "Expr"
     right: "Expr"
     pos: Pos
 
 
-@dataclass(frozen=True)
-class UnaryOp:
+class UnaryOp(Struct, frozen=True):
     op: str
     operand: "Expr"
     pos: Pos
 
 
-@dataclass(frozen=True)
-class ForExpr:
+class ForExpr(Struct, frozen=True):
     key_var: str | None
     value_var: str
     collection: "Expr"
@@ -104,8 +94,7 @@ class ForExpr:
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Opaque:
+class Opaque(Struct, frozen=True):
     """A construct vpclint does not evaluate (template directives); evaluates to UNKNOWN."""
 
     text: str
@@ -116,15 +105,13 @@ Expr = Union[Literal, Template, Traversal, TupleExpr, ObjectExpr, Call, Conditio
              UnaryOp, ForExpr, Opaque]
 
 
-@dataclass
-class Attribute:
+class Attribute(Struct):
     name: str
     expr: Expr
     pos: Pos
 
 
-@dataclass
-class Block:
+class Block(Struct):
     type: str
     labels: tuple
     pos: Pos

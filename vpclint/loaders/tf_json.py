@@ -10,8 +10,9 @@ well-known map attribute, which is the same shape for the evaluator in either ca
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from vpclint.loaders.cfn import CfnDocument, load_cfn
 from vpclint.loaders.hcl import HclFile

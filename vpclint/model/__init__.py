@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, TypeVar
+
+from msgspec import Struct, field
 
 from vpclint.model.components import (Component, LatticeService, LatticeTargetGroup, Links,
                                       ServiceNetwork, TargetGroup)
@@ -15,8 +16,7 @@ from vpclint.values import Unknown
 T = TypeVar("T", bound=Component)
 
 
-@dataclass(eq=False)
-class Model:
+class Model(Struct, eq=False, dict=True):
     """Every component of the scan, with reverse indexes of links, each built once.
 
     ``linked_from(target, Kind, "field")`` answers "which Kind components point at target through
@@ -29,6 +29,10 @@ class Model:
     Terraform root module); another stack or root module can only name a resource it was given.
     Besides them, something vpclint cannot see may link to a target it was handed
     (``open_to_unseen``).
+
+    Unlike the other records (``msgspec.Struct``, fields only), it has a ``__dict__``
+    (``dict=True``) for its indexes, which are not fields: they are not part of what the model
+    is, and never compared or shown.
     """
 
     components: list[Component] = field(default_factory=list)

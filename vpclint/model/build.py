@@ -19,6 +19,8 @@ import dataclasses
 import json
 from typing import Any, Iterable
 
+from msgspec.structs import asdict
+
 from vpclint.model import Model
 from vpclint.model import components as c
 from vpclint.model.mentions import Mentions
@@ -196,8 +198,7 @@ def _normalize(resource: Resource) -> list[c.Component]:
 
 
 def _is_many(cls: type, name: str) -> bool:
-    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
-    return types.get(name, "").startswith("Links")
+    return c.field_types(cls).get(name, "").startswith("Links")
 
 
 def _read(values: dict, path_spec: str, many: bool) -> tuple[Any, tuple]:
@@ -670,9 +671,9 @@ class _Resolver:
 
     def link_fields(self, cls: type) -> list[tuple[str, bool]]:
         if cls not in self._kinds:
-            self._kinds[cls] = [(f.name, str(f.type).startswith("Links"))
-                                for f in dataclasses.fields(cls)
-                                if str(f.type).startswith(("Link", "Links"))]
+            self._kinds[cls] = [(name, written.startswith("Links"))
+                                for name, written in c.field_types(cls).items()
+                                if written.startswith(("Link", "Links"))]
         return self._kinds[cls]
 
     def resolve_fields(self, component: c.Component) -> None:
@@ -687,7 +688,7 @@ class _Resolver:
                 setattr(component, name, links)
             elif not isinstance(raw, c.Component):
                 setattr(component, name, self.one(raw))
-        for name, value in list(vars(component).items()):
+        for name, value in asdict(component).items():
             if name in c.Component.BOOKKEEPING:
                 continue
             try:

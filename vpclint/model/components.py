@@ -12,8 +12,10 @@ other components are a ``Component``, ``Unknown`` (a reference vpclint could not
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import reprlib
 from typing import Any, ClassVar, Generic, Iterator, TypeVar, Union
+
+from msgspec import Struct, field
 
 from vpclint.model.services import GATEWAY_SERVICES, aws_service
 from vpclint.model.vocabulary import (ASSIGNMENTS, MAIN_ROUTE_TABLE_NAMEABLE,
@@ -24,8 +26,7 @@ from vpclint.values import Unknown
 T = TypeVar("T", bound="Component")
 
 
-@dataclass(frozen=True)
-class External:
+class External(Struct, frozen=True):
     """Something that exists but that vpclint does not model: a literal identifier of something
     outside the scan (``"vpc-0abc"``, an ARN), or an in-scan resource of a type the model has no
     component for (then ``type`` names it, e.g. ``aws_sqs_queue``)."""
@@ -34,8 +35,7 @@ class External:
     type: str | None = None
 
 
-@dataclass(eq=False)
-class Links(Generic[T]):
+class Links(Struct, Generic[T], eq=False):
     """Several linked components; ``open`` when some member could not be resolved (UNKNOWN).
 
     "Has none" is only claimed by ``known_empty``: an open set may hold members vpclint cannot
@@ -82,19 +82,35 @@ class Links(Generic[T]):
 
 Link = Union["Component", External, Unknown, None]
 
+
+def field_types(cls: type) -> dict[str, str]:
+    """Each field of a record class with its annotation as written (``"Links[Subnet]"``): the
+    model's modules postpone annotations, so each is its source text."""
+    written: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        written.update(klass.__dict__.get("__annotations__", {}))
+    return {name: str(written[name]) for name in cls.__struct_fields__}
+
 _NO_VALUE = object()
 
 
-@dataclass(eq=False)
-class Component:
+class Component(Struct, eq=False):
     """Base of every model component."""
 
     kind: ClassVar[str] = "component"
     # the attributes that record where the component came from, not what it is
     BOOKKEEPING: ClassVar[tuple[str, ...]] = ("resource", "origin", "written_fields")
-    resource: Resource = field(repr=False)
-    origin: dict[str, Path] = field(default_factory=dict, repr=False)
-    written_fields: set[str] = field(default_factory=set, repr=False)
+    resource: Resource
+    origin: dict[str, Path] = field(default_factory=dict)
+    written_fields: set[str] = field(default_factory=set)
+
+    @reprlib.recursive_repr()
+    def __repr__(self) -> str:
+        """The component's own fields, without the bookkeeping (its resource would repeat the
+        whole source). Components link to each other in cycles: a repeat is shown as ``...``."""
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__struct_fields__
+                          if name not in Component.BOOKKEEPING)
+        return f"{type(self).__qualname__}({shown})"
 
     @property
     def address(self) -> str:
@@ -162,8 +178,7 @@ class Component:
 # --- network base -------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class Vpc(Component):
+class Vpc(Component, eq=False):
     kind: ClassVar[str] = "vpc"
     cidr_blocks: list[Any] = field(default_factory=list)  # with its secondary blocks
     dns_support: bool | Unknown = True  # AWS default
@@ -177,8 +192,7 @@ class Vpc(Component):
         return MAIN_ROUTE_TABLE_NAMEABLE.get(self.flavour, True)
 
 
-@dataclass(eq=False)
-class Subnet(Component):
+class Subnet(Component, eq=False):
     kind: ClassVar[str] = "subnet"
     vpc: Link = None
     availability_zone: str | Unknown | None = None
@@ -186,8 +200,7 @@ class Subnet(Component):
     cidr_block: str | Unknown | None = None
 
 
-@dataclass(eq=False)
-class Route(Component):
+class Route(Component, eq=False):
     """One route, inline in a route table or a separate resource."""
 
     kind: ClassVar[str] = "route"
@@ -197,8 +210,7 @@ class Route(Component):
     target: Any = None  # a Component, an id string, or Unknown
 
 
-@dataclass(eq=False)
-class RouteTable(Component):
+class RouteTable(Component, eq=False):
     kind: ClassVar[str] = "route_table"
     vpc: Link = None
     routes: list[Route] = field(default_factory=list)
@@ -209,8 +221,7 @@ class RouteTable(Component):
     propagating: Links = field(default_factory=Links)
 
 
-@dataclass(eq=False)
-class RoutePropagation(Component):
+class RoutePropagation(Component, eq=False):
     """``aws_vpn_gateway_route_propagation`` / ``AWS::EC2::VPNGatewayRoutePropagation``: a VPN
     gateway propagates the routes it learns into route tables."""
 
@@ -219,8 +230,7 @@ class RoutePropagation(Component):
     gateway: Link = None
 
 
-@dataclass(eq=False)
-class VpcCidrBlock(Component):
+class VpcCidrBlock(Component, eq=False):
     """A secondary CIDR block of a VPC (``aws_vpc_ipv4_cidr_block_association``,
     ``AWS::EC2::VPCCidrBlock``), folded into its VPC's ``cidr_blocks``."""
 
@@ -229,8 +239,7 @@ class VpcCidrBlock(Component):
     cidr_block: str | Unknown | None = None
 
 
-@dataclass(eq=False)
-class RouteTableAssociation(Component):
+class RouteTableAssociation(Component, eq=False):
     """Subnet or gateway (edge) association, or a VPC's main-table association."""
 
     kind: ClassVar[str] = "route_table_association"
@@ -240,14 +249,12 @@ class RouteTableAssociation(Component):
     main_of: Link = None  # the VPC whose main route table this makes it
 
 
-@dataclass(eq=False)
-class InternetGateway(Component):
+class InternetGateway(Component, eq=False):
     kind: ClassVar[str] = "internet_gateway"
     vpc: Link = None
 
 
-@dataclass(eq=False)
-class GatewayAttachment(Component):
+class GatewayAttachment(Component, eq=False):
     """CloudFormation's VPCGatewayAttachment / Terraform's aws_internet_gateway_attachment."""
 
     kind: ClassVar[str] = "gateway_attachment"
@@ -255,15 +262,13 @@ class GatewayAttachment(Component):
     vpc: Link = None
 
 
-@dataclass(eq=False)
-class NatGateway(Component):
+class NatGateway(Component, eq=False):
     kind: ClassVar[str] = "nat_gateway"
     subnet: Link = None
     connectivity: str | Unknown = "public"
 
 
-@dataclass(eq=False)
-class TransitGatewayAttachment(Component):
+class TransitGatewayAttachment(Component, eq=False):
     """A transit gateway VPC attachment (``aws_ec2_transit_gateway_vpc_attachment``,
     ``AWS::EC2::TransitGatewayVpcAttachment`` / ``AWS::EC2::TransitGatewayAttachment``)."""
 
@@ -274,8 +279,7 @@ class TransitGatewayAttachment(Component):
     appliance_mode: bool | Unknown | None = None  # None: not set (AWS default: disabled)
 
 
-@dataclass(eq=False)
-class SecurityGroup(Component):
+class SecurityGroup(Component, eq=False):
     kind: ClassVar[str] = "security_group"
     vpc: Link = None
     rules: list["SecurityGroupRule"] = field(default_factory=list)  # inline and separate
@@ -285,8 +289,7 @@ class SecurityGroup(Component):
     egress_open: bool = False  # some egress rules not known
 
 
-@dataclass(eq=False)
-class SecurityGroupRule(Component):
+class SecurityGroupRule(Component, eq=False):
     """One ingress or egress rule, inline in its group or a separate resource."""
 
     kind: ClassVar[str] = "security_group_rule"
@@ -307,8 +310,7 @@ class SecurityGroupRule(Component):
 ENDPOINT_TYPES = ("Gateway", "Interface", "GatewayLoadBalancer", "Resource", "ServiceNetwork", "Tunnel")
 
 
-@dataclass(eq=False)
-class VpcEndpoint(Component):
+class VpcEndpoint(Component, eq=False):
     kind: ClassVar[str] = "vpc_endpoint"
     vpc: Link = None
     service_name: Any = None  # str, Unknown, a Ref-resolved EndpointService, or None
@@ -364,8 +366,7 @@ def _may_have_gateway_endpoint(service_name: Any) -> bool:
     return aws_service(service_name) in GATEWAY_SERVICES
 
 
-@dataclass(eq=False)
-class EndpointAssociation(Component):
+class EndpointAssociation(Component, eq=False):
     """A separate resource that attaches a route table, subnet or SG to an endpoint (Terraform)."""
 
     kind: ClassVar[str] = "endpoint_association"
@@ -376,8 +377,7 @@ class EndpointAssociation(Component):
     enabled: bool | Unknown | None = None  # aws_vpc_endpoint_private_dns.private_dns_enabled
 
 
-@dataclass(eq=False)
-class EndpointService(Component):
+class EndpointService(Component, eq=False):
     kind: ClassVar[str] = "endpoint_service"
     network_load_balancers: Links = field(default_factory=Links)
     gateway_load_balancers: Links = field(default_factory=Links)
@@ -407,8 +407,7 @@ class EndpointService(Component):
         return None
 
 
-@dataclass(eq=False)
-class EndpointServicePermission(Component):
+class EndpointServicePermission(Component, eq=False):
     """Allowed principals granted by a separate resource (TF allowed_principal, CFN Permissions)."""
 
     kind: ClassVar[str] = "endpoint_service_permission"
@@ -416,8 +415,7 @@ class EndpointServicePermission(Component):
     principals: list[Any] | Unknown = field(default_factory=list)
 
 
-@dataclass(eq=False)
-class EndpointConnectionAccepter(Component):
+class EndpointConnectionAccepter(Component, eq=False):
     """``aws_vpc_endpoint_connection_accepter``: the provider accepts one endpoint's connection."""
 
     kind: ClassVar[str] = "endpoint_connection_accepter"
@@ -425,16 +423,14 @@ class EndpointConnectionAccepter(Component):
     endpoint: Link = None
 
 
-@dataclass(eq=False)
-class LoadBalancer(Component):
+class LoadBalancer(Component, eq=False):
     kind: ClassVar[str] = "load_balancer"
     lb_type: str | Unknown = "application"  # AWS default
     subnets: Links = field(default_factory=Links)
     security_groups: Links = field(default_factory=Links)
 
 
-@dataclass(eq=False)
-class Database(Component):
+class Database(Component, eq=False):
     """A database or cache cluster in the VPC (RDS instance or cluster, Aurora, DocumentDB,
     Neptune, Redshift, ElastiCache): what a resource configuration may share, behind its own
     security groups."""
@@ -443,8 +439,7 @@ class Database(Component):
     security_groups: Links = field(default_factory=Links)
 
 
-@dataclass(eq=False)
-class TargetGroup(Component):
+class TargetGroup(Component, eq=False):
     """An ELBv2 target group."""
 
     kind: ClassVar[str] = "target_group"
@@ -457,8 +452,7 @@ class TargetGroup(Component):
     targets_open: bool = False  # inline targets not all known
 
 
-@dataclass(eq=False)
-class LbTarget(Component):
+class LbTarget(Component, eq=False):
     """One target of an ELBv2 target group: inline (CFN ``Targets``) or an attachment resource
     (``aws_lb_target_group_attachment``)."""
 
@@ -469,8 +463,7 @@ class LbTarget(Component):
     availability_zone: str | Unknown | None = None  # an AZ or "all"; required for outside IPs
 
 
-@dataclass(eq=False)
-class TargetRegistrar(Component):
+class TargetRegistrar(Component, eq=False):
     """A resource that registers targets in target groups while it runs: an auto-scaling
     attachment or traffic source attachment, an ECS task set, a CodeDeploy deployment group
     (blue/green swaps; it names its target groups by name, so ``target_groups`` may hold
@@ -481,8 +474,7 @@ class TargetRegistrar(Component):
     source: Link = None  # the auto-scaling group or ECS service, where there is one
 
 
-@dataclass(eq=False)
-class LbListener(Component):
+class LbListener(Component, eq=False):
     """An ELBv2 listener (ALB, NLB or GWLB)."""
 
     kind: ClassVar[str] = "lb_listener"
@@ -497,8 +489,7 @@ class LbListener(Component):
         return self.load_balancer if isinstance(self.load_balancer, LoadBalancer) else None
 
 
-@dataclass(eq=False)
-class LbListenerRule(Component):
+class LbListenerRule(Component, eq=False):
     kind: ClassVar[str] = "lb_listener_rule"
     listener: Link = None
     forwards_to: Links = field(default_factory=Links)
@@ -512,21 +503,18 @@ class LbListenerRule(Component):
 # --- VPC Lattice ------------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class ServiceNetwork(Component):
+class ServiceNetwork(Component, eq=False):
     kind: ClassVar[str] = "service_network"
     auth_type: str | Unknown = "NONE"  # AWS default
     sharing_enabled: bool | Unknown | None = None
 
 
-@dataclass(eq=False)
-class LatticeService(Component):
+class LatticeService(Component, eq=False):
     kind: ClassVar[str] = "lattice_service"
     auth_type: str | Unknown = "NONE"  # AWS default
 
 
-@dataclass(eq=False)
-class Listener(Component):
+class Listener(Component, eq=False):
     kind: ClassVar[str] = "listener"
     service: Link = None
     protocol: str | Unknown | None = None
@@ -534,16 +522,14 @@ class Listener(Component):
     forwards_to: Links = field(default_factory=Links)  # target groups of the default action
 
 
-@dataclass(eq=False)
-class ListenerRule(Component):
+class ListenerRule(Component, eq=False):
     kind: ClassVar[str] = "listener_rule"
     listener: Link = None
     service: Link = None
     forwards_to: Links = field(default_factory=Links)
 
 
-@dataclass(eq=False)
-class LatticeTargetGroup(Component):
+class LatticeTargetGroup(Component, eq=False):
     kind: ClassVar[str] = "lattice_target_group"
     target_type: str | Unknown | None = None
     vpc: Link = None
@@ -558,8 +544,7 @@ class LatticeTargetGroup(Component):
     targets_open: bool = False  # inline targets not all known
 
 
-@dataclass(eq=False)
-class LatticeTarget(Component):
+class LatticeTarget(Component, eq=False):
     """One target of a Lattice target group: inline (CFN ``Targets``) or an attachment resource."""
 
     kind: ClassVar[str] = "lattice_target"
@@ -568,8 +553,7 @@ class LatticeTarget(Component):
     port: int | Unknown | None = None
 
 
-@dataclass(eq=False)
-class ServiceNetworkAssociation(Component):
+class ServiceNetworkAssociation(Component, eq=False):
     """An association of a VPC, a service or a resource configuration with a service network."""
 
     kind: ClassVar[str] = "service_network_association"
@@ -587,15 +571,13 @@ class ServiceNetworkAssociation(Component):
     dns_domains: list[Any] | Unknown | None = None
 
 
-@dataclass(eq=False)
-class AuthPolicy(Component):
+class AuthPolicy(Component, eq=False):
     kind: ClassVar[str] = "auth_policy"
     target: Link = None
     policy: Any = None
 
 
-@dataclass(eq=False)
-class ResourceGateway(Component):
+class ResourceGateway(Component, eq=False):
     kind: ClassVar[str] = "resource_gateway"
     vpc: Link = None
     subnets: Links = field(default_factory=Links)
@@ -605,8 +587,7 @@ class ResourceGateway(Component):
     dns_resolution: str | Unknown = "PUBLIC"
 
 
-@dataclass(frozen=True)
-class ResourceDefinition:
+class ResourceDefinition(Struct, frozen=True):
     """The one resource a resource configuration defines, the same in every spelling
     (``ip_resource { ip_address }``, ``IpResource: 10.0.0.1``, awscc ``ip_resource = "..."``):
     ``kind`` is ip, dns, arn or cidr; ``value`` the IP address, domain name, ARN or CIDR ranges
@@ -618,8 +599,7 @@ class ResourceDefinition:
     ip_address_type: Any = None
 
 
-@dataclass(eq=False)
-class ResourceConfiguration(Component):
+class ResourceConfiguration(Component, eq=False):
     kind: ClassVar[str] = "resource_configuration"
     config_type: str | Unknown = "SINGLE"  # AWS default
     gateway: Link = None
@@ -633,8 +613,7 @@ class ResourceConfiguration(Component):
     denotes: Link = None
 
 
-@dataclass(eq=False)
-class RamShare(Component):
+class RamShare(Component, eq=False):
     """A RAM resource share (association) naming resources shared with other accounts."""
 
     kind: ClassVar[str] = "ram_share"

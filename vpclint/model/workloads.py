@@ -8,15 +8,15 @@ network ACLs decide, with security groups, whether the packets pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from msgspec import Struct, field
 
 from vpclint.model.components import Component, Link, Links
 from vpclint.values import Unknown
 
 
-@dataclass(eq=False)
-class IamPolicy(Component):
+class IamPolicy(Component, eq=False):
     """A customer-managed policy (``aws_iam_policy``, ``AWS::IAM::ManagedPolicy``) or an inline
     policy resource (``aws_iam_role_policy``, ``AWS::IAM::Policy``, ``AWS::IAM::RolePolicy``)
     with the roles it is on."""
@@ -26,8 +26,7 @@ class IamPolicy(Component):
     roles: Links = field(default_factory=Links)
 
 
-@dataclass(eq=False)
-class PolicyAttachment(Component):
+class PolicyAttachment(Component, eq=False):
     """``aws_iam_role_policy_attachment``: a managed policy (by ARN or in-scan) on a role."""
 
     kind: ClassVar[str] = "policy_attachment"
@@ -35,21 +34,18 @@ class PolicyAttachment(Component):
     policy: Any = None  # an IamPolicy, or the ARN of an AWS managed policy
 
 
-@dataclass(eq=False)
-class IamRole(Component):
+class IamRole(Component, eq=False):
     kind: ClassVar[str] = "iam_role"
     inline_policies: list[Any] = field(default_factory=list)  # documents (dict / JSON / Unknown)
     managed_policies: list[Any] = field(default_factory=list)  # ARNs, IamPolicy components
 
 
-@dataclass(eq=False)
-class InstanceProfile(Component):
+class InstanceProfile(Component, eq=False):
     kind: ClassVar[str] = "instance_profile"
     roles: Links = field(default_factory=Links)
 
 
-@dataclass(frozen=True)
-class PortMapping:
+class PortMapping(Struct, frozen=True):
     """One port mapping of a container: its name (what a Lattice configuration registers by)
     and its container port, as written (a value, UNKNOWN or None)."""
 
@@ -57,8 +53,7 @@ class PortMapping:
     container_port: Any = None
 
 
-@dataclass(frozen=True)
-class ContainerDefinition:
+class ContainerDefinition(Struct, frozen=True):
     """One container of a task definition, the same whether written as Terraform's JSON
     (``portMappings``) or CloudFormation's properties (``PortMappings``). Values as written: a
     value, UNKNOWN, a resolved component (a secret named by reference), or None."""
@@ -71,8 +66,7 @@ class ContainerDefinition:
     port_mappings: list[PortMapping | Unknown] = field(default_factory=list)
 
 
-@dataclass(eq=False)
-class TaskDefinition(Component):
+class TaskDefinition(Component, eq=False):
     kind: ClassVar[str] = "task_definition"
     # a container vpclint cannot read is UNKNOWN
     containers: list[ContainerDefinition | Unknown] | Unknown = field(default_factory=list)
@@ -81,8 +75,7 @@ class TaskDefinition(Component):
     launch_types: list[Any] | Unknown = field(default_factory=list)
 
 
-@dataclass(eq=False)
-class LaunchTemplate(Component):
+class LaunchTemplate(Component, eq=False):
     """A launch template, or a launch configuration (``aws_launch_configuration``,
     ``AWS::AutoScaling::LaunchConfiguration``): what an instance or auto-scaling group is
     launched with, here its instance profile, security groups and user data."""
@@ -93,8 +86,7 @@ class LaunchTemplate(Component):
     user_data: Any = None
 
 
-@dataclass(eq=False)
-class Workload(Component):
+class Workload(Component, eq=False):
     """A VPC-attached compute resource; ``workload_kind`` is lambda, ecs_service, instance,
     autoscaling_group, eks_cluster or eks_node_group (``specs.WORKLOAD_TYPES``)."""
 
@@ -128,8 +120,7 @@ class Workload(Component):
         return f"{names.get(self.workload_kind, self.workload_kind)} {self.display}"
 
 
-@dataclass(eq=False)
-class NetworkAcl(Component):
+class NetworkAcl(Component, eq=False):
     kind: ClassVar[str] = "network_acl"
     vpc: Link = None
     subnets: Links = field(default_factory=Links)
@@ -138,8 +129,7 @@ class NetworkAcl(Component):
     entries_open: bool = False  # entries from a dynamic block: not all known
 
 
-@dataclass(eq=False)
-class NetworkAclEntry(Component):
+class NetworkAclEntry(Component, eq=False):
     kind: ClassVar[str] = "network_acl_entry"
     acl: Link = None
     egress: bool | Unknown = False
@@ -151,15 +141,13 @@ class NetworkAclEntry(Component):
     to_port: int | Unknown | None = None
 
 
-@dataclass(eq=False)
-class NetworkAclAssociation(Component):
+class NetworkAclAssociation(Component, eq=False):
     kind: ClassVar[str] = "network_acl_association"
     acl: Link = None
     subnet: Link = None
 
 
-@dataclass(eq=False)
-class Route53Zone(Component):
+class Route53Zone(Component, eq=False):
     """A private hosted zone (or a record in one), which may front an endpoint with private DNS
     off: then SDK names resolve to the endpoint and no detour happens."""
 
@@ -169,8 +157,7 @@ class Route53Zone(Component):
     private: bool | Unknown = False
 
 
-@dataclass(eq=False)
-class DnsRecord(Component):
+class DnsRecord(Component, eq=False):
     kind: ClassVar[str] = "dns_record"
     zone: Link = None
     name: str | Unknown | None = None

@@ -22,9 +22,10 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from vpclint.paths import display_path, relative_uri
 from vpclint.reporters.common import active_in_order, detail_lines, level_of
@@ -66,8 +67,7 @@ class _Painter:
         return f"{_STYLES[style]}{text}{_RESET}"
 
 
-@dataclass
-class _Line:
+class _Line(Struct):
     """What was kept of one source line: its length and the character ranges frames show."""
 
     length: int
