@@ -18,21 +18,21 @@ whole value (a comparison, a map key, a rule reading a string) sees UNKNOWN and 
 few consumers that can use the known part read it explicitly (service-name and usage inference,
 AZ comparisons, the model reading one of several alternative attributes).
 
-These classes are standard dataclasses, where vpclint's other records are ``msgspec.Struct``s
-(built in C, so that importing them costs a run almost nothing): two UNKNOWNs are equal when
-their reason and text are, whatever else each knows (``kinds``, ``not_null``, ``refs``, a
-``PartialJson``'s data), and only dataclasses leave a field out of the comparison
-(``compare=False``).
+Two UNKNOWNs are equal when they are of one class and their reason, text and what makes them
+that class (a ``PartialString``'s parts, a ``Choice``'s branches...) are: what else each knows
+(``kinds``, ``not_null``, ``refs``, a ``PartialJson``'s data) does not make them different.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import functools
 from typing import Any, Iterable
 
+from msgspec import Struct
+from msgspec.structs import replace
 
-@dataclass(frozen=True)
-class Unknown:
+
+class Unknown(Struct, frozen=True):
     """A value vpclint cannot determine; ``reason`` says why, ``expr`` is the source text.
 
     ``kinds``: the component kinds (``Component.kind``, or a kind the model has no component for
@@ -47,22 +47,42 @@ class Unknown:
 
     reason: str
     expr: str = ""
-    kinds: frozenset | None = field(default=None, compare=False)
-    not_null: bool = field(default=False, compare=False)
-    refs: frozenset = field(default=frozenset(), compare=False)
+    kinds: frozenset | None = None
+    not_null: bool = False
+    refs: frozenset = frozenset()
 
     def __repr__(self) -> str:  # shown in debug output and JSON reports
         return f"UNKNOWN({self.reason}{': ' + self.expr if self.expr else ''})"
 
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return _compared(self) == _compared(other)
 
-@dataclass(frozen=True, repr=False)
-class PartialJson(Unknown):
+    def __hash__(self) -> int:
+        return hash(_compared(self))
+
+
+# What an UNKNOWN knows besides what it is: left out when two are compared (see the docstring)
+_NOT_COMPARED = frozenset({"kinds", "not_null", "refs", "data"})
+
+
+def _compared(value: Unknown) -> tuple:
+    return tuple(getattr(value, name) for name in _compared_fields(type(value)))
+
+
+@functools.cache
+def _compared_fields(cls: type) -> tuple[str, ...]:
+    return tuple(name for name in cls.__struct_fields__ if name not in _NOT_COMPARED)
+
+
+class PartialJson(Unknown, frozen=True):
     """JSON text that cannot be written out because resource attributes known only after apply
     (an ARN) sit inside it, with the data it encodes: what is known there, such as the actions of
     a policy built with ``jsonencode``, can still be read. As text it is UNKNOWN like any other."""
 
-    data: Any = field(default=None, compare=False)
-    not_null: bool = field(default=True, compare=False)
+    data: Any = None
+    not_null: bool = True
 
 
 # How a hole of a PartialString is shown in its ``text``: a character no known text holds, so a
@@ -70,8 +90,7 @@ class PartialJson(Unknown):
 HOLE = "\x00"
 
 
-@dataclass(frozen=True, repr=False)
-class PartialString(Unknown):
+class PartialString(Unknown, frozen=True):
     """A string built around values not known statically (``"${var.account}.dkr.ecr..."``,
     ``!Sub "${DbSecret}:password::"``): ``parts`` is its known text (``str``) and its holes (an
     ``Unknown``, or a ``Ref`` to a resource attribute, which the model resolves to the resource),
@@ -80,7 +99,7 @@ class PartialString(Unknown):
     consumers that can use it. Build one with ``join_parts``."""
 
     parts: tuple = ()
-    not_null: bool = field(default=True, compare=False)
+    not_null: bool = True
 
     @property
     def text(self) -> str:
@@ -116,18 +135,16 @@ def _hole_name(hole: Any) -> str:
     return getattr(hole, "expr", "") or "?"
 
 
-@dataclass(frozen=True, repr=False)
-class ListElement(Unknown):
+class ListElement(Unknown, frozen=True):
     """Element ``index`` of the list ``source`` stands for (a ``DistinctList``): unknown, but
     equal to the same index of the same list and different from any other index of it."""
 
     source: str = ""
     index: int = 0
-    not_null: bool = field(default=True, compare=False)
+    not_null: bool = True
 
 
-@dataclass(frozen=True, repr=False)
-class DistinctList(Unknown):
+class DistinctList(Unknown, frozen=True):
     """A list of unknown length whose elements are unknown but pairwise different: the AZ names
     of one ``Fn::GetAZs`` in a stack, of one ``data.aws_availability_zones`` in a module
     instance. ``source`` identifies the list (two values with the same source are the same
@@ -135,7 +152,7 @@ class DistinctList(Unknown):
     a region, so an index below it names an element even where the length matters."""
 
     source: str = ""
-    not_null: bool = field(default=True, compare=False)
+    not_null: bool = True
     MIN_LENGTH = 2
 
     def element(self, index: int) -> ListElement:
@@ -147,8 +164,7 @@ class DistinctList(Unknown):
         return DistinctList(self.reason, f"{how}({self.expr})", source=f"{how}({self.source})")
 
 
-@dataclass(frozen=True, repr=False)
-class Choice(Unknown):
+class Choice(Unknown, frozen=True):
     """``then`` or ``otherwise``, picked by a condition vpclint cannot decide (Terraform's
     ``c ? a : b``, CloudFormation's ``Fn::If``). ``condition`` is a key for the condition: two
     choices with equal keys are decided the same way, so reading several of them together
@@ -192,8 +208,7 @@ def choose(condition: Any, then: Any, otherwise: Any, unknown: Unknown) -> Any:
                   otherwise=otherwise, not_null=known_not_null(then) and known_not_null(otherwise))
 
 
-@dataclass(frozen=True, repr=False)
-class PartialCollection(Unknown):
+class PartialCollection(Unknown, frozen=True):
     """A list or map some of whose entries may not exist (a ``for`` expression whose ``if`` is
     not known for every element): ``items`` holds every entry that may exist with its value,
     ``maybe`` the keys (map) or positions (list) of those whose existence is not known. Its
@@ -202,7 +217,7 @@ class PartialCollection(Unknown):
 
     items: Any = None
     maybe: frozenset = frozenset()
-    not_null: bool = field(default=True, compare=False)
+    not_null: bool = True
 
 
 def known_not_null(value: Any) -> bool:
@@ -269,8 +284,7 @@ def with_kinds(value: Any, kinds: Iterable[str]) -> Any:
     return replace(value, kinds=frozenset(kinds)) if isinstance(value, Unknown) else value
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(Struct, frozen=True):
     """A reference to resource ``target`` (an address in ``scope``), optionally to one attribute.
 
     ``scope`` names the Terraform module directory or the CloudFormation template the reference

@@ -37,12 +37,13 @@ import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Any, Callable, Iterator
-
-import re2
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from vpclint.values import (DistinctList, ListElement, PartialCollection, PartialJson,
                             PartialString, Ref, Unknown, derived, join_parts, plain)
+
+if TYPE_CHECKING:
+    import re2
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 # Bounds on what one call may build, so a hostile configuration cannot exhaust memory or time:
@@ -655,15 +656,17 @@ def _go_matches(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
 def _regexp(pattern: str) -> "re2._Regexp":
     """A pattern compiled by RE2, the engine behind Go's regexp and so Terraform's: the same
     syntax and matches, and time linear in the text (a backtracking engine can take
-    exponential time on ``(a*)*b``). A pattern RE2 rejects is the error Terraform reports."""
+    exponential time on ``(a*)*b``). A pattern RE2 rejects is the error Terraform reports.
+    RE2 is imported here, on the first regex function called: few configurations call one,
+    and importing it costs every run about 3 ms."""
+    import re2
+
+    options = re2.Options()
+    options.max_mem = 32 << 20  # a hostile pattern fails to compile instead of eating memory
     try:
-        return re2.compile(pattern, _RE2_OPTIONS)
+        return re2.compile(pattern, options)
     except re2.error as error:
         raise _Error(f"invalid regexp pattern: {error}") from None
-
-
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.max_mem = 32 << 20  # a hostile pattern fails to compile instead of eating memory
 
 
 def _capturing(pattern: str) -> re.Pattern:

@@ -15,11 +15,10 @@ as a stack output is.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any, Iterable
 
-from msgspec.structs import asdict
+from msgspec.structs import asdict, replace
 
 from vpclint.model import Model
 from vpclint.model import components as c
@@ -716,7 +715,7 @@ class _Resolver:
         if isinstance(value, PartialString):
             if not any(isinstance(part, Ref) for part in value.parts):
                 return value
-            return dataclasses.replace(value, parts=tuple(
+            return replace(value, parts=tuple(
                 self.value(part) if isinstance(part, Ref) else part for part in value.parts))
         return _mapped(value, lambda item: self.deep(item, every_ref))
 
