@@ -54,6 +54,9 @@ def test_version_imports_only_the_command_line():
     heavy = ("vpclint.analyze", "vpclint.model", "vpclint.registry", "vpclint.rules",
              "vpclint.docs", "vpclint.selection", "vpclint.fingerprint")
     assert loaded(modules, _SCANNING + heavy + _REPORTERS) == []
+    # importlib.abc imports importlib.resources and tempfile: only a source checkout's
+    # rule-pack finder needs importlib, and not its abc
+    assert loaded(modules, ("importlib.abc", "importlib.resources", "re2")) == []
 
 
 def test_rules_reads_the_catalogue_and_imports_no_rule():
@@ -107,6 +110,7 @@ def test_check_imports_only_the_reporter_it_prints_with(tmp_path, fmt, reporter)
     assert "vpclint.engine" in modules and reporter in modules
     # a Terraform-only scan (a pre-commit run on .tf files) loads no CloudFormation or plan code
     assert loaded(modules, ("vpclint.evaluate.cloudformation", "vpclint.evaluate.tf_plan")) == []
+    assert loaded(modules, ("re2",)) == []  # imported by the first regex function called
     others = tuple(r for r in _REPORTERS if r != reporter)
     assert loaded(modules, others + ("vpclint.graph", "vpclint.docs")) == []
     # typer 0.29 coerces every option through pydantic; pyproject.toml keeps typer below it
