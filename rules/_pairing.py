@@ -12,10 +12,10 @@ The AWS endpoint service names come from ``vpclint/model/data/aws_endpoint_servi
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from vpclint.model.components import External
+from vpclint.model.data_files import read_data_file
 
 def unmodelled_resource(value: Any) -> bool:
     """True for a reference to an in-scan resource vpclint has no component for (a custom
@@ -34,8 +34,7 @@ def flag(value: Any) -> bool | None:
 @lru_cache(maxsize=1)
 def known_services() -> frozenset[str]:
     """Every ``<svc>`` of ``com.amazonaws.<region>.<svc>`` vpclint knows of."""
-    text = (resources.files("vpclint.model") / "data" / "aws_endpoint_services.txt").read_text(
-        encoding="utf-8")
+    text = read_data_file("aws_endpoint_services.txt")
     return frozenset(line.strip() for line in text.splitlines()
                      if line.strip() and not line.lstrip().startswith("#"))
 

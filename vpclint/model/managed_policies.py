@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
+from vpclint.model.data_files import read_data_file
 from vpclint.values import HOLE, PartialString
 
 DATA_FILE = "aws_managed_policies.txt"
@@ -26,7 +26,7 @@ _NAME = re.compile(r"^[\w+=,.@-]+$")
 
 @cache
 def _table() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
-    text = (resources.files("vpclint.model") / "data" / DATA_FILE).read_text(encoding="utf-8")
+    text = read_data_file(DATA_FILE)
     policies: dict[str, tuple[str, ...]] = {}
     distinct: tuple[str, ...] = ()
     for line in text.splitlines():
