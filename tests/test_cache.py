@@ -111,7 +111,7 @@ CFN_YAML = textwrap.dedent("""\
             {"Version": "2012-10-17"}
           Port: 443
           Ratio: 0.5
-          Limit: .inf
+          Limit: 1.5e300
           Big: 123456789012345678901234567890
           Nothing: null
           Endpoint: x
@@ -248,6 +248,30 @@ def test_a_value_the_table_does_not_hold_is_not_stored(cache_home):
     assert [p.name for p in cache_home.iterdir() if not p.name.startswith(".")] == []
 
 
+@pytest.mark.parametrize("text", [
+    "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      Size: .nan\n",
+    "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      Size: -.inf\n",
+    '{"Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"Tag": "\\ud800"}}}}',
+])
+def test_a_value_json_cannot_hold_is_not_stored(cache_home, text):
+    """msgspec writes a NaN or an infinity as null and refuses a lone surrogate: such a file
+    is parsed again at every scan rather than read back changed."""
+    document = load_cfn("stack.json" if text.startswith("{") else "stack.yaml", text)
+    assert "Vpc" in document.data["Resources"]  # a document, not a parse error
+    cache = open_cache()
+    cache.store(KEY, document)
+    assert cache.fetch(KEY) is None
+    assert [p.name for p in cache_home.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_literal_json_cannot_hold_is_not_stored(cache_home):
+    hcl = load_hcl("main.tf", 'locals {\n  a = 1e999\n}\n')
+    assert hcl.blocks[0].attributes["a"].expr.value == float("inf")
+    cache = open_cache()
+    cache.store(KEY, hcl)
+    assert cache.fetch(KEY) is None
+
+
 # --- entries that are not what vpclint wrote ---------------------------------------------------
 
 class _Trap:
@@ -307,8 +331,9 @@ def bad_entries(marker: Path, key: str = KEY) -> dict[str, bytes]:
         "garbage": os.urandom(256),
         "empty": b"",
         "truncated": good[: len(good) // 2],
-        "other format version": good.replace(b"vpclint-parse-cache 1 ",
-                                             b"vpclint-parse-cache 2 ", 1),
+        "other format version": good.replace(
+            f"vpclint-parse-cache {cache_module.FORMAT} ".encode(),
+            f"vpclint-parse-cache {cache_module.FORMAT + 1} ".encode(), 1),
         "other table": _entry(_payload(hcl), header=header.replace(
             cache_module._LAYOUT.encode(), b"0" * 16)),
         "other key": _entry(_payload(hcl), header=ParseCache._header(key[::-1])),

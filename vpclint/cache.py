@@ -1,8 +1,10 @@
 """The parse cache: parse results stored and fetched by key, in a format that cannot run code.
 
 An entry is one file, named by its key: a header line (format, table fingerprint, key), then the
-result as compact JSON. The standard library's C decoder reads it, and JSON builds nothing but
-lists, dicts, strings, numbers, booleans and None. (The cache used pickle, which runs code named
+result as compact JSON, written and read by msgspec's JSON codec (in C, and on the corpus about
+twice as fast to read as the standard library's), untyped: JSON builds nothing but lists,
+dicts, strings, numbers, booleans and None. A value it cannot write (a NaN, a string with a
+lone surrogate) leaves the result uncached. (The cache used pickle, which runs code named
 by the file: whoever could write the cache directory could run code in the next scan.)
 
 One table, ``_TYPES``, turns results into that plain data and back: for each type an entry may
@@ -25,13 +27,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
+import math
 import os
 import re
 import stat
 import time
 from pathlib import Path
 from typing import Any, Callable, Optional
+
+import msgspec
 
 from vpclint.cache_dir import cache_dir, read_private, write_private
 from vpclint.loaders.cfn import CfnDocument
@@ -41,7 +45,7 @@ from vpclint.loaders.hcl_ast import (Attribute, BinaryOp, Block, Call, Condition
                                      TupleExpr, UnaryOp)
 from vpclint.source import ParseError, Span
 
-FORMAT = 1  # bump when the encoding changes (the table's own changes are noticed)
+FORMAT = 2  # bump when the encoding changes (the table's own changes are noticed)
 MAX_BYTES = 200 * 1024 * 1024  # pruning keeps the entries under this size in total
 MAX_AGE = 30 * 86400  # and deletes entries unused for this many seconds
 PRUNE_EVERY = 86400  # seconds between prunings
@@ -79,8 +83,18 @@ _STR = _typed(str)
 _INT = _typed(int)
 _BOOL = _typed(bool)
 _OPT_STR = _typed(str, type(None))
-_SCALAR = _typed(str, int, float, bool, type(None))
 _int = _INT[0]
+_check_scalar = _typed(str, int, float, bool, type(None))[0]
+
+
+def _enc_scalar(value):
+    """A literal's value; not a NaN or an infinity, which msgspec writes as null."""
+    if type(value) is float and not math.isfinite(value):
+        raise _Invalid
+    return _check_scalar(value)
+
+
+_SCALAR = (_enc_scalar, _check_scalar)
 
 
 def _sequence_of(item: Codec, kind: type) -> Codec:
@@ -253,7 +267,10 @@ def _enc_data(value):
             stack.extend(item.values())
         elif kind is list:
             stack.extend(item)
-        elif kind not in (str, int, float, bool, type(None)):
+        elif kind is float:
+            if not math.isfinite(item):  # msgspec writes a NaN or an infinity as null
+                raise _Invalid
+        elif kind not in (str, int, bool, type(None)):
             raise _Invalid
     return value
 
@@ -432,12 +449,12 @@ _LAYOUT = _fill_tables()
 
 def encode(value: Any) -> bytes:
     """The JSON of an entry for a parse result; raises _Invalid if it does not fit the table."""
-    return json.dumps(_RESULT[0](value), separators=(",", ":"), check_circular=False).encode()
+    return msgspec.json.encode(_RESULT[0](value))
 
 
 def decode(text: bytes) -> Any:
     """The parse result of an entry's JSON; raises on anything unexpected."""
-    return _RESULT[1](json.loads(text))
+    return _RESULT[1](msgspec.json.decode(text))
 
 
 class ParseCache:
