@@ -9,6 +9,7 @@ from vpclint.config import Config
 from vpclint.engine import build
 from vpclint.model.components import (EndpointService, LbListener, LbListenerRule,
                                       LoadBalancer, Links, Subnet, Vpc, VpcEndpoint)
+from vpclint.model.specs import SPECS
 from vpclint.source import Resource
 
 
@@ -194,3 +195,12 @@ def test_a_component_is_shown_by_its_own_fields_and_a_cycle_once():
         "Vpc(cidr_blocks=['10.0.0.0/16', Subnet(vpc=..., availability_zone=None, "
         "availability_zone_id=None, cidr_block='10.0.1.0/24')], dns_support=True, "
         "dns_hostnames=False)")
+
+
+def test_every_field_a_spec_fills_is_a_field_of_its_component():
+    """Components are Structs, with no ``__dict__``: a name a spec reads a property into that
+    is not one of its component's fields would fail every resource of that type."""
+    missing = [(rtype, cls.__name__, name) for table in SPECS.values()
+               for rtype, (cls, fields) in table.items()
+               for name in fields if name not in cls.__struct_fields__]
+    assert missing == []
