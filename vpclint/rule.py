@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from msgspec import Struct
-from msgspec import field as dc_field
+from msgspec import field as struct_field  # "field" is a Finding field
 
 from vpclint.paths import relative_uri
 from vpclint.source import Origin, Span
@@ -107,16 +107,16 @@ class Finding(Struct, eq=False):
     message: str
     field: str | None = None
     span: Span | None = None  # for findings about a file rather than a component (VPC001)
-    related: list[Related] = dc_field(default_factory=list)
+    related: list[Related] = struct_field(default_factory=list)
     subjects: tuple["Component", ...] = ()  # other components the defect is on
     level: Level | None = None  # None: the rule's default level
     flow: "Flow | None" = None  # for detours and misdirected flows: its hops are the path
     # stamped by the engine
     rule: RuleMeta | None = None
     suppressed_by: str | None = None  # the justification when an inline ignore applies
-    instances: list[str] = dc_field(default_factory=list)
+    instances: list[str] = struct_field(default_factory=list)
     # the module-call arguments the values at fault came through (Terraform modules)
-    origins: list[Origin] = dc_field(default_factory=list)
+    origins: list[Origin] = struct_field(default_factory=list)
 
     @property
     def location(self) -> Span:

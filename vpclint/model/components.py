@@ -91,6 +91,7 @@ def field_types(cls: type) -> dict[str, str]:
         written.update(klass.__dict__.get("__annotations__", {}))
     return {name: str(written[name]) for name in cls.__struct_fields__}
 
+
 _NO_VALUE = object()
 
 
