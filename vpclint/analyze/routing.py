@@ -20,6 +20,7 @@ Everything is looked up through the model's reverse index: no pairwise scans.
 
 from __future__ import annotations
 
+import functools
 from ipaddress import IPv4Network, ip_network
 from typing import Any
 
@@ -228,20 +229,30 @@ def _unseen(table: Any) -> bool:
 def _cidr(destination: Any) -> Any:
     """A destination in canonical form (``10.0.0.0/8`` for ``10.0.0.0/08``), to compare."""
     if isinstance(destination, str):
-        try:
-            return str(ip_network(destination, strict=False))
-        except ValueError:
-            return destination
+        return _canonical(destination)
     return id(destination)  # UNKNOWN or a reference: equal to nothing else
 
 
 def _may_hold_public(destination: Any) -> bool:
     """Whether a route to ``destination`` may take traffic to a public IPv4 address: not for an
     IPv6 CIDR or one inside private ranges; yes for a prefix list (any addresses) or UNKNOWN."""
-    if not isinstance(destination, str):
-        return True
+    return _public_possible(destination) if isinstance(destination, str) else True
+
+
+# Each destination text is parsed once: every default-route question reads all the routes of
+# its table again, and a scan asks one per flow.
+@functools.lru_cache(maxsize=4096)
+def _canonical(text: str) -> str:
     try:
-        network = ip_network(destination, strict=False)
+        return str(ip_network(text, strict=False))
+    except ValueError:
+        return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_possible(text: str) -> bool:
+    try:
+        network = ip_network(text, strict=False)
     except ValueError:
         return True  # a prefix list ID
     return isinstance(network, IPv4Network) and not any(
