@@ -6,13 +6,14 @@ where the documentation is silent).
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vpclint.evaluate.tf_functions import FUNCTIONS, call
+from vpclint.evaluate.tf_functions import FUNCTIONS, _arity, call
 from vpclint.values import (DistinctList, PartialCollection, PartialJson, PartialString, Ref,
                             Unknown, join_parts)
 
@@ -520,3 +521,26 @@ def test_a_list_of_distinct_unknowns_is_indexed_and_sliced():
     assert call("tolist", [AZS]) is AZS
     assert call("toset", [AZS]).source != AZS.source  # another order
     assert isinstance(call("length", [AZS]), Unknown)
+
+
+def _binds(signature: inspect.Signature, count: int) -> bool:
+    try:
+        signature.bind(*range(count))
+    except TypeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("parameters", [
+    "a", "a, b=1", "*rest", "a, *rest", "a, /, b=2", "a, *, key", "a, *, key=1", ""])
+def test_the_arity_check_agrees_with_signature_bind(parameters):
+    """A call with the right number of arguments skips ``Signature.bind`` (slow); the counts
+    must accept exactly what it accepts, here and for every function vpclint evaluates."""
+    namespace: dict = {}
+    exec(f"def f({parameters}): pass", namespace)
+    signatures = [inspect.signature(namespace["f"])] + [
+        inspect.signature(impl) for impl in FUNCTIONS.values()]
+    for signature in signatures:
+        _, fewest, most = _arity(signature)
+        for count in range(8):
+            assert (fewest <= count <= most) == _binds(signature, count), (signature, count)

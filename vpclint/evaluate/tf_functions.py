@@ -52,7 +52,8 @@ MAX_ELEMENTS = 100_000  # items of a list a call builds
 MAX_TEXT = 1_000_000  # characters of a string a call builds
 MAX_DIGITS = 1_000  # digits of a whole number
 _POLICIES: dict[str, str] = {}
-_SIGNATURES: dict[str, inspect.Signature] = {}  # filled on first call: ~0.2 ms a function
+# name -> (signature, fewest and most positional arguments), filled on first call (~0.2 ms)
+_SIGNATURES: dict[str, tuple[inspect.Signature, int, float]] = {}
 _PLAIN = (str, int, float, bool, list, dict)
 
 
@@ -81,13 +82,15 @@ def call(name: str, args: list) -> Any:
 
 
 def _call(name: str, impl: Callable[..., Any], args: list) -> Any:
-    signature = _SIGNATURES.get(name)
-    if signature is None:
-        signature = _SIGNATURES[name] = inspect.signature(impl)
-    try:
-        signature.bind(*args)
-    except TypeError as error:
-        raise _Error(f"wrong number of arguments ({error})") from None
+    known = _SIGNATURES.get(name)
+    if known is None:
+        known = _SIGNATURES[name] = _arity(inspect.signature(impl))
+    signature, fewest, most = known
+    if not fewest <= len(args) <= most:  # Signature.bind, for a call's message only: it is slow
+        try:
+            signature.bind(*args)
+        except TypeError as error:
+            raise _Error(f"wrong number of arguments ({error})") from None
     policy = _POLICIES[name]
     if policy != "raw":
         failed = _first_error(args)
@@ -105,6 +108,18 @@ def _call(name: str, impl: Callable[..., Any], args: list) -> Any:
         return _as_unknown(blocker)
     return impl(*args)
 
+
+def _arity(signature: inspect.Signature) -> tuple[inspect.Signature, int, float]:
+    """The signature, with the fewest and most positional arguments that bind to it (a call
+    passes positional arguments only); with a required keyword-only parameter, none do."""
+    parameters = signature.parameters.values()
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    fewest = sum(p.default is p.empty for p in positional)
+    most = float("inf") if any(p.kind is p.VAR_POSITIONAL for p in parameters) \
+        else len(positional)
+    if any(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in parameters):
+        most = -1
+    return signature, fewest, most
 
 def _function(*names: str, unknowns: str = "deep") -> Callable:
     """Register an implementation under ``names``; ``unknowns`` says what it sees.
