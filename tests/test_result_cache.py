@@ -19,6 +19,7 @@ import vpclint.engine
 from fixture_cases import FIXTURES
 from vpclint import cli, result_cache
 from vpclint.baseline import VERSION
+from vpclint.cache_dir import stamp
 from vpclint.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -294,7 +295,7 @@ def test_pruning_keeps_the_most_recently_used_within_count_and_size(tmp_path, mo
 def test_changed_code_or_installs_are_noticed(tmp_path):
     module_file = tmp_path / "pack.py"
     module_file.write_text("RULE = 1\n")
-    signature = [["file", str(module_file), *result_cache._stat_of(str(module_file))],
+    signature = [["file", str(module_file), *stamp(str(module_file))],
                  ["dir", str(tmp_path), result_cache._names_of(str(tmp_path)), 0]]
     assert result_cache._unchanged_code(signature)
     (tmp_path / "new_pack-1.0.dist-info").mkdir()

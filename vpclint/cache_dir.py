@@ -39,6 +39,16 @@ _WRITE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 
                 | getattr(os, "O_NOFOLLOW", 0))
 
 
+def stamp(path: str) -> tuple[int, int]:
+    """The size and modification time (ns) of ``path``, (-1, -1) when it cannot be read: what
+    the caches compare to notice that a file they depend on changed."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (status.st_size, status.st_mtime_ns)
+
+
 def read_private(path: Path) -> Optional[bytes]:
     """The bytes of the regular file ``path``; None when it is missing, unreadable, a symlink
     (refused, not followed) or anything else (a FIFO is opened without blocking, then refused)."""

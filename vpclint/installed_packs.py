@@ -25,7 +25,7 @@ import os
 import sys
 from typing import Any, Optional
 
-from vpclint.cache_dir import cache_dir, read_private, write_private
+from vpclint.cache_dir import cache_dir, read_private, stamp, write_private
 
 GROUP = "vpclint.rules"
 BUILTIN_NAME, BUILTIN_MODULE = "builtin", "vpclint.rules"  # as pyproject.toml registers it
@@ -98,21 +98,13 @@ def _state(path: str) -> str:
     try:
         names = sorted(os.listdir(path))
     except NotADirectoryError:
-        return _stat(path)
+        return str(stamp(path))
     except OSError as error:
         return f"unreadable {error.errno}"
     parts = []
     for name in names:
         if name.lower().endswith(_METADATA_SUFFIXES):
             folder = os.path.join(path, name)
-            parts += [name, _stat(os.path.join(folder, "entry_points.txt"))
-                      if os.path.isdir(folder) else _stat(folder)]
+            parts += [name, str(stamp(os.path.join(folder, "entry_points.txt"))
+                                if os.path.isdir(folder) else stamp(folder))]
     return "\0".join(parts)
-
-
-def _stat(path: str) -> str:
-    try:
-        status = os.stat(path)
-    except OSError as error:
-        return f"missing {error.errno}"
-    return f"{status.st_size} {status.st_mtime_ns}"

@@ -45,7 +45,7 @@ from typing import Any, Iterable, Optional
 from msgspec import Struct
 
 from vpclint import __version__
-from vpclint.cache_dir import cache_dir, read_private, write_private
+from vpclint.cache_dir import cache_dir, read_private, stamp, write_private
 from vpclint.files import SKIP_DIRS, Recording, probe_state, read_bytes, read_digest
 
 FORMAT = 1
@@ -277,7 +277,7 @@ def _code_signature() -> list[list]:
         if folder not in resolved:
             resolved[folder] = os.path.realpath(folder)
         if not _in_stdlib(os.path.join(resolved[folder], name), stdlib):
-            signature.append(["file", file, *_stat_of(file)])
+            signature.append(["file", file, *stamp(file)])
     for entry in sys.path:
         if entry and os.path.isdir(entry):
             signature.append(["dir", entry, _names_of(entry), 0])
@@ -286,14 +286,6 @@ def _code_signature() -> list[list]:
 
 def _in_stdlib(path: str, prefixes: set[str]) -> bool:
     return "site-packages" not in path and any(path.startswith(p + os.sep) for p in prefixes)
-
-
-def _stat_of(file: str) -> tuple[int, int]:
-    try:
-        status = os.stat(file)
-    except OSError:
-        return (-1, -1)
-    return (status.st_size, status.st_mtime_ns)
 
 
 def _names_of(directory: str) -> str:
@@ -306,7 +298,7 @@ def _names_of(directory: str) -> str:
 
 def _unchanged_code(signature: list) -> bool:
     for kind, path, first, second in signature:
-        if kind == "file" and list(_stat_of(path)) != [first, second]:
+        if kind == "file" and list(stamp(path)) != [first, second]:
             return False
         if kind == "dir" and _names_of(path) != first:
             return False
