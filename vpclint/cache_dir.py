@@ -1,8 +1,9 @@
 """Where vpclint keeps its caches: one private directory per user.
 
-Its own module because two caches share it (parsed files in ``vpclint.cache``, whole-scan
-reports in ``vpclint.result_cache``), and the second must be reachable without importing the
-first: a run served from the report cache loads neither the loaders nor the engine.
+Its own module because several caches share it (parsed files in ``vpclint.cache``, whole-scan
+reports in ``vpclint.result_cache``, the HCL parser's tables in ``vpclint.loaders.hcl_tables``),
+and the reports must be reachable without importing the rest: a run served from the report
+cache loads neither the loaders nor the engine.
 """
 
 from __future__ import annotations

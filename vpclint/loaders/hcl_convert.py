@@ -95,13 +95,16 @@ class ParserUnavailable(RuntimeError):
 @functools.lru_cache(maxsize=None)
 def _parsers():
     """python-hcl2's parser twice over, sharing its lexer and tables: once with vpclint's
-    callbacks, once with none (for syntax alone). Derived from its built parser, because
-    building one from the grammar would repeat its grammar analysis on every run. That reads
+    callbacks, once with none (for syntax alone). Derived from its built parser (rebuilt from
+    vpclint's cache of its tables, ``hcl_tables``), because building one from the grammar would
+    repeat its grammar analysis on every run. That reads
     lark's parser objects, which are not its public interface: a layout they do not have is
     ``ParserUnavailable``, so that no file is reported as invalid HCL for it."""
-    from hcl2.parser import parser
-
-    base = parser()
+    try:
+        from vpclint.loaders.hcl_tables import load_parser
+    except ImportError:  # a lark without the parts it rebuilds: python-hcl2's parser as it is
+        from hcl2.parser import parser as load_parser
+    base = load_parser()
     try:
         return _with_callbacks(base, _callbacks(base.rules)), _with_callbacks(base, {})
     except (AttributeError, TypeError) as error:

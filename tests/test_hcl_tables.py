@@ -1,0 +1,157 @@
+"""python-hcl2's parser rebuilt from the tables vpclint keeps (``hcl_tables``): the same parser,
+stored and read back safely, and python-hcl2's own whenever the stored tables cannot serve."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import hcl2.parser
+import pytest
+
+from vpclint.loaders import hcl_convert, hcl_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def hcl2_parser():
+    return hcl2.parser.parser()
+
+
+@pytest.fixture(scope="module")
+def rebuilt(hcl2_parser):
+    return hcl_tables.decode(hcl_tables.encode(hcl2_parser))
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A private cache directory of this test's own; the parsers made before it are forgotten."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("VPCLINT_NO_CACHE", raising=False)
+    yield tmp_path / "vpclint"
+    hcl_convert._parsers.cache_clear()
+
+
+def _stored(directory: Path) -> list[Path]:
+    return sorted(directory.glob("hcl-tables-*.msgpack"))
+
+
+def test_the_rebuilt_parse_table_is_python_hcl2s(hcl2_parser, rebuilt):
+    ours, theirs = rebuilt.parser.parser._parse_table, hcl2_parser.parser.parser._parse_table
+    assert ours.states == theirs.states
+    assert (ours.start_states, ours.end_states) == (theirs.start_states, theirs.end_states)
+
+
+def test_the_rebuilt_rules_and_terminals_are_python_hcl2s(hcl2_parser, rebuilt):
+    def rules(parser):
+        return [(rule, rule.alias, rule.order, vars(rule.options)) for rule in parser.rules]
+
+    def terminals(parser):
+        return [(t.name, t.pattern, t.priority, t.pattern.min_width, t.pattern.max_width)
+                for t in parser.terminals]
+
+    assert rules(rebuilt) == rules(hcl2_parser)
+    assert terminals(rebuilt) == terminals(hcl2_parser)
+    assert rebuilt.lexer_conf.ignore == hcl2_parser.lexer_conf.ignore
+    assert type(rebuilt.lexer_conf.postlex) is type(hcl2_parser.lexer_conf.postlex)
+    given = {name: value for name, value in hcl2_parser.options.options.items()
+             if name not in ("postlex", "_plugins")}
+    assert {name: value for name, value in rebuilt.options.options.items()
+            if name not in ("postlex", "_plugins")} == given
+
+
+def test_the_rebuilt_parser_reads_every_fixture_as_python_hcl2s_does(hcl2_parser, rebuilt):
+    ours = hcl_convert._with_callbacks(rebuilt, hcl_convert._callbacks(rebuilt.rules))
+    theirs = hcl_convert._with_callbacks(hcl2_parser, hcl_convert._callbacks(hcl2_parser.rules))
+    files = sorted((ROOT / "fixtures").rglob("*.tf"))
+    assert len(files) > 100
+    for file in files:
+        text = file.read_text(encoding="utf-8") + "\n"
+        try:
+            expected = theirs.parse(text).value
+        except Exception as error:  # noqa: BLE001 - the same error is expected of ours
+            with pytest.raises(type(error)):
+                ours.parse(text)
+            continue
+        assert ours.parse(text).value == expected, file
+
+
+def test_the_tables_are_stored_once_then_read(cache):
+    first = hcl_tables.load_parser()
+    (stored,) = _stored(cache)
+    assert not isinstance(first, hcl_tables._TablesOnly)  # python-hcl2's, as it was built
+    assert stored.stat().st_mode & 0o077 == 0
+    written = stored.read_bytes()
+    second = hcl_tables.load_parser()
+    assert isinstance(second, hcl_tables._TablesOnly)
+    assert _stored(cache) == [stored] and stored.read_bytes() == written
+
+
+def test_a_scan_parses_with_the_stored_tables(cache, tmp_path):
+    hcl_tables.load_parser()  # stores them
+    hcl_convert._parsers.cache_clear()
+    attributes, blocks = hcl_convert.parse_body('resource "aws_vpc" "a" {\n  cidr_block = "10.0.0.0/16"\n}\n')
+    assert not attributes and blocks[0].labels == ("aws_vpc", "a")
+    assert blocks[0].attributes["cidr_block"].expr.pos.line == 2
+
+
+@pytest.mark.parametrize("damage", ["payload", "header", "digested nonsense", "not a rule"])
+def test_stored_tables_that_cannot_serve_give_python_hcl2s_parser_and_are_written_again(
+        cache, damage):
+    hcl_tables.load_parser()
+    (stored,) = _stored(cache)
+    header, _, payload = stored.read_bytes().partition(b"\n")
+    if damage == "payload":  # a changed byte: the digest no longer matches
+        payload = payload[:1000] + bytes([payload[1000] ^ 1]) + payload[1001:]
+    elif damage == "header":
+        header = b"vpclint-hcl-tables " + b"0" * 64
+    else:  # the digest matches, the contents are not lark's tables
+        import msgspec
+
+        if damage == "digested nonsense":
+            payload = msgspec.msgpack.encode({"data": {}, "memo": {}})
+        else:
+            decoded = msgspec.msgpack.decode(payload)
+            rows = decoded["data"]["parser"]["parser"]["rows"]
+            terminal = next(key for key, entry in decoded["memo"].items() if "pattern" in entry)
+            rows[0][1][0] = -1 - terminal  # a reduction by a terminal
+            payload = msgspec.msgpack.encode(decoded)
+        header = b"vpclint-hcl-tables " + hcl_tables._digest(payload)
+    stored.write_bytes(header + b"\n" + payload)
+    parser = hcl_tables.load_parser()
+    assert not isinstance(parser, hcl_tables._TablesOnly)
+    assert parser.parser.parser._parse_table.states  # python-hcl2's, whole
+    assert isinstance(hcl_tables.load_parser(), hcl_tables._TablesOnly)  # written again
+
+
+def test_another_versions_tables_are_removed_when_these_are_stored(cache):
+    cache.mkdir(mode=0o700)
+    old = cache / "hcl-tables-00000000000000000000000000000000.msgpack"
+    old.write_bytes(b"vpclint-hcl-tables 0\n")
+    hcl_tables.load_parser()
+    assert not old.exists() and len(_stored(cache)) == 1
+
+
+def test_without_a_cache_python_hcl2s_parser_is_used_and_nothing_is_written(cache, monkeypatch):
+    monkeypatch.setenv("VPCLINT_NO_CACHE", "1")
+    assert hcl_tables.load_parser() is hcl2.parser.parser()
+    assert not cache.exists() or not _stored(cache)
+
+
+def test_options_python_hcl2_gave_that_cannot_be_given_again_refuse_the_store(cache, hcl2_parser,
+                                                                              monkeypatch):
+    monkeypatch.setitem(hcl2_parser.options.options, "lexer_callbacks", {"NAME": print})
+    with pytest.raises(ValueError, match="lexer_callbacks"):
+        hcl_tables.encode(hcl2_parser)
+    assert hcl_tables.load_parser() is hcl2_parser
+    assert not _stored(cache)
+
+
+def test_without_the_lark_parts_it_rebuilds_hcl_convert_uses_python_hcl2s_parser(cache,
+                                                                                  monkeypatch):
+    monkeypatch.setitem(sys.modules, "vpclint.loaders.hcl_tables", None)  # its import fails
+    hcl_convert._parsers.cache_clear()
+    attributes, _ = hcl_convert.parse_body("a = 1\n")
+    assert attributes["a"].expr.value == 1
+    assert not cache.exists() or not _stored(cache)
