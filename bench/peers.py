@@ -28,7 +28,6 @@ Usage: ``python bench/bench.py --peers [--runs 5] [--corpus DIR]``
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -64,7 +63,7 @@ RSS_BUDGET_MB = 200
 class Run(NamedTuple):
     wall: float
     cpu: float
-    peak_mb: float  # the largest single process (ru_maxrss); 0 when unchanged since last run
+    peak_mb: float  # the largest single process of the run (its ru_maxrss, children included)
 
 
 def _vpclint() -> list[str]:
@@ -121,21 +120,21 @@ def _prepare(env: dict[str, str]) -> None:
 
 
 def _timed(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+    """One run: its wall clock, and the CPU time and peak memory the kernel reports for that
+    process when it is reaped (``wait4``: its own and its reaped children's)."""
     _prepare(env)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    stderr = process.stderr.read().decode(errors="replace")  # drained, so it never blocks
+    _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1, 3):  # findings (1); terraform fmt: unformatted files (3)
-        tail = done.stderr.strip().splitlines()[-1:] or ["?"]
-        print(f"  warning: {' '.join(argv[:3])} exited {done.returncode}: {tail[0]}",
-              file=sys.stderr)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    # ru_maxrss of children is the largest ever reaped: it only grows, so 0 means "not larger"
-    peak = after.ru_maxrss / 1024 if after.ru_maxrss > before.ru_maxrss else 0.0
-    return Run(wall, cpu, peak)
+    process.stderr.close()
+    process.returncode = code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1, 3):  # findings (1); terraform fmt: unformatted files (3)
+        tail = stderr.strip().splitlines()[-1:] or ["?"]
+        print(f"  warning: {' '.join(argv[:3])} exited {code}: {tail[0]}", file=sys.stderr)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def _tree_rss_kb(root: int) -> int:
