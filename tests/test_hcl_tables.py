@@ -10,6 +10,7 @@ import hcl2.parser
 import pytest
 
 from vpclint.loaders import hcl_convert, hcl_tables
+from vpclint.loaders.hcl import HclFile, load_hcl
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,12 +89,17 @@ def test_the_tables_are_stored_once_then_read(cache):
     assert _stored(cache) == [stored] and stored.read_bytes() == written
 
 
-def test_a_scan_parses_with_the_stored_tables(cache, tmp_path):
+def test_a_file_read_with_the_stored_tables_is_read_as_without_them(cache, monkeypatch):
+    text = (ROOT / "fixtures").rglob("*.tf").__next__().read_text(encoding="utf-8")
     hcl_tables.load_parser()  # stores them
     hcl_convert._parsers.cache_clear()
-    attributes, blocks = hcl_convert.parse_body('resource "aws_vpc" "a" {\n  cidr_block = "10.0.0.0/16"\n}\n')
-    assert not attributes and blocks[0].labels == ("aws_vpc", "a")
-    assert blocks[0].attributes["cidr_block"].expr.pos.line == 2
+    assert isinstance(hcl_tables.load_parser(), hcl_tables._TablesOnly)
+    with_tables = load_hcl("main.tf", text)
+    monkeypatch.setenv("VPCLINT_NO_CACHE", "1")
+    hcl_convert._parsers.cache_clear()
+    assert not isinstance(hcl_tables.load_parser(), hcl_tables._TablesOnly)
+    assert isinstance(with_tables, HclFile) and with_tables.blocks
+    assert load_hcl("main.tf", text) == with_tables
 
 
 @pytest.mark.parametrize("damage", ["payload", "header", "digested nonsense", "not a rule"])

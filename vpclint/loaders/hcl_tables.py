@@ -48,7 +48,7 @@ _HEADER = b"vpclint-hcl-tables"
 _MAX_INT = 2**63 - 1
 # what the file's contents can fail with when they are not lark's (each makes it unusable)
 _UNUSABLE = (msgspec.DecodeError, KeyError, IndexError, TypeError, ValueError, AttributeError,
-             AssertionError)
+             AssertionError, RecursionError)
 
 
 def load_parser() -> Lark:
@@ -180,8 +180,8 @@ def _rows(table: dict) -> dict:
 
 def decode(payload: bytes) -> Lark:
     """The parser from ``encode``'s bytes, built by lark's loader with the options python-hcl2
-    gave (``_load_options``, and a post-lexer of its class) and two changes: the parse table is built from its rows
-    (``_RowsParser``), and no tree builder is made (``_TablesOnly``)."""
+    gave (``_load_options``, and a post-lexer of its class) and two changes: the parse table
+    is built from its rows (``_RowsParser``), and no tree builder is made (``_TablesOnly``)."""
     from hcl2.postlexer import PostLexer
 
     stored = msgspec.msgpack.decode(payload)
