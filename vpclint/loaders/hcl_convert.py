@@ -97,9 +97,9 @@ def _parsers():
     """python-hcl2's parser twice over, sharing its lexer and tables: once with vpclint's
     callbacks, once with none (for syntax alone). Derived from its built parser (rebuilt from
     vpclint's cache of its tables, ``hcl_tables``), because building one from the grammar would
-    repeat its grammar analysis on every run. That reads
-    lark's parser objects, which are not its public interface: a layout they do not have is
-    ``ParserUnavailable``, so that no file is reported as invalid HCL for it."""
+    repeat its grammar analysis on every run. That reads lark's parser objects, which are not
+    its public interface: a layout they do not have is ``ParserUnavailable``, so that no file
+    is reported as invalid HCL for it."""
     try:
         from vpclint.loaders.hcl_tables import load_parser
     except ImportError:  # a lark without the parts it rebuilds: python-hcl2's parser as it is
