@@ -20,13 +20,13 @@ would report what the user already decided.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vpclint.paths import relative_uri
 from vpclint.reporters.common import active_in_order, detail_lines, level_of
 from vpclint.reporters.common import repo_location, rule_id
+from vpclint.reporters.json_text import json_text
 from vpclint.rule import Finding, Level
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,4 +85,4 @@ def build_gitlab(result: "ScanResult") -> list[dict[str, Any]]:
 def render_gitlab(result: "ScanResult") -> str:
     """The Code Quality report as indented JSON ending with a newline (no byte order mark,
     which GitLab's parser rejects)."""
-    return json.dumps(build_gitlab(result), indent=2, ensure_ascii=False) + "\n"
+    return json_text(build_gitlab(result))

@@ -8,7 +8,6 @@ audit the suppressions as well as act on the findings.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import vpclint
 from vpclint.paths import relative_uri
 from vpclint.reporters.common import level_of, path_hops, rule_id, sort_key
+from vpclint.reporters.json_text import json_text
 from vpclint.rule import Finding, Level
 from vpclint.source import Span
 
@@ -101,4 +101,4 @@ def build_json(result: "ScanResult") -> dict[str, Any]:
 
 def render_json(result: "ScanResult") -> str:
     """The report as indented JSON text ending with a newline."""
-    return json.dumps(build_json(result), indent=2, ensure_ascii=False) + "\n"
+    return json_text(build_json(result))

@@ -17,7 +17,6 @@ What code scanning needs beyond schema validity, and why each piece is here:
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from urllib.parse import quote
 import vpclint
 from vpclint.paths import relative_path, relative_uri
 from vpclint.reporters.common import display_address, level_of, rule_id, sort_key
+from vpclint.reporters.json_text import json_text
 from vpclint.rule import Finding, Level, RuleMeta
 from vpclint.source import Span
 
@@ -299,4 +299,4 @@ def build_sarif(result: "ScanResult", *, category: str | None = None) -> dict[st
 
 def render_sarif(result: "ScanResult", *, category: str | None = None) -> str:
     """The SARIF log as indented JSON text ending with a newline."""
-    return json.dumps(build_sarif(result, category=category), indent=2, ensure_ascii=False) + "\n"
+    return json_text(build_sarif(result, category=category))
