@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import hcl2.parser
+import msgspec
 import pytest
 
 from vpclint.loaders import hcl_convert, hcl_tables
@@ -90,7 +91,7 @@ def test_the_tables_are_stored_once_then_read(cache):
 
 
 def test_a_file_read_with_the_stored_tables_is_read_as_without_them(cache, monkeypatch):
-    text = (ROOT / "fixtures").rglob("*.tf").__next__().read_text(encoding="utf-8")
+    text = next((ROOT / "fixtures").rglob("*.tf")).read_text(encoding="utf-8")
     hcl_tables.load_parser()  # stores them
     hcl_convert._parsers.cache_clear()
     assert isinstance(hcl_tables.load_parser(), hcl_tables._TablesOnly)
@@ -113,8 +114,6 @@ def test_stored_tables_that_cannot_serve_give_python_hcl2s_parser_and_are_writte
     elif damage == "header":
         header = b"vpclint-hcl-tables " + b"0" * 64
     else:  # the digest matches, the contents are not lark's tables
-        import msgspec
-
         if damage == "digested nonsense":
             payload = msgspec.msgpack.encode({"data": {}, "memo": {}})
         else:
