@@ -3,6 +3,7 @@ stored and read back safely, and python-hcl2's own whenever the stored tables ca
 
 from __future__ import annotations
 
+import random
 import sys
 from pathlib import Path
 
@@ -77,6 +78,34 @@ def test_the_rebuilt_parser_reads_every_fixture_as_python_hcl2s_does(hcl2_parser
                 ours.parse(text)
             continue
         assert ours.parse(text).value == expected, file
+
+
+def test_the_rebuilt_parser_fails_where_python_hcl2s_fails_and_as_it_does(hcl2_parser, rebuilt):
+    """Broken text (fixtures with characters inserted, deleted or replaced, seeded): the same
+    error, at the same place, expecting the same tokens; or the same reading."""
+    ours = hcl_convert._with_callbacks(rebuilt, hcl_convert._callbacks(rebuilt.rules))
+    theirs = hcl_convert._with_callbacks(hcl2_parser, hcl_convert._callbacks(hcl2_parser.rules))
+    texts = [file.read_text(encoding="utf-8") for file in sorted((ROOT / "fixtures").rglob("*.tf"))]
+    pieces = list('{}[]()"=\n #$%~:?.,*<>-+/\\ax09') + ["${", "%{", "<<EOF\n", "\nEOF\n", "/*"]
+    rng = random.Random(12)
+
+    def outcome(parser, text):
+        try:
+            return "read", parser.parse(text).value
+        except Exception as error:  # noqa: BLE001 - lark's errors, compared
+            return (type(error).__name__, getattr(error, "line", None),
+                    getattr(error, "column", None), str(getattr(error, "token", "")),
+                    sorted(getattr(error, "expected", None) or ()))
+
+    failures = 0
+    for _ in range(300):
+        text = rng.choice(texts)
+        at = rng.randrange(len(text) + 1)
+        text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 3):] + "\n"
+        expected = outcome(theirs, text)
+        failures += expected[0] != "read"
+        assert outcome(ours, text) == expected, text
+    assert failures > 100  # the mutants do break the syntax
 
 
 def test_the_tables_are_stored_once_then_read(cache):
