@@ -3,6 +3,7 @@ stored and read back safely, and python-hcl2's own whenever the stored tables ca
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from pathlib import Path
@@ -159,12 +160,17 @@ def test_stored_tables_that_cannot_serve_give_python_hcl2s_parser_and_are_writte
     assert isinstance(hcl_tables.load_parser(), hcl_tables._TablesOnly)  # written again
 
 
-def test_another_versions_tables_are_removed_when_these_are_stored(cache):
+def test_the_oldest_other_versions_tables_beyond_four_are_removed_when_these_are_stored(cache):
+    """Two installs sharing the cache keep each other's tables; old versions go in time."""
     cache.mkdir(mode=0o700)
-    old = cache / "hcl-tables-00000000000000000000000000000000.msgpack"
-    old.write_bytes(b"vpclint-hcl-tables 0\n")
+    others = [cache / f"hcl-tables-{digit * 32}.msgpack" for digit in "01234"]
+    for age, other in enumerate(others):
+        other.write_bytes(b"vpclint-hcl-tables 0\n")
+        os.utime(other, ns=(age * 10**9, age * 10**9))  # "0..." the oldest
     hcl_tables.load_parser()
-    assert not old.exists() and len(_stored(cache)) == 1
+    kept = _stored(cache)
+    assert len(kept) == 4 and others[0] not in kept and others[1] not in kept
+    assert others[4] in kept and len([path for path in kept if path not in others]) == 1
 
 
 def test_without_a_cache_python_hcl2s_parser_is_used_and_nothing_is_written(cache, monkeypatch):

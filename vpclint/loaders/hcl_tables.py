@@ -18,8 +18,8 @@ as rows of integers and built straight into lark's table, sharing one action obj
 (lark never changes them). Loading takes about 25 ms.
 
 The file is named by a key over this format, the versions of lark, python-hcl2 and Python,
-and the grammar's text: any change makes a new file and removes the old. Without a cache
-directory (``VPCLINT_NO_CACHE``) python-hcl2's parser is used as it is.
+and the grammar's text: any change makes a new file, and the oldest beyond four are removed.
+Without a cache directory (``VPCLINT_NO_CACHE``) python-hcl2's parser is used as it is.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ FORMAT = 1  # bump when the file's layout changes
 _PREFIX = "hcl-tables-"
 _SUFFIX = ".msgpack"
 _HEADER = b"vpclint-hcl-tables"
+# files of this many versions are kept: two installs that share the cache directory (a
+# pre-commit environment and a project's own) must not remove each other's at every run
+_KEEP = 4
 # msgpack holds integers below 2**64; lark's widest regular expression is 2**64 wide (sre's
 # unbounded width), so a terminal's width above this is stored as its decimal text
 _MAX_INT = 2**63 - 1
@@ -93,19 +96,26 @@ def _key() -> Optional[str]:
 
 
 def _store(path: Path, built: Lark) -> None:
-    """Write ``built``'s tables to ``path`` and remove the other versions' files; nothing when
-    they cannot be encoded (a lark whose tables are laid out otherwise) or written."""
+    """Write ``built``'s tables to ``path``, then remove the oldest files beyond ``_KEEP`` (other
+    versions'); nothing when they cannot be encoded (a lark whose tables are laid out
+    otherwise) or written."""
     try:
         payload = encode(built)
     except _UNUSABLE:
         return
-    if write_private(path, b"%s %s\n%s" % (_HEADER, _digest(payload), payload)):
-        for other in path.parent.glob(f"{_PREFIX}*{_SUFFIX}"):
-            if other.name != path.name:
-                try:
-                    other.unlink()
-                except OSError:
-                    pass
+    if not write_private(path, b"%s %s\n%s" % (_HEADER, _digest(payload), payload)):
+        return
+    stored = []
+    for other in path.parent.glob(f"{_PREFIX}*{_SUFFIX}"):
+        try:
+            stored.append((other.stat().st_mtime_ns, other.name == path.name, other))
+        except OSError:
+            continue
+    for _, _, old in sorted(stored, reverse=True)[_KEEP:]:  # newest first, this one kept
+        try:
+            old.unlink()
+        except OSError:
+            pass
 
 
 def _decoded(stored: bytes) -> Optional[Lark]:
