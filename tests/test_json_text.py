@@ -1,4 +1,4 @@
-"""The reports' JSON text (``json_text``) is the text ``json.dumps`` writes, written faster."""
+"""vpclint's JSON text (``json_text``) is the text ``json.dumps`` writes, written faster."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from vpclint.config import Config
-from vpclint.engine import scan
-from vpclint.reporters.gitlab import build_gitlab
-from vpclint.reporters.json_report import build_json
-from vpclint.reporters.json_text import json_text
-from vpclint.reporters.sarif import build_sarif
+import vpclint.cli
+import vpclint.cli_flows
+import vpclint.graph.json_format
+import vpclint.reporters.gitlab
+import vpclint.reporters.json_report
+import vpclint.reporters.sarif
+from vpclint.json_text import json_text
 
 # every character below 128, and the ones an encoder is tempted to escape
 _AWKWARD = "".join(map(chr, range(128))) + "\u2028\u2029\x85\xa0\ud7ff\ue000é✓\U0001f600"
@@ -39,20 +40,28 @@ def test_what_msgspec_cannot_write_is_written_by_json_dumps(document):
     assert json_text(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def test_the_reports_hold_no_float_msgspec_would_write_otherwise(monkeypatch, tmp_path):
+@pytest.mark.parametrize("command", [
+    ["check", "--format", "json"], ["check", "--format", "sarif"], ["check", "--format", "gitlab"],
+    ["graph", "--format", "json"], ["flows", "--format", "json"],
+])
+def test_every_json_output_is_the_text_json_dumps_writes(command, monkeypatch, tmp_path):
+    """What msgspec would write otherwise (a float, ``1e16`` for ``1e+16``, ``null`` for a NaN)
+    appears in none of them: each document vpclint writes, on all the scenario fixtures, is
+    compared with ``json.dumps``'s text for it."""
+    written = []
+
+    def checked(document):
+        text = json_text(document)
+        assert text == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        written.append(text)
+        return text
+
+    for module in (vpclint.cli_flows, vpclint.graph.json_format, vpclint.reporters.gitlab,
+                   vpclint.reporters.json_report, vpclint.reporters.sarif):
+        monkeypatch.setattr(module, "json_text", checked)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("VPCLINT_NO_CACHE", "1")  # a replayed report would write nothing
     scenarios = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
-    result = scan([str(scenarios)], Config())
-    assert result.findings
-
-    def floats(value) -> list:
-        if isinstance(value, float):
-            return [value]
-        if isinstance(value, dict):
-            return [f for item in value.values() for f in floats(item)]
-        if isinstance(value, list):
-            return [f for item in value for f in floats(item)]
-        return []
-
-    for build in (build_json, build_sarif, build_gitlab):
-        assert floats(build(result)) == [], build.__name__
+    vpclint.cli.run([*command, str(scenarios), "-o", str(tmp_path / "out.json")])
+    assert len(written) == 1 and (tmp_path / "out.json").read_text(encoding="utf-8") == written[0]
+    assert len(written[0]) > 10_000  # findings, flows and components were written

@@ -10,7 +10,6 @@ by hop. No rule runs: this is the flow analysis the VPC3xx rules judge, shown as
 from __future__ import annotations
 
 import difflib
-import json
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, List, Optional
@@ -20,6 +19,7 @@ import typer
 import vpclint
 from vpclint import cli_options as options
 from vpclint.errors import VpclintError
+from vpclint.json_text import json_text
 from vpclint.paths import display_path, relative_uri
 
 if TYPE_CHECKING:  # pragma: no cover - the analysis is imported when a command runs
@@ -109,7 +109,7 @@ def flows_command(
     rows = [(w, sorted(by_workload.get(id(w), []), key=_flow_key)) for w in chosen]
     if services:  # asked about services: workloads that do not use them are noise
         rows = [(w, flows) for w, flows in rows if flows]
-    text = json.dumps(_json(rows, analysis, root), indent=2, ensure_ascii=False) + "\n" \
+    text = json_text(_json(rows, analysis, root)) \
         if output_format == "json" else _text(rows, analysis, here, evidence, bool(services))
     if output is None:
         typer.echo(text, nl=False)

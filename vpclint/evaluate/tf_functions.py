@@ -121,6 +121,7 @@ def _arity(signature: inspect.Signature) -> tuple[inspect.Signature, int, float]
         most = -1
     return signature, fewest, most
 
+
 def _function(*names: str, unknowns: str = "deep") -> Callable:
     """Register an implementation under ``names``; ``unknowns`` says what it sees.
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from vpclint.graph.graph import Graph
+from vpclint.json_text import json_text
 
 
 def render_json(graph: Graph) -> str:
-    return json.dumps(graph.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json_text(graph.to_dict())

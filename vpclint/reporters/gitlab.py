@@ -23,10 +23,10 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vpclint.json_text import json_text
 from vpclint.paths import relative_uri
 from vpclint.reporters.common import active_in_order, detail_lines, level_of
 from vpclint.reporters.common import repo_location, rule_id
-from vpclint.reporters.json_text import json_text
 from vpclint.rule import Finding, Level
 
 if TYPE_CHECKING:  # pragma: no cover

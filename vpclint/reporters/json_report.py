@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import vpclint
+from vpclint.json_text import json_text
 from vpclint.paths import relative_uri
 from vpclint.reporters.common import level_of, path_hops, rule_id, sort_key
-from vpclint.reporters.json_text import json_text
 from vpclint.rule import Finding, Level
 from vpclint.source import Span
 

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import vpclint
+from vpclint.json_text import json_text
 from vpclint.paths import relative_path, relative_uri
 from vpclint.reporters.common import display_address, level_of, rule_id, sort_key
-from vpclint.reporters.json_text import json_text
 from vpclint.rule import Finding, Level, RuleMeta
 from vpclint.source import Span
 
